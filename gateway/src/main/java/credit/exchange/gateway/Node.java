@@ -1,0 +1,123 @@
+package credit.exchange.gateway;
+
+import credit.exchange.gateway.infra.BrokerConnection;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.gateway.infra.EmbeddedBroker;
+import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.routes.ingest.BulkImporter;
+import credit.exchange.routes.ingest.IngestRoutes;
+import credit.exchange.routes.ingest.QualityReport;
+import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.query.QueryRoutes;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ProtectionKeys;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running alliance node: its credit store, its broker, and the Camel routes of every flow
+ * behind one HTTP server. Everything durable is in PostgreSQL; nothing in this object survives
+ * a restart, and nothing needs to.
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final Main camel;
+    private final Deque<AutoCloseable> resources;
+
+    private Node(NodeConfig config, Main camel, Deque<AutoCloseable> resources) {
+        this.config = config;
+        this.camel = camel;
+        this.resources = resources;
+    }
+
+    /** Starts the node and returns once its routes run; {@link #close()} stops it. */
+    public static Node start(NodeConfig config) throws Exception {
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            Files.createDirectories(config.nodeDir());
+            PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+
+            CreditStoreConnection store = CreditStoreConnection.open(config);
+            resources.push(store);
+
+            String brokerUrl = config.get("gateway.broker.url");
+            if (config.embeddedBroker()) {
+                EmbeddedBroker broker = EmbeddedBroker.start(config.nodeDir(), config.getInt("gateway.broker.embedded-port"));
+                resources.push(broker);
+                brokerUrl = broker.url();
+            }
+            BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, config.get("gateway.broker.user"),
+                    config.get("gateway.broker.password"));
+            resources.push(brokerConnection);
+
+            var database = store.database();
+            CategoryCatalogue catalogue = CategoryCatalogue.load(database);
+            BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
+            LocalQueryService queries = new LocalQueryService(database, new AccessPolicy(), protector);
+
+            Main main = new Main();
+            main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
+            main.addInitialProperty("camel.server.enabled", "true");
+            main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
+            main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));
+            main.addInitialProperty("camel.metrics.enabled", "true");
+            main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
+            main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
+            main.configure().addRoutesBuilder(new QueryRoutes(queries));
+            main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
+                    config.nodeDir().resolve("work")));
+            main.start();
+            resources.push(main::stop);
+            LOG.info("node {} listening on http://{}:{}", config.nodeId(), config.get("gateway.http.host"),
+                    config.get("gateway.http.port"));
+            return new Node(config, main, resources);
+        } catch (Exception | Error e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    public void awaitShutdown() throws InterruptedException {
+        var stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "node-shutdown"));
+        stopped.await();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public org.apache.camel.CamelContext camelContext() {
+        return camel.getCamelContext();
+    }
+
+    @Override
+    public synchronized void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable r = resources.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", r.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package credit.exchange.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A node's configuration. Sources, later ones winning: the defaults shipped in the jar
+ * ({@code gateway-defaults.properties}), the file named by {@code --config} or
+ * {@code GATEWAY_CONFIG}, environment variables ({@code gateway.http.port} is
+ * {@code GATEWAY_HTTP_PORT}), and Java system properties. docs/operations.md lists every key.
+ */
+public final class NodeConfig {
+
+    private final Properties values;
+
+    private NodeConfig(Properties values) {
+        this.values = values;
+    }
+
+    public static NodeConfig load(Path file) {
+        return load(file, System.getenv(), System.getProperties());
+    }
+
+    static NodeConfig load(Path file, Map<String, String> env, Properties system) {
+        Properties p = new Properties();
+        try (InputStream defaults = NodeConfig.class.getResourceAsStream("/gateway-defaults.properties")) {
+            p.load(new java.io.InputStreamReader(defaults, StandardCharsets.UTF_8));
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("gateway-defaults.properties is missing from the gateway jar", e);
+        }
+        Path configured = file != null ? file : env.containsKey("GATEWAY_CONFIG") ? Path.of(env.get("GATEWAY_CONFIG")) : null;
+        if (configured != null) {
+            try (Reader r = Files.newBufferedReader(configured, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the configuration file " + configured + ": " + e.getMessage());
+            }
+        }
+        for (String key : p.stringPropertyNames()) {
+            String envKey = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            if (env.containsKey(envKey)) {
+                p.setProperty(key, env.get(envKey));
+            }
+        }
+        for (String key : system.stringPropertyNames()) {
+            if (key.startsWith("gateway.")) {
+                p.setProperty(key, system.getProperty(key));
+            }
+        }
+        return new NodeConfig(p);
+    }
+
+    /** A copy with one value replaced (command-line options use this). */
+    public NodeConfig with(String key, String value) {
+        Properties p = new Properties();
+        p.putAll(values);
+        p.setProperty(key, value);
+        return new NodeConfig(p);
+    }
+
+    public String get(String key) {
+        String v = values.getProperty(key);
+        return v == null ? "" : v.strip();
+    }
+
+    public int getInt(String key) {
+        String v = get(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration " + key + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    public String nodeId() {
+        return get("gateway.node.id");
+    }
+
+    /** The node's own data directory: {@code <gateway.data-dir>/<node id>}. */
+    public Path nodeDir() {
+        return Path.of(get("gateway.data-dir")).resolve(nodeId()).toAbsolutePath().normalize();
+    }
+
+    public boolean embeddedDatabase() {
+        return get("gateway.database.url").isEmpty();
+    }
+
+    public boolean embeddedBroker() {
+        return get("gateway.broker.url").isEmpty();
+    }
+
+    public Path personalIdKeyFile() {
+        String v = get("gateway.keys.personal-id");
+        return v.isEmpty() ? nodeDir().resolve("keys/personal-id.keys") : Path.of(v);
+    }
+
+    public Path inbox() {
+        String v = get("gateway.inbox");
+        return v.isEmpty() ? nodeDir().resolve("inbox") : Path.of(v);
+    }
+}

@@ -1,0 +1,36 @@
+package credit.exchange.gateway.cli;
+
+import credit.exchange.security.CodedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code gatewayctl}: the operator's one command for a node. Failures print their stable code and
+ * a message, never a stack trace; exit status 2 means the command could not do its work, 1 that
+ * it did and found something invalid.
+ */
+@Command(name = "gatewayctl", mixinStandardHelpOptions = true, version = "credit exchange gateway 0.1",
+        description = "Run and operate a credit exchange gateway node.",
+        subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class})
+public final class GatewayCtl {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new GatewayCtl());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CodedException coded) {
+                commandLine.getErr().println("error " + coded.code() + ": " + coded.getMessage());
+            } else if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+            } else {
+                commandLine.getErr().println("error E_INTERNAL: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}

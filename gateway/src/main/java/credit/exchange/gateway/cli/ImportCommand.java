@@ -1,0 +1,118 @@
+package credit.exchange.gateway.cli;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.ingest.BulkImporter;
+import credit.exchange.routes.ingest.DepartmentQuality;
+import credit.exchange.routes.ingest.ImportRequest;
+import credit.exchange.routes.ingest.ImportSummary;
+import credit.exchange.routes.ingest.ProgressListener;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ProtectionKeys;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "import", description = {
+        "Import a department file (CSV with a header row, or a JSON array of objects) of one record type.",
+        "Good rows are stored, bad rows are listed with row, field and reason in a rejects file.",
+        "Importing the same file again stores nothing twice."})
+final class ImportCommand implements Callable<Integer> {
+
+    @Mixin
+    NodeOptions node;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE",
+            description = "record type: licensing, penalty, redlist, blacklist, commitment, judgment-debtor, tax, social-insurance")
+    String type;
+
+    @Option(names = "--department", paramLabel = "USCC", description = "the sending department, for rows without a data source unit code")
+    String department;
+
+    @Option(names = "--charset", paramLabel = "NAME", description = "file encoding, e.g. GBK (default: UTF-8, or GB18030 when the file is not UTF-8)")
+    Charset charset;
+
+    @Option(names = "--rejects", paramLabel = "FILE", description = "where to write rejected rows (default: <node dir>/rejects/<file>-<time>.csv)")
+    Path rejects;
+
+    @Option(names = "--json", description = "print the summary as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = node.load();
+        Path rejectsFile = rejects != null ? rejects : config.nodeDir().resolve("rejects")
+                .resolve(file.getFileName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
+        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+            BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
+                    Clock.systemUTC());
+            ProgressListener progress = System.console() != null ? new ProgressBar(System.err) : ProgressListener.NONE;
+            ImportSummary summary = importer.importFile(new ImportRequest(file, type, department, charset, rejectsFile), progress);
+            if (System.console() != null) {
+                System.err.println();
+            }
+            if (json) {
+                System.out.println(Json.write(summary));
+            } else {
+                print(summary, System.out);
+            }
+            return 0;
+        }
+    }
+
+    static void print(ImportSummary s, PrintStream out) {
+        out.printf("import #%d of %s (%s, read as %s)%n", s.importId(), s.file(), s.category(), s.charset());
+        out.printf("  rows read   %,d%n  stored      %,d%n  duplicates  %,d%n  rejected    %,d%n",
+                s.rowsRead(), s.stored(), s.duplicates(), s.rejected());
+        out.printf("  time        %.1f s (%,.0f rows/s)%n", s.elapsedMillis() / 1000.0, s.rowsPerSecond());
+        if (s.fileProblem() != null) {
+            out.println("  FILE PROBLEM: " + s.fileProblem());
+        }
+        if (!s.ignoredColumns().isEmpty()) {
+            out.println("  ignored columns (not in the layout): " + String.join(", ", s.ignoredColumns()));
+        }
+        if (!s.firstDefects().isEmpty()) {
+            out.println("  rejects (first " + s.firstDefects().size() + "):");
+            s.firstDefects().forEach(d -> out.printf("    row %d  %s  %s  %s%n", d.rowNumber(), d.field(), d.code(), d.reason()));
+        }
+        if (s.rejectsFile() != null) {
+            out.println("  all rejects: " + s.rejectsFile());
+        }
+        out.println("  data quality by source department (completeness / validity / timeliness):");
+        for (DepartmentQuality q : s.quality()) {
+            out.printf("    %-20s %5.1f%% / %5.1f%% / %5.1f%%  (%d rows, %d late)%n", q.department(),
+                    100 * q.completeness(), 100 * q.validity(), 100 * q.timeliness(), q.rowsRead(), q.late());
+        }
+    }
+
+    /** A one-line progress bar on the terminal. */
+    private static final class ProgressBar implements ProgressListener {
+        private final PrintStream out;
+
+        ProgressBar(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void progress(long bytesRead, long totalBytes, int rowsRead) {
+            int width = 40;
+            int filled = totalBytes == 0 ? width : (int) (width * bytesRead / totalBytes);
+            out.printf("\r[%s%s] %3d%%  %,d rows", "#".repeat(filled), " ".repeat(width - filled),
+                    totalBytes == 0 ? 100 : 100 * bytesRead / totalBytes, rowsRead);
+            out.flush();
+        }
+    }
+}

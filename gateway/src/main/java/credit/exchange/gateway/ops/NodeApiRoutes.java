@@ -1,0 +1,61 @@
+package credit.exchange.gateway.ops;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.BrokerConnection;
+import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.store.Database;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.Exchange;
+
+/**
+ * What the node's HTTP server offers beside the flows: the REST configuration (with the OpenAPI
+ * contract at {@code /openapi.json}) and the probes an orchestrator uses. Live means the process
+ * serves HTTP; ready means the database and the broker both answer.
+ */
+public final class NodeApiRoutes extends ApiRouteBuilder {
+
+    private final NodeConfig config;
+    private final Database database;
+    private final BrokerConnection broker;
+
+    public NodeApiRoutes(NodeConfig config, Database database, BrokerConnection broker) {
+        this.config = config;
+        this.database = database;
+        this.broker = broker;
+    }
+
+    @Override
+    protected void configureApi() {
+        restConfiguration()
+                .component("platform-http")
+                .apiContextPath("/openapi.json")
+                .apiProperty("api.title", "Credit exchange gateway — node " + config.nodeId())
+                .apiProperty("api.version", "1")
+                .apiProperty("api.description", "Local API of an alliance credit exchange node");
+
+        from("platform-http:/health/live?httpMethodRestrict=GET").routeId("health-live")
+                .process(e -> answer(e, 200, Map.of("status", "UP", "node", config.nodeId())));
+        from("platform-http:/health/ready?httpMethodRestrict=GET").routeId("health-ready")
+                .process(this::readiness);
+        from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
+                .process(this::prometheus);
+    }
+
+    /** Camel's Micrometer registry (camel.metrics.enabled) in Prometheus text format. */
+    private void prometheus(Exchange exchange) {
+        PrometheusMeterRegistry registry = getCamelContext().getRegistry().findSingleByType(PrometheusMeterRegistry.class);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        exchange.getMessage().setBody(registry == null ? "" : registry.scrape());
+    }
+
+    private void readiness(Exchange exchange) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("database", database.answers() ? "UP" : "DOWN");
+        checks.put("broker", broker.answers() ? "UP" : "DOWN");
+        boolean ready = !checks.containsValue("DOWN");
+        answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", config.nodeId(), "checks", checks));
+    }
+}

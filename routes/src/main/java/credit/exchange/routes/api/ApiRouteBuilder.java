@@ -1,0 +1,52 @@
+package credit.exchange.routes.api;
+
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of every HTTP API route family: one declaration of how failures become answers. A coded
+ * failure answers with its code's HTTP status and a JSON {@link ApiError}; anything else is an
+ * internal fault, logged with an incident id that the answer carries instead of a stack trace.
+ */
+public abstract class ApiRouteBuilder extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouteBuilder.class);
+
+    @Override
+    public final void configure() throws Exception {
+        onException(CodedException.class).handled(true).process(ApiRouteBuilder::codedAnswer);
+        onException(Exception.class).handled(true).process(ApiRouteBuilder::internalAnswer);
+        configureApi();
+    }
+
+    protected abstract void configureApi() throws Exception;
+
+    /** Sets a JSON body and content type on the answer. */
+    public static void answer(Exchange exchange, int status, Object body) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        exchange.getMessage().setBody(Json.write(body));
+    }
+
+    private static void codedAnswer(Exchange exchange) {
+        CodedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CodedException.class);
+        String incident = null;
+        if (e.code().httpStatus() >= 500) {
+            incident = UUID.randomUUID().toString();
+            LOG.warn("incident {}: {} {}", incident, e.code(), e.getMessage(), e.getCause());
+        }
+        answer(exchange, e.code().httpStatus(), ApiError.of(e.code(), e.getMessage(), incident));
+    }
+
+    private static void internalAnswer(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: unexpected fault", incident, e);
+        answer(exchange, 500, ApiError.of(ErrorCode.E_INTERNAL, "unexpected fault; quote the incident id to the operator", incident));
+    }
+}

@@ -1,0 +1,337 @@
+package credit.exchange.routes.ingest;
+
+import credit.exchange.routes.model.RecordCategory;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.identity.PersonalIdProtector;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Bulk ingest of department files (双公示 and other categories). Each row is stored or rejected
+ * with a reason; batches commit one by one, so an import killed midway and run again stores every
+ * row exactly once (the natural key source department + document number + version, and the
+ * content digest, make re-storing a no-op).
+ */
+public final class BulkImporter {
+
+    static final int BATCH_ROWS = 5_000;
+    private static final int PUBLICITY_DAYS = 7;
+    private static final int DEFECTS_IN_SUMMARY = 20;
+
+    private final Database database;
+    private final CategoryCatalogue catalogue;
+    private final PersonalIdProtector protector;
+    private final Clock clock;
+
+    public BulkImporter(Database database, CategoryCatalogue catalogue, PersonalIdProtector protector, Clock clock) {
+        this.database = database;
+        this.catalogue = catalogue;
+        this.protector = protector;
+        this.clock = clock;
+    }
+
+    public ImportSummary importFile(ImportRequest request, ProgressListener progress) {
+        RecordCategory category = catalogue.find(request.category()).orElseThrow(() -> new CodedException(
+                ErrorCode.E_UNKNOWN_TYPE, "unknown record type '" + request.category() + "'; known types: "
+                        + String.join(", ", catalogue.all().stream().map(RecordCategory::code).toList())));
+        long started = System.nanoTime();
+        FileFacts facts = examine(request.file());
+        Charset charset = request.charset() != null ? request.charset()
+                : facts.validUtf8 ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
+        ImportLayout layout = ImportLayout.named(category.layout());
+
+        try (Connection connection = database.connection()) {
+            Run run = new Run(request, category, layout, connection, facts, legacyCodes(connection));
+            String fileProblem = null;
+            try (InputStream in = new CountingStream(Files.newInputStream(request.file()), facts.size, run, progress)) {
+                InputStream body = skipUtf8Bom(new BufferedInputStream(in, 1 << 16), charset);
+                RowReader reader = new RowReader(layout);
+                run.reader = reader;
+                try {
+                    reader.read(body, charset, facts.json ? RowReader.Format.JSON : RowReader.Format.CSV, run);
+                } catch (ImportFileException e) {
+                    fileProblem = e.getMessage();
+                    run.reject(new Defect(e.rowNumber(), "-", e.code(), e.getMessage()), null);
+                }
+            }
+            run.flush();
+            ImportSummary summary = run.summary(charset, fileProblem, (System.nanoTime() - started) / 1_000_000);
+            run.store.finishRun(run.importId, summary, facts.digest, run.quality);
+            run.closeRejects();
+            return summary;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE,
+                    "the credit store failed during the import; rows committed so far are kept, run the import again to finish: "
+                            + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + request.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One pass over the file before import: its digest (keys the rejects), size, format, whether it is UTF-8. */
+    private record FileFacts(byte[] digest, long size, boolean validUtf8, boolean json) {
+    }
+
+    private static FileFacts examine(Path file) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long size = Files.size(file);
+            boolean utf8 = true;
+            int firstChar = -1;
+            try (DigestInputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+                var decoder = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+                char[] buffer = new char[1 << 15];
+                // not closed on its own: closing it would close the digest stream before the drain below
+                InputStreamReader reader = new InputStreamReader(in, decoder);
+                try {
+                    int n;
+                    while ((n = reader.read(buffer)) >= 0) {
+                        for (int i = 0; i < n && firstChar < 0; i++) {
+                            if (!Character.isWhitespace(buffer[i]) && buffer[i] != '\uFEFF') {
+                                firstChar = buffer[i];
+                            }
+                        }
+                    }
+                } catch (CharacterCodingException notUtf8) {
+                    utf8 = false;
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }
+            return new FileFacts(sha.digest(), size, utf8, firstChar == '[');
+        } catch (NoSuchFileException e) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "file not found: " + file);
+        } catch (IOException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream skipUtf8Bom(BufferedInputStream in, Charset charset) throws IOException {
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            in.mark(3);
+            byte[] head = in.readNBytes(3);
+            if (!Arrays.equals(head, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
+                in.reset();
+            }
+        }
+        return in;
+    }
+
+    private static LegacyCodes legacyCodes(Connection connection) throws SQLException {
+        Map<String, LegacyCodes.Mapping> mappings = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("select legacy_code, kind, uscc, legacy_check_failed from identifier_mapping")) {
+            while (rs.next()) {
+                mappings.put(rs.getString(1), new LegacyCodes.Mapping(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+            }
+        }
+        return code -> java.util.Optional.ofNullable(mappings.get(code));
+    }
+
+    /** The state of one import while it runs; receives rows from the reader. */
+    private final class Run implements RowReader.RowSink {
+        final ImportRequest request;
+        final RecordCategory category;
+        final IngestStore store;
+        final RowValidator validator;
+        final long importId;
+        final byte[] digest;
+        final LocalDate today;
+        final Map<String, DepartmentQuality> quality = new LinkedHashMap<>();
+        final List<RecordDraft> batch = new ArrayList<>(BATCH_ROWS);
+        final Map<String, byte[]> digestsInBatch = new HashMap<>();
+        final List<Defect> pendingRejects = new ArrayList<>();
+        final List<Defect> firstDefects = new ArrayList<>();
+        RowReader reader;
+        CSVPrinter rejectsOut;
+        int rowsRead;
+        int stored;
+        int duplicates;
+        int rejectedRows;
+
+        Run(ImportRequest request, RecordCategory category, ImportLayout layout, Connection connection, FileFacts facts,
+            LegacyCodes legacy) throws SQLException {
+            this.request = request;
+            this.category = category;
+            this.digest = facts.digest;
+            this.store = new IngestStore(connection, category);
+            this.validator = new RowValidator(layout, request.department(), legacy, protector);
+            this.importId = store.startRun(request.file().getFileName().toString(), facts.digest, request.department());
+            this.today = LocalDate.now(clock.withZone(DecisionDates.CHINA));
+        }
+
+        @Override
+        public void row(SourceRow row) {
+            rowsRead++;
+            RowValidator.Outcome outcome = validator.validate(row);
+            String department = validator.departmentOf(row);
+            if (!outcome.valid()) {
+                rejectedRows++;
+                outcome.defects().forEach(d -> reject(d, department));
+                account(department, false, null);
+                return;
+            }
+            RecordDraft draft = outcome.draft();
+            account(department, true, draft);
+            String key = draft.sourceDepartment() + '\u0000' + draft.documentNumber();
+            byte[] seen = digestsInBatch.get(key);
+            if (seen != null) {
+                if (Arrays.equals(seen, draft.contentDigest())) {
+                    duplicates++;
+                    return;
+                }
+                flush(); // a correction of a row in this batch: store the earlier version first
+            }
+            batch.add(draft);
+            digestsInBatch.put(key, draft.contentDigest());
+            if (batch.size() >= BATCH_ROWS) {
+                flush();
+            }
+        }
+
+        @Override
+        public void broken(RowReader.BrokenRow row) {
+            rowsRead++;
+            rejectedRows++;
+            reject(new Defect(row.number(), "-", ErrorCode.E_MALFORMED, row.reason()), null);
+            account(validator.departmentOf(null), false, null);
+        }
+
+        void reject(Defect defect, String department) {
+            pendingRejects.add(defect);
+            if (firstDefects.size() < DEFECTS_IN_SUMMARY) {
+                firstDefects.add(defect);
+            }
+            if (request.rejectsFile() != null) {
+                try {
+                    if (rejectsOut == null) {
+                        Files.createDirectories(request.rejectsFile().toAbsolutePath().getParent());
+                        Writer w = Files.newBufferedWriter(request.rejectsFile(), StandardCharsets.UTF_8);
+                        rejectsOut = new CSVPrinter(w, CSVFormat.RFC4180.builder()
+                                .setHeader("row", "field", "code", "reason").get());
+                    }
+                    rejectsOut.printRecord(defect.rowNumber(), defect.field(), defect.code().name(), defect.reason());
+                } catch (IOException e) {
+                    throw new CodedException(ErrorCode.E_INTERNAL, "cannot write the rejects file " + request.rejectsFile(), e);
+                }
+            }
+        }
+
+        private void account(String department, boolean valid, RecordDraft draft) {
+            boolean publicity = valid && category.doublePublicity();
+            boolean late = publicity && today.isAfter(draft.decisionDate().plusDays(PUBLICITY_DAYS));
+            quality.merge(department,
+                    new DepartmentQuality(department, 1, valid ? 1 : 0, draft == null ? 0 : draft.expectedFields(),
+                            draft == null ? 0 : draft.expectedFieldsFilled(), publicity ? 1 : 0, late ? 1 : 0),
+                    (a, b) -> a.plus(b.rowsRead(), b.rowsValid(), b.fieldsExpected(), b.fieldsFilled(),
+                            b.doublePublicity(), b.late()));
+        }
+
+        void flush() {
+            if (batch.isEmpty() && pendingRejects.isEmpty()) {
+                return;
+            }
+            try {
+                int n = store.storeBatch(importId, batch, pendingRejects, digest);
+                stored += n;
+                duplicates += batch.size() - n;
+            } catch (SQLException e) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE,
+                        "the credit store refused a batch; rows committed so far are kept, run the import again to finish: "
+                                + e.getMessage(), e);
+            }
+            batch.clear();
+            digestsInBatch.clear();
+            pendingRejects.clear();
+        }
+
+        ImportSummary summary(Charset charset, String fileProblem, long elapsedMillis) {
+            return new ImportSummary(importId, request.file().toString(), category.code(), charset.name(), rowsRead, stored,
+                    duplicates, rejectedRows, List.copyOf(firstDefects),
+                    rejectsOut == null ? null : request.rejectsFile().toString(),
+                    reader == null ? List.of() : List.copyOf(reader.ignoredHeaders()), fileProblem,
+                    List.copyOf(quality.values()), elapsedMillis);
+        }
+
+        void closeRejects() throws IOException {
+            if (rejectsOut != null) {
+                rejectsOut.close(true);
+            }
+        }
+    }
+
+    /** Counts bytes read for the progress bar. */
+    private static final class CountingStream extends FilterInputStream {
+        private final long total;
+        private final Run run;
+        private final ProgressListener listener;
+        private long count;
+        private long lastReported;
+
+        CountingStream(InputStream in, long total, Run run, ProgressListener listener) {
+            super(in);
+            this.total = total;
+            this.run = run;
+            this.listener = listener;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                advance(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                advance(n);
+            }
+            return n;
+        }
+
+        private void advance(long n) {
+            count += n;
+            if (count - lastReported >= (1 << 20) || count == total) {
+                lastReported = count;
+                listener.progress(count, total, run.rowsRead);
+            }
+        }
+    }
+}

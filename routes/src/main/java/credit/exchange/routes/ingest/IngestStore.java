@@ -1,0 +1,205 @@
+package credit.exchange.routes.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import credit.exchange.routes.model.RecordCategory;
+import java.io.StringReader;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Persistence of the ingest flow. A batch of drafts goes in with one COPY into a temporary
+ * staging table and two set-based inserts, in one transaction: subjects first, then record
+ * versions. Both inserts skip what is already there, so a batch replayed after a crash stores
+ * nothing twice, and a row whose content differs from the stored latest version becomes the
+ * next version.
+ */
+final class IngestStore {
+
+    /** Serialises batch inserts of concurrent imports so that version numbers never collide. */
+    private static final long INGEST_LOCK = 0x63726564L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String STAGING = """
+            create temp table if not exists ingest_staging (
+                row_number int, subject_key text, kind text, uscc text, person_id_sealed bytea,
+                person_id_masked text, party_name text, source_department text, document_number text,
+                content_digest bytea, decision_date date, valid_from date, valid_until date,
+                publication_end date, authority text, authority_code text, content text,
+                representative_id_sealed bytea, legacy boolean, attributes jsonb
+            ) on commit delete rows""";
+
+    private static final String INSERT_SUBJECTS = """
+            insert into subject (subject_key, kind, uscc, person_id_sealed, person_id_masked, name)
+            select distinct on (subject_key) subject_key, kind, uscc, person_id_sealed, person_id_masked, party_name
+            from ingest_staging order by subject_key, row_number
+            on conflict do nothing""";
+
+    private static final String INSERT_RECORDS = """
+            insert into credit_record (subject_id, category, classification, source_department, document_number,
+                version, content_digest, party_name, decision_date, valid_from, valid_until, publication_end,
+                authority, authority_code, content, representative_id_sealed, legacy_identifier, attributes, import_id)
+            select s.id, ?, ?, st.source_department, st.document_number,
+                coalesce((select max(r.version) from credit_record r
+                          where r.source_department = st.source_department and r.document_number = st.document_number), 0) + 1,
+                st.content_digest, st.party_name, st.decision_date, st.valid_from, st.valid_until, st.publication_end,
+                st.authority, st.authority_code, st.content, st.representative_id_sealed, st.legacy, st.attributes, ?
+            from ingest_staging st join subject s on s.subject_key = st.subject_key
+            where not exists (select 1 from credit_record r
+                              where r.source_department = st.source_department and r.document_number = st.document_number
+                                and r.content_digest = st.content_digest)
+            on conflict (source_department, document_number, version) do nothing""";
+
+    private final Connection connection;
+    private final CopyManager copy;
+    private final RecordCategory category;
+    private final CopyRows rows = new CopyRows();
+
+    IngestStore(Connection connection, RecordCategory category) throws SQLException {
+        this.connection = connection;
+        this.category = category;
+        this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute(STAGING);
+        }
+        connection.commit();
+    }
+
+    long startRun(String fileName, byte[] fileDigest, String department) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "insert into import_run (file_name, file_digest, category, department) values (?, ?, ?, ?) returning id")) {
+            ps.setString(1, fileName);
+            ps.setBytes(2, fileDigest);
+            ps.setString(3, category.code());
+            ps.setString(4, department);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                connection.commit();
+                return id;
+            }
+        }
+    }
+
+    /** Stores a batch (no two drafts share source department and document number); returns how many versions were new. */
+    int storeBatch(long importId, List<RecordDraft> drafts, List<Defect> rejects, byte[] fileDigest) throws SQLException {
+        try {
+            try (Statement s = connection.createStatement()) {
+                s.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ")");
+            }
+            int stored = 0;
+            if (!drafts.isEmpty()) {
+                for (RecordDraft d : drafts) {
+                    rows.number(d.rowNumber()).text(d.subjectKey()).text(d.subjectKind().name()).text(d.uscc())
+                            .bytes(d.personIdSealed()).text(d.personIdMasked()).text(d.partyName())
+                            .text(d.sourceDepartment()).text(d.documentNumber()).bytes(d.contentDigest())
+                            .date(d.decisionDate()).date(d.validFrom()).date(d.validUntil()).date(d.publicationEnd())
+                            .text(d.authority()).text(d.authorityCode()).text(d.content())
+                            .bytes(d.representativeIdSealed()).bool(d.legacyIdentifier()).text(json(d.attributes()));
+                    rows.endRow();
+                }
+                copy.copyIn("copy ingest_staging from stdin", new StringReader(rows.drain()));
+                try (Statement s = connection.createStatement()) {
+                    s.executeUpdate(INSERT_SUBJECTS);
+                }
+                try (PreparedStatement ps = connection.prepareStatement(INSERT_RECORDS)) {
+                    ps.setString(1, category.code());
+                    ps.setString(2, category.classification().name());
+                    ps.setLong(3, importId);
+                    stored = ps.executeUpdate();
+                }
+            }
+            storeRejects(importId, rejects, fileDigest);
+            connection.commit();
+            return stored;
+        } catch (SQLException | IOException | RuntimeException e) {
+            rollbackQuietly();
+            if (e instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("batch could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    private void storeRejects(long importId, List<Defect> rejects, byte[] fileDigest) throws SQLException {
+        if (rejects.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("""
+                insert into import_reject (file_digest, row_number, field, code, reason, import_id)
+                values (?, ?, ?, ?, ?, ?)
+                on conflict (file_digest, row_number, field) do update set import_id = excluded.import_id""")) {
+            for (Defect d : rejects) {
+                ps.setBytes(1, fileDigest);
+                ps.setInt(2, d.rowNumber());
+                ps.setString(3, d.field());
+                ps.setString(4, d.code().name());
+                ps.setString(5, d.reason());
+                ps.setLong(6, importId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void finishRun(long importId, ImportSummary summary, byte[] fileDigest, Map<String, DepartmentQuality> quality)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("""
+                update import_run set finished_at = now(), rows_read = ?, stored = ?, duplicates = ?, rejected = ?
+                where id = ?""")) {
+            ps.setInt(1, summary.rowsRead());
+            ps.setInt(2, summary.stored());
+            ps.setInt(3, summary.duplicates());
+            ps.setInt(4, summary.rejected());
+            ps.setLong(5, importId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("""
+                insert into import_quality (file_digest, department, rows_read, rows_valid, fields_expected, fields_filled,
+                                            double_publicity, late)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (file_digest, department) do update set rows_read = excluded.rows_read,
+                    rows_valid = excluded.rows_valid, fields_expected = excluded.fields_expected,
+                    fields_filled = excluded.fields_filled, double_publicity = excluded.double_publicity,
+                    late = excluded.late, measured_at = now()""")) {
+            for (DepartmentQuality q : quality.values()) {
+                ps.setBytes(1, fileDigest);
+                ps.setString(2, q.department());
+                ps.setInt(3, q.rowsRead());
+                ps.setInt(4, q.rowsValid());
+                ps.setLong(5, q.fieldsExpected());
+                ps.setLong(6, q.fieldsFilled());
+                ps.setInt(7, q.doublePublicity());
+                ps.setInt(8, q.late());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        connection.commit();
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the caller reports the original failure
+        }
+    }
+
+    private static String json(Map<String, String> attributes) {
+        try {
+            return JSON.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package credit.exchange.routes.ingest;
+
+import credit.exchange.routes.identifier.IdentifierCheck;
+import credit.exchange.routes.identifier.ResidentIdNumber;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.ingest.ImportLayout.Column;
+import credit.exchange.routes.model.SubjectKind;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.identity.PersonalIdProtector;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a source row into a {@link RecordDraft} or the list of its defects. All rules a row must
+ * meet live here: mandatory fields, identifier checks (with the legacy mapping as the only way
+ * around a failed check), dates, amounts, and the source department that keys the record.
+ */
+final class RowValidator {
+
+    /** Result of validating one row: exactly one of draft and defects is meaningful. */
+    record Outcome(RecordDraft draft, List<Defect> defects) {
+        boolean valid() {
+            return draft != null;
+        }
+    }
+
+    private static final Set<String> RESIDENT_ID_TYPES = Set.of("", "身份证", "居民身份证", "SFZ", "111");
+    private static final Set<Role> STORED_IN_COLUMNS = Set.of(Role.PARTY_NAME, Role.USCC, Role.PARTY_ID_NUMBER,
+            Role.DOCUMENT_NUMBER, Role.CONTENT, Role.DECISION_DATE, Role.VALID_FROM, Role.VALID_UNTIL,
+            Role.PUBLICATION_END, Role.AUTHORITY, Role.AUTHORITY_CODE, Role.SOURCE_UNIT_CODE);
+
+    private final ImportLayout layout;
+    private final String defaultDepartment;
+    private final LegacyCodes legacyCodes;
+    private final PersonalIdProtector protector;
+    private final Map<Role, Column> columnOf = new EnumMap<>(Role.class);
+
+    RowValidator(ImportLayout layout, String defaultDepartment, LegacyCodes legacyCodes, PersonalIdProtector protector) {
+        this.layout = layout;
+        this.defaultDepartment = defaultDepartment == null ? "" : defaultDepartment.strip().toUpperCase(Locale.ROOT);
+        this.legacyCodes = legacyCodes;
+        this.protector = protector;
+        for (Column c : layout.columns()) {
+            if (c.role() != Role.ATTRIBUTE) {
+                columnOf.put(c.role(), c);
+            }
+        }
+    }
+
+    Outcome validate(SourceRow row) {
+        Check check = new Check(row);
+
+        for (Column c : layout.columns()) {
+            String value = row.value(c);
+            if (value.isEmpty()) {
+                if (c.need() == ImportLayout.Need.MANDATORY) {
+                    check.defect(c, ErrorCode.E_FIELD_MISSING, c.meaning() + " missing");
+                }
+                continue;
+            }
+            switch (c.kind()) {
+                case DATE -> {
+                    DecisionDates.Parsed parsed = DecisionDates.parse(value);
+                    if (parsed.problem() != null) {
+                        check.defect(c, ErrorCode.E_DATE_INVALID, c.meaning() + ": " + parsed.problem());
+                    }
+                }
+                case AMOUNT -> {
+                    BigDecimal amount = parseAmount(value);
+                    if (amount == null) {
+                        check.defect(c, ErrorCode.E_NUMBER_INVALID, c.meaning() + ": amount not a number");
+                    } else if (amount.signum() < 0) {
+                        check.defect(c, ErrorCode.E_NUMBER_INVALID, c.meaning() + ": amount is negative");
+                    }
+                }
+                case USCC -> {
+                    IdentifierCheck result = Uscc.check(value);
+                    if (!result.valid()) {
+                        check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": " + result.reason());
+                    }
+                }
+                case TEXT -> { }
+            }
+        }
+
+        Subject subject = subject(row, check);
+        String department = sourceDepartment(row, check);
+        byte[] representativeSealed = representativeId(row, check);
+        if (!check.defects.isEmpty() || subject == null) {
+            return new Outcome(null, check.defects);
+        }
+
+        Map<String, String> attributes = new LinkedHashMap<>();
+        int expected = 0;
+        int filled = 0;
+        for (Column c : layout.columns()) {
+            String value = row.value(c);
+            if (c.need() != ImportLayout.Need.OPTIONAL) {
+                expected++;
+                if (!value.isEmpty()) {
+                    filled++;
+                }
+            }
+            if (value.isEmpty() || STORED_IN_COLUMNS.contains(c.role())) {
+                continue;
+            }
+            attributes.put(layout.headerOf(c), c.role() == Role.REPRESENTATIVE_ID_NUMBER ? ResidentIdNumber.mask(value) : value);
+        }
+
+        return new Outcome(new RecordDraft(
+                row.number(),
+                subject.key,
+                subject.kind,
+                subject.uscc,
+                subject.sealedId,
+                subject.maskedId,
+                value(row, Role.PARTY_NAME),
+                department,
+                value(row, Role.DOCUMENT_NUMBER),
+                digest(row, subject),
+                date(row, Role.DECISION_DATE),
+                date(row, Role.VALID_FROM),
+                date(row, Role.VALID_UNTIL),
+                date(row, Role.PUBLICATION_END),
+                emptyToNull(value(row, Role.AUTHORITY)),
+                emptyToNull(value(row, Role.AUTHORITY_CODE).toUpperCase(Locale.ROOT)),
+                emptyToNull(value(row, Role.CONTENT)),
+                representativeSealed,
+                subject.legacy,
+                attributes,
+                expected,
+                filled), List.of());
+    }
+
+    private record Subject(SubjectKind kind, String key, String uscc, byte[] sealedId, String maskedId, String lookupHash,
+                           boolean legacy) {
+    }
+
+    private Subject subject(SourceRow row, Check check) {
+        String kindLabel = value(row, Role.PARTY_KIND);
+        if (kindLabel.isEmpty()) {
+            return null; // reported as missing above
+        }
+        SubjectKind kind = SubjectKind.fromDepartmentLabel(kindLabel).orElse(null);
+        if (kind == null) {
+            check.defect(columnOf.get(Role.PARTY_KIND), ErrorCode.E_FIELD_INVALID,
+                    "party kind '" + kindLabel + "' is not one of 法人及非法人组织, 自然人, 个体工商户");
+            return null;
+        }
+        return kind == SubjectKind.LEGAL_PERSON ? legalPerson(row, check) : naturalPerson(row, check);
+    }
+
+    private Subject legalPerson(SourceRow row, Check check) {
+        String uscc = value(row, Role.USCC).toUpperCase(Locale.ROOT);
+        if (!uscc.isEmpty()) {
+            IdentifierCheck result = Uscc.check(uscc);
+            if (result.valid()) {
+                return new Subject(SubjectKind.LEGAL_PERSON, "U:" + uscc, uscc, null, null, null, false);
+            }
+            var mapping = legacyCodes.find(uscc);
+            if (mapping.isPresent()) {
+                String mapped = mapping.get().uscc();
+                return new Subject(SubjectKind.LEGAL_PERSON, "U:" + mapped, mapped, null, null, null, true);
+            }
+            check.defect(columnOf.get(Role.USCC), ErrorCode.E_IDENTIFIER_INVALID, "USCC " + result.reason());
+            return null;
+        }
+        for (Role legacyRole : List.of(Role.REGISTRATION_NUMBER, Role.ORGANIZATION_CODE)) {
+            String legacy = value(row, legacyRole).toUpperCase(Locale.ROOT).replace("-", "");
+            if (!legacy.isEmpty()) {
+                var mapping = legacyCodes.find(legacy);
+                if (mapping.isPresent()) {
+                    String mapped = mapping.get().uscc();
+                    return new Subject(SubjectKind.LEGAL_PERSON, "U:" + mapped, mapped, null, null, null,
+                            mapping.get().legacyCheckFailed());
+                }
+            }
+        }
+        check.defect(columnOf.get(Role.USCC), ErrorCode.E_FIELD_MISSING,
+                "USCC missing, and no registration number or organisation code of the row is in the identifier mapping");
+        return null;
+    }
+
+    private Subject naturalPerson(SourceRow row, Check check) {
+        String idType = value(row, Role.PARTY_ID_TYPE);
+        if (!RESIDENT_ID_TYPES.contains(idType)) {
+            check.defect(columnOf.get(Role.PARTY_ID_TYPE), ErrorCode.E_FIELD_INVALID,
+                    "ID type '" + idType + "' is not supported: natural persons are identified by resident ID number (身份证)");
+            return null;
+        }
+        String id = value(row, Role.PARTY_ID_NUMBER).toUpperCase(Locale.ROOT);
+        if (id.isEmpty()) {
+            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_FIELD_MISSING, "resident ID number missing for a natural person");
+            return null;
+        }
+        IdentifierCheck result = ResidentIdNumber.check(id);
+        if (!result.valid()) {
+            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID, "resident " + result.reason());
+            return null;
+        }
+        String hash = protector.lookupHashHex(id);
+        return new Subject(SubjectKind.NATURAL_PERSON, "P:" + hash, null, protector.seal(id), ResidentIdNumber.mask(id), hash, false);
+    }
+
+    /** The department a row counts for in data quality, even when the row is rejected. */
+    String departmentOf(SourceRow row) {
+        String fromRow = row == null ? "" : value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
+        if (!fromRow.isEmpty()) {
+            return fromRow;
+        }
+        return defaultDepartment.isEmpty() ? "UNKNOWN" : defaultDepartment;
+    }
+
+    private String sourceDepartment(SourceRow row, Check check) {
+        String fromRow = value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
+        if (!fromRow.isEmpty()) {
+            return fromRow; // checked as a USCC above
+        }
+        if (!defaultDepartment.isEmpty()) {
+            return defaultDepartment;
+        }
+        Column column = columnOf.get(Role.SOURCE_UNIT_CODE);
+        check.defect(column, ErrorCode.E_FIELD_MISSING, "data source unit's USCC missing; give the import a --department");
+        return null;
+    }
+
+    private byte[] representativeId(SourceRow row, Check check) {
+        String id = value(row, Role.REPRESENTATIVE_ID_NUMBER).toUpperCase(Locale.ROOT);
+        if (id.isEmpty() || !RESIDENT_ID_TYPES.contains(value(row, Role.REPRESENTATIVE_ID_TYPE))) {
+            return null;
+        }
+        IdentifierCheck result = ResidentIdNumber.check(id);
+        if (!result.valid()) {
+            check.defect(columnOf.get(Role.REPRESENTATIVE_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID,
+                    "representative's resident " + result.reason());
+            return null;
+        }
+        return protector.seal(id);
+    }
+
+    /** Exact duplicates have equal digests; personal IDs enter only as their keyed hash. */
+    private byte[] digest(SourceRow row, Subject subject) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(layout.name().getBytes(StandardCharsets.UTF_8));
+            for (Column c : layout.columns()) {
+                String value = switch (c.role()) {
+                    case PARTY_ID_NUMBER -> subject.lookupHash == null ? row.value(c) : subject.lookupHash;
+                    case REPRESENTATIVE_ID_NUMBER -> row.value(c).isEmpty() ? "" : protector.lookupHashHex(row.value(c).toUpperCase(Locale.ROOT));
+                    default -> row.value(c);
+                };
+                sha.update((byte) 0x1f);
+                sha.update(value.getBytes(StandardCharsets.UTF_8));
+            }
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String value(SourceRow row, Role role) {
+        Column c = columnOf.get(role);
+        return c == null ? "" : row.value(c);
+    }
+
+    private LocalDate date(SourceRow row, Role role) {
+        String v = value(row, role);
+        return v.isEmpty() ? null : DecisionDates.parse(v).date();
+    }
+
+    private static BigDecimal parseAmount(String text) {
+        try {
+            return new BigDecimal(text.replace(",", ""));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private final class Check {
+        private final SourceRow row;
+        private final List<Defect> defects = new ArrayList<>(2);
+
+        Check(SourceRow row) {
+            this.row = row;
+        }
+
+        void defect(Column column, ErrorCode code, String reason) {
+            defects.add(new Defect(row.number(), column == null ? "-" : layout.headerOf(column), code, reason));
+        }
+    }
+}

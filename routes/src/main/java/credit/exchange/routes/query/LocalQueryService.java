@@ -1,0 +1,160 @@
+package credit.exchange.routes.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import credit.exchange.routes.identifier.IdentifierCheck;
+import credit.exchange.routes.identifier.ResidentIdNumber;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.model.RecordStatus;
+import credit.exchange.routes.model.SubjectKind;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.Classification;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.Disclosure;
+import credit.exchange.security.identity.PersonalIdProtector;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Local queries on the credit store: by USCC, by resident ID number, by name prefix. Which
+ * classes the caller may read, and how much of each record it sees, is asked of the
+ * {@link AccessPolicy}; this service only applies the answer.
+ */
+public final class LocalQueryService {
+
+    public static final int MAX_PAGE_SIZE = 200;
+    private static final int MIN_NAME_PREFIX = 2;
+    private static final Set<String> PUBLIC_HIDDEN_ATTRIBUTES = Set.of("FR_ZJLX", "FR_ZJHM", "BZ");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
+
+    private static final String LATEST_VERSIONS = """
+            with latest as (
+                select distinct on (r.source_department, r.document_number) r.*
+                from credit_record r join subject s on s.id = r.subject_id
+                where %s and r.classification = any (?)
+                order by r.source_department, r.document_number, r.version desc)
+            select l.id, l.category, l.classification, s.kind, s.uscc, s.person_id_masked, l.party_name,
+                   l.source_department, l.document_number, l.version, l.decision_date, l.valid_from, l.valid_until,
+                   l.publication_end, l.status, l.authority, l.authority_code, l.content, l.legacy_identifier,
+                   l.attributes::text, l.ingested_at
+            from latest l join subject s on s.id = l.subject_id
+            order by %s
+            limit ? offset ?""";
+
+    private final Database database;
+    private final AccessPolicy policy;
+    private final PersonalIdProtector protector;
+
+    public LocalQueryService(Database database, AccessPolicy policy, PersonalIdProtector protector) {
+        this.database = database;
+        this.policy = policy;
+        this.protector = protector;
+    }
+
+    public RecordPage byUscc(Caller caller, String uscc, int page, int size) {
+        String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
+        IdentifierCheck check = Uscc.check(code);
+        if (!check.valid()) {
+            throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
+        }
+        return query(caller, "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc", page, size);
+    }
+
+    /** The number is used only to compute its keyed hash; it is neither logged nor echoed. */
+    public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
+        String id = residentId == null ? "" : residentId.strip().toUpperCase(Locale.ROOT);
+        IdentifierCheck check = ResidentIdNumber.check(id);
+        if (!check.valid()) {
+            throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
+        }
+        return query(caller, "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?",
+                "P:" + protector.lookupHashHex(id), "l.decision_date desc, l.id desc", page, size);
+    }
+
+    public RecordPage byNamePrefix(Caller caller, String prefix, int page, int size) {
+        String p = prefix == null ? "" : prefix.strip();
+        if (p.codePointCount(0, p.length()) < MIN_NAME_PREFIX) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID,
+                    "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
+        }
+        String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return query(caller, "name " + p + "*", "s.name like ?", pattern,
+                "s.name, l.decision_date desc, l.id desc", page, size);
+    }
+
+    private RecordPage query(Caller caller, String description, String subjectCondition, String argument,
+                             String order, int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID,
+                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        Map<Classification, Disclosure> readable = new EnumMap<>(Classification.class);
+        for (Classification c : Classification.values()) {
+            if (policy.decide(caller, c) instanceof AccessDecision.Allow allow) {
+                readable.put(c, allow.disclosure());
+            }
+        }
+        String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, argument);
+            ps.setArray(2, c.createArrayOf("bpchar", readable.keySet().stream().map(Enum::name).toArray()));
+            ps.setInt(3, size + 1);
+            ps.setLong(4, (long) page * size);
+            List<CreditRecord> records = new ArrayList<>(size);
+            boolean more = false;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (records.size() == size) {
+                        more = true;
+                        break;
+                    }
+                    records.add(read(rs, readable));
+                }
+            }
+            return new RecordPage(description, page, size, more, records);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+        }
+    }
+
+    private static CreditRecord read(ResultSet rs, Map<Classification, Disclosure> readable) throws SQLException {
+        Classification classification = Classification.valueOf(rs.getString(3));
+        Map<String, String> attributes;
+        try {
+            attributes = JSON.readValue(rs.getString(20), ATTRIBUTES);
+        } catch (IOException e) {
+            throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
+        }
+        if (readable.get(classification) == Disclosure.PUBLIC) {
+            attributes.keySet().removeIf(k -> PUBLIC_HIDDEN_ATTRIBUTES.stream().anyMatch(k::endsWith));
+        }
+        return new CreditRecord(
+                rs.getLong(1), rs.getString(2), classification, SubjectKind.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
+                rs.getString(16), rs.getString(17), rs.getString(18), rs.getBoolean(19), attributes,
+                rs.getTimestamp(21).toInstant());
+    }
+
+    private static LocalDate date(ResultSet rs, int column) throws SQLException {
+        Date d = rs.getDate(column);
+        return d == null ? null : d.toLocalDate();
+    }
+}

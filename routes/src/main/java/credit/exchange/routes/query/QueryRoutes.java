@@ -1,0 +1,90 @@
+package credit.exchange.routes.query;
+
+import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Json;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.Caller;
+import java.io.IOException;
+import org.apache.camel.Exchange;
+import org.apache.camel.model.rest.RestParamType;
+
+/**
+ * The local query API. Resident ID numbers come in a POST body, never in a URL, so that they
+ * stay out of access logs and browser histories.
+ */
+public final class QueryRoutes extends ApiRouteBuilder {
+
+    /** Body of a query by resident ID number. */
+    public record PersonQuery(String residentId, Integer page, Integer size) {
+    }
+
+    private static final int DEFAULT_SIZE = 50;
+    private final LocalQueryService service;
+
+    public QueryRoutes(LocalQueryService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected void configureApi() {
+        rest("/api/v1/records").description("Local queries on this node's credit records")
+                .get().id("local-query").description("Latest version of each record of a subject, by USCC or by name prefix")
+                    .produces("application/json")
+                    .param().name("uscc").type(RestParamType.query).required(false).description("unified social credit code").endParam()
+                    .param().name("name").type(RestParamType.query).required(false).description("subject name prefix, two characters or more").endParam()
+                    .param().name("page").type(RestParamType.query).dataType("integer").defaultValue("0").endParam()
+                    .param().name("size").type(RestParamType.query).dataType("integer").defaultValue("50").endParam()
+                    .to("direct:local-query")
+                .post("/by-person").id("local-query-by-person")
+                    .description("Records of a natural person; the resident ID number travels in the body only")
+                    .consumes("application/json").produces("application/json")
+                    .to("direct:local-query-by-person");
+
+        from("direct:local-query").routeId("local-query-records").process(this::byUsccOrName);
+        from("direct:local-query-by-person").routeId("local-query-records-by-person").process(this::byPerson);
+    }
+
+    private void byUsccOrName(Exchange exchange) {
+        var in = exchange.getMessage();
+        String uscc = in.getHeader("uscc", String.class);
+        String name = in.getHeader("name", String.class);
+        int page = intParam(in.getHeader("page", String.class), 0, "page");
+        int size = intParam(in.getHeader("size", String.class), DEFAULT_SIZE, "size");
+        Caller caller = Caller.anonymous();
+        RecordPage result;
+        if (uscc != null && !uscc.isBlank()) {
+            result = service.byUscc(caller, uscc, page, size);
+        } else if (name != null && !name.isBlank()) {
+            result = service.byNamePrefix(caller, name, page, size);
+        } else {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "give uscc or name; resident ID queries use POST /api/v1/records/by-person");
+        }
+        answer(exchange, 200, result);
+    }
+
+    private void byPerson(Exchange exchange) {
+        PersonQuery query;
+        try {
+            query = Json.mapper().readValue(exchange.getMessage().getBody(String.class), PersonQuery.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the body must be JSON like {\"residentId\": \"...\", \"page\": 0, \"size\": 50}");
+        }
+        if (query == null || query.residentId() == null) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "residentId missing");
+        }
+        answer(exchange, 200, service.byResidentId(Caller.anonymous(), query.residentId(),
+                query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size()));
+    }
+
+    static int intParam(String value, int fallback, String name) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, name + " must be a whole number");
+        }
+    }
+}

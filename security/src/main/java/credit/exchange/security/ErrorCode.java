@@ -1,0 +1,53 @@
+package credit.exchange.security;
+
+/**
+ * The one list of stable error codes. The same code appears in the HTTP answer, the import
+ * rejects file, the audit event and the log line, so a partner or a department can act on it
+ * without reading our logs. Codes are never renamed or reused; new ones are appended.
+ */
+public enum ErrorCode {
+    /** Input could not be parsed at all (broken CSV quoting, invalid JSON, wrong encoding). */
+    E_MALFORMED(400, "the input could not be parsed"),
+    /** A mandatory field is empty. */
+    E_FIELD_MISSING(400, "a mandatory field is empty"),
+    /** A field holds a value outside what is allowed (unknown party kind, unsupported ID type). */
+    E_FIELD_INVALID(400, "a field holds a value that is not allowed"),
+    /** A USCC, organisation code, registration number or resident ID fails its standard's check. */
+    E_IDENTIFIER_INVALID(400, "an identifier fails its standard's check"),
+    /** A date is impossible or in no accepted format (YYYY-MM-DD, YYYY/MM/DD, epoch milliseconds). */
+    E_DATE_INVALID(400, "a date is impossible or in no accepted format"),
+    /** An amount is not a decimal number. */
+    E_NUMBER_INVALID(400, "an amount is not a decimal number"),
+    /** The request names a record type, dataset or option this node does not know. */
+    E_UNKNOWN_TYPE(400, "the record type or dataset is not in this node's catalogue"),
+    /** The input exceeds a configured size limit. */
+    E_TOO_LARGE(413, "the input exceeds the configured size limit"),
+    /** Nothing matches the request. */
+    E_NOT_FOUND(404, "nothing matches the request"),
+    /** The caller's class of access does not cover class B (authorised query) data. */
+    E_AUTHORIZATION_REQUIRED(403, "class B data needs a valid authorisation from the data subject"),
+    /** The caller's class of access does not cover class C (department-shared) data. */
+    E_SHARING_AGREEMENT_REQUIRED(403, "class C data is shared only with departments under a sharing agreement"),
+    /** A dependency (database, broker) does not answer; the request can be retried. */
+    E_UNAVAILABLE(503, "a dependency of the node is unavailable; retry later"),
+    /** An unexpected fault inside the node; details are in the node's log under the incident id. */
+    E_INTERNAL(500, "an unexpected fault inside the node");
+
+    private final int httpStatus;
+    private final String meaning;
+
+    ErrorCode(int httpStatus, String meaning) {
+        this.httpStatus = httpStatus;
+        this.meaning = meaning;
+    }
+
+    /** The HTTP status an answer carrying this code uses. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** What the code means, in words a partner or department can act on. */
+    public String meaning() {
+        return meaning;
+    }
+}
