@@ -57,6 +57,15 @@ public final class NodeConfig {
         return new NodeConfig(p);
     }
 
+    /** The shipped defaults with the given values on top; environment and system properties are ignored. */
+    public static NodeConfig of(Map<String, String> values) {
+        NodeConfig config = load(null, Map.of(), new Properties());
+        for (var e : values.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
+        return config;
+    }
+
     /** A copy with one value replaced (command-line options use this). */
     public NodeConfig with(String key, String value) {
         Properties p = new Properties();

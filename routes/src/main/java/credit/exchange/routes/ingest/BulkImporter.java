@@ -34,6 +34,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -45,7 +48,7 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class BulkImporter {
 
-    static final int BATCH_ROWS = 5_000;
+    static final int BATCH_ROWS = 10_000;
     private static final int PUBLICITY_DAYS = 7;
     private static final int DEFECTS_IN_SUMMARY = 20;
 
@@ -71,8 +74,9 @@ public final class BulkImporter {
                 : facts.validUtf8 ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
         ImportLayout layout = ImportLayout.named(category.layout());
 
+        Run run = null;
         try (Connection connection = database.connection()) {
-            Run run = new Run(request, category, layout, connection, facts, legacyCodes(connection));
+            run = new Run(request, category, layout, connection, facts, legacyCodes(connection));
             String fileProblem = null;
             try (InputStream in = new CountingStream(Files.newInputStream(request.file()), facts.size, run, progress)) {
                 InputStream body = skipUtf8Bom(new BufferedInputStream(in, 1 << 16), charset);
@@ -85,7 +89,7 @@ public final class BulkImporter {
                     run.reject(new Defect(e.rowNumber(), "-", e.code(), e.getMessage()), null);
                 }
             }
-            run.flush();
+            run.finishWriting();
             ImportSummary summary = run.summary(charset, fileProblem, (System.nanoTime() - started) / 1_000_000);
             run.store.finishRun(run.importId, summary, facts.digest, run.quality);
             run.closeRejects();
@@ -96,6 +100,70 @@ public final class BulkImporter {
                             + e.getMessage(), e);
         } catch (IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + request.file() + ": " + e.getMessage(), e);
+        } finally {
+            if (run != null) {
+                run.writer.stop();
+            }
+        }
+    }
+
+    /**
+     * Stores batches on its own thread, at most two behind the reader, so that parsing and
+     * validation overlap with the database's work. The first failure stops the import.
+     */
+    private static final class BatchWriter {
+        private final IngestStore store;
+        private final long importId;
+        private final byte[] fileDigest;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-writer"));
+        private final Semaphore inFlight = new Semaphore(2);
+        private int stored;
+        private int duplicates;
+        private volatile SQLException failure;
+
+        BatchWriter(IngestStore store, long importId, byte[] fileDigest) {
+            this.store = store;
+            this.importId = importId;
+            this.fileDigest = fileDigest;
+        }
+
+        void submit(List<RecordDraft> drafts, List<Defect> rejects) {
+            rethrow();
+            inFlight.acquireUninterruptibly();
+            thread.execute(() -> {
+                try {
+                    if (failure == null) {
+                        int n = store.storeBatch(importId, drafts, rejects, fileDigest);
+                        stored += n;
+                        duplicates += drafts.size() - n;
+                    }
+                } catch (SQLException e) {
+                    failure = e;
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+
+        /** Stored and duplicate counts once every submitted batch is done. */
+        int[] await() {
+            inFlight.acquireUninterruptibly(2);
+            inFlight.release(2);
+            rethrow();
+            // the counters are written by the writer thread; the semaphore hand-over makes them visible
+            return new int[] {stored, duplicates};
+        }
+
+        void stop() {
+            thread.shutdownNow();
+        }
+
+        private void rethrow() {
+            if (failure != null) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE,
+                        "the credit store refused a batch; rows committed so far are kept, run the import again to finish: "
+                                + failure.getMessage(), failure);
+            }
         }
     }
 
@@ -175,6 +243,7 @@ public final class BulkImporter {
         final Map<String, byte[]> digestsInBatch = new HashMap<>();
         final List<Defect> pendingRejects = new ArrayList<>();
         final List<Defect> firstDefects = new ArrayList<>();
+        final BatchWriter writer;
         RowReader reader;
         CSVPrinter rejectsOut;
         int rowsRead;
@@ -190,6 +259,7 @@ public final class BulkImporter {
             this.store = new IngestStore(connection, category);
             this.validator = new RowValidator(layout, request.department(), legacy, protector);
             this.importId = store.startRun(request.file().getFileName().toString(), facts.digest, request.department());
+            this.writer = new BatchWriter(store, importId, facts.digest);
             this.today = LocalDate.now(clock.withZone(DecisionDates.CHINA));
         }
 
@@ -260,22 +330,23 @@ public final class BulkImporter {
                             b.doublePublicity(), b.late()));
         }
 
+        /** Hands the batch to the writer; reading and validating the next batch goes on meanwhile. */
         void flush() {
             if (batch.isEmpty() && pendingRejects.isEmpty()) {
                 return;
             }
-            try {
-                int n = store.storeBatch(importId, batch, pendingRejects, digest);
-                stored += n;
-                duplicates += batch.size() - n;
-            } catch (SQLException e) {
-                throw new CodedException(ErrorCode.E_UNAVAILABLE,
-                        "the credit store refused a batch; rows committed so far are kept, run the import again to finish: "
-                                + e.getMessage(), e);
-            }
+            writer.submit(List.copyOf(batch), List.copyOf(pendingRejects));
             batch.clear();
             digestsInBatch.clear();
             pendingRejects.clear();
+        }
+
+        /** Waits for every batch handed over to be committed. */
+        void finishWriting() {
+            flush();
+            int[] counts = writer.await();
+            stored = counts[0];
+            duplicates += counts[1];
         }
 
         ImportSummary summary(Charset charset, String fileProblem, long elapsedMillis) {

@@ -79,17 +79,22 @@ public enum ImportLayout {
     /** The value shape a column must have. */
     enum Kind { TEXT, DATE, AMOUNT, USCC }
 
-    record Column(String code, Role role, Need need, Kind kind, String meaning) {
+    /** A column of the layout; {@code index} is its position in {@link #columns()}, which rows are indexed by. */
+    record Column(String code, Role role, Need need, Kind kind, String meaning, int index) {
         static Column mandatory(String code, Role role, Kind kind, String meaning) {
-            return new Column(code, role, Need.MANDATORY, kind, meaning);
+            return new Column(code, role, Need.MANDATORY, kind, meaning, -1);
         }
 
         static Column expected(String code, Role role, Kind kind, String meaning) {
-            return new Column(code, role, Need.EXPECTED, kind, meaning);
+            return new Column(code, role, Need.EXPECTED, kind, meaning, -1);
         }
 
         static Column optional(String code, Role role, Kind kind, String meaning) {
-            return new Column(code, role, Need.OPTIONAL, kind, meaning);
+            return new Column(code, role, Need.OPTIONAL, kind, meaning, -1);
+        }
+
+        Column at(int position) {
+            return new Column(code, role, need, kind, meaning, position);
         }
     }
 
@@ -99,7 +104,8 @@ public enum ImportLayout {
 
     ImportLayout(String prefix, List<List<Column>> groups) {
         this.prefix = prefix;
-        this.columns = groups.stream().flatMap(List::stream).toList();
+        List<Column> all = groups.stream().flatMap(List::stream).toList();
+        this.columns = java.util.stream.IntStream.range(0, all.size()).mapToObj(i -> all.get(i).at(i)).toList();
         this.byCode = columns.stream().collect(Collectors.toUnmodifiableMap(Column::code, Function.identity()));
     }
 

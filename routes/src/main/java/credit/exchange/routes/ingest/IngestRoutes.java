@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How departments feed records in: an upload API, and an inbox folder per record type
- * ({@code inbox/<type>/}) whose files are imported, then moved to {@code .done/} (or
- * {@code .failed/} when the file cannot be imported at all), with rejects beside them.
+ * ({@code inbox/<type>/}) whose files are imported, then moved to {@code inbox/.done/<type>/}
+ * (or {@code inbox/.failed/<type>/} when the file cannot be imported at all), with the rejected
+ * rows in {@code inbox/.rejects/<type>/}.
  */
 public final class IngestRoutes extends ApiRouteBuilder {
 
@@ -59,7 +60,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
 
         fromF("file:%s?recursive=true&minDepth=2&maxDepth=2&readLock=changed&readLockMinAge=1000"
                 + "&move=.done/${file:name.noext}-${date:now:yyyyMMddHHmmss}.${file:ext}"
-                + "&moveFailed=.failed/${file:name}", inbox.toAbsolutePath())
+                + "&moveFailed=.failed/${file:name}&antExclude=**/*.tmp,**/*.part", inbox.toAbsolutePath())
                 .routeId("department-inbox")
                 .process(this::importDropped);
     }
@@ -92,7 +93,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
     private void importDropped(Exchange exchange) {
         Path file = exchange.getMessage().getBody(java.io.File.class).toPath();
         String type = file.getParent().getFileName().toString();
-        Path rejects = file.resolveSibling(".rejects").resolve(file.getFileName() + ".rejects.csv");
+        Path rejects = inbox.resolve(".rejects").resolve(type).resolve(file.getFileName() + ".rejects.csv");
         ImportSummary s = importer.importFile(new ImportRequest(file, type, null, null, rejects), ProgressListener.NONE);
         LOG.info("inbox import of {} ({}): {} rows read, {} stored, {} duplicates, {} rejected",
                 file.getFileName(), type, s.rowsRead(), s.stored(), s.duplicates(), s.rejected());

@@ -43,19 +43,24 @@ final class IngestStore {
             from ingest_staging order by subject_key, row_number
             on conflict do nothing""";
 
+    /**
+     * One index probe per row finds both the latest version number and whether any stored version
+     * has the same content; the row becomes the next version only if none has.
+     */
     private static final String INSERT_RECORDS = """
             insert into credit_record (subject_id, category, classification, source_department, document_number,
                 version, content_digest, party_name, decision_date, valid_from, valid_until, publication_end,
                 authority, authority_code, content, representative_id_sealed, legacy_identifier, attributes, import_id)
-            select s.id, ?, ?, st.source_department, st.document_number,
-                coalesce((select max(r.version) from credit_record r
-                          where r.source_department = st.source_department and r.document_number = st.document_number), 0) + 1,
+            select s.id, ?, ?, st.source_department, st.document_number, coalesce(stored.latest, 0) + 1,
                 st.content_digest, st.party_name, st.decision_date, st.valid_from, st.valid_until, st.publication_end,
                 st.authority, st.authority_code, st.content, st.representative_id_sealed, st.legacy, st.attributes, ?
-            from ingest_staging st join subject s on s.subject_key = st.subject_key
-            where not exists (select 1 from credit_record r
-                              where r.source_department = st.source_department and r.document_number = st.document_number
-                                and r.content_digest = st.content_digest)
+            from ingest_staging st
+            join subject s on s.subject_key = st.subject_key
+            cross join lateral (
+                select max(r.version) as latest, coalesce(bool_or(r.content_digest = st.content_digest), false) as seen
+                from credit_record r
+                where r.source_department = st.source_department and r.document_number = st.document_number) stored
+            where not stored.seen
             on conflict (source_department, document_number, version) do nothing""";
 
     private final Connection connection;
@@ -109,6 +114,7 @@ final class IngestStore {
                 }
                 copy.copyIn("copy ingest_staging from stdin", new StringReader(rows.drain()));
                 try (Statement s = connection.createStatement()) {
+                    s.execute("analyze ingest_staging"); // temp tables have no statistics; joins need them
                     s.executeUpdate(INSERT_SUBJECTS);
                 }
                 try (PreparedStatement ps = connection.prepareStatement(INSERT_RECORDS)) {

@@ -14,10 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -93,10 +91,10 @@ final class RowReader {
                             "row has " + record.size() + " fields, the header has " + headers.size()));
                     continue;
                 }
-                Map<ImportLayout.Column, String> values = new HashMap<>();
+                String[] values = new String[layout.columns().size()];
                 for (int i = 0; i < byPosition.length; i++) {
                     if (byPosition[i] != null) {
-                        values.put(byPosition[i], record.get(i));
+                        values[byPosition[i].index()] = record.get(i);
                     }
                 }
                 sink.row(new SourceRow(rowNumber, values));
@@ -154,7 +152,7 @@ final class RowReader {
     }
 
     private void readJsonObject(JsonParser parser, int rowNumber, RowSink sink) throws IOException {
-        Map<ImportLayout.Column, String> values = new HashMap<>();
+        String[] values = new String[layout.columns().size()];
         String brokenField = null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -163,7 +161,7 @@ final class RowReader {
             var column = layout.column(key);
             if (value.isScalarValue()) {
                 if (column.isPresent() && value != JsonToken.VALUE_NULL) {
-                    values.put(column.get(), parser.getValueAsString());
+                    values[column.get().index()] = parser.getValueAsString();
                 } else if (column.isEmpty() && !ignoredHeaders.contains(key)) {
                     ignoredHeaders.add(key);
                 }

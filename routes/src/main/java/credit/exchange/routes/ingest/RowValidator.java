@@ -59,6 +59,7 @@ final class RowValidator {
 
     Outcome validate(SourceRow row) {
         Check check = new Check(row);
+        LocalDate[] dates = new LocalDate[layout.columns().size()];
 
         for (Column c : layout.columns()) {
             String value = row.value(c);
@@ -74,6 +75,7 @@ final class RowValidator {
                     if (parsed.problem() != null) {
                         check.defect(c, ErrorCode.E_DATE_INVALID, c.meaning() + ": " + parsed.problem());
                     }
+                    dates[c.index()] = parsed.date();
                 }
                 case AMOUNT -> {
                     BigDecimal amount = parseAmount(value);
@@ -128,10 +130,10 @@ final class RowValidator {
                 department,
                 value(row, Role.DOCUMENT_NUMBER),
                 digest(row, subject),
-                date(row, Role.DECISION_DATE),
-                date(row, Role.VALID_FROM),
-                date(row, Role.VALID_UNTIL),
-                date(row, Role.PUBLICATION_END),
+                date(dates, Role.DECISION_DATE),
+                date(dates, Role.VALID_FROM),
+                date(dates, Role.VALID_UNTIL),
+                date(dates, Role.PUBLICATION_END),
                 emptyToNull(value(row, Role.AUTHORITY)),
                 emptyToNull(value(row, Role.AUTHORITY_CODE).toUpperCase(Locale.ROOT)),
                 emptyToNull(value(row, Role.CONTENT)),
@@ -273,9 +275,9 @@ final class RowValidator {
         return c == null ? "" : row.value(c);
     }
 
-    private LocalDate date(SourceRow row, Role role) {
-        String v = value(row, role);
-        return v.isEmpty() ? null : DecisionDates.parse(v).date();
+    private LocalDate date(LocalDate[] dates, Role role) {
+        Column c = columnOf.get(role);
+        return c == null ? null : dates[c.index()];
     }
 
     private static BigDecimal parseAmount(String text) {

@@ -1,15 +1,14 @@
 package credit.exchange.routes.ingest;
 
-import java.util.Map;
-
 /**
- * One data row of an import file, by the layout's columns. Row numbers count data rows from 1,
- * header excluded, as departments count them in their spreadsheets.
+ * One data row of an import file, its values indexed by the layout's column positions (null
+ * where the file lacks the column). Row numbers count data rows from 1, header excluded, as
+ * departments count them in their spreadsheets.
  */
-record SourceRow(int number, Map<ImportLayout.Column, String> values) {
+record SourceRow(int number, String[] values) {
 
     String value(ImportLayout.Column column) {
-        String v = values.get(column);
+        String v = values[column.index()];
         return v == null ? "" : v.strip();
     }
 }

@@ -1,0 +1,55 @@
+package credit.exchange.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Helpers for tests that run real nodes on loopback. */
+public final class TestNodes {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestNodes() {
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A node configuration under {@code dataDir} with a free HTTP port and the given overrides. */
+    public static NodeConfig config(Path dataDir, Map<String, String> overrides) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        values.put("gateway.data-dir", dataDir.toString());
+        values.put("gateway.http.port", Integer.toString(freePort()));
+        values.putAll(overrides);
+        return NodeConfig.of(values);
+    }
+
+    public static String baseUrl(NodeConfig config) {
+        return "http://127.0.0.1:" + config.get("gateway.http.port");
+    }
+
+    public static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static HttpResponse<String> post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static Path samples() {
+        return Path.of(System.getProperty("credit.samples.dir", "../../shared/samples"));
+    }
+}
