@@ -53,11 +53,14 @@ create table import_run (
 );
 
 -- A credit record version. A correction is a new version; nothing is overwritten.
--- Natural key: source department + document number + version.
+-- Natural key: category + source department + document number + version (a black-list entry
+-- may cite the penalty decision's document number; it is a record of its own, not a version).
 create table credit_record (
     id                bigint generated always as identity primary key,
     subject_id        bigint  not null references subject (id),
-    category          text    not null references record_category (code),
+    -- a catalogue code; not a foreign key: the importer takes codes from the catalogue only,
+    -- and a per-row key check costs a tenth of the ingest time
+    category          text    not null,
     classification    char(1) not null check (classification in ('A', 'B', 'C')),
     source_department text    not null,
     document_number   text    not null,
@@ -78,7 +81,7 @@ create table credit_record (
     legacy_identifier boolean not null default false,
     import_id         bigint,  -- provenance; no foreign key: checked per row it costs a tenth of the ingest time
     ingested_at       timestamptz not null default now(),
-    unique (source_department, document_number, version)
+    unique (category, source_department, document_number, version)
 );
 create index credit_record_subject on credit_record (subject_id);
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gatewayctl", mixinStandardHelpOptions = true, version = "credit exchange gateway 0.1",
         description = "Run and operate a credit exchange gateway node.",
-        subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class,
+                credit.exchange.gateway.bench.BenchCommand.class})
 public final class GatewayCtl {
 
     public static void main(String[] args) {

@@ -50,6 +50,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the summary as JSON")
     boolean json;
 
+    @Option(names = "--dry-run", description = "validate the file and report, store nothing")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = node.load();
@@ -60,7 +63,8 @@ final class ImportCommand implements Callable<Integer> {
             BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
                     Clock.systemUTC());
             ProgressListener progress = System.console() != null ? new ProgressBar(System.err) : ProgressListener.NONE;
-            ImportSummary summary = importer.importFile(new ImportRequest(file, type, department, charset, rejectsFile), progress);
+            ImportRequest request = new ImportRequest(file, type, department, charset, rejectsFile);
+            ImportSummary summary = dryRun ? importer.check(request, progress) : importer.importFile(request, progress);
             if (System.console() != null) {
                 System.err.println();
             }
@@ -74,9 +78,11 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     static void print(ImportSummary s, PrintStream out) {
-        out.printf("import #%d of %s (%s, read as %s)%n", s.importId(), s.file(), s.category(), s.charset());
-        out.printf("  rows read   %,d%n  stored      %,d%n  duplicates  %,d%n  rejected    %,d%n",
-                s.rowsRead(), s.stored(), s.duplicates(), s.rejected());
+        boolean check = s.importId() == 0;
+        out.printf("%s of %s (%s, read as %s)%n", check ? "check (nothing stored)" : "import #" + s.importId(), s.file(),
+                s.category(), s.charset());
+        out.printf("  rows read   %,d%n  %s  %,d%n  duplicates  %,d%n  rejected    %,d%n",
+                s.rowsRead(), check ? "acceptable" : "stored    ", s.stored(), s.duplicates(), s.rejected());
         out.printf("  time        %.1f s (%,.0f rows/s)%n", s.elapsedMillis() / 1000.0, s.rowsPerSecond());
         if (s.fileProblem() != null) {
             out.println("  FILE PROBLEM: " + s.fileProblem());

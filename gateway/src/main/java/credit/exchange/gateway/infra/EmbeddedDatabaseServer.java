@@ -44,6 +44,10 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("max_wal_size", "4GB")
                 .setServerConfig("checkpoint_timeout", "15min")
+                // the cluster lives on local SSD with the working set cached: index probes are cheap
+                .setServerConfig("random_page_cost", "1.1")
+                .setServerConfig("effective_cache_size", "4GB")
+                .setServerConfig("work_mem", "32MB")
                 .setServerConfig("listen_addresses", "localhost");
         if (port > 0) {
             builder.setPort(port);

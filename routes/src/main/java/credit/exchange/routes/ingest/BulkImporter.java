@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Writer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +48,8 @@ import org.apache.commons.csv.CSVPrinter;
 public final class BulkImporter {
 
     static final int BATCH_ROWS = 10_000;
+    /** Database connections writing in parallel, each owning a partition of the record keys. */
+    static final int WRITERS = 2;
     private static final int PUBLICITY_DAYS = 7;
     private static final int DEFECTS_IN_SUMMARY = 20;
 
@@ -65,6 +66,19 @@ public final class BulkImporter {
     }
 
     public ImportSummary importFile(ImportRequest request, ProgressListener progress) {
+        return process(request, progress, false);
+    }
+
+    /**
+     * Reads and validates the file as an import would, and stores nothing: what a department
+     * runs before sending a file. {@code stored} then counts the rows an import would accept
+     * (before comparing with what the store already holds).
+     */
+    public ImportSummary check(ImportRequest request, ProgressListener progress) {
+        return process(request, progress, true);
+    }
+
+    private ImportSummary process(ImportRequest request, ProgressListener progress, boolean checkOnly) {
         RecordCategory category = catalogue.find(request.category()).orElseThrow(() -> new CodedException(
                 ErrorCode.E_UNKNOWN_TYPE, "unknown record type '" + request.category() + "'; known types: "
                         + String.join(", ", catalogue.all().stream().map(RecordCategory::code).toList())));
@@ -74,9 +88,14 @@ public final class BulkImporter {
                 : facts.validUtf8 ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
         ImportLayout layout = ImportLayout.named(category.layout());
 
+        List<Connection> connections = new ArrayList<>();
         Run run = null;
-        try (Connection connection = database.connection()) {
-            run = new Run(request, category, layout, connection, facts, legacyCodes(connection));
+        try {
+            for (int i = 0; i < (checkOnly ? 1 : WRITERS); i++) {
+                connections.add(database.connection());
+            }
+            deleteStaleRejects(request);
+            run = new Run(request, category, layout, connections, facts, legacyCodes(connections.get(0)), checkOnly);
             String fileProblem = null;
             try (InputStream in = new CountingStream(Files.newInputStream(request.file()), facts.size, run, progress)) {
                 InputStream body = skipUtf8Bom(new BufferedInputStream(in, 1 << 16), charset);
@@ -86,12 +105,14 @@ public final class BulkImporter {
                     reader.read(body, charset, facts.json ? RowReader.Format.JSON : RowReader.Format.CSV, run);
                 } catch (ImportFileException e) {
                     fileProblem = e.getMessage();
-                    run.reject(new Defect(e.rowNumber(), "-", e.code(), e.getMessage()), null);
+                    run.reject(new Defect(e.rowNumber(), "-", e.code(), e.getMessage()));
                 }
             }
             run.finishWriting();
             ImportSummary summary = run.summary(charset, fileProblem, (System.nanoTime() - started) / 1_000_000);
-            run.store.finishRun(run.importId, summary, facts.digest, run.quality);
+            if (!checkOnly) {
+                run.bookkeeping.finishRun(run.importId, summary, facts.digest, run.quality);
+            }
             run.closeRejects();
             return summary;
         } catch (SQLException e) {
@@ -102,14 +123,72 @@ public final class BulkImporter {
             throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + request.file() + ": " + e.getMessage(), e);
         } finally {
             if (run != null) {
-                run.writer.stop();
+                run.stopWriters(); // before the connections close under them
             }
+            for (Connection c : connections) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing a broken connection; the import's own outcome is already decided
+                }
+            }
+        }
+    }
+
+    private static void deleteStaleRejects(ImportRequest request) throws IOException {
+        if (request.rejectsFile() != null) {
+            Files.deleteIfExists(request.rejectsFile()); // rejects of an earlier run of this file no longer apply
+        }
+    }
+
+    /**
+     * The rows of one key partition (by hash of source department and document number) and the
+     * writer that stores them. Every version of a key lands in the same partition, in file order,
+     * so partitions can be written in parallel without reordering a record's versions.
+     */
+    private static final class Partition {
+        final BatchWriter writer;
+        final List<RecordDraft> batch = new ArrayList<>(BATCH_ROWS);
+        final Map<String, byte[]> digestsInBatch = new HashMap<>();
+        final List<Defect> rejects = new ArrayList<>();
+
+        Partition(BatchWriter writer) {
+            this.writer = writer;
+        }
+
+        /** Adds a draft; false when the batch already holds an exact duplicate of it. */
+        boolean add(String key, RecordDraft draft) {
+            byte[] seen = digestsInBatch.get(key);
+            if (seen != null) {
+                if (Arrays.equals(seen, draft.contentDigest())) {
+                    return false;
+                }
+                flush(); // a correction of a row in this batch: store the earlier version first
+            }
+            batch.add(draft);
+            digestsInBatch.put(key, draft.contentDigest());
+            if (batch.size() >= BATCH_ROWS) {
+                flush();
+            }
+            return true;
+        }
+
+        /** Hands the batch to the writer; reading and validating the next batch goes on meanwhile. */
+        void flush() {
+            if (batch.isEmpty() && rejects.isEmpty()) {
+                return;
+            }
+            writer.submit(IngestStore.stage(batch, rejects));
+            batch.clear();
+            digestsInBatch.clear();
+            rejects.clear();
         }
     }
 
     /**
      * Stores batches on its own thread, at most two behind the reader, so that parsing and
-     * validation overlap with the database's work. The first failure stops the import.
+     * validation overlap with the database's work. The first failure stops the import. Without
+     * a store (a check), batches are counted and dropped.
      */
     private static final class BatchWriter {
         private final IngestStore store;
@@ -127,15 +206,15 @@ public final class BulkImporter {
             this.fileDigest = fileDigest;
         }
 
-        void submit(List<RecordDraft> drafts, List<Defect> rejects) {
+        void submit(IngestStore.StagedBatch batch) {
             rethrow();
             inFlight.acquireUninterruptibly();
             thread.execute(() -> {
                 try {
                     if (failure == null) {
-                        int n = store.storeBatch(importId, drafts, rejects, fileDigest);
+                        int n = store == null ? batch.drafts() : store.store(importId, batch, fileDigest);
                         stored += n;
-                        duplicates += drafts.size() - n;
+                        duplicates += batch.drafts() - n;
                     }
                 } catch (SQLException e) {
                     failure = e;
@@ -156,6 +235,11 @@ public final class BulkImporter {
 
         void stop() {
             thread.shutdownNow();
+            try {
+                thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void rethrow() {
@@ -175,29 +259,33 @@ public final class BulkImporter {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size = Files.size(file);
-            boolean utf8 = true;
+            long nonAscii = 0;
+            long undecodable = 0;
             int firstChar = -1;
-            try (DigestInputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
-                var decoder = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            try (DigestInputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha);
+                 InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                         .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE))) {
                 char[] buffer = new char[1 << 15];
-                // not closed on its own: closing it would close the digest stream before the drain below
-                InputStreamReader reader = new InputStreamReader(in, decoder);
-                try {
-                    int n;
-                    while ((n = reader.read(buffer)) >= 0) {
-                        for (int i = 0; i < n && firstChar < 0; i++) {
-                            if (!Character.isWhitespace(buffer[i]) && buffer[i] != '\uFEFF') {
-                                firstChar = buffer[i];
+                int n;
+                while ((n = reader.read(buffer)) >= 0) {
+                    for (int i = 0; i < n; i++) {
+                        char c = buffer[i];
+                        if (c >= 0x80) {
+                            nonAscii++;
+                            if (c == '\uFFFD') {
+                                undecodable++;
                             }
                         }
+                        if (firstChar < 0 && !Character.isWhitespace(c) && c != '\uFEFF') {
+                            firstChar = c;
+                        }
                     }
-                } catch (CharacterCodingException notUtf8) {
-                    utf8 = false;
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
                 }
             }
-            return new FileFacts(sha.digest(), size, utf8, firstChar == '[');
+            // GBK read as UTF-8 fails on nearly every Chinese character; a UTF-8 file with a few
+            // corrupt bytes fails on those alone, and stays UTF-8 (its corrupt rows are rejected).
+            boolean utf8 = undecodable * 100 <= nonAscii;
+            return new FileFacts(sha.digest(), size, utf8, firstChar == '[' || firstChar == '{');
         } catch (NoSuchFileException e) {
             throw new CodedException(ErrorCode.E_NOT_FOUND, "file not found: " + file);
         } catch (IOException e) {
@@ -233,17 +321,13 @@ public final class BulkImporter {
     private final class Run implements RowReader.RowSink {
         final ImportRequest request;
         final RecordCategory category;
-        final IngestStore store;
+        final IngestStore bookkeeping;
         final RowValidator validator;
         final long importId;
-        final byte[] digest;
         final LocalDate today;
         final Map<String, DepartmentQuality> quality = new LinkedHashMap<>();
-        final List<RecordDraft> batch = new ArrayList<>(BATCH_ROWS);
-        final Map<String, byte[]> digestsInBatch = new HashMap<>();
-        final List<Defect> pendingRejects = new ArrayList<>();
+        final List<Partition> partitions = new ArrayList<>();
         final List<Defect> firstDefects = new ArrayList<>();
-        final BatchWriter writer;
         RowReader reader;
         CSVPrinter rejectsOut;
         int rowsRead;
@@ -251,16 +335,22 @@ public final class BulkImporter {
         int duplicates;
         int rejectedRows;
 
-        Run(ImportRequest request, RecordCategory category, ImportLayout layout, Connection connection, FileFacts facts,
-            LegacyCodes legacy) throws SQLException {
+        Run(ImportRequest request, RecordCategory category, ImportLayout layout, List<Connection> connections,
+            FileFacts facts, LegacyCodes legacy, boolean checkOnly) throws SQLException {
             this.request = request;
             this.category = category;
-            this.digest = facts.digest;
-            this.store = new IngestStore(connection, category);
             this.validator = new RowValidator(layout, request.department(), legacy, protector);
-            this.importId = store.startRun(request.file().getFileName().toString(), facts.digest, request.department());
-            this.writer = new BatchWriter(store, importId, facts.digest);
             this.today = LocalDate.now(clock.withZone(DecisionDates.CHINA));
+            List<IngestStore> stores = new ArrayList<>();
+            for (int i = 0; i < connections.size(); i++) {
+                stores.add(checkOnly ? null : new IngestStore(connections.get(i), category, i));
+            }
+            this.bookkeeping = stores.get(0);
+            this.importId = checkOnly ? 0
+                    : bookkeeping.startRun(request.file().getFileName().toString(), facts.digest, request.department());
+            for (IngestStore store : stores) {
+                partitions.add(new Partition(new BatchWriter(store, importId, facts.digest)));
+            }
         }
 
         @Override
@@ -270,25 +360,15 @@ public final class BulkImporter {
             String department = validator.departmentOf(row);
             if (!outcome.valid()) {
                 rejectedRows++;
-                outcome.defects().forEach(d -> reject(d, department));
+                outcome.defects().forEach(this::reject);
                 account(department, false, null);
                 return;
             }
             RecordDraft draft = outcome.draft();
             account(department, true, draft);
             String key = draft.sourceDepartment() + '\u0000' + draft.documentNumber();
-            byte[] seen = digestsInBatch.get(key);
-            if (seen != null) {
-                if (Arrays.equals(seen, draft.contentDigest())) {
-                    duplicates++;
-                    return;
-                }
-                flush(); // a correction of a row in this batch: store the earlier version first
-            }
-            batch.add(draft);
-            digestsInBatch.put(key, draft.contentDigest());
-            if (batch.size() >= BATCH_ROWS) {
-                flush();
+            if (!partitions.get(Math.floorMod(key.hashCode(), partitions.size())).add(key, draft)) {
+                duplicates++;
             }
         }
 
@@ -296,12 +376,12 @@ public final class BulkImporter {
         public void broken(RowReader.BrokenRow row) {
             rowsRead++;
             rejectedRows++;
-            reject(new Defect(row.number(), "-", ErrorCode.E_MALFORMED, row.reason()), null);
+            reject(new Defect(row.number(), "-", ErrorCode.E_MALFORMED, row.reason()));
             account(validator.departmentOf(null), false, null);
         }
 
-        void reject(Defect defect, String department) {
-            pendingRejects.add(defect);
+        void reject(Defect defect) {
+            partitions.get(0).rejects.add(defect);
             if (firstDefects.size() < DEFECTS_IN_SUMMARY) {
                 firstDefects.add(defect);
             }
@@ -330,23 +410,20 @@ public final class BulkImporter {
                             b.doublePublicity(), b.late()));
         }
 
-        /** Hands the batch to the writer; reading and validating the next batch goes on meanwhile. */
-        void flush() {
-            if (batch.isEmpty() && pendingRejects.isEmpty()) {
-                return;
-            }
-            writer.submit(List.copyOf(batch), List.copyOf(pendingRejects));
-            batch.clear();
-            digestsInBatch.clear();
-            pendingRejects.clear();
-        }
-
         /** Waits for every batch handed over to be committed. */
         void finishWriting() {
-            flush();
-            int[] counts = writer.await();
-            stored = counts[0];
-            duplicates += counts[1];
+            for (Partition p : partitions) {
+                p.flush();
+            }
+            for (Partition p : partitions) {
+                int[] counts = p.writer.await();
+                stored += counts[0];
+                duplicates += counts[1];
+            }
+        }
+
+        void stopWriters() {
+            partitions.forEach(p -> p.writer.stop());
         }
 
         ImportSummary summary(Charset charset, String fileProblem, long elapsedMillis) {

@@ -24,8 +24,11 @@ import org.postgresql.copy.CopyManager;
  */
 final class IngestStore {
 
-    /** Serialises batch inserts of concurrent imports so that version numbers never collide. */
-    private static final long INGEST_LOCK = 0x63726564L;
+    /**
+     * Serialises the batches of one key partition across concurrent imports, so that two imports
+     * never give the same record the same version number.
+     */
+    private static final int INGEST_LOCK = 0x63726564;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String STAGING = """
@@ -41,7 +44,7 @@ final class IngestStore {
             insert into subject (subject_key, kind, uscc, person_id_sealed, person_id_masked, name)
             select distinct on (subject_key) subject_key, kind, uscc, person_id_sealed, person_id_masked, party_name
             from ingest_staging order by subject_key, row_number
-            on conflict do nothing""";
+            on conflict (subject_key) do nothing""";
 
     /**
      * One index probe per row finds both the latest version number and whether any stored version
@@ -59,18 +62,20 @@ final class IngestStore {
             cross join lateral (
                 select max(r.version) as latest, coalesce(bool_or(r.content_digest = st.content_digest), false) as seen
                 from credit_record r
-                where r.source_department = st.source_department and r.document_number = st.document_number) stored
+                where r.category = ? and r.source_department = st.source_department
+                  and r.document_number = st.document_number) stored
             where not stored.seen
-            on conflict (source_department, document_number, version) do nothing""";
+            on conflict (category, source_department, document_number, version) do nothing""";
 
     private final Connection connection;
     private final CopyManager copy;
     private final RecordCategory category;
-    private final CopyRows rows = new CopyRows();
+    private final int partition;
 
-    IngestStore(Connection connection, RecordCategory category) throws SQLException {
+    IngestStore(Connection connection, RecordCategory category, int partition) throws SQLException {
         this.connection = connection;
         this.category = category;
+        this.partition = partition;
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
@@ -95,36 +100,54 @@ final class IngestStore {
         }
     }
 
-    /** Stores a batch (no two drafts share source department and document number); returns how many versions were new. */
-    int storeBatch(long importId, List<RecordDraft> drafts, List<Defect> rejects, byte[] fileDigest) throws SQLException {
+    /**
+     * A batch ready for the database: its drafts already rendered in COPY format (done on the
+     * reading thread, so that the writing thread only waits on the database) and its rejects.
+     * No two drafts share source department and document number.
+     */
+    record StagedBatch(int drafts, String copyText, List<Defect> rejects) {
+    }
+
+    static StagedBatch stage(List<RecordDraft> drafts, List<Defect> rejects) {
+        CopyRows rows = new CopyRows();
+        for (RecordDraft d : drafts) {
+            rows.number(d.rowNumber()).text(d.subjectKey()).text(d.subjectKind().name()).text(d.uscc())
+                    .bytes(d.personIdSealed()).text(d.personIdMasked()).text(d.partyName())
+                    .text(d.sourceDepartment()).text(d.documentNumber()).bytes(d.contentDigest())
+                    .date(d.decisionDate()).date(d.validFrom()).date(d.validUntil()).date(d.publicationEnd())
+                    .text(d.authority()).text(d.authorityCode()).text(d.content())
+                    .bytes(d.representativeIdSealed()).bool(d.legacyIdentifier()).text(json(d.attributes()));
+            rows.endRow();
+        }
+        return new StagedBatch(drafts.size(), rows.drain(), List.copyOf(rejects));
+    }
+
+    /** Stores a staged batch in one transaction; returns how many record versions were new. */
+    int store(long importId, StagedBatch batch, byte[] fileDigest) throws SQLException {
         try {
             try (Statement s = connection.createStatement()) {
-                s.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ")");
+                s.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ", " + partition + ")");
+                // Batches need not wait for their own WAL flush: the run's closing commit
+                // (finishRun) is synchronous and flushes every earlier commit record with it, and
+                // the summary is only reported after it. A crash before then loses at most
+                // batches that a re-run of the idempotent import stores again.
+                s.execute("set local synchronous_commit = off");
             }
             int stored = 0;
-            if (!drafts.isEmpty()) {
-                for (RecordDraft d : drafts) {
-                    rows.number(d.rowNumber()).text(d.subjectKey()).text(d.subjectKind().name()).text(d.uscc())
-                            .bytes(d.personIdSealed()).text(d.personIdMasked()).text(d.partyName())
-                            .text(d.sourceDepartment()).text(d.documentNumber()).bytes(d.contentDigest())
-                            .date(d.decisionDate()).date(d.validFrom()).date(d.validUntil()).date(d.publicationEnd())
-                            .text(d.authority()).text(d.authorityCode()).text(d.content())
-                            .bytes(d.representativeIdSealed()).bool(d.legacyIdentifier()).text(json(d.attributes()));
-                    rows.endRow();
-                }
-                copy.copyIn("copy ingest_staging from stdin", new StringReader(rows.drain()));
+            if (batch.drafts() > 0) {
+                copy.copyIn("copy ingest_staging from stdin", new StringReader(batch.copyText()));
                 try (Statement s = connection.createStatement()) {
-                    s.execute("analyze ingest_staging"); // temp tables have no statistics; joins need them
                     s.executeUpdate(INSERT_SUBJECTS);
                 }
                 try (PreparedStatement ps = connection.prepareStatement(INSERT_RECORDS)) {
                     ps.setString(1, category.code());
                     ps.setString(2, category.classification().name());
                     ps.setLong(3, importId);
+                    ps.setString(4, category.code());
                     stored = ps.executeUpdate();
                 }
             }
-            storeRejects(importId, rejects, fileDigest);
+            storeRejects(importId, batch.rejects(), fileDigest);
             connection.commit();
             return stored;
         } catch (SQLException | IOException | RuntimeException e) {

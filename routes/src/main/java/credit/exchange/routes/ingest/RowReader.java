@@ -22,9 +22,9 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads the rows of a CSV or JSON import file against a layout. CSV has a header row; JSON is an
- * array of objects whose keys are the column codes. Decoding is strict: a byte sequence that is
- * not valid in the file's charset stops the read with a message naming the row, instead of
- * storing mojibake.
+ * array of objects whose keys are the column codes. A byte sequence that is not valid in the
+ * file's charset decodes to U+FFFD, which the validator rejects in the row that holds it: the
+ * rest of the file is still read, and nothing garbled is stored.
  */
 final class RowReader {
 
@@ -54,8 +54,8 @@ final class RowReader {
 
     void read(InputStream in, Charset charset, Format format, RowSink sink) throws ImportFileException {
         Reader reader = new BufferedReader(new InputStreamReader(in, charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
         if (format == Format.CSV) {
             readCsv(reader, charset, sink);
         } else {
@@ -125,6 +125,7 @@ final class RowReader {
 
     private void readJson(Reader reader, Charset charset, RowSink sink) throws ImportFileException {
         int rowNumber = 0;
+        boolean insideRow = false;
         try (JsonParser parser = new JsonFactory().createParser(reader)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new ImportFileException(ErrorCode.E_MALFORMED, 0, "a JSON import file must be an array of row objects");
@@ -140,14 +141,16 @@ final class RowReader {
                     sink.broken(new BrokenRow(rowNumber, "array element is not an object of columns"));
                     continue;
                 }
+                insideRow = true;
                 readJsonObject(parser, rowNumber, sink);
+                insideRow = false;
             }
         } catch (JsonParseException e) {
-            throw new ImportFileException(ErrorCode.E_MALFORMED, rowNumber + 1,
+            throw new ImportFileException(ErrorCode.E_MALFORMED, insideRow ? rowNumber : rowNumber + 1,
                     "invalid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                             + ": " + e.getOriginalMessage());
         } catch (IOException | UncheckedIOException e) {
-            throw unreadable(rowNumber + 1, charset, e);
+            throw unreadable(insideRow ? rowNumber : rowNumber + 1, charset, e);
         }
     }
 

@@ -69,6 +69,20 @@ final class RowValidator {
                 }
                 continue;
             }
+            if (value.indexOf('\uFFFD') >= 0) {
+                check.defect(c, ErrorCode.E_MALFORMED, c.meaning() + ": holds bytes that are not valid in the file's encoding; "
+                        + "name the encoding with --charset (e.g. GBK)");
+                continue;
+            }
+            if (value.indexOf('\u0000') >= 0) {
+                check.defect(c, ErrorCode.E_FIELD_INVALID, c.meaning() + ": contains a NUL character");
+                continue;
+            }
+            int limit = maxLength(c);
+            if (value.length() > limit) {
+                check.defect(c, ErrorCode.E_FIELD_INVALID, c.meaning() + ": longer than " + limit + " characters");
+                continue;
+            }
             switch (c.kind()) {
                 case DATE -> {
                     DecisionDates.Parsed parsed = DecisionDates.parse(value);
@@ -86,7 +100,7 @@ final class RowValidator {
                     }
                 }
                 case USCC -> {
-                    IdentifierCheck result = Uscc.check(value);
+                    IdentifierCheck result = Uscc.check(value.toUpperCase(Locale.ROOT));
                     if (!result.valid()) {
                         check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": " + result.reason());
                     }
@@ -156,7 +170,7 @@ final class RowValidator {
         SubjectKind kind = SubjectKind.fromDepartmentLabel(kindLabel).orElse(null);
         if (kind == null) {
             check.defect(columnOf.get(Role.PARTY_KIND), ErrorCode.E_FIELD_INVALID,
-                    "party kind '" + kindLabel + "' is not one of 法人及非法人组织, 自然人, 个体工商户");
+                    "party kind is not one of 法人及非法人组织, 自然人, 个体工商户");
             return null;
         }
         return kind == SubjectKind.LEGAL_PERSON ? legalPerson(row, check) : naturalPerson(row, check);
@@ -197,7 +211,7 @@ final class RowValidator {
         String idType = value(row, Role.PARTY_ID_TYPE);
         if (!RESIDENT_ID_TYPES.contains(idType)) {
             check.defect(columnOf.get(Role.PARTY_ID_TYPE), ErrorCode.E_FIELD_INVALID,
-                    "ID type '" + idType + "' is not supported: natural persons are identified by resident ID number (身份证)");
+                    "ID type is not supported: natural persons are identified by resident ID number (身份证)");
             return null;
         }
         String id = value(row, Role.PARTY_ID_NUMBER).toUpperCase(Locale.ROOT);
@@ -217,7 +231,7 @@ final class RowValidator {
     /** The department a row counts for in data quality, even when the row is rejected. */
     String departmentOf(SourceRow row) {
         String fromRow = row == null ? "" : value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
-        if (!fromRow.isEmpty()) {
+        if (Uscc.isValid(fromRow)) {
             return fromRow;
         }
         return defaultDepartment.isEmpty() ? "UNKNOWN" : defaultDepartment;
@@ -268,6 +282,16 @@ final class RowValidator {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Longest value a column takes: codes are short, names and document numbers are indexed, the rest is text. */
+    private static int maxLength(Column c) {
+        return switch (c.role()) {
+            case USCC, REGISTRATION_NUMBER, ORGANIZATION_CODE, PARTY_ID_NUMBER, REPRESENTATIVE_ID_NUMBER,
+                 PARTY_ID_TYPE, REPRESENTATIVE_ID_TYPE, PARTY_KIND, AUTHORITY_CODE, SOURCE_UNIT_CODE -> 64;
+            case PARTY_NAME, DOCUMENT_NUMBER, AUTHORITY, SOURCE_UNIT, LEGAL_REPRESENTATIVE -> 200;
+            default -> c.kind() == ImportLayout.Kind.DATE || c.kind() == ImportLayout.Kind.AMOUNT ? 64 : 4000;
+        };
     }
 
     private String value(SourceRow row, Role role) {

@@ -46,10 +46,10 @@ public final class LocalQueryService {
 
     private static final String LATEST_VERSIONS = """
             with latest as (
-                select distinct on (r.source_department, r.document_number) r.*
+                select distinct on (r.category, r.source_department, r.document_number) r.*
                 from credit_record r join subject s on s.id = r.subject_id
                 where %s and r.classification = any (?)
-                order by r.source_department, r.document_number, r.version desc)
+                order by r.category, r.source_department, r.document_number, r.version desc)
             select l.id, l.category, l.classification, s.kind, s.uscc, s.person_id_masked, l.party_name,
                    l.source_department, l.document_number, l.version, l.decision_date, l.valid_from, l.valid_until,
                    l.publication_end, l.status, l.authority, l.authority_code, l.content, l.legacy_identifier,

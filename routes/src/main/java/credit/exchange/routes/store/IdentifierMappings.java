@@ -58,12 +58,12 @@ public final class IdentifierMappings {
                 String source = r.isMapped("source") && !r.get("source").isBlank() ? r.get("source").strip() : defaultSource;
                 IdentifierKind kind = kindOf(legacy);
                 if (kind == null) {
-                    refused.add("line " + r.getRecordNumber() + ": '" + legacy + "' is not shaped like a registration number (15 digits), organisation code (9 characters) or USCC (18)");
+                    refused.add("line " + (r.getRecordNumber() + 1) + ": '" + legacy + "' is not shaped like a registration number (15 digits), organisation code (9 characters) or USCC (18)");
                     continue;
                 }
                 IdentifierCheck target = Uscc.check(uscc);
                 if (!target.valid()) {
-                    refused.add("line " + r.getRecordNumber() + ": target USCC " + target.reason());
+                    refused.add("line " + (r.getRecordNumber() + 1) + ": target USCC " + target.reason());
                     continue;
                 }
                 boolean failed = !Identifiers.check(legacy).valid();

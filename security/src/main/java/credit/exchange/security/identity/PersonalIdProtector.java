@@ -37,7 +37,7 @@ public final class PersonalIdProtector {
 
     /** The keyed hash used to find a subject by resident ID; equal numbers give equal hashes. */
     public byte[] lookupHash(String residentId) {
-        return macs.get().doFinal(residentId.getBytes(StandardCharsets.US_ASCII));
+        return macs.get().doFinal(residentId.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The lookup hash as lower-case hex, the form used in subject keys. */
@@ -53,7 +53,7 @@ public final class PersonalIdProtector {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, sealingKey, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(new byte[] {SEALED_FORMAT_V1});
-            byte[] sealed = cipher.doFinal(residentId.getBytes(StandardCharsets.US_ASCII));
+            byte[] sealed = cipher.doFinal(residentId.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
                     .put(SEALED_FORMAT_V1).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
@@ -71,7 +71,7 @@ public final class PersonalIdProtector {
             cipher.init(Cipher.DECRYPT_MODE, sealingKey, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(new byte[] {SEALED_FORMAT_V1});
             byte[] plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
-            return new String(plain, StandardCharsets.US_ASCII);
+            return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("sealed resident ID does not open under this node's key", e);
         }

@@ -1,0 +1,8 @@
+package credit.exchange.gateway.bench;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", description = "Load drivers whose figures go into docs/PERFORMANCE.md.",
+        subcommands = {ImportBench.class, LookupBench.class})
+public final class BenchCommand {
+}

@@ -1,0 +1,106 @@
+package credit.exchange.gateway.bench;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.ingest.BulkImporter;
+import credit.exchange.routes.ingest.ImportRequest;
+import credit.exchange.routes.ingest.ImportSummary;
+import credit.exchange.routes.ingest.ProgressListener;
+import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ProtectionKeys;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "import", description = {
+        "Bulk import throughput on a fresh embedded store, with its two bounds measured in the same run:",
+        "the file read and validated without storing (the Java side), and a bare COPY of the same file",
+        "into a table of text columns without keys (the database side)."})
+final class ImportBench implements Callable<Integer> {
+
+    @Option(names = "--rows", defaultValue = "1000000")
+    int rows;
+
+    @Option(names = "--type", defaultValue = "penalty")
+    String type;
+
+    @Option(names = "--data-dir", defaultValue = "./data-bench")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = dataDir.resolve("bench-" + type + "-" + rows + ".csv");
+        if (!Files.exists(file)) {
+            Files.createDirectories(dataDir);
+            new SeedGenerator(2026, LocalDate.now()).writeRows(type, rows, Math.max(1, rows / 3), file);
+        }
+        NodeConfig config = NodeConfig.of(Map.of("gateway.data-dir", dataDir.toString(), "gateway.node.id", "bench-import"));
+        deleteTree(config.nodeDir());
+        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+            BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
+                    Clock.systemUTC());
+            ImportRequest request = new ImportRequest(file, type, null, null, null);
+
+            importer.check(request, ProgressListener.NONE); // warms the JIT for both measured runs
+            ImportSummary check = importer.check(request, ProgressListener.NONE);
+            double copyRate = bareCopy(store, file);
+            ImportSummary imported = importer.importFile(request, ProgressListener.NONE);
+            if (imported.stored() != rows) {
+                throw new IllegalStateException("stored " + imported.stored() + " of " + rows + " rows");
+            }
+            System.out.printf("RESULT rows=%,d file=%,d bytes%n", rows, Files.size(file));
+            System.out.printf("RESULT bound, read+validate only: %,.0f rows/s%n", check.rowsPerSecond());
+            System.out.printf("RESULT bound, bare COPY of the file: %,.0f rows/s%n", copyRate);
+            System.out.printf("RESULT import (validate, protect IDs, COPY, upsert subjects and versions): %,.0f rows/s (%.1f s)%n",
+                    imported.rowsPerSecond(), imported.elapsedMillis() / 1000.0);
+        }
+        return 0;
+    }
+
+    private static double bareCopy(CreditStoreConnection store, Path file) throws Exception {
+        try (Connection c = store.database().connection(); Statement s = c.createStatement()) {
+            String header = Files.newBufferedReader(file, StandardCharsets.UTF_8).readLine();
+            int columns = header.split(",", -1).length;
+            StringBuilder ddl = new StringBuilder("create table bench_raw_rows (");
+            for (int i = 0; i < columns; i++) {
+                ddl.append(i == 0 ? "" : ", ").append("c").append(i).append(" text");
+            }
+            s.execute("drop table if exists bench_raw_rows");
+            s.execute(ddl.append(")").toString());
+            long t0 = System.nanoTime();
+            long copied;
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                copied = c.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("copy bench_raw_rows from stdin with (format csv, header true)", r);
+            }
+            double rate = copied / ((System.nanoTime() - t0) / 1e9);
+            s.execute("drop table bench_raw_rows");
+            return rate;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package credit.exchange.gateway.bench;
+
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.identifier.IdentifierGenerator;
+import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ProtectionKeys;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.postgresql.PGConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "lookup", description = {
+        "Lookup by USCC on a large store: fills a store with N records (once; kept for later runs),",
+        "then measures query latency through the local query service (and the HTTP API with --http),",
+        "next to the bare index probe on the same keys as the bound."})
+final class LookupBench implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "10000000")
+    int records;
+
+    @Option(names = "--records-per-subject", defaultValue = "3")
+    int perSubject;
+
+    @Option(names = "--queries", defaultValue = "50000")
+    int queries;
+
+    @Option(names = "--data-dir", defaultValue = "./data-bench")
+    Path dataDir;
+
+    @Option(names = "--http", description = "also measure GET /api/v1/records?uscc= through a node on this store")
+    boolean http;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = NodeConfig.of(java.util.Map.of("gateway.data-dir", dataDir.toString(),
+                "gateway.node.id", "bench-lookup", "gateway.http.port", "18080"));
+        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+            Database db = store.database();
+            fill(db);
+            List<String> keys = sampleKeys(db, 20_000);
+            LocalQueryService service = new LocalQueryService(db, new AccessPolicy(), protector);
+            SplittableRandom random = new SplittableRandom(7);
+
+            measure("warm-up", 5_000, keys, random, uscc -> service.byUscc(Caller.operator(), uscc, 0, 50));
+            Latencies bound = measure("bound: index probe", queries, keys, random, uscc -> probe(db, uscc));
+            Latencies query = measure("local query service", queries, keys, random,
+                    uscc -> service.byUscc(Caller.operator(), uscc, 0, 50));
+            System.out.println("RESULT store=" + count(db) + " records");
+            System.out.println("RESULT bound (select id from subject where uscc = ?): " + bound.summary());
+            System.out.println("RESULT byUscc (latest versions, JSON-ready records): " + query.summary());
+        }
+        if (http) {
+            try (Node node = Node.start(config)) {
+                HttpClient client = HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + config.get("gateway.http.port") + "/api/v1/records?uscc=";
+                List<String> keys;
+                try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                    keys = sampleKeys(store.database(), 20_000);
+                }
+                SplittableRandom random = new SplittableRandom(11);
+                Probe get = uscc -> {
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + uscc)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+                    }
+                };
+                measure("warm-up http", 5_000, keys, random, get);
+                System.out.println("RESULT HTTP GET /api/v1/records?uscc=: " + measure("http", queries, keys, random, get).summary());
+            }
+        }
+        return 0;
+    }
+
+    @FunctionalInterface
+    private interface Probe {
+        void run(String uscc) throws Exception;
+    }
+
+    private static Latencies measure(String phase, int n, List<String> keys, SplittableRandom random, Probe probe) throws Exception {
+        Latencies latencies = new Latencies();
+        for (int i = 0; i < n; i++) {
+            String uscc = keys.get(random.nextInt(keys.size()));
+            long t0 = System.nanoTime();
+            probe.run(uscc);
+            latencies.add(System.nanoTime() - t0);
+        }
+        System.out.println(phase + ": " + latencies.summary());
+        return latencies;
+    }
+
+    private static void probe(Database db, String uscc) throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("select id from subject where uscc = ?")) {
+            ps.setString(1, uscc);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("sampled subject vanished");
+                }
+            }
+        }
+    }
+
+    /** Subjects with real-looking USCCs by COPY, then records generated inside PostgreSQL. */
+    private void fill(Database db) throws Exception {
+        long have = count(db);
+        if (have >= records) {
+            System.out.printf("store already holds %,d records%n", have);
+            return;
+        }
+        if (have > 0) {
+            throw new IllegalStateException("the bench store holds " + have + " records, fewer than asked; delete "
+                    + dataDir + "/bench-lookup and run again");
+        }
+        int subjects = Math.max(1, records / perSubject);
+        long t0 = System.nanoTime();
+        IdentifierGenerator ids = new IdentifierGenerator(new SplittableRandom(2026));
+        Set<String> seen = new HashSet<>(subjects * 2);
+        try (Connection c = db.connection()) {
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            StringBuilder chunk = new StringBuilder(1 << 20);
+            int made = 0;
+            while (made < subjects) {
+                String uscc = ids.uscc();
+                if (!seen.add(uscc)) {
+                    continue;
+                }
+                made++;
+                chunk.append("U:").append(uscc).append("\tLEGAL_PERSON\t").append(uscc).append("\t杭州测试").append(made)
+                        .append("有限公司\n");
+                if (chunk.length() > (1 << 20) || made == subjects) {
+                    copy.copyIn("copy subject (subject_key, kind, uscc, name) from stdin", new StringReader(chunk.toString()));
+                    chunk.setLength(0);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("""
+                        insert into import_run (file_name, file_digest, category) values ('bench-lookup', '\\x00', 'penalty')""");
+                s.executeUpdate(("""
+                        insert into credit_record (subject_id, category, classification, source_department, document_number,
+                            version, content_digest, party_name, decision_date, valid_until, publication_end, authority,
+                            authority_code, content, attributes, import_id)
+                        select 1 + (g %% %d), case when g %% 2 = 0 then 'penalty' else 'licensing' end, 'A',
+                            '11330100291957215D', '杭市场罚字〔2025〕' || g || '号', 1,
+                            sha256(int8send(g)), '杭州测试' || (1 + (g %% %d)) || '有限公司',
+                            date '2023-01-01' + (g %% 1000), date '2026-01-01' + (g %% 1000), date '2027-01-01' + (g %% 1000),
+                            '杭州市市场监督管理局', '11330100291957215D', '当事人未按规定公示年度报告',
+                            jsonb_build_object('CF_WFXW', '未按规定公示年度报告', 'CF_CFLB', '警告', 'CF_FRDB', '张伟'), 1
+                        from generate_series(1, %d) g""").formatted(subjects, subjects, records));
+                s.execute("analyze subject");
+                s.execute("analyze credit_record");
+            }
+        }
+        System.out.printf("filled %,d subjects and %,d records in %.0f s%n", subjects, records, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static List<String> sampleKeys(Database db, int n) throws SQLException {
+        List<String> keys = new ArrayList<>(n);
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select uscc from subject tablesample bernoulli (1) where uscc is not null limit " + n)) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        return keys;
+    }
+
+    private static long count(Database db) throws SQLException {
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from credit_record")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

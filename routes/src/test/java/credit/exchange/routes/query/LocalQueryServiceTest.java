@@ -1,0 +1,237 @@
+package credit.exchange.routes.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.routes.identifier.ResidentIdNumber;
+import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.CsvTable;
+import credit.exchange.routes.support.Seeds;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.Classification;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.Caller;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Local queries by USCC and name prefix, and what the access policy lets each caller see. */
+@ExtendWith(CleanCreditStore.class)
+class LocalQueryServiceTest {
+
+    private final TestNode node;
+    private final LocalQueryService queries;
+
+    @TempDir
+    Path dir;
+
+    LocalQueryServiceTest(TestNode node) {
+        this.node = node;
+        this.queries = node.queries();
+    }
+
+    @Test
+    void byUscc_findsEveryRecordOfThatSubject_andNoOther() {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 6, dir);
+        String uscc = licences.get(1, "XK_XDR_SHXYM");
+        licences.set(2, "XK_XDR_SHXYM", uscc).set(2, "XK_XDR_MC", licences.get(1, "XK_XDR_MC"));
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+
+        RecordPage page = queries.byUscc(Caller.operator(), uscc, 0, 50);
+
+        assertEquals(Set.of(licences.get(1, "XK_WSH"), licences.get(2, "XK_WSH")), documentNumbers(page));
+        page.records().forEach(r -> assertEquals(uscc, r.uscc()));
+        assertFalse(page.hasMore());
+    }
+
+    @Test
+    void byUscc_lowerCaseWithSpaces_findsTheSameRecords() {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 3, dir);
+        String uscc = licences.get(1, "XK_XDR_SHXYM");
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+
+        assertEquals(1, queries.byUscc(Caller.operator(), "  " + uscc.toLowerCase() + " ", 0, 50).records().size());
+    }
+
+    @Test
+    void byUscc_unknownSubject_answersAnEmptyPage() {
+        RecordPage page = queries.byUscc(Caller.operator(), Seeds.identifiers(3).uscc(), 0, 50);
+
+        assertEquals(List.of(), page.records());
+        assertFalse(page.hasMore());
+    }
+
+    @Test
+    void byUscc_invalidCode_throwsE_IDENTIFIER_INVALID() {
+        String valid = Seeds.identifiers(3).uscc();
+        String wrongCheck = valid.substring(0, 17) + (valid.charAt(17) == '0' ? '1' : '0');
+
+        for (String code : List.of(wrongCheck, "12345", "", "91330100MA2XXXXXXO")) {
+            assertCode(ErrorCode.E_IDENTIFIER_INVALID, () -> queries.byUscc(Caller.operator(), code, 0, 50));
+        }
+        assertCode(ErrorCode.E_IDENTIFIER_INVALID, () -> queries.byUscc(Caller.operator(), null, 0, 50));
+    }
+
+    @Test
+    void byNamePrefix_pagesOfTwoOverFiveRecords_coverEachRecordOnce() {
+        importCompaniesNamed("分页测试", 5);
+
+        RecordPage first = queries.byNamePrefix(Caller.operator(), "分页测试", 0, 2);
+        RecordPage second = queries.byNamePrefix(Caller.operator(), "分页测试", 1, 2);
+        RecordPage third = queries.byNamePrefix(Caller.operator(), "分页测试", 2, 2);
+
+        assertEquals(List.of(2, 2, 1), List.of(first.records().size(), second.records().size(), third.records().size()));
+        assertEquals(List.of(true, true, false), List.of(first.hasMore(), second.hasMore(), third.hasMore()));
+        List<Long> ids = new ArrayList<>();
+        for (RecordPage page : List.of(first, second, third)) {
+            page.records().forEach(r -> ids.add(r.id()));
+        }
+        assertEquals(5, new HashSet<>(ids).size(), "no record on two pages: " + ids);
+    }
+
+    @Test
+    void byNamePrefix_lastPageExactlyFull_hasNoMore() {
+        importCompaniesNamed("分页测试", 4);
+
+        RecordPage second = queries.byNamePrefix(Caller.operator(), "分页测试", 1, 2);
+
+        assertEquals(2, second.records().size());
+        assertFalse(second.hasMore());
+        assertEquals(List.of(), queries.byNamePrefix(Caller.operator(), "分页测试", 2, 2).records());
+    }
+
+    @Test
+    void byNamePrefix_isOrderedByName() {
+        importCompaniesNamed("排序测试", 5);
+
+        List<String> names = queries.byNamePrefix(Caller.operator(), "排序测试", 0, 50).records().stream()
+                .map(CreditRecord::partyName).toList();
+
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
+    void byNamePrefix_percentAndUnderscore_areMatchedLiterally() {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 5, dir);
+        licences.set(1, "XK_XDR_MC", "百分%科技有限公司")
+                .set(2, "XK_XDR_MC", "百分之百科技有限公司")
+                .set(3, "XK_XDR_MC", "下划_线科技有限公司")
+                .set(4, "XK_XDR_MC", "下划X线科技有限公司")
+                .set(5, "XK_XDR_MC", "反斜\\杠科技有限公司");
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+
+        assertEquals(List.of("百分%科技有限公司"), names(queries.byNamePrefix(Caller.operator(), "百分%", 0, 50)));
+        assertEquals(List.of("下划_线科技有限公司"), names(queries.byNamePrefix(Caller.operator(), "下划_", 0, 50)));
+        assertEquals(List.of("反斜\\杠科技有限公司"), names(queries.byNamePrefix(Caller.operator(), "反斜\\", 0, 50)));
+        assertEquals(List.of(), names(queries.byNamePrefix(Caller.operator(), "%%", 0, 50)));
+    }
+
+    @Test
+    void byNamePrefix_ofOneCharacter_isRefused() {
+        assertCode(ErrorCode.E_FIELD_INVALID, () -> queries.byNamePrefix(Caller.operator(), "杭", 0, 50));
+        assertCode(ErrorCode.E_FIELD_INVALID, () -> queries.byNamePrefix(Caller.operator(), " 杭 ", 0, 50));
+    }
+
+    @Test
+    void query_pageOrSizeOutOfRange_isRefused() {
+        assertCode(ErrorCode.E_FIELD_INVALID, () -> queries.byNamePrefix(Caller.operator(), "杭州", -1, 50));
+        assertCode(ErrorCode.E_FIELD_INVALID, () -> queries.byNamePrefix(Caller.operator(), "杭州", 0, 0));
+        assertCode(ErrorCode.E_FIELD_INVALID,
+                () -> queries.byNamePrefix(Caller.operator(), "杭州", 0, LocalQueryService.MAX_PAGE_SIZE + 1));
+    }
+
+    @Test
+    void anonymous_seesOnlyClassA_whileTheOperatorSeesClassesBAndC() {
+        String uscc = importOneCompanyInEveryClass();
+
+        RecordPage anonymous = queries.byUscc(Caller.anonymous(), uscc, 0, 50);
+        RecordPage operator = queries.byUscc(Caller.operator(), uscc, 0, 50);
+
+        assertEquals(Set.of("licensing"), categories(anonymous));
+        assertEquals(Set.of("licensing", "tax", "social-insurance"), categories(operator));
+        assertEquals(Map.of("licensing", Classification.A, "tax", Classification.B, "social-insurance", Classification.C),
+                classificationByCategory(operator));
+    }
+
+    @Test
+    void anonymous_byNamePrefix_alsoSeesOnlyClassA() {
+        importOneCompanyInEveryClass();
+
+        assertEquals(Set.of("licensing"), categories(queries.byNamePrefix(Caller.anonymous(), "三类测试", 0, 50)));
+        assertEquals(3, queries.byNamePrefix(Caller.operator(), "三类测试", 0, 50).records().size());
+    }
+
+    @Test
+    void anonymous_publicDisclosure_hidesRepresentativeIdAndRemarks() {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir);
+        String representativeId = Seeds.identifiers(8).residentId();
+        licences.set(1, "XK_FR_ZJLX", "身份证").set(1, "XK_FR_ZJHM", representativeId).set(1, "BZ", "内部备注");
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+        String uscc = licences.get(1, "XK_XDR_SHXYM");
+
+        Map<String, String> anonymous = queries.byUscc(Caller.anonymous(), uscc, 0, 1).records().get(0).attributes();
+        Map<String, String> operator = queries.byUscc(Caller.operator(), uscc, 0, 1).records().get(0).attributes();
+
+        assertTrue(anonymous.keySet().stream().noneMatch(k -> k.endsWith("FR_ZJHM") || k.endsWith("FR_ZJLX") || k.endsWith("BZ")),
+                anonymous.toString());
+        assertEquals(licences.get(1, "XK_FRDB"), anonymous.get("XK_FRDB"), "the representative's name is public");
+        assertEquals(ResidentIdNumber.mask(representativeId), operator.get("XK_FR_ZJHM"));
+        assertEquals("身份证", operator.get("XK_FR_ZJLX"));
+        assertEquals("内部备注", operator.get("BZ"));
+    }
+
+    /** A company with a licence (class A), a tax credit rating (B) and a social-insurance record (C). */
+    private String importOneCompanyInEveryClass() {
+        CsvTable licence = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir).set(1, "XK_XDR_MC", "三类测试有限公司");
+        String uscc = licence.get(1, "XK_XDR_SHXYM");
+        node.importFile(licence.write(dir.resolve("licence.csv")), "licensing");
+        for (String category : List.of("tax", "social-insurance")) {
+            CsvTable entry = Seeds.companyRows(Seeds.SEED + category.length(), "redlist", 1, dir)
+                    .set(1, "MD_XDR_MC", "三类测试有限公司").set(1, "MD_XDR_SHXYM", uscc);
+            assertEquals(1, node.importFile(entry.write(dir.resolve(category + ".csv")), category).stored(), category);
+        }
+        return uscc;
+    }
+
+    private void importCompaniesNamed(String prefix, int count) {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", count + 3, dir);
+        for (int row = 1; row <= count; row++) {
+            licences.set(row, "XK_XDR_MC", prefix + row + "号有限公司");
+        }
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+    }
+
+    private static void assertCode(ErrorCode expected, Executable query) {
+        assertEquals(expected, assertThrows(CodedException.class, query).code());
+    }
+
+    private static Set<String> documentNumbers(RecordPage page) {
+        return Set.copyOf(page.records().stream().map(CreditRecord::documentNumber).toList());
+    }
+
+    private static Set<String> categories(RecordPage page) {
+        return Set.copyOf(page.records().stream().map(CreditRecord::category).toList());
+    }
+
+    private static Map<String, Classification> classificationByCategory(RecordPage page) {
+        Map<String, Classification> result = new HashMap<>();
+        page.records().forEach(r -> result.put(r.category(), r.classification()));
+        return result;
+    }
+
+    private static List<String> names(RecordPage page) {
+        return page.records().stream().map(CreditRecord::partyName).toList();
+    }
+}
