@@ -31,12 +31,10 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
-    private final Main camel;
     private final Deque<AutoCloseable> resources;
 
-    private Node(NodeConfig config, Main camel, Deque<AutoCloseable> resources) {
+    private Node(NodeConfig config, Deque<AutoCloseable> resources) {
         this.config = config;
-        this.camel = camel;
         this.resources = resources;
     }
 
@@ -80,7 +78,7 @@ public final class Node implements AutoCloseable {
             resources.push(main::stop);
             LOG.info("node {} listening on http://{}:{}", config.nodeId(), config.get("gateway.http.host"),
                     config.get("gateway.http.port"));
-            return new Node(config, main, resources);
+            return new Node(config, resources);
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
@@ -99,10 +97,6 @@ public final class Node implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
-    }
-
-    public org.apache.camel.CamelContext camelContext() {
-        return camel.getCamelContext();
     }
 
     @Override

@@ -17,11 +17,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String IN_VM_URL = "vm://0";
 
     private final EmbeddedActiveMQ server;
-    private final String url;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server, String url) {
+    private EmbeddedBroker(EmbeddedActiveMQ server) {
         this.server = server;
-        this.url = url;
     }
 
     public static EmbeddedBroker start(Path nodeDir, int tcpPort) throws Exception {
@@ -45,18 +43,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAutoCreateAddresses(true));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
-        String url = tcpPort > 0 ? "tcp://127.0.0.1:" + tcpPort : IN_VM_URL;
-        return new EmbeddedBroker(server, url);
+        return new EmbeddedBroker(server);
     }
 
     /** The URL clients of this JVM use. */
     public String url() {
         return IN_VM_URL;
-    }
-
-    /** The URL other processes use, when a TCP port is configured. */
-    public String externalUrl() {
-        return url;
     }
 
     @Override

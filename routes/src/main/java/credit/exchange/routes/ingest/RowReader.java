@@ -57,13 +57,13 @@ final class RowReader {
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
         if (format == Format.CSV) {
-            readCsv(reader, charset, sink);
+            readCsv(reader, sink);
         } else {
-            readJson(reader, charset, sink);
+            readJson(reader, sink);
         }
     }
 
-    private void readCsv(Reader reader, Charset charset, RowSink sink) throws ImportFileException {
+    private void readCsv(Reader reader, RowSink sink) throws ImportFileException {
         CSVFormat csv = CSVFormat.RFC4180.builder()
                 .setHeader().setSkipHeaderRecord(true)
                 .setIgnoreEmptyLines(true)
@@ -83,7 +83,7 @@ final class RowReader {
                     }
                     record = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    throw unreadable(rowNumber + 1, charset, e);
+                    throw unreadable(rowNumber + 1, e);
                 }
                 rowNumber++;
                 if (record.size() != headers.size()) {
@@ -100,7 +100,7 @@ final class RowReader {
                 sink.row(new SourceRow(rowNumber, values));
             }
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw unreadable(rowNumber + 1, charset, e);
+            throw unreadable(rowNumber + 1, e);
         }
     }
 
@@ -123,7 +123,7 @@ final class RowReader {
         return byPosition;
     }
 
-    private void readJson(Reader reader, Charset charset, RowSink sink) throws ImportFileException {
+    private void readJson(Reader reader, RowSink sink) throws ImportFileException {
         int rowNumber = 0;
         boolean insideRow = false;
         try (JsonParser parser = new JsonFactory().createParser(reader)) {
@@ -150,7 +150,7 @@ final class RowReader {
                     "invalid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                             + ": " + e.getOriginalMessage());
         } catch (IOException | UncheckedIOException e) {
-            throw unreadable(insideRow ? rowNumber : rowNumber + 1, charset, e);
+            throw unreadable(insideRow ? rowNumber : rowNumber + 1, e);
         }
     }
 
@@ -182,13 +182,8 @@ final class RowReader {
         }
     }
 
-    private static ImportFileException unreadable(int rowNumber, Charset charset, Exception e) {
+    private static ImportFileException unreadable(int rowNumber, Exception e) {
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        if (cause instanceof java.nio.charset.CharacterCodingException) {
-            return new ImportFileException(ErrorCode.E_MALFORMED, rowNumber,
-                    "the file is not valid " + charset.name() + " from row " + rowNumber
-                            + " on; name its encoding with --charset (e.g. GBK)");
-        }
         String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new ImportFileException(ErrorCode.E_MALFORMED, rowNumber, "the file cannot be read from row " + rowNumber + " on: " + detail);
     }

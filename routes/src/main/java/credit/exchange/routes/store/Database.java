@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -37,10 +36,6 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool);
-    }
-
-    public DataSource dataSource() {
-        return pool;
     }
 
     public Connection connection() throws SQLException {
