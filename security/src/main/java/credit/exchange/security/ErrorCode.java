@@ -31,7 +31,29 @@ public enum ErrorCode {
     /** A dependency (database, broker) does not answer; the request can be retried. */
     E_UNAVAILABLE(503, "a dependency of the node is unavailable; retry later"),
     /** An unexpected fault inside the node; details are in the node's log under the incident id. */
-    E_INTERNAL(500, "an unexpected fault inside the node");
+    E_INTERNAL(500, "an unexpected fault inside the node"),
+    /**
+     * A certificate does not chain to a configured alliance trust anchor, its signature is bad, it
+     * is a CA certificate presented as a node's, its key usage does not allow the purpose, or its
+     * revocation status cannot be established (no current CRL of its issuer).
+     */
+    E_CERT_UNTRUSTED(403, "the certificate is not trusted by this node for this purpose"),
+    /** A certificate (or the CA certificate above it) is not yet valid or has expired. */
+    E_CERT_EXPIRED(403, "the certificate is outside its validity period"),
+    /** A certificate's serial is listed in its issuer's certificate revocation list. */
+    E_CERT_REVOKED(403, "the certificate has been revoked by the alliance CA"),
+    /** A key or certificate is not of the suite (GM or INTL) agreed with the partner. */
+    E_SUITE_MISMATCH(400, "the key or certificate is not of the suite agreed for this partner"),
+    /** An envelope's or receipt's signature does not verify, or its signer is not its stated sender. */
+    E_SIGNATURE_INVALID(400, "the signature does not verify for the stated sender"),
+    /** The envelope is not addressed to this node, or holds no key this node can open. */
+    E_NOT_RECIPIENT(400, "the envelope is not addressed to this node"),
+    /** The envelope decrypts to nothing: it was altered in transit or encrypted under another key. */
+    E_DECRYPTION_FAILED(400, "the envelope could not be decrypted: altered in transit, or not for this key"),
+    /** The signing time is outside the freshness window; the sender's clock or a delay is at fault. */
+    E_STALE(400, "the message is older (or newer) than the freshness window allows"),
+    /** The message id was already received from this sender within the replay window. */
+    E_REPLAY(409, "this message id was already received; a replay is refused");
 
     private final int httpStatus;
     private final String meaning;
