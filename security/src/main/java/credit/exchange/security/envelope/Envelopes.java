@@ -3,6 +3,12 @@ package credit.exchange.security.envelope;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
+import credit.exchange.security.gm.GmAlgorithms;
+import credit.exchange.security.gm.Sm2KeyTransRecipient;
+import credit.exchange.security.gm.Sm2KeyTransRecipientInfoGenerator;
+import credit.exchange.security.gm.Sm2SigningKey;
+import credit.exchange.security.gm.Sm2VerifyingKey;
+import credit.exchange.security.gm.Sm4CbcContentEncryptor;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.pki.Providers;
 import java.io.IOException;
@@ -24,6 +30,8 @@ import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -46,6 +54,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
+import org.bouncycastle.cms.KeyTransRecipientId;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSTypedData;
@@ -73,7 +84,9 @@ import org.bouncycastle.util.Selector;
  * node inside an encryption layer for the recipient node. INTL: AuthEnvelopedData (RFC 5083)
  * with ECDH P-256 ephemeral-static key agreement (dhSinglePass-stdDH-sha256kdf) wrapping an
  * AES-256-GCM content key, as {@code openssl cms -sign | openssl cms -encrypt -aes-256-gcm}
- * produces it. docs/protocol.md describes the format for partners.
+ * produces it. GM: EnvelopedData with SM2 key transport (GM/T 0010, SM2Cipher in C1C3C2 order)
+ * of an SM4-CBC content key, around an SM3withSM2 SignedData (signer ID 1234567812345678).
+ * docs/protocol.md describes the format for partners.
  *
  * <p>Every failure of {@link #open} is a {@link CodedException}; no other exception escapes it.
  * Thread-safe: one instance serves a node.
@@ -86,10 +99,13 @@ public final class Envelopes {
     private final ReplayGuard replay;
     private final Clock clock;
     private final EnvelopePolicy policy;
+    /** GM only: the SM2 key with its Z value computed once, not at every signature. */
+    private final Sm2SigningKey gmSigner;
 
     public Envelopes(NodeCredentials self, PeerTrust trust, ReplayGuard replay, Clock clock, EnvelopePolicy policy) {
         this.self = self;
         this.suite = self.suite();
+        this.gmSigner = suite == Suite.GM ? Sm2SigningKey.of(self.privateKey()) : null;
         this.trust = trust;
         this.replay = replay;
         this.clock = clock;
@@ -112,8 +128,8 @@ public final class Envelopes {
 
     private byte[] sign(CMSTypedData content, AttributeTable signedAttributes) {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(suite.signatureAlgorithm())
-                    .setProvider(Providers.bc()).build(self.privateKey());
+            ContentSigner signer = gmSigner != null ? gmSigner.contentSigner()
+                    : new JcaContentSignerBuilder(suite.signatureAlgorithm()).setProvider(Providers.bc()).build(self.privateKey());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
                     new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
@@ -171,6 +187,12 @@ public final class Envelopes {
 
     private byte[] encrypt(byte[] signedData, X509Certificate recipient) {
         try {
+            if (suite == Suite.GM) {
+                CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+                generator.addRecipientInfoGenerator(new Sm2KeyTransRecipientInfoGenerator(new JcaX509CertificateHolder(recipient)));
+                return generator.generate(new CMSProcessableByteArray(signedData), new Sm4CbcContentEncryptor())
+                        .toASN1Structure().getEncoded(ASN1Encoding.DER);
+            }
             KeyPair ephemeral = suite.generateKeyPair();
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF,
@@ -227,7 +249,11 @@ public final class Envelopes {
         try {
             DerLimits.check(envelope, policy.maxBytes());
             byte[] received = digest(envelope);
-            byte[] signedData = decrypt(canonical(envelope));
+            ContentInfo outer = canonical(envelope);
+            if (suite == Suite.GM) {
+                return openGm(outer, received);
+            }
+            byte[] signedData = decrypt(outer);
             DerLimits.check(signedData, policy.maxBytes());
             return verify(signedData, received, CMSObjectIdentifiers.data);
         } catch (CodedException e) {
@@ -248,6 +274,8 @@ public final class Envelopes {
             ContentInfo info = ContentInfo.getInstance(der);
             ASN1Encodable typed = info.getContentType().equals(CMSObjectIdentifiers.authEnvelopedData)
                     ? AuthEnvelopedData.getInstance(info.getContent())
+                    : info.getContentType().equals(CMSObjectIdentifiers.envelopedData)
+                    ? EnvelopedData.getInstance(info.getContent())
                     : info.getContent();
             if (!Arrays.equals(new ContentInfo(info.getContentType(), typed).getEncoded(ASN1Encoding.DER), der)) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "the envelope does not re-encode to itself: a field is altered or misplaced");
@@ -256,6 +284,77 @@ public final class Envelopes {
         } catch (IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the envelope is not ASN.1", e);
         }
+    }
+
+    /**
+     * GM: SM2 key transport and SM4-CBC. CBC has no integrity of its own; the inner signature
+     * is what refuses altered ciphertext. Every failure from decryption up to a parsed SignedData
+     * gets the same code and message, so that refusals reveal nothing about the padding (no
+     * padding oracle).
+     */
+    private VerifiedContent openGm(ContentInfo outer, byte[] received) {
+        if (outer.getContentType().equals(CMSObjectIdentifiers.authEnvelopedData)) {
+            throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "an INTL (AuthEnvelopedData) envelope sent to a GM node");
+        }
+        if (!outer.getContentType().equals(CMSObjectIdentifiers.envelopedData)) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the envelope is neither EnvelopedData nor AuthEnvelopedData");
+        }
+        EnvelopedData structure = EnvelopedData.getInstance(outer.getContent());
+        checkGmProfile(structure);
+        RecipientInformation mine;
+        try {
+            mine = new CMSEnvelopedData(outer).getRecipientInfos().get(new KeyTransRecipientId(
+                    new JcaX509CertificateHolder(self.certificate()).getIssuer(), self.certificate().getSerialNumber()));
+        } catch (CMSException | CertificateException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the EnvelopedData cannot be parsed", e);
+        }
+        if (mine == null) {
+            throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
+        }
+        byte[] signedData;
+        try {
+            signedData = mine.getContent(new Sm2KeyTransRecipient(self.privateKey()));
+            DerLimits.check(signedData, policy.maxBytes());
+            ContentInfo inner = ContentInfo.getInstance(signedData);
+            if (!inner.getContentType().equals(CMSObjectIdentifiers.signedData)) {
+                throw new IllegalArgumentException("not SignedData");
+            }
+            new CMSSignedData(inner);
+        } catch (CMSException | RuntimeException e) { // CodedException (a size limit) included: one answer for all
+            throw new CodedException(ErrorCode.E_DECRYPTION_FAILED, "the envelope does not decrypt under this node's key");
+        }
+        return verify(signedData, received, CMSObjectIdentifiers.data);
+    }
+
+    /** The unprotected fields of a GM EnvelopedData must hold the profile's values; the recipient must name us exactly. */
+    private void checkGmProfile(EnvelopedData data) {
+        if (data.getVersion().intValueExact() != 0 || data.getOriginatorInfo() != null || data.getUnprotectedAttrs() != null) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "EnvelopedData outside the alliance profile (version 0, no originator info, no unprotected attributes)");
+        }
+        var content = data.getEncryptedContentInfo();
+        if (!content.getContentType().equals(CMSObjectIdentifiers.data)
+                || !content.getContentEncryptionAlgorithm().getAlgorithm().equals(GmAlgorithms.SM4_CBC)) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the content must be id-data encrypted with SM4-CBC");
+        }
+        try {
+            byte[] ours = new IssuerAndSerialNumber(new JcaX509CertificateHolder(self.certificate()).toASN1Structure())
+                    .getEncoded(ASN1Encoding.DER);
+            for (int i = 0; i < data.getRecipientInfos().size(); i++) {
+                ASN1Encodable element = data.getRecipientInfos().getObjectAt(i);
+                if (!(RecipientInfo.getInstance(element).getInfo() instanceof KeyTransRecipientInfo ktri)
+                        || ktri.getVersion().intValueExact() != 0
+                        || !ktri.getKeyEncryptionAlgorithm().getAlgorithm().equals(GmAlgorithms.SM2_ENCRYPT)
+                        || !Arrays.equals(new RecipientInfo(ktri).getEncoded(ASN1Encoding.DER), element.toASN1Primitive().getEncoded(ASN1Encoding.DER))) {
+                    throw new CodedException(ErrorCode.E_MALFORMED, "recipient infos must be SM2 key transport (version 0) in canonical form");
+                }
+                if (Arrays.equals(ktri.getRecipientIdentifier().getId().toASN1Primitive().getEncoded(ASN1Encoding.DER), ours)) {
+                    return;
+                }
+            }
+        } catch (IOException | CertificateException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the recipient identifiers cannot be read", e);
+        }
+        throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
     }
 
     private byte[] decrypt(ContentInfo outer) {
@@ -360,8 +459,15 @@ public final class Envelopes {
     private VerifiedContent verify(byte[] signedBytes, byte[] receivedDigest, ASN1ObjectIdentifier contentType) {
         CMSSignedData signed;
         try {
-            signed = new CMSSignedData(signedBytes);
-        } catch (CMSException e) {
+            // the library reads any ContentInfo as SignedData and a wrong context tag as the right one
+            byte[] der = ASN1Primitive.fromByteArray(signedBytes).getEncoded(ASN1Encoding.DER);
+            ContentInfo info = ContentInfo.getInstance(der);
+            if (!info.getContentType().equals(CMSObjectIdentifiers.signedData)
+                    || !Arrays.equals(new ContentInfo(info.getContentType(), info.getContent()).getEncoded(ASN1Encoding.DER), der)) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the content is not a SignedData in canonical form");
+            }
+            signed = new CMSSignedData(info);
+        } catch (CMSException | IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the content is not a SignedData", e);
         }
         ASN1ObjectIdentifier signedType = new ASN1ObjectIdentifier(signed.getSignedContentTypeOID());
@@ -387,10 +493,12 @@ public final class Envelopes {
         X509Certificate trusted = trust.trustedSigner(presented, suite);
         boolean valid;
         try {
-            valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted));
+            valid = signer.verify(suite == Suite.GM
+                    ? Sm2VerifyingKey.of(new JcaX509CertificateHolder(trusted)).signerInformationVerifier()
+                    : new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted));
         } catch (CMSVerifierCertificateNotValidException e) {
             throw new CodedException(ErrorCode.E_CERT_EXPIRED, "the signer's certificate was not valid at the signing time");
-        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+        } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
             valid = false;
         }
         if (!valid) {

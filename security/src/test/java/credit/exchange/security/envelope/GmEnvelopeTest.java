@@ -1,0 +1,98 @@
+package credit.exchange.security.envelope;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.pki.NodeCredentials;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The GM envelope (SM2 key transport, SM4-CBC, SM3withSM2) against the same assertions as INTL. */
+class GmEnvelopeTest {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final Alliance ALLIANCE = new Alliance(Suite.GM);
+    private static final NodeCredentials HANGZHOU = ALLIANCE.node("hangzhou");
+    private static final NodeCredentials NATIONAL = ALLIANCE.node("national");
+    private static final byte[] PAYLOAD = "{\"records\":[{\"cf_wsh\":\"杭市场罚字〔2016〕2000号\"}]}".getBytes(StandardCharsets.UTF_8);
+
+    private static ExchangeHeaders headers() {
+        return new ExchangeHeaders(UUID.randomUUID().toString(), "hangzhou", "national", "push", null, NOW);
+    }
+
+    private static byte[] seal() {
+        return ALLIANCE.envelopes(HANGZHOU, CLOCK).seal(PAYLOAD, headers(), NATIONAL.certificate());
+    }
+
+    @Test
+    void sealThenOpen_returnsPayloadAndHeaders_withAnSm3ReceiptDigest() {
+        ExchangeHeaders sent = headers();
+        OpenedEnvelope opened = ALLIANCE.envelopes(NATIONAL, CLOCK).open(
+                ALLIANCE.envelopes(HANGZHOU, CLOCK).seal(PAYLOAD, sent, NATIONAL.certificate()));
+        assertArrayEquals(PAYLOAD, opened.payload());
+        assertEquals(sent, opened.headers());
+        assertEquals("SM3", ALLIANCE.envelopes(NATIONAL, CLOCK).digestAlgorithm());
+    }
+
+    @Test
+    void receipt_roundTrip_inTheGmSuite() {
+        Envelopes hangzhou = ALLIANCE.envelopes(HANGZHOU, CLOCK);
+        Envelopes national = ALLIANCE.envelopes(NATIONAL, CLOCK);
+        byte[] sent = hangzhou.seal(PAYLOAD, headers(), NATIONAL.certificate());
+        OpenedEnvelope opened = national.open(sent);
+        Receipt receipt = new Receipt(opened.headers().messageId(), "hangzhou", "national", "SM3", opened.receivedDigest(),
+                NOW, Receipt.ACCEPTED);
+        assertEquals(receipt, hangzhou.verifyReceipt(national.signReceipt(receipt), sent));
+    }
+
+    @Test
+    void intlEnvelopeAtAGmNode_isRefusedWithE_SUITE_MISMATCH_andTheReverseToo() {
+        Alliance intl = new Alliance(Suite.INTL);
+        NodeCredentials intlNode = intl.node("shanghai");
+        byte[] intlEnvelope = intl.envelopes(intl.node("hangzhou"), CLOCK).seal(PAYLOAD,
+                new ExchangeHeaders("m", "hangzhou", "shanghai", "query", null, NOW), intlNode.certificate());
+        assertEquals(ErrorCode.E_SUITE_MISMATCH,
+                assertThrows(CodedException.class, () -> ALLIANCE.envelopes(NATIONAL, CLOCK).open(intlEnvelope)).code());
+        assertEquals(ErrorCode.E_SUITE_MISMATCH,
+                assertThrows(CodedException.class, () -> intl.envelopes(intlNode, CLOCK).open(seal())).code());
+    }
+
+    @Test
+    void sealingToACertificateOfTheOtherSuite_isRefusedWithE_SUITE_MISMATCH() {
+        NodeCredentials intlNode = new Alliance(Suite.INTL).node("shanghai");
+        assertEquals(ErrorCode.E_SUITE_MISMATCH, assertThrows(CodedException.class,
+                () -> ALLIANCE.envelopes(HANGZHOU, CLOCK).seal(PAYLOAD, headers(), intlNode.certificate())).code());
+    }
+
+    @Test
+    void envelopeForAnotherNode_isRefusedWithE_NOT_RECIPIENT() {
+        NodeCredentials province = ALLIANCE.node("province");
+        assertEquals(ErrorCode.E_NOT_RECIPIENT,
+                assertThrows(CodedException.class, () -> ALLIANCE.envelopes(province, CLOCK).open(seal())).code());
+    }
+
+    @Test
+    void everySingleBitFlip_isRefusedWithACode() {
+        byte[] envelope = seal();
+        for (int bit = 0; bit < envelope.length * 8; bit++) {
+            byte[] flipped = envelope.clone();
+            flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+            try {
+                ALLIANCE.envelopes(NATIONAL, CLOCK).open(flipped);
+                fail("bit " + bit + " of " + envelope.length * 8 + " flipped and the envelope still opened");
+            } catch (CodedException expected) {
+                // refused with a code
+            }
+        }
+    }
+}
