@@ -9,6 +9,7 @@ import credit.exchange.security.gm.Sm2KeyTransRecipientInfoGenerator;
 import credit.exchange.security.gm.Sm2SigningKey;
 import credit.exchange.security.gm.Sm2VerifyingKey;
 import credit.exchange.security.gm.Sm4CbcContentEncryptor;
+import credit.exchange.security.pki.AllianceProfile;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.pki.Providers;
 import java.io.IOException;
@@ -44,10 +45,6 @@ import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -162,9 +159,9 @@ public final class Envelopes {
             DerLimits.check(signedReceipt, policy.maxBytes());
             VerifiedContent content = verify(signedReceipt, null, ReceiptCodec.CONTENT_TYPE);
             Receipt receipt = ReceiptCodec.decode(content.payload());
-            if (!receipt.receiver().equals(commonName(content.signer()))) {
+            if (!receipt.receiver().equals(AllianceProfile.nodeId(content.signer()))) {
                 throw new CodedException(ErrorCode.E_SIGNATURE_INVALID,
-                        "the receipt names receiver " + receipt.receiver() + " but is signed by " + commonName(content.signer()));
+                        "the receipt names receiver " + receipt.receiver() + " but is signed by " + AllianceProfile.nodeId(content.signer()));
             }
             if (!receipt.sender().equals(self.nodeId())) {
                 throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "the receipt is about a message of " + receipt.sender());
@@ -218,7 +215,7 @@ public final class Envelopes {
             throw new CodedException(ErrorCode.E_MALFORMED,
                     "the signed attributes lack message id, sender, recipient, type or signing time");
         }
-        String signerNode = commonName(content.signer());
+        String signerNode = AllianceProfile.nodeId(content.signer());
         if (!headers.sender().equals(signerNode)) {
             throw new CodedException(ErrorCode.E_SIGNATURE_INVALID,
                     "the envelope claims sender " + headers.sender() + " but is signed by " + signerNode);
@@ -513,10 +510,5 @@ public final class Envelopes {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String commonName(X509Certificate certificate) {
-        RDN[] cn = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
-        return cn.length == 0 ? "" : IETFUtils.valueToString(cn[0].getFirst().getValue());
     }
 }

@@ -1,0 +1,131 @@
+package credit.exchange.gateway.cli;
+
+import credit.exchange.security.Suite;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.Passphrases;
+import credit.exchange.security.pki.RevocationReason;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The alliance PKI from the command line. Passphrases come from an environment variable or a
+ * file ({@code env:NAME}, {@code file:PATH}), never from the command line itself.
+ */
+@Command(name = "pki", description = "Alliance PKI: root CA, node certificates, revocation.",
+        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.Revoke.class})
+final class PkiCommand {
+
+    static final String CA_PASSPHRASE = "env:GATEWAY_CA_PASSPHRASE";
+    static final String KEY_PASSPHRASE = "env:GATEWAY_KEY_PASSPHRASE";
+    static final Duration CRL_VALIDITY = Duration.ofDays(7);
+
+    @Command(name = "init-ca", description = "Create an alliance root CA (key, certificate, first CRL) in a directory.")
+    static final class InitCa implements Callable<Integer> {
+        @Option(names = "--suite", required = true, description = "GM or INTL")
+        String suite;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--name", defaultValue = "Credit City Alliance Root CA")
+        String name;
+
+        @Option(names = "--validity-days", defaultValue = "3650")
+        int validityDays;
+
+        @Option(names = "--passphrase", defaultValue = CA_PASSPHRASE, paramLabel = "env:NAME|file:PATH",
+                description = "where the CA key's passphrase comes from (default ${DEFAULT-VALUE})")
+        String passphrase;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.exists(out.resolve("ca.cert.pem"))) {
+                throw new IllegalArgumentException(out + " already holds a CA; refusing to overwrite it");
+            }
+            AllianceCa ca = AllianceCa.init(Suite.parse(suite), name, Duration.ofDays(validityDays));
+            ca.crl(CRL_VALIDITY);
+            ca.save(out, Passphrases.from(passphrase));
+            System.out.printf("alliance CA (%s) created in %s: ca.cert.pem, ca.key.pem (encrypted), crl.pem%n", ca.suite(), out);
+            return 0;
+        }
+    }
+
+    @Command(name = "issue", description = "Issue a node key and certificate from the alliance CA.")
+    static final class Issue implements Callable<Integer> {
+        @Option(names = "--node", required = true, paramLabel = "ID")
+        String node;
+
+        @Option(names = "--suite", required = true, description = "GM or INTL; must be the CA's")
+        String suite;
+
+        @Option(names = "--ca", required = true, paramLabel = "DIR")
+        Path caDir;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--validity-days", defaultValue = "730")
+        int validityDays;
+
+        @Option(names = "--dns", split = ",", description = "extra DNS names for TLS, e.g. localhost")
+        List<String> dns = List.of();
+
+        @Option(names = "--ca-passphrase", defaultValue = CA_PASSPHRASE, paramLabel = "env:NAME|file:PATH")
+        String caPassphrase;
+
+        @Option(names = "--passphrase", defaultValue = KEY_PASSPHRASE, paramLabel = "env:NAME|file:PATH",
+                description = "protects the node key at rest (default ${DEFAULT-VALUE})")
+        String passphrase;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] caSecret = Passphrases.from(caPassphrase);
+            AllianceCa ca = AllianceCa.load(caDir, caSecret);
+            if (ca.suite() != Suite.parse(suite)) {
+                throw new IllegalArgumentException("the CA in " + caDir + " is of suite " + ca.suite() + ", not " + suite);
+            }
+            NodeCredentials credentials = ca.issueNode(node, Duration.ofDays(validityDays), dns);
+            Files.createDirectories(out);
+            credentials.save(out.resolve(node + ".key.pem"), out.resolve(node + ".cert.pem"), Passphrases.from(passphrase));
+            ca.save(caDir, caSecret);
+            System.out.printf("node %s: %s, %s (encrypted), serial %s%n", node, out.resolve(node + ".cert.pem"),
+                    out.resolve(node + ".key.pem"), credentials.certificate().getSerialNumber().toString(16));
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a node certificate by serial (hex) and publish a new CRL.")
+    static final class Revoke implements Callable<Integer> {
+        @Option(names = "--ca", required = true, paramLabel = "DIR")
+        Path caDir;
+
+        @Option(names = "--serial", required = true, paramLabel = "HEX")
+        String serial;
+
+        @Option(names = "--reason", defaultValue = "UNSPECIFIED",
+                description = "one of ${COMPLETION-CANDIDATES}")
+        RevocationReason reason;
+
+        @Option(names = "--ca-passphrase", defaultValue = CA_PASSPHRASE, paramLabel = "env:NAME|file:PATH")
+        String caPassphrase;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] caSecret = Passphrases.from(caPassphrase);
+            AllianceCa ca = AllianceCa.load(caDir, caSecret);
+            ca.revoke(new BigInteger(serial, 16), reason);
+            ca.crl(CRL_VALIDITY);
+            ca.save(caDir, caSecret);
+            System.out.printf("revoked %s (%s); new CRL in %s%n", serial, reason, caDir.resolve("crl.pem"));
+            return 0;
+        }
+    }
+
+}
