@@ -129,4 +129,21 @@ public enum Suite {
             throw new IllegalStateException("the BouncyCastle provider lacks " + signatureAlgorithm, e);
         }
     }
+
+    /** True when the private key signs what the public key verifies: the two are one key pair of this suite. */
+    public boolean keysMatch(java.security.PrivateKey privateKey, PublicKey publicKey) {
+        byte[] challenge = "credit.exchange: do these keys belong together?".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            Signature signer = newSignature();
+            signer.initSign(privateKey);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = newSignature();
+            verifier.initVerify(publicKey);
+            verifier.update(challenge);
+            return verifier.verify(signature);
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
 }

@@ -40,11 +40,16 @@ final class IngestStore {
                 representative_id_sealed bytea, legacy boolean, attributes jsonb
             ) on commit delete rows""";
 
+    /**
+     * No conflict target: every unique index (subject_key and uscc) must be an arbiter, or two
+     * partitions inserting the same new subject at once fail on the one that is not. Inserting in
+     * subject_key order makes concurrent batches wait for each other in one order: no deadlock.
+     */
     private static final String INSERT_SUBJECTS = """
             insert into subject (subject_key, kind, uscc, person_id_sealed, person_id_masked, name)
             select distinct on (subject_key) subject_key, kind, uscc, person_id_sealed, person_id_masked, party_name
             from ingest_staging order by subject_key, row_number
-            on conflict (subject_key) do nothing""";
+            on conflict do nothing""";
 
     /**
      * One index probe per row finds both the latest version number and whether any stored version

@@ -13,7 +13,6 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -102,7 +101,6 @@ public final class AllianceCa {
     static final String CRL_FILE = "crl.pem";
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final byte[] CHALLENGE = "credit.exchange: does this key belong to this CA?".getBytes(StandardCharsets.US_ASCII);
 
     /** One certificate this CA issued. */
     public record Issued(BigInteger serial, String nodeId, Instant notAfter) {
@@ -442,20 +440,7 @@ public final class AllianceCa {
     }
 
     private static void requireKeyPair(Suite suite, PrivateKey key, PublicKey publicKey, Path keyFile) {
-        boolean matches;
-        try {
-            Signature signer = suite.newSignature();
-            signer.initSign(key);
-            signer.update(CHALLENGE);
-            byte[] signature = signer.sign();
-            Signature verifier = suite.newSignature();
-            verifier.initVerify(publicKey);
-            verifier.update(CHALLENGE);
-            matches = verifier.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            matches = false;
-        }
-        if (!matches) {
+        if (!suite.keysMatch(key, publicKey)) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the key in " + keyFile + " does not belong to the CA certificate");
         }
     }

@@ -4,11 +4,8 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +20,6 @@ import java.util.List;
  */
 public final class NodeCredentials {
 
-    private static final byte[] CHALLENGE = "credit.exchange: does this key belong to this certificate?"
-            .getBytes(StandardCharsets.US_ASCII);
 
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
@@ -100,20 +95,7 @@ public final class NodeCredentials {
     }
 
     private static void requireKeyPair(PrivateKey privateKey, X509Certificate certificate, Suite suite) {
-        boolean matches;
-        try {
-            Signature signer = suite.newSignature();
-            signer.initSign(privateKey);
-            signer.update(CHALLENGE);
-            byte[] signature = signer.sign();
-            Signature verifier = suite.newSignature();
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(CHALLENGE);
-            matches = verifier.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            matches = false;
-        }
-        if (!matches) {
+        if (!suite.keysMatch(privateKey, certificate.getPublicKey())) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the private key does not belong to the certificate with serial "
                     + certificate.getSerialNumber().toString(16));
         }
