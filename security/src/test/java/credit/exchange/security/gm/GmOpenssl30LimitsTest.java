@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -41,7 +40,8 @@ class GmOpenssl30LimitsTest {
     @BeforeAll
     static void onlyOnOpenssl30() throws Exception {
         String version = OpensslCli.version();
-        assumeTrue(version != null && version.startsWith("OpenSSL 3.0."), "limits recorded for OpenSSL 3.0, found " + version);
+        // the limits are recorded for OpenSSL 3.0, the machines' version; another version fails here so docs/protocol.md is revisited
+        assertTrue(version != null && version.startsWith("OpenSSL 3.0."), "limits recorded for OpenSSL 3.0, found " + version);
         node = GmFixtures.sm2KeyPair();
         nodeCert = GmFixtures.selfSignedCertificate("node-jiaxing", node);
     }
