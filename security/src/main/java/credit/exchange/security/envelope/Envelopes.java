@@ -6,6 +6,7 @@ import credit.exchange.security.Suite;
 import credit.exchange.security.gm.GmAlgorithms;
 import credit.exchange.security.gm.Sm2KeyTransRecipient;
 import credit.exchange.security.gm.Sm2KeyTransRecipientInfoGenerator;
+import credit.exchange.security.gm.Sm2Keys;
 import credit.exchange.security.gm.Sm2SigningKey;
 import credit.exchange.security.gm.Sm2VerifyingKey;
 import credit.exchange.security.gm.Sm4CbcContentEncryptor;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -60,16 +62,22 @@ import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientId;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -98,11 +106,28 @@ public final class Envelopes {
     private final EnvelopePolicy policy;
     /** GM only: the SM2 key with its Z value computed once, not at every signature. */
     private final Sm2SigningKey gmSigner;
+    /** Our certificate as CMS structures take it, and our IssuerAndSerialNumber (DER) as recipient infos name it. */
+    private final X509CertificateHolder ownCertificate;
+    private final byte[] ownIssuerAndSerial;
+    /**
+     * Per peer certificate: the signature verifier (once the PKI trusted it as a signer) and, GM,
+     * the recipient's parsed key. Kept across messages, a key object keeps BouncyCastle's point
+     * precomputation (and a GM verifier its signer's Z value): rebuilding them per message cost
+     * more than the verification itself (docs/PERFORMANCE.md).
+     */
+    private final PeerCache<SignerInformationVerifier> verifiers = new PeerCache<>();
+    private final PeerCache<ECPublicKeyParameters> gmRecipientKeys = new PeerCache<>();
 
     public Envelopes(NodeCredentials self, PeerTrust trust, ReplayGuard replay, Clock clock, EnvelopePolicy policy) {
         this.self = self;
         this.suite = self.suite();
         this.gmSigner = suite == Suite.GM ? Sm2SigningKey.of(self.privateKey()) : null;
+        try {
+            this.ownCertificate = new JcaX509CertificateHolder(self.certificate());
+            this.ownIssuerAndSerial = new IssuerAndSerialNumber(ownCertificate.toASN1Structure()).getEncoded(ASN1Encoding.DER);
+        } catch (CertificateException | IOException e) {
+            throw new IllegalArgumentException("this node's certificate cannot be encoded", e);
+        }
         this.trust = trust;
         this.replay = replay;
         this.clock = clock;
@@ -128,13 +153,12 @@ public final class Envelopes {
             ContentSigner signer = gmSigner != null ? gmSigner.contentSigner()
                     : new JcaContentSignerBuilder(suite.signatureAlgorithm()).setProvider(Providers.bc()).build(self.privateKey());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digestCalculators())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signedAttributes))
-                    .build(signer, self.certificate()));
-            generator.addCertificate(new JcaX509CertificateHolder(self.certificate()));
+                    .build(signer, ownCertificate));
+            generator.addCertificate(ownCertificate);
             return generator.generate(content, true).getEncoded("DER");
-        } catch (OperatorCreationException | CMSException | CertificateException | IOException e) {
+        } catch (OperatorCreationException | CMSException | IOException e) {
             throw new CodedException(ErrorCode.E_INTERNAL, "signing failed: " + e.getClass().getSimpleName(), e);
         }
     }
@@ -186,7 +210,9 @@ public final class Envelopes {
         try {
             if (suite == Suite.GM) {
                 CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-                generator.addRecipientInfoGenerator(new Sm2KeyTransRecipientInfoGenerator(new JcaX509CertificateHolder(recipient)));
+                X509CertificateHolder holder = new JcaX509CertificateHolder(recipient);
+                generator.addRecipientInfoGenerator(new Sm2KeyTransRecipientInfoGenerator(holder,
+                        gmRecipientKeys.get(recipient, () -> Sm2Keys.publicKey(holder)), new SecureRandom()));
                 return generator.generate(new CMSProcessableByteArray(signedData), new Sm4CbcContentEncryptor())
                         .toASN1Structure().getEncoded(ASN1Encoding.DER);
             }
@@ -231,8 +257,7 @@ public final class Envelopes {
         }
         // last: only an envelope that passed every other check may claim its message id
         if (!replay.firstSeen(headers.sender(), headers.messageId(), headers.signingTime().plus(policy.freshness().multipliedBy(2)))) {
-            throw new CodedException(ErrorCode.E_REPLAY, "message " + headers.messageId() + " from " + headers.sender()
-                    + " was already received");
+            throw new ReplayedEnvelopeException(headers);
         }
         return new OpenedEnvelope(headers, content.payload(), content.signer(), content.receivedDigest());
     }
@@ -267,8 +292,9 @@ public final class Envelopes {
      */
     private static ContentInfo canonical(byte[] envelope) {
         try {
-            byte[] der = ASN1Primitive.fromByteArray(envelope).getEncoded(ASN1Encoding.DER);
-            ContentInfo info = ContentInfo.getInstance(der);
+            ASN1Primitive parsed = ASN1Primitive.fromByteArray(envelope);
+            byte[] der = parsed.getEncoded(ASN1Encoding.DER);
+            ContentInfo info = ContentInfo.getInstance(parsed);
             ASN1Encodable typed = info.getContentType().equals(CMSObjectIdentifiers.authEnvelopedData)
                     ? AuthEnvelopedData.getInstance(info.getContent())
                     : info.getContentType().equals(CMSObjectIdentifiers.envelopedData)
@@ -301,26 +327,22 @@ public final class Envelopes {
         RecipientInformation mine;
         try {
             mine = new CMSEnvelopedData(outer).getRecipientInfos().get(new KeyTransRecipientId(
-                    new JcaX509CertificateHolder(self.certificate()).getIssuer(), self.certificate().getSerialNumber()));
-        } catch (CMSException | CertificateException e) {
+                    ownCertificate.getIssuer(), ownCertificate.getSerialNumber()));
+        } catch (CMSException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the EnvelopedData cannot be parsed", e);
         }
         if (mine == null) {
             throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
         }
-        byte[] signedData;
+        CMSSignedData signed;
         try {
-            signedData = mine.getContent(new Sm2KeyTransRecipient(self.privateKey()));
+            byte[] signedData = mine.getContent(new Sm2KeyTransRecipient(self.privateKey()));
             DerLimits.check(signedData, policy.maxBytes());
-            ContentInfo inner = ContentInfo.getInstance(signedData);
-            if (!inner.getContentType().equals(CMSObjectIdentifiers.signedData)) {
-                throw new IllegalArgumentException("not SignedData");
-            }
-            new CMSSignedData(inner);
-        } catch (CMSException | RuntimeException e) { // CodedException (a size limit) included: one answer for all
+            signed = signedData(signedData);
+        } catch (CMSException | RuntimeException e) { // CodedException (size, form) included: one answer for all
             throw new CodedException(ErrorCode.E_DECRYPTION_FAILED, "the envelope does not decrypt under this node's key");
         }
-        return verify(signedData, received, CMSObjectIdentifiers.data);
+        return verify(signed, received, CMSObjectIdentifiers.data);
     }
 
     /** The unprotected fields of a GM EnvelopedData must hold the profile's values; the recipient must name us exactly. */
@@ -334,8 +356,6 @@ public final class Envelopes {
             throw new CodedException(ErrorCode.E_MALFORMED, "the content must be id-data encrypted with SM4-CBC");
         }
         try {
-            byte[] ours = new IssuerAndSerialNumber(new JcaX509CertificateHolder(self.certificate()).toASN1Structure())
-                    .getEncoded(ASN1Encoding.DER);
             for (int i = 0; i < data.getRecipientInfos().size(); i++) {
                 ASN1Encodable element = data.getRecipientInfos().getObjectAt(i);
                 if (!(RecipientInfo.getInstance(element).getInfo() instanceof KeyTransRecipientInfo ktri)
@@ -344,11 +364,11 @@ public final class Envelopes {
                         || !Arrays.equals(new RecipientInfo(ktri).getEncoded(ASN1Encoding.DER), element.toASN1Primitive().getEncoded(ASN1Encoding.DER))) {
                     throw new CodedException(ErrorCode.E_MALFORMED, "recipient infos must be SM2 key transport (version 0) in canonical form");
                 }
-                if (Arrays.equals(ktri.getRecipientIdentifier().getId().toASN1Primitive().getEncoded(ASN1Encoding.DER), ours)) {
+                if (Arrays.equals(ktri.getRecipientIdentifier().getId().toASN1Primitive().getEncoded(ASN1Encoding.DER), ownIssuerAndSerial)) {
                     return;
                 }
             }
-        } catch (IOException | CertificateException e) {
+        } catch (IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the recipient identifiers cannot be read", e);
         }
         throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
@@ -434,39 +454,44 @@ public final class Envelopes {
      */
     private void requireExactlyNamed(AuthEnvelopedData structure) {
         try {
-            byte[] ours = new IssuerAndSerialNumber(new JcaX509CertificateHolder(self.certificate()).toASN1Structure())
-                    .getEncoded(ASN1Encoding.DER);
             for (int i = 0; i < structure.getRecipientInfos().size(); i++) {
                 KeyAgreeRecipientInfo kari = (KeyAgreeRecipientInfo) RecipientInfo.getInstance(
                         structure.getRecipientInfos().getObjectAt(i)).getInfo();
                 for (int k = 0; k < kari.getRecipientEncryptedKeys().size(); k++) {
                     IssuerAndSerialNumber named = RecipientEncryptedKey.getInstance(kari.getRecipientEncryptedKeys().getObjectAt(k))
                             .getIdentifier().getIssuerAndSerialNumber();
-                    if (named != null && Arrays.equals(named.getEncoded(ASN1Encoding.DER), ours)) {
+                    if (named != null && Arrays.equals(named.getEncoded(ASN1Encoding.DER), ownIssuerAndSerial)) {
                         return;
                     }
                 }
             }
-        } catch (IOException | CertificateException e) {
+        } catch (IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the recipient identifiers cannot be read", e);
         }
         throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
     }
 
     private VerifiedContent verify(byte[] signedBytes, byte[] receivedDigest, ASN1ObjectIdentifier contentType) {
-        CMSSignedData signed;
+        return verify(signedData(signedBytes), receivedDigest, contentType);
+    }
+
+    /** A ContentInfo(SignedData) in canonical form: the library reads any ContentInfo as SignedData and a wrong context tag as the right one. */
+    private static CMSSignedData signedData(byte[] signedBytes) {
         try {
-            // the library reads any ContentInfo as SignedData and a wrong context tag as the right one
-            byte[] der = ASN1Primitive.fromByteArray(signedBytes).getEncoded(ASN1Encoding.DER);
-            ContentInfo info = ContentInfo.getInstance(der);
+            ASN1Primitive parsed = ASN1Primitive.fromByteArray(signedBytes);
+            byte[] der = parsed.getEncoded(ASN1Encoding.DER);
+            ContentInfo info = ContentInfo.getInstance(parsed);
             if (!info.getContentType().equals(CMSObjectIdentifiers.signedData)
                     || !Arrays.equals(new ContentInfo(info.getContentType(), info.getContent()).getEncoded(ASN1Encoding.DER), der)) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "the content is not a SignedData in canonical form");
             }
-            signed = new CMSSignedData(info);
+            return new CMSSignedData(info);
         } catch (CMSException | IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the content is not a SignedData", e);
         }
+    }
+
+    private VerifiedContent verify(CMSSignedData signed, byte[] receivedDigest, ASN1ObjectIdentifier contentType) {
         ASN1ObjectIdentifier signedType = new ASN1ObjectIdentifier(signed.getSignedContentTypeOID());
         if (!contentType.equals(signedType)) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the signed content is of type " + signedType + ", expected " + contentType);
@@ -488,14 +513,13 @@ public final class Envelopes {
             throw new CodedException(ErrorCode.E_MALFORMED, "the signer's certificate cannot be read", e);
         }
         X509Certificate trusted = trust.trustedSigner(presented, suite);
+        SignerInformationVerifier verifier = verifierFor(trusted);
         boolean valid;
         try {
-            valid = signer.verify(suite == Suite.GM
-                    ? Sm2VerifyingKey.of(new JcaX509CertificateHolder(trusted)).signerInformationVerifier()
-                    : new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted));
+            valid = signer.verify(verifier);
         } catch (CMSVerifierCertificateNotValidException e) {
             throw new CodedException(ErrorCode.E_CERT_EXPIRED, "the signer's certificate was not valid at the signing time");
-        } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
+        } catch (CMSException | RuntimeException e) {
             valid = false;
         }
         if (!valid) {
@@ -504,9 +528,38 @@ public final class Envelopes {
         return new VerifiedContent(payload, trusted, signer.getSignedAttributes(), receivedDigest);
     }
 
+    /**
+     * The verifier for a trusted signer, built on first use. GM: our SM2 verifier with Z computed
+     * once. INTL: BouncyCastle's lightweight ECDSA (ten times faster than the JDK's here; its JCA
+     * wrapper verifies twice) with the JDK's SHA-256 for the message digest (six times faster than
+     * BouncyCastle's, on the CPU's SHA extensions).
+     */
+    private SignerInformationVerifier verifierFor(X509Certificate trusted) {
+        return verifiers.get(trusted, () -> {
+            try {
+                X509CertificateHolder holder = new JcaX509CertificateHolder(trusted);
+                return suite == Suite.GM
+                        ? Sm2VerifyingKey.of(holder).signerInformationVerifier()
+                        : new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
+                                new DefaultSignatureAlgorithmIdentifierFinder(),
+                                new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(holder),
+                                digestCalculators());
+            } catch (CertificateException | OperatorCreationException e) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the signer's certificate cannot be read", e);
+            }
+        });
+    }
+
+    /** Digests for CMS: SM3 from BouncyCastle (the JDK has none), SHA-256 from the JDK. */
+    private DigestCalculatorProvider digestCalculators() throws OperatorCreationException {
+        return suite == Suite.GM ? new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build()
+                : new JcaDigestCalculatorProviderBuilder().build();
+    }
+
     private byte[] digest(byte[] bytes) {
         try {
-            return MessageDigest.getInstance(digestAlgorithm(), Providers.bc()).digest(bytes);
+            return suite == Suite.GM ? MessageDigest.getInstance("SM3", Providers.bc()).digest(bytes)
+                    : MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -36,6 +36,15 @@ public final class Sm2KeyTransRecipientInfoGenerator extends KeyTransRecipientIn
         super(new IssuerAndSerialNumber(recipient.toASN1Structure()), new Sm2KeyWrapper(Sm2Keys.publicKey(recipient), random));
     }
 
+    /**
+     * Names the recipient by the issuer and serial number of {@code recipient} and encrypts to
+     * {@code recipientKey}, the key it certifies, parsed once by the caller: a key object kept
+     * across messages keeps BouncyCastle's precomputation for its point.
+     */
+    public Sm2KeyTransRecipientInfoGenerator(X509CertificateHolder recipient, ECPublicKeyParameters recipientKey, SecureRandom random) {
+        super(new IssuerAndSerialNumber(recipient.toASN1Structure()), new Sm2KeyWrapper(recipientKey, random));
+    }
+
     /** Names the recipient by {@code subjectKeyIdentifier} and encrypts to {@code recipientKey}. */
     public Sm2KeyTransRecipientInfoGenerator(byte[] subjectKeyIdentifier, ECPublicKeyParameters recipientKey, SecureRandom random) {
         super(subjectKeyIdentifier.clone(), new Sm2KeyWrapper(recipientKey, random));
