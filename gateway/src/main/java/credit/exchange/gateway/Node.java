@@ -1,5 +1,7 @@
 package credit.exchange.gateway;
 
+import credit.exchange.gateway.federation.Federation;
+import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +64,7 @@ public final class Node implements AutoCloseable {
             var database = store.database();
             CategoryCatalogue catalogue = CategoryCatalogue.load(database);
             BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
-            LocalQueryService queries = new LocalQueryService(database, new AccessPolicy(), protector);
+            LocalQueryService queries = new LocalQueryService(database, catalogue, new AccessPolicy(), protector);
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
@@ -74,6 +77,14 @@ public final class Node implements AutoCloseable {
             main.configure().addRoutesBuilder(new QueryRoutes(queries));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
+            Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
+            if (identity.isPresent()) {
+                Federation federation = Federation.create(config, identity.get(), database, queries, Clock.systemUTC());
+                federation.registryBindings().forEach(main::bind);
+                federation.routes().forEach(main.configure()::addRoutesBuilder);
+            } else {
+                LOG.info("node {} holds no alliance credential: no exchange listener, no partner queries", config.nodeId());
+            }
             main.start();
             resources.push(main::stop);
             LOG.info("node {} listening on http://{}:{}", config.nodeId(), config.get("gateway.http.host"),

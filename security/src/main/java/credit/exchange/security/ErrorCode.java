@@ -53,7 +53,23 @@ public enum ErrorCode {
     /** The signing time is outside the freshness window; the sender's clock or a delay is at fault. */
     E_STALE(400, "the message is older (or newer) than the freshness window allows"),
     /** The message id was already received from this sender within the replay window. */
-    E_REPLAY(409, "this message id was already received; a replay is refused");
+    E_REPLAY(409, "this message id was already received; a replay is refused"),
+    /** The partner's configuration does not grant the class or dataset asked for. */
+    E_NOT_GRANTED(403, "the partner configuration does not grant this class or dataset"),
+    /** The sender is not a configured partner, is disabled, or may not start this exchange. */
+    E_UNKNOWN_PARTNER(403, "the sender is not an enabled partner of this node for this exchange"),
+    /** The TLS client certificate names another node than the envelope's signer. */
+    E_TRANSPORT_MISMATCH(403, "the TLS client certificate and the envelope's signer are different nodes"),
+    /** The partner starts more requests than its configured rate limit allows. */
+    E_RATE_LIMITED(429, "the partner's request rate exceeds its configured limit; retry later"),
+    /** A partner did not answer within its configured timeout. */
+    E_TIMEOUT(504, "the partner did not answer within its configured timeout"),
+    /** A partner could not be reached (connection refused, TLS handshake failed). */
+    E_PARTNER_UNREACHABLE(502, "the partner could not be reached"),
+    /** A partner answered with something that is not a valid answer envelope for our request. */
+    E_BAD_ANSWER(502, "the partner's answer is not a valid sealed answer to our request"),
+    /** A configuration file is invalid; the last good configuration stays in force. */
+    E_CONFIG_INVALID(400, "a configuration file is invalid");
 
     private final int httpStatus;
     private final String meaning;

@@ -5,6 +5,7 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.identifier.IdentifierGenerator;
 import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
@@ -61,7 +62,7 @@ final class LookupBench implements Callable<Integer> {
             Database db = store.database();
             fill(db);
             List<String> keys = sampleKeys(db, 20_000);
-            LocalQueryService service = new LocalQueryService(db, new AccessPolicy(), protector);
+            LocalQueryService service = new LocalQueryService(db, CategoryCatalogue.load(db), new AccessPolicy(), protector);
             SplittableRandom random = new SplittableRandom(7);
 
             measure("warm-up", 5_000, keys, random, uscc -> service.byUscc(Caller.operator(), uscc, 0, 50));

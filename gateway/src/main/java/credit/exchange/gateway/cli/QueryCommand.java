@@ -5,6 +5,7 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordPage;
+import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.identity.PersonalIdProtector;
@@ -46,7 +47,8 @@ final class QueryCommand implements Callable<Integer> {
         NodeConfig config = node.load();
         PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-            LocalQueryService service = new LocalQueryService(store.database(), new AccessPolicy(), protector);
+            LocalQueryService service = new LocalQueryService(store.database(), CategoryCatalogue.load(store.database()),
+                    new AccessPolicy(), protector);
             Caller operator = Caller.operator();
             RecordPage result = subject.uscc != null ? service.byUscc(operator, subject.uscc, page, size)
                     : subject.residentId != null ? service.byResidentId(operator, subject.residentId, page, size)

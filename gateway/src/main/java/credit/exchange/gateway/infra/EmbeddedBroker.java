@@ -1,6 +1,7 @@
 package credit.exchange.gateway.infra;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -8,22 +9,26 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
  * The node's in-JVM ActiveMQ Artemis broker, persistent, journal under {@code <node dir>/broker}.
- * Clients in this JVM connect with {@code vm://0}; with a TCP port configured, other processes
- * (replicas, tools) can connect too. Redelivery is the database's business (the broker is a
+ * Clients in this JVM connect with its {@link #url()} ({@code vm://<n>}, a number of its own, so
+ * that several nodes can share a JVM as in the demo and the tests); with a TCP port configured,
+ * other processes (replicas, tools) can connect too. Redelivery is the database's business (the broker is a
  * trigger), so the broker itself does not redeliver.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
-    public static final String IN_VM_URL = "vm://0";
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
 
     private final EmbeddedActiveMQ server;
+    private final String url;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server) {
+    private EmbeddedBroker(EmbeddedActiveMQ server, String url) {
         this.server = server;
+        this.url = url;
     }
 
     public static EmbeddedBroker start(Path nodeDir, int tcpPort) throws Exception {
         Path dir = nodeDir.resolve("broker");
+        String url = "vm://" + IN_VM_IDS.getAndIncrement();
         Configuration config = new ConfigurationImpl()
                 .setName("gateway-broker")
                 .setPersistenceEnabled(true)
@@ -33,7 +38,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
                 .setPagingDirectory(dir.resolve("paging").toString())
                 .setNodeManagerLockDirectory(dir.toString())
-                .addAcceptorConfiguration("in-vm", IN_VM_URL);
+                .addAcceptorConfiguration("in-vm", url);
         if (tcpPort > 0) {
             config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
         }
@@ -43,12 +48,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAutoCreateAddresses(true));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
-        return new EmbeddedBroker(server);
+        if (!server.getActiveMQServer().isActive()) {
+            server.stop();
+            throw new IllegalStateException("the embedded broker did not start; see the log above");
+        }
+        return new EmbeddedBroker(server, url);
     }
 
     /** The URL clients of this JVM use. */
     public String url() {
-        return IN_VM_URL;
+        return url;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +69,24 @@ class GatewayctlScriptIT {
             node.destroy();
             node.waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The README's run command: the six-node demo alliance, its scenario told step by step, exit 0.
+     * A free port range instead of the default one, so that a demo left running does not collide.
+     */
+    @Test
+    void demo_runsTheAllianceScenario_andExitsZero(@TempDir Path dir) throws Exception {
+        Result demo = run(dir.resolve("demo.out"), "demo", "--exit", "--dir", dir.resolve("demo").toString(),
+                "--base-port", Integer.toString(TestNodes.freePortRange(6)));
+
+        assertEquals(0, demo.exit, demo.output);
+        assertTrue(demo.output.contains("scenario passed"), demo.output);
+        for (String step : List.of("1. Hangzhou asks every partner", "2. Huzhou asks Hangzhou", "3. A tampered envelope",
+                "4. Shaoxing stops", "E_PARTNER_UNREACHABLE")) {
+            assertTrue(demo.output.contains(step), step + " missing from:\n" + demo.output);
+        }
+        assertFalse(demo.output.lines().anyMatch(l -> l.startsWith("   FAILED")), "an expectation failed:\n" + demo.output);
     }
 
     /** 12 rows: 7 good (two for one company), 5 each with one planted defect. */

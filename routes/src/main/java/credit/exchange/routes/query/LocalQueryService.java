@@ -6,8 +6,10 @@ import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.model.RecordStatus;
 import credit.exchange.routes.model.SubjectKind;
+import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
@@ -25,7 +27,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +50,7 @@ public final class LocalQueryService {
             with latest as (
                 select distinct on (r.category, r.source_department, r.document_number) r.*
                 from credit_record r join subject s on s.id = r.subject_id
-                where %s and r.classification = any (?)
+                where %s and r.category = any (?)
                 order by r.category, r.source_department, r.document_number, r.version desc)
             select l.id, l.category, l.classification, s.kind, s.uscc, s.person_id_masked, l.party_name,
                    l.source_department, l.document_number, l.version, l.decision_date, l.valid_from, l.valid_until,
@@ -59,11 +61,13 @@ public final class LocalQueryService {
             limit ? offset ?""";
 
     private final Database database;
+    private final CategoryCatalogue catalogue;
     private final AccessPolicy policy;
     private final PersonalIdProtector protector;
 
-    public LocalQueryService(Database database, AccessPolicy policy, PersonalIdProtector protector) {
+    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector) {
         this.database = database;
+        this.catalogue = catalogue;
         this.policy = policy;
         this.protector = protector;
     }
@@ -105,16 +109,11 @@ public final class LocalQueryService {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        Map<Classification, Disclosure> readable = new EnumMap<>(Classification.class);
-        for (Classification c : Classification.values()) {
-            if (policy.decide(caller, c) instanceof AccessDecision.Allow allow) {
-                readable.put(c, allow.disclosure());
-            }
-        }
+        Map<String, Disclosure> readable = readableDatasets(caller);
         String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, argument);
-            ps.setArray(2, c.createArrayOf("bpchar", readable.keySet().stream().map(Enum::name).toArray()));
+            ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
             ps.setInt(3, size + 1);
             ps.setLong(4, (long) page * size);
             List<CreditRecord> records = new ArrayList<>(size);
@@ -134,7 +133,18 @@ public final class LocalQueryService {
         }
     }
 
-    private static CreditRecord read(ResultSet rs, Map<Classification, Disclosure> readable) throws SQLException {
+    /** The datasets (record categories) the caller may read, each with how much of a record it sees. */
+    public Map<String, Disclosure> readableDatasets(Caller caller) {
+        Map<String, Disclosure> readable = new HashMap<>();
+        for (RecordCategory category : catalogue.all()) {
+            if (policy.decide(caller, category.classification(), category.code()) instanceof AccessDecision.Allow allow) {
+                readable.put(category.code(), allow.disclosure());
+            }
+        }
+        return readable;
+    }
+
+    private static CreditRecord read(ResultSet rs, Map<String, Disclosure> readable) throws SQLException {
         Classification classification = Classification.valueOf(rs.getString(3));
         Map<String, String> attributes;
         try {
@@ -142,7 +152,7 @@ public final class LocalQueryService {
         } catch (IOException e) {
             throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
         }
-        if (readable.get(classification) == Disclosure.PUBLIC) {
+        if (readable.get(rs.getString(2)) == Disclosure.PUBLIC) {
             attributes.keySet().removeIf(k -> PUBLIC_HIDDEN_ATTRIBUTES.stream().anyMatch(k::endsWith));
         }
         return new CreditRecord(

@@ -78,7 +78,7 @@ public final class TestNode {
     }
 
     public LocalQueryService queries() {
-        return new LocalQueryService(database, new AccessPolicy(), protector);
+        return new LocalQueryService(database, catalogue, new AccessPolicy(), protector);
     }
 
     public QualityReport quality() {

@@ -1,0 +1,212 @@
+package credit.exchange.gateway.demo;
+
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.security.Suite;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.PemFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The demo alliance on loopback: Hangzhou, Huzhou, Jiaxing, Shaoxing, the provincial and the
+ * national platform, each a real node with its own keys, data directory, embedded database and
+ * broker. Everything lives under one directory and is made on first use with the PKI code the
+ * {@code pki} commands run: an alliance CA per suite, each node's GM and INTL credentials, the
+ * partners' public certificates, and each node's partner configuration. Hangzhou uses the
+ * shipped partner-configs/ when the ports are the default ones (those files name them).
+ *
+ * <p>A pair of nodes exchanges in the GM suite, except with Jiaxing, which the demo makes an
+ * INTL partner, as the shipped files say.
+ */
+public final class DemoAlliance {
+
+    /** One member of the demo alliance. */
+    public record Member(String id, String name, String level) {
+    }
+
+    public static final List<Member> MEMBERS = List.of(
+            new Member("hangzhou", "Hangzhou public credit platform (杭州市公共信用信息平台)", "alliance-city"),
+            new Member("huzhou", "Huzhou public credit platform (湖州市公共信用信息平台)", "alliance-city"),
+            new Member("jiaxing", "Jiaxing public credit platform (嘉兴市公共信用信息平台)", "alliance-city"),
+            new Member("shaoxing", "Shaoxing public credit platform (绍兴市公共信用信息平台)", "alliance-city"),
+            new Member("zhejiang", "Credit Zhejiang provincial platform (信用浙江)", "provincial"),
+            new Member("national", "National credit information sharing platform (全国信用信息共享平台)", "national"));
+
+    /** Partners the shipped files name that the demo does not run (Shanghai ships disabled): certificate only. */
+    private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
+
+    /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
+    public static final int DEFAULT_BASE_PORT = 18440;
+    private static final int HTTP_OFFSET = 100;
+    private static final Duration VALIDITY = Duration.ofDays(365);
+
+    private final Path root;
+    private final int basePort;
+    private final Path shippedPartnerConfigs;
+
+    private DemoAlliance(Path root, int basePort, Path shippedPartnerConfigs) {
+        this.root = root;
+        this.basePort = basePort;
+        this.shippedPartnerConfigs = shippedPartnerConfigs;
+    }
+
+    /** Makes what is missing under {@code root} (keys, certificates, CRLs, partner files); keeps what exists. */
+    public static DemoAlliance prepare(Path root, int basePort, Path shippedPartnerConfigs) throws IOException {
+        DemoAlliance alliance = new DemoAlliance(root.toAbsolutePath().normalize(), basePort, shippedPartnerConfigs);
+        alliance.makePki();
+        for (Member m : MEMBERS) {
+            alliance.writePartnerConfigs(m);
+        }
+        return alliance;
+    }
+
+    /** The suite two members exchange in. */
+    public static Suite suiteBetween(String a, String b) {
+        return a.equals("jiaxing") || b.equals("jiaxing") ? Suite.INTL : Suite.GM;
+    }
+
+    public NodeConfig config(Member m) {
+        int index = MEMBERS.indexOf(m);
+        Map<String, String> values = new HashMap<>();
+        values.put("gateway.node.id", m.id());
+        values.put("gateway.node.name", m.name());
+        values.put("gateway.data-dir", root.resolve("data").toString());
+        values.put("gateway.http.port", Integer.toString(basePort + HTTP_OFFSET + index));
+        values.put("gateway.exchange.port", Integer.toString(basePort + index));
+        for (Suite suite : Suite.values()) {
+            String s = suite.name().toLowerCase(Locale.ROOT);
+            values.put("gateway.credentials." + s + ".key", credentials(m.id(), suite).resolve(m.id() + ".key.pem").toString());
+            values.put("gateway.credentials." + s + ".cert", credentials(m.id(), suite).resolve(m.id() + ".cert.pem").toString());
+        }
+        values.put("gateway.credentials.passphrase", "file:" + passphraseFile());
+        values.put("gateway.trust.anchors", ca(Suite.GM).resolve("ca.cert.pem") + "," + ca(Suite.INTL).resolve("ca.cert.pem"));
+        values.put("gateway.trust.crls", ca(Suite.GM).resolve("crl.pem") + "," + ca(Suite.INTL).resolve("crl.pem"));
+        values.put("gateway.partners.dir", partnerConfigs(m).toString());
+        values.put("gateway.partners.certificates", root.resolve("certs").toString());
+        return NodeConfig.of(values);
+    }
+
+    public Node start(Member m) throws Exception {
+        return Node.start(config(m));
+    }
+
+    public String apiUrl(Member m) {
+        return "http://127.0.0.1:" + (basePort + HTTP_OFFSET + MEMBERS.indexOf(m));
+    }
+
+    public String exchangeUrl(Member m) {
+        return "https://127.0.0.1:" + (basePort + MEMBERS.indexOf(m)) + "/exchange";
+    }
+
+    public static Member member(String id) {
+        return MEMBERS.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** A member's credential of a suite, loaded with the demo passphrase. */
+    public NodeCredentials credential(Member m, Suite suite) throws IOException {
+        Path dir = credentials(m.id(), suite);
+        return NodeCredentials.load(dir.resolve(m.id() + ".key.pem"), dir.resolve(m.id() + ".cert.pem"), passphrase());
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path partnerConfigs(Member m) {
+        return m.id().equals("hangzhou") && basePort == DEFAULT_BASE_PORT && shippedPartnerConfigs != null
+                && Files.isDirectory(shippedPartnerConfigs) ? shippedPartnerConfigs : root.resolve(m.id()).resolve("partner-configs");
+    }
+
+    private void makePki() throws IOException {
+        Files.createDirectories(root);
+        if (!Files.exists(passphraseFile())) {
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            Files.writeString(passphraseFile(), HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(passphraseFile(), PosixFilePermissions.fromString("rw-------"));
+        }
+        for (Suite suite : Suite.values()) {
+            Path caDir = ca(suite);
+            AllianceCa ca = Files.exists(caDir.resolve("ca.cert.pem")) ? AllianceCa.load(caDir, passphrase())
+                    : AllianceCa.init(suite, "Demo Alliance " + suite + " Root CA", VALIDITY.multipliedBy(5));
+            for (Member m : MEMBERS) {
+                Path dir = credentials(m.id(), suite);
+                if (!Files.exists(dir.resolve(m.id() + ".cert.pem"))) {
+                    NodeCredentials c = ca.issueNode(m.id(), VALIDITY, List.of("localhost"));
+                    c.save(dir.resolve(m.id() + ".key.pem"), dir.resolve(m.id() + ".cert.pem"), passphrase());
+                }
+                Path published = root.resolve("certs").resolve(m.id() + "." + suite.name().toLowerCase(Locale.ROOT) + ".pem");
+                if (!Files.exists(published)) {
+                    Files.createDirectories(published.getParent());
+                    PemFiles.writeCertificate(published, PemFiles.readCertificate(dir.resolve(m.id() + ".cert.pem")));
+                }
+            }
+            for (String id : CERTIFICATE_ONLY) {
+                Path published = root.resolve("certs").resolve(id + "." + suite.name().toLowerCase(Locale.ROOT) + ".pem");
+                if (!Files.exists(published)) {
+                    PemFiles.writeCertificate(published, ca.issueNode(id, VALIDITY).certificate());
+                }
+            }
+            ca.crl(Duration.ofDays(7)); // a fresh CRL at every start: validation is fail-closed without a current one
+            ca.save(caDir, passphrase());
+        }
+    }
+
+    private void writePartnerConfigs(Member self) throws IOException {
+        Path dir = root.resolve(self.id()).resolve("partner-configs");
+        Files.createDirectories(dir);
+        for (Member p : MEMBERS) {
+            if (p.equals(self)) {
+                continue;
+            }
+            Suite suite = suiteBetween(self.id(), p.id());
+            String yaml = """
+                    # %s's configuration for partner %s, written by ./gatewayctl demo.
+                    id: %s
+                    name: %s
+                    level: %s
+                    enabled: true
+                    suite: %s
+                    endpoint: https://127.0.0.1:%d
+                    certificate: %s.%s.pem
+                    may-start:
+                      query:
+                        classes: [A]
+                    we-send: [query]
+                    rate-limit: {per-second: 50, burst: 100}
+                    timeouts: {connect-ms: 1000, answer-ms: 4000}
+                    retry: {attempts: 2, backoff-ms: 200}
+                    """.formatted(self.id(), p.id(), p.id(), p.name(), p.level(), suite, basePort + MEMBERS.indexOf(p), p.id(),
+                    suite.name().toLowerCase(Locale.ROOT));
+            Files.writeString(dir.resolve(p.id() + ".yaml"), yaml, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Path ca(Suite suite) {
+        return root.resolve("pki").resolve(suite.name().toLowerCase(Locale.ROOT) + "-ca");
+    }
+
+    private Path credentials(String nodeId, Suite suite) {
+        return root.resolve(nodeId).resolve("credentials").resolve(suite.name().toLowerCase(Locale.ROOT));
+    }
+
+    private Path passphraseFile() {
+        return root.resolve("demo-passphrase");
+    }
+
+    private char[] passphrase() {
+        return credit.exchange.security.pki.Passphrases.fromFile(passphraseFile());
+    }
+}

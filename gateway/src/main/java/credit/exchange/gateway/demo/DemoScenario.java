@@ -1,0 +1,251 @@
+package credit.exchange.gateway.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.federation.NodeIdentity;
+import credit.exchange.gateway.demo.DemoAlliance.Member;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.security.envelope.ExchangeHeaders;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.transport.MutualTls;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The demo's scenario, told step by step: the alliance starts, Hangzhou asks all its partners
+ * about one enterprise (信用信息互查), Huzhou asks Hangzhou, a tampered envelope is refused, and
+ * a partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
+ * scenario passes when every step did.
+ */
+public final class DemoScenario implements AutoCloseable {
+
+    /** Members whose stores the demo fills; the others answer with no records. */
+    private static final Set<String> SEEDED = Set.of("hangzhou", "huzhou", "shaoxing", "zhejiang");
+    private static final int SEED_SUBJECTS = 60;
+    private static final HttpClient LOCAL = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final DemoAlliance alliance;
+    private final PrintStream out;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private int failures;
+
+    public DemoScenario(DemoAlliance alliance, PrintStream out) {
+        this.alliance = alliance;
+        this.out = out;
+    }
+
+    /** Runs the scenario; true if every step showed what it should. */
+    public boolean run() throws Exception {
+        startAll();
+        String uscc = seedOnFirstRun();
+
+        step("1. Hangzhou asks every partner about " + uscc + " (mutual query, 信用信息互查)");
+        JsonNode merged = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
+        printMerged(merged);
+        expect(outcome(merged, "huzhou").equals("ANSWERED") && records(merged, "huzhou") > 0, "Huzhou answered with records");
+        expect(outcome(merged, "jiaxing").equals("ANSWERED"), "Jiaxing (INTL suite) answered");
+        expect(merged.path("records").size() > 0 && merged.path("records").get(0).path("signatureVerified").asBoolean(),
+                "every record carries its provenance: node, time, verified signature");
+
+        step("2. Huzhou asks Hangzhou");
+        JsonNode fromHangzhou = get(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/api/v1/alliance/subjects/" + uscc
+                + "/records?partners=hangzhou");
+        printMerged(fromHangzhou);
+        expect(outcome(fromHangzhou, "hangzhou").equals("ANSWERED") && records(fromHangzhou, "hangzhou") > 0,
+                "Hangzhou answered Huzhou with records");
+
+        step("3. A tampered envelope from Huzhou to Hangzhou");
+        String refusal = sendTampered(uscc);
+        out.println("   Hangzhou refused it: " + refusal);
+        expect(refusal.startsWith("E_"), "the tampered envelope is refused with an error code");
+
+        step("4. Shaoxing stops; Hangzhou asks again");
+        nodes.remove("shaoxing").close();
+        JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
+        printMerged(withoutShaoxing);
+        expect(outcome(withoutShaoxing, "shaoxing").equals("FAILED") || outcome(withoutShaoxing, "shaoxing").equals("TIMED_OUT"),
+                "Shaoxing is reported as failed, the others still answer");
+        expect(outcome(withoutShaoxing, "huzhou").equals("ANSWERED"), "Huzhou still answers");
+
+        out.println();
+        out.println(failures == 0 ? "scenario passed: every step showed what it should"
+                : "scenario FAILED: " + failures + " expectation(s) not met");
+        return failures == 0;
+    }
+
+    /** The API URLs of the running nodes, for exploration. */
+    public void printExploration() {
+        out.println();
+        out.println("The alliance stays up; Ctrl-C stops it. Try:");
+        Member hangzhou = DemoAlliance.member("hangzhou");
+        out.println("  curl '" + alliance.apiUrl(hangzhou) + "/api/v1/alliance/subjects/<USCC>/records?partners=all'");
+        for (Member m : DemoAlliance.MEMBERS) {
+            if (nodes.containsKey(m.id())) {
+                out.printf("  %-9s API %s   exchange %s%n", m.id(), alliance.apiUrl(m), alliance.exchangeUrl(m));
+            }
+        }
+    }
+
+    private void startAll() throws Exception {
+        step("Starting the alliance on loopback (keys, databases and brokers under " + alliance.root() + ")");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Map<String, Future<Node>> starting = new LinkedHashMap<>();
+            for (Member m : DemoAlliance.MEMBERS) {
+                starting.put(m.id(), pool.submit(() -> alliance.start(m)));
+            }
+            for (Map.Entry<String, Future<Node>> e : starting.entrySet()) {
+                nodes.put(e.getKey(), e.getValue().get());
+                Member m = DemoAlliance.member(e.getKey());
+                out.printf("   %-9s up: API %s, exchange %s%n", m.id(), alliance.apiUrl(m), alliance.exchangeUrl(m));
+                HttpResponse<String> ready = LOCAL.send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(m) + "/health/ready"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                expect(ready.statusCode() == 200, m.id() + " is ready (database and broker answer)");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Seeds the stores on the first run; returns the demo's subject, an enterprise every seeded store knows. */
+    private String seedOnFirstRun() throws Exception {
+        Path seed = alliance.root().resolve("seed");
+        if (!Files.exists(seed.resolve("licensing.csv"))) {
+            new SeedGenerator(1, LocalDate.now()).writeDataSet(SEED_SUBJECTS, seed);
+        }
+        Path marker = alliance.root().resolve("seeded");
+        if (!Files.exists(marker)) {
+            step("Seeding the stores of " + String.join(", ", SEEDED.stream().sorted().toList()) + " with synthetic records");
+            for (Member m : DemoAlliance.MEMBERS) {
+                if (SEEDED.contains(m.id())) {
+                    for (String type : List.of("licensing", "penalty")) {
+                        JsonNode report = post(alliance.apiUrl(m) + "/api/v1/imports?type=" + type, "text/csv",
+                                Files.readAllBytes(seed.resolve(type + ".csv")));
+                        out.printf("   %-9s %-9s %s stored%n", m.id(), type, report.path("stored").asText("?"));
+                    }
+                }
+            }
+            Files.writeString(marker, "seeded\n");
+        }
+        return firstEnterprise(Files.readString(seed.resolve("licensing.csv"), StandardCharsets.UTF_8));
+    }
+
+    /** The first enterprise (not a department) of a seed file: a subject the seeded stores know. */
+    public static String firstEnterprise(String csv) {
+        Set<String> departments = SeedGenerator.departments().stream().map(SeedGenerator.Department::uscc).collect(Collectors.toSet());
+        Matcher m = Pattern.compile("\\b[0-9A-HJ-NPQRTUWXY]{18}\\b").matcher(csv);
+        while (m.find()) {
+            String candidate = m.group();
+            if (Uscc.check(candidate).valid() && !departments.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("the seed holds no enterprise");
+    }
+
+    /** Huzhou seals a real query to Hangzhou, one byte is altered on the way, and Hangzhou's answer is read. */
+    private String sendTampered(String uscc) throws Exception {
+        Member huzhou = DemoAlliance.member("huzhou");
+        NodeIdentity identity = NodeIdentity.load(alliance.config(huzhou), Clock.systemUTC()).orElseThrow();
+        NodeEnvelopes envelopes = identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+        byte[] payload = ("{\"uscc\":\"" + uscc + "\",\"requestedBy\":\"demo\",\"purpose\":\"tamper test\"}").getBytes(StandardCharsets.UTF_8);
+        var hangzhouCertificate = credit.exchange.security.pki.PemFiles.readCertificate(
+                alliance.root().resolve("certs").resolve("hangzhou.gm.pem"));
+        byte[] envelope = envelopes.seal(payload, new ExchangeHeaders(UUID.randomUUID().toString(), "huzhou", "hangzhou", "query",
+                null, Clock.systemUTC().instant()), hangzhouCertificate);
+        envelope[envelope.length / 2] ^= 0x01;
+        HttpClient asHuzhou = HttpClient.newBuilder()
+                .sslContext(MutualTls.client(identity.tlsCredential().orElseThrow(), identity.validator(), "hangzhou"))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> answer = asHuzhou.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member("hangzhou"))))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode error = Json.mapper().readTree(answer.body());
+        return error.path("code").asText("HTTP " + answer.statusCode()) + " (HTTP " + answer.statusCode() + "): "
+                + error.path("message").asText();
+    }
+
+    private void printMerged(JsonNode merged) {
+        for (JsonNode p : merged.path("partners")) {
+            out.printf("   %-9s %-9s %-22s %3d records  %s%n", p.path("node").asText(), p.path("outcome").asText(),
+                    p.path("code").asText(""), p.path("records").asInt(),
+                    p.has("latencyMs") ? p.path("latencyMs").asLong() + " ms" : "");
+        }
+    }
+
+    private static String outcome(JsonNode merged, String node) {
+        for (JsonNode p : merged.path("partners")) {
+            if (p.path("node").asText().equals(node)) {
+                return p.path("outcome").asText();
+            }
+        }
+        return "MISSING";
+    }
+
+    private static int records(JsonNode merged, String node) {
+        for (JsonNode p : merged.path("partners")) {
+            if (p.path("node").asText().equals(node)) {
+                return p.path("records").asInt();
+            }
+        }
+        return 0;
+    }
+
+    private void step(String title) {
+        out.println();
+        out.println(title);
+    }
+
+    private void expect(boolean condition, String what) {
+        out.println("   " + (condition ? "ok      " : "FAILED  ") + what);
+        if (!condition) {
+            failures++;
+        }
+    }
+
+    private static JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body());
+    }
+
+    private static JsonNode post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Override
+    public void close() {
+        List<Node> running = new ArrayList<>(nodes.values());
+        nodes.clear();
+        running.forEach(Node::close);
+    }
+}

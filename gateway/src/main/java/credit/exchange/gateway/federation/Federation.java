@@ -1,0 +1,125 @@
+package credit.exchange.gateway.federation;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.routes.exchange.ExchangeMessages;
+import credit.exchange.routes.exchange.ExchangeRoutes;
+import credit.exchange.routes.exchange.InboundExchange;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.exchange.RateLimiter;
+import credit.exchange.routes.exchange.SentExchanges;
+import credit.exchange.routes.mutualquery.MutualQueryRoutes;
+import credit.exchange.routes.mutualquery.PartnerQueryHandler;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.transport.MutualTls;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.jsse.SSLContextParameters;
+
+/**
+ * The node's part in the alliance, wired from its configuration: the partner directory (re-read
+ * on change), the exchange listener on its own port with mutual TLS, the client that calls
+ * partners, and the query flows on top.
+ */
+public final class Federation {
+
+    /** Registry name of the listener's TLS context, as the listener URI refers to it. */
+    public static final String LISTENER_TLS = "exchangeListenerTls";
+
+    private final NodeConfig config;
+    private final NodeIdentity identity;
+    private final PartnerDirectory partners;
+    private final List<RoutesBuilder> routes;
+    private final SSLContext listenerTls;
+
+    private Federation(NodeConfig config, NodeIdentity identity, PartnerDirectory partners, List<RoutesBuilder> routes,
+                       SSLContext listenerTls) {
+        this.config = config;
+        this.identity = identity;
+        this.partners = partners;
+        this.routes = routes;
+        this.listenerTls = listenerTls;
+    }
+
+    public static Federation create(NodeConfig config, NodeIdentity identity, Database database, LocalQueryService queries,
+                                    Clock clock) {
+        Path partnersDir = Path.of(config.get("gateway.partners.dir"));
+        String certificates = config.get("gateway.partners.certificates");
+        PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
+        partners.reload();
+
+        boolean devMode = Boolean.parseBoolean(config.get("gateway.exchange.dev-mode"));
+        ExchangeMessages messages = new ExchangeMessages(database, clock);
+        NodeEnvelopes envelopes = identity.envelopes(messages, clock);
+        NodeCredentials tls = identity.tlsCredential().orElse(null);
+        if (tls == null && !devMode) {
+            throw new IllegalArgumentException("mutual TLS needs the node's INTL credential (gateway.credentials.intl.*);"
+                    + " only gateway.exchange.dev-mode=true runs without one");
+        }
+        PartnerClient client = new PartnerClient(identity.nodeId(), envelopes,
+                devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id()),
+                new SentExchanges(database), identity.policy(), clock);
+        InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
+                Map.of(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries)), clock);
+
+        String scheme = devMode ? "http" : "https";
+        String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
+                + config.getInt("gateway.exchange.port") + "/exchange?chunkedMaxContentLength="
+                + (identity.policy().maxBytes() + 1024) + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+        SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
+        long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
+        RouteBuilder reload = new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
+                        .routeId("partner-config-reload")
+                        .process(e -> {
+                            partners.reload();
+                            identity.refreshCrls();
+                        });
+            }
+        };
+        return new Federation(config, identity, partners, List.of(
+                new ExchangeRoutes(inbound, messages, listener, devMode),
+                new MutualQueryRoutes(partners, client, clock),
+                reload), listenerTls);
+    }
+
+    /** What the routes refer to by name in the registry; bind before the routes start. */
+    public Map<String, Object> registryBindings() {
+        return listenerTls == null ? Map.of() : Map.of(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
+    }
+
+    public List<RoutesBuilder> routes() {
+        return routes;
+    }
+
+    public PartnerDirectory partners() {
+        return partners;
+    }
+
+    /** Camel's TLS parameters around a context built in code (the keys never pass through a keystore file). */
+    static final class FixedSslContextParameters extends SSLContextParameters {
+        private final SSLContext context;
+
+        FixedSslContextParameters(SSLContext context) {
+            this.context = context;
+            setSecureSocketProtocol(MutualTls.PROTOCOL);
+        }
+
+        @Override
+        public SSLContext createSSLContext(CamelContext camelContext) {
+            return context;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package credit.exchange.gateway.federation;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.security.Suite;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.ReplayGuard;
+import credit.exchange.security.pki.CertificateValidator;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.Passphrases;
+import credit.exchange.security.pki.PemFiles;
+import credit.exchange.security.pki.Usage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who this node is in the alliance: its credential in each suite it holds, the trust anchors
+ * and CRLs it validates partners with, and the envelope policy. Loaded from the
+ * {@code gateway.credentials.*} and {@code gateway.trust.*} configuration.
+ */
+public final class NodeIdentity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeIdentity.class);
+
+    private final String nodeId;
+    private final Map<Suite, NodeCredentials> credentials;
+    private final CertificateValidator validator;
+    private final List<Path> crlFiles;
+    private final EnvelopePolicy policy;
+
+    private NodeIdentity(String nodeId, Map<Suite, NodeCredentials> credentials, CertificateValidator validator,
+                         List<Path> crlFiles, EnvelopePolicy policy) {
+        this.nodeId = nodeId;
+        this.credentials = credentials;
+        this.validator = validator;
+        this.crlFiles = crlFiles;
+        this.policy = policy;
+    }
+
+    /** The identity the configuration names, or empty if it names no credential (a node outside any alliance). */
+    public static Optional<NodeIdentity> load(NodeConfig config, Clock clock) throws IOException {
+        Map<Suite, NodeCredentials> credentials = new EnumMap<>(Suite.class);
+        for (Suite suite : Suite.values()) {
+            String prefix = "gateway.credentials." + suite.name().toLowerCase(java.util.Locale.ROOT);
+            String key = config.get(prefix + ".key");
+            if (key.isEmpty()) {
+                continue;
+            }
+            NodeCredentials c = NodeCredentials.load(Path.of(key), Path.of(config.get(prefix + ".cert")),
+                    Passphrases.from(config.get("gateway.credentials.passphrase")));
+            if (c.suite() != suite || !c.nodeId().equals(config.nodeId())) {
+                throw new IllegalArgumentException(prefix + " is a " + c.suite() + " credential of node " + c.nodeId()
+                        + ", not a " + suite + " credential of " + config.nodeId());
+            }
+            credentials.put(suite, c);
+        }
+        if (credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path f : paths(config.get("gateway.trust.anchors"))) {
+            anchors.addAll(PemFiles.readCertificates(f));
+        }
+        List<Path> crlFiles = paths(config.get("gateway.trust.crls"));
+        List<X509CRL> crls = new ArrayList<>();
+        for (Path f : crlFiles) {
+            crls.add(PemFiles.readCrl(f));
+        }
+        CertificateValidator validator = new CertificateValidator(anchors, crls, clock);
+        for (NodeCredentials c : credentials.values()) {
+            validator.validate(c.certificate(), c.suite(), Usage.SIGNING); // our own certificate must pass our own checks
+        }
+        EnvelopePolicy policy = new EnvelopePolicy(Duration.ofSeconds(config.getInt("gateway.exchange.freshness-seconds")),
+                config.getInt("gateway.exchange.max-envelope-bytes"));
+        return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crlFiles, policy));
+    }
+
+    /** The node's envelope layer, its message ids remembered by {@code replay}. */
+    public NodeEnvelopes envelopes(ReplayGuard replay, Clock clock) {
+        Map<Suite, Envelopes> bySuite = new EnumMap<>(Suite.class);
+        credentials.forEach((suite, c) -> bySuite.put(suite, new Envelopes(c,
+                (presented, s) -> validator.validate(presented, s, Usage.SIGNING), replay, clock, policy)));
+        return new NodeEnvelopes(bySuite, policy);
+    }
+
+    /** The TLS credential: the INTL one. */
+    public Optional<NodeCredentials> tlsCredential() {
+        return Optional.ofNullable(credentials.get(Suite.INTL));
+    }
+
+    /** Re-reads the CRL files; a newer CRL takes effect at once. A file that cannot be read is logged and skipped. */
+    public void refreshCrls() {
+        for (Path f : crlFiles) {
+            try {
+                if (validator.updateCrl(PemFiles.readCrl(f))) {
+                    LOG.info("adopted a newer CRL from {}", f);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("CRL {} cannot be read ({}); the one held stays in force", f, e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public CertificateValidator validator() {
+        return validator;
+    }
+
+    public EnvelopePolicy policy() {
+        return policy;
+    }
+
+    private static List<Path> paths(String commaSeparated) {
+        return commaSeparated.isBlank() ? List.of()
+                : Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+}

@@ -1,0 +1,300 @@
+package credit.exchange.gateway.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.TestNodes;
+import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.gateway.demo.DemoAlliance.Member;
+import credit.exchange.gateway.demo.DemoScenario;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.security.Suite;
+import credit.exchange.security.envelope.ExchangeHeaders;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import credit.exchange.security.pki.PemFiles;
+import credit.exchange.security.transport.MutualTls;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hangzhou, Huzhou and Jiaxing as real nodes on loopback (embedded PostgreSQL and Artemis, real
+ * envelopes, mutual TLS), and stand-ins on the other partners' ports: Shaoxing never answers,
+ * the province answers garbage, the national port presents another node's certificate.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FederationIT {
+
+    @TempDir
+    static Path root;
+
+    static DemoAlliance alliance;
+    static final List<Node> nodes = new ArrayList<>();
+    static final List<HttpsServer> standIns = new ArrayList<>();
+    static String uscc;
+
+    @BeforeAll
+    static void startAlliance() throws Exception {
+        int base = TestNodes.freePortRange(6);
+        alliance = DemoAlliance.prepare(root, base, null);
+        for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
+            nodes.add(alliance.start(DemoAlliance.member(id)));
+            var ready = TestNodes.get(alliance.apiUrl(DemoAlliance.member(id)) + "/health/ready");
+            assertEquals(200, ready.statusCode(), id + " (several nodes share this JVM, each with its own broker): " + ready.body());
+        }
+        Path seed = root.resolve("seed");
+        new SeedGenerator(7, java.time.LocalDate.now()).writeDataSet(20, seed);
+        for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
+            var r = TestNodes.post(alliance.apiUrl(DemoAlliance.member(id)) + "/api/v1/imports?type=licensing", "text/csv",
+                    Files.readAllBytes(seed.resolve("licensing.csv")));
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        uscc = DemoScenario.firstEnterprise(Files.readString(seed.resolve("licensing.csv")));
+        standIns.add(standIn("shaoxing", "shaoxing", exchange -> { /* never answers */ }));
+        standIns.add(standIn("zhejiang", "zhejiang", exchange -> {
+            byte[] junk = "this is not an envelope".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(junk));
+            exchange.sendResponseHeaders(200, junk.length);
+            exchange.getResponseBody().write(junk);
+            exchange.close();
+        }));
+        standIns.add(standIn("national", "zhejiang", exchange -> {
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        }));
+    }
+
+    @AfterAll
+    static void stopAlliance() {
+        standIns.forEach(s -> s.stop(0));
+        nodes.forEach(Node::close);
+    }
+
+    @Test
+    void mutualQuery_mergesEveryPartnersAnswer_withProvenance_andSaysWhyEachOtherFailed() throws Exception {
+        Instant start = Instant.now();
+        JsonNode merged = get("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=all");
+        Duration took = Duration.between(start, Instant.now());
+
+        assertEquals("ANSWERED", partner(merged, "huzhou").path("outcome").asText(), merged.toString());
+        assertTrue(partner(merged, "huzhou").path("records").asInt() > 0, merged.toString());
+        assertEquals("ANSWERED", partner(merged, "jiaxing").path("outcome").asText(), "the INTL partner: " + merged);
+        assertEquals("TIMED_OUT", partner(merged, "shaoxing").path("outcome").asText(), merged.toString());
+        assertEquals("E_TIMEOUT", partner(merged, "shaoxing").path("code").asText());
+        assertEquals("E_BAD_ANSWER", partner(merged, "zhejiang").path("code").asText(), merged.toString());
+        assertEquals("E_CERT_UNTRUSTED", partner(merged, "national").path("code").asText(), merged.toString());
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "the slowest partner's 4 s timeout bounds the query: " + took);
+        for (JsonNode r : merged.path("records")) {
+            assertTrue(r.path("signatureVerified").asBoolean());
+            assertTrue(List.of("huzhou", "jiaxing").contains(r.path("node").asText()));
+            assertTrue(r.hasNonNull("answeredAt") && r.hasNonNull("answerMessageId"), r.toString());
+            assertEquals(uscc, r.path("record").path("uscc").asText());
+        }
+    }
+
+    @Test
+    void huzhou_queriesHangzhou() throws Exception {
+        JsonNode merged = get("huzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=hangzhou");
+
+        assertEquals("ANSWERED", partner(merged, "hangzhou").path("outcome").asText(), merged.toString());
+        assertTrue(partner(merged, "hangzhou").path("records").asInt() > 0);
+    }
+
+    @Test
+    void duplicateEnvelope_isAnsweredWithTheStoredAnswerAndReceipt_andProcessedOnce() throws Exception {
+        byte[] envelope = seal("huzhou", "hangzhou", Suite.GM, query(uscc));
+
+        HttpResponse<byte[]> first = post("huzhou", "hangzhou", envelope);
+        HttpResponse<byte[]> second = post("huzhou", "hangzhou", envelope);
+
+        assertEquals(200, first.statusCode(), new String(first.body(), StandardCharsets.UTF_8));
+        assertEquals(200, second.statusCode());
+        assertArrayEquals(first.body(), second.body(), "the same sealed answer");
+        assertEquals(first.headers().firstValue(PartnerClient.RECEIPT_HEADER), second.headers().firstValue(PartnerClient.RECEIPT_HEADER));
+        OpenedEnvelope answer = envelopes("huzhou").open(first.body());
+        assertEquals("hangzhou", answer.headers().sender());
+        assertEquals("query-answer", answer.headers().exchangeType());
+    }
+
+    @Test
+    void tamperedEnvelope_isRefusedWithACode() throws Exception {
+        byte[] envelope = seal("huzhou", "hangzhou", Suite.GM, query(uscc));
+        envelope[envelope.length / 2] ^= 0x01;
+
+        HttpResponse<byte[]> answer = post("huzhou", "hangzhou", envelope);
+
+        assertEquals(400, answer.statusCode());
+        assertTrue(code(answer).matches("E_DECRYPTION_FAILED|E_SIGNATURE_INVALID|E_MALFORMED"), code(answer));
+    }
+
+    @Test
+    void envelopeSignedByAnotherNodeThanTheTlsClient_isRefusedWithE_TRANSPORT_MISMATCH() throws Exception {
+        byte[] envelope = seal("zhejiang", "hangzhou", Suite.GM, query(uscc));
+
+        assertEquals("E_TRANSPORT_MISMATCH", code(post("huzhou", "hangzhou", envelope)));
+    }
+
+    @Test
+    void suiteOtherThanTheConfiguredOne_isRefusedWithE_SUITE_MISMATCH() throws Exception {
+        byte[] envelope = seal("huzhou", "hangzhou", Suite.INTL, query(uscc));
+
+        assertEquals("E_SUITE_MISMATCH", code(post("huzhou", "hangzhou", envelope)));
+    }
+
+    @Test
+    void nodeThatIsNoPartner_isRefusedWithE_UNKNOWN_PARTNER() throws Exception {
+        // Jiaxing's configuration knows no "zhejiang" once its file is gone; reloads pick that up without a restart
+        Path jiaxingPartners = root.resolve("jiaxing").resolve("partner-configs");
+        Files.move(jiaxingPartners.resolve("zhejiang.yaml"), root.resolve("zhejiang.yaml.off"));
+        try {
+            Thread.sleep(3_000);
+            byte[] envelope = seal("zhejiang", "jiaxing", Suite.INTL, query(uscc));
+            assertEquals("E_UNKNOWN_PARTNER", code(post("zhejiang", "jiaxing", envelope)));
+        } finally {
+            Files.move(root.resolve("zhejiang.yaml.off"), jiaxingPartners.resolve("zhejiang.yaml"));
+        }
+    }
+
+    @Test
+    void oversizedEnvelope_isRefusedWithE_TOO_LARGE() throws Exception {
+        byte[] huge = new byte[17 * 1024 * 1024];
+        huge[0] = 0x30;
+
+        HttpResponse<byte[]> answer = post("huzhou", "hangzhou", huge);
+
+        assertEquals(413, answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void clientWithoutANodeCertificate_cannotConnect() throws Exception {
+        HttpClient anonymous = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            anonymous.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member("hangzhou"))))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0x30, 0})).build(), HttpResponse.BodyHandlers.ofString());
+            throw new AssertionError("a client without a node certificate was served");
+        } catch (java.io.IOException expected) {
+            // the handshake fails: the listener requires a client certificate of the alliance
+        }
+    }
+
+    @Test
+    void unknownPartnerName_isRefusedWithE_UNKNOWN_PARTNER() throws Exception {
+        JsonNode unknown = getRaw("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=nobody");
+
+        assertEquals("E_UNKNOWN_PARTNER", unknown.path("code").asText(), unknown.toString());
+    }
+
+    /** Last: it stops Huzhou. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void stoppedPartner_isReportedAsFailed_E_PARTNER_UNREACHABLE_withinItsTimeout() throws Exception {
+        nodes.remove(1).close(); // huzhou
+        Instant start = Instant.now();
+
+        JsonNode merged = get("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=huzhou,jiaxing");
+
+        assertEquals("FAILED", partner(merged, "huzhou").path("outcome").asText(), merged.toString());
+        assertEquals("E_PARTNER_UNREACHABLE", partner(merged, "huzhou").path("code").asText());
+        assertEquals("ANSWERED", partner(merged, "jiaxing").path("outcome").asText());
+        assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(5)) < 0);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static JsonNode partner(JsonNode merged, String node) {
+        for (JsonNode p : merged.path("partners")) {
+            if (p.path("node").asText().equals(node)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no result for " + node + " in " + merged);
+    }
+
+    private static JsonNode get(String node, String path) throws Exception {
+        var answer = TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return Json.mapper().readTree(answer.body());
+    }
+
+    private static JsonNode getRaw(String node, String path) throws Exception {
+        return Json.mapper().readTree(TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path).body());
+    }
+
+    private static byte[] query(String uscc) {
+        return ("{\"uscc\":\"" + uscc + "\",\"requestedBy\":\"test\",\"purpose\":\"test\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static NodeEnvelopes envelopes(String node) throws Exception {
+        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(node)), Clock.systemUTC()).orElseThrow();
+        return identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    private static byte[] seal(String from, String to, Suite suite, byte[] payload) throws Exception {
+        X509Certificate recipient = PemFiles.readCertificate(root.resolve("certs").resolve(to + "." + suite.name().toLowerCase() + ".pem"));
+        return envelopes(from).seal(payload, new ExchangeHeaders(UUID.randomUUID().toString(), from, to, "query", null,
+                Instant.now()), recipient);
+    }
+
+    /** Posts as node {@code as} (its TLS certificate) to {@code to}'s exchange listener. */
+    private static HttpResponse<byte[]> post(String as, String to, byte[] envelope) throws Exception {
+        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(as)), Clock.systemUTC()).orElseThrow();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(MutualTls.client(identity.tlsCredential().orElseThrow(), identity.validator(), to))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member(to))))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String code(HttpResponse<byte[]> answer) throws Exception {
+        return Json.mapper().readTree(answer.body()).path("code").asText("HTTP " + answer.statusCode());
+    }
+
+    /** An HTTPS server with mutual TLS on {@code port}'s member's exchange port, presenting {@code presenting}'s certificate. */
+    private static HttpsServer standIn(String port, String presenting, com.sun.net.httpserver.HttpHandler handler) throws Exception {
+        Member member = DemoAlliance.member(port);
+        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(presenting)), Clock.systemUTC()).orElseThrow();
+        URI uri = URI.create(alliance.exchangeUrl(member));
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", uri.getPort()), 16);
+        server.setHttpsConfigurator(new HttpsConfigurator(MutualTls.server(identity.tlsCredential().orElseThrow(), identity.validator())) {
+            @Override
+            public void configure(HttpsParameters params) {
+                params.setNeedClientAuth(true);
+            }
+        });
+        server.createContext("/exchange", handler);
+        server.start();
+        return server;
+    }
+}

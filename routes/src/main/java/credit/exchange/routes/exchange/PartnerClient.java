@@ -1,0 +1,272 @@
+package credit.exchange.routes.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.ExchangeHeaders;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import credit.exchange.security.envelope.Receipt;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending half of every exchange: seals a request to a partner's configured certificate,
+ * posts it to the partner's exchange listener over mutual TLS, and accepts only what proves
+ * itself: an answer envelope that opens, is signed by that partner, answers this very message,
+ * and comes with the partner's signed receipt of exactly the bytes we sent, which is kept.
+ *
+ * <p>Every outcome is either an {@link Answered} or a {@link CodedException} within the partner's
+ * configured answer timeout, retries included: E_TIMEOUT, E_PARTNER_UNREACHABLE, E_BAD_ANSWER,
+ * E_CERT_UNTRUSTED (the server is not the partner), or the code the partner refused us with.
+ */
+public final class PartnerClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerClient.class);
+    public static final String RECEIPT_HEADER = "Exchange-Receipt";
+    public static final String ENVELOPE_MEDIA_TYPE = "application/pkcs7-mime";
+
+    /** An answer that proved itself, with the partner's verified receipt of our request. */
+    public record Answered(OpenedEnvelope answer, Receipt receipt, Duration latency) {
+    }
+
+    private final String self;
+    private final NodeEnvelopes envelopes;
+    private final Function<Partner, SSLContext> tls;
+    private final SentExchanges sent;
+    private final EnvelopePolicy policy;
+    private final Clock clock;
+    private final Map<String, ClientForPartner> clients = new ConcurrentHashMap<>();
+
+    private record ClientForPartner(Partner partner, HttpClient http) {
+    }
+
+    /** A partner's HTTP answer, its body read within the size limit. */
+    private record PartnerResponse(int status, HttpHeaders headers, byte[] body) {
+    }
+
+    /**
+     * @param tls the TLS context for calling a partner (see MutualTls.client), or null in dev mode,
+     *        where partners' plain http:// endpoints are called without TLS
+     */
+    public PartnerClient(String self, NodeEnvelopes envelopes, Function<Partner, SSLContext> tls, SentExchanges sent,
+                         EnvelopePolicy policy, Clock clock) {
+        this.self = self;
+        this.envelopes = envelopes;
+        this.tls = tls;
+        this.sent = sent;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Sends one request and returns its proven answer. */
+    public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload) {
+        if (!partner.enabled() || !partner.weSend().contains(type)) {
+            throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "this node does not send " + type.wireName()
+                    + " exchanges to " + partner.id() + " (disabled, or not in its we-send)");
+        }
+        Instant start = clock.instant();
+        ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(), type.wireName(),
+                null, start);
+        byte[] envelope = envelopes.seal(payload, headers, partner.certificate());
+        sent.recordSent(headers, digest(envelope));
+        try {
+            PartnerResponse response = postWithRetries(partner, envelope, start.plus(partner.answerTimeout()));
+            Answered answered = proven(partner, headers, envelope, response, start);
+            sent.recordOutcome(headers.messageId(), response.headers().firstValue(RECEIPT_HEADER)
+                    .map(PartnerClient::base64).orElse(null), "ANSWERED");
+            return answered;
+        } catch (CodedException e) {
+            sent.recordOutcome(headers.messageId(), null, e.code().name());
+            throw e;
+        }
+    }
+
+    /**
+     * Posts the same envelope until it is answered, the attempts are spent or the deadline passes.
+     * A repeat is safe: the partner answers a message id it already answered from its store.
+     */
+    private PartnerResponse postWithRetries(Partner partner, byte[] envelope, Instant deadline) {
+        CodedException last = null;
+        for (int attempt = 1; attempt <= partner.attempts(); attempt++) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
+            try {
+                PartnerResponse response = post(partner, envelope, left);
+                if (response.status() < 500 || attempt == partner.attempts()) {
+                    return response;
+                }
+                last = refusal(partner, response);
+            } catch (CodedException e) {
+                if (e.code() != ErrorCode.E_PARTNER_UNREACHABLE) {
+                    throw e;
+                }
+                last = e;
+            }
+            LOG.debug("exchange with {} failed on attempt {}: {}", partner.id(), attempt, last.code());
+            Duration pause = partner.backoff();
+            if (clock.instant().plus(pause).isAfter(deadline)) {
+                break;
+            }
+            sleep(pause);
+        }
+        if (last == null) {
+            throw new CodedException(ErrorCode.E_TIMEOUT, "partner " + partner.id() + " did not answer within "
+                    + partner.answerTimeout().toMillis() + " ms");
+        }
+        throw last;
+    }
+
+    private PartnerResponse post(Partner partner, byte[] envelope, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(partner.exchangeUri())
+                .timeout(timeout)
+                .header("Content-Type", ENVELOPE_MEDIA_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope))
+                .build();
+        try {
+            HttpResponse<InputStream> response = client(partner).send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                byte[] bytes = body.readNBytes(policy.maxBytes() + 1);
+                if (bytes.length > policy.maxBytes()) {
+                    throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + " answered more than "
+                            + policy.maxBytes() + " bytes");
+                }
+                return new PartnerResponse(response.statusCode(), response.headers(), bytes);
+            }
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, "partner " + partner.id() + " at " + partner.endpoint()
+                    + " does not accept connections", e);
+        } catch (HttpTimeoutException e) {
+            throw new CodedException(ErrorCode.E_TIMEOUT, "partner " + partner.id() + " did not answer within "
+                    + partner.answerTimeout().toMillis() + " ms");
+        } catch (SSLException e) {
+            String reason = String.valueOf(e.getMessage());
+            throw reason.contains(ErrorCode.E_CERT_UNTRUSTED.name()) || reason.contains(ErrorCode.E_CERT_REVOKED.name())
+                    || reason.contains(ErrorCode.E_CERT_EXPIRED.name())
+                    ? new CodedException(ErrorCode.E_CERT_UNTRUSTED, "partner " + partner.id()
+                            + "'s TLS certificate is refused: " + reason, e)
+                    : new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, "the TLS handshake with partner " + partner.id()
+                            + " failed: " + reason, e);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof SSLException ssl ? ssl : e;
+            throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, "the exchange with partner " + partner.id()
+                    + " failed: " + cause.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_TIMEOUT, "the exchange with partner " + partner.id() + " was interrupted");
+        }
+    }
+
+    /** The answer, if it proves itself: the partner's sealed answer to this message, with its receipt of our bytes. */
+    private Answered proven(Partner partner, ExchangeHeaders request, byte[] envelope, PartnerResponse response,
+                            Instant start) {
+        if (response.status() != 200) {
+            throw refusal(partner, response);
+        }
+        String receiptHeader = response.headers().firstValue(RECEIPT_HEADER).orElseThrow(() -> new CodedException(
+                ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + " answered without a receipt"));
+        OpenedEnvelope answer;
+        Receipt receipt;
+        try {
+            answer = envelopes.open(response.body());
+            receipt = envelopes.suite(partner.suite()).verifyReceipt(base64(receiptHeader), envelope);
+        } catch (CodedException e) {
+            throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + "'s answer is refused: "
+                    + e.code() + ": " + e.getMessage(), e);
+        }
+        ExchangeHeaders h = answer.headers();
+        if (!h.sender().equals(partner.id()) || !request.messageId().equals(h.correlationId())
+                || !(request.exchangeType() + "-answer").equals(h.exchangeType())
+                || !receipt.messageId().equals(request.messageId()) || !receipt.receiver().equals(partner.id())) {
+            throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id()
+                    + " answered with an envelope that is not its answer to message " + request.messageId());
+        }
+        return new Answered(answer, receipt, Duration.between(start, clock.instant()));
+    }
+
+    /** A partner's coded refusal (its JSON error), or E_BAD_ANSWER if it is not one. */
+    private static CodedException refusal(Partner partner, PartnerResponse response) {
+        try {
+            JsonNode error = Json.mapper().readTree(new String(response.body(), StandardCharsets.UTF_8));
+            ErrorCode code = ErrorCode.valueOf(error.path("code").asText());
+            return new CodedException(code, "partner " + partner.id() + " refused: " + error.path("message").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            return new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + " answered HTTP "
+                    + response.status() + " without a coded error");
+        }
+    }
+
+    private HttpClient client(Partner partner) {
+        ClientForPartner current = clients.get(partner.id());
+        if (current == null || !current.partner().equals(partner)) {
+            HttpClient.Builder builder = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(partner.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (partner.endpoint().getScheme().equals("https")) {
+                if (tls == null) {
+                    throw new CodedException(ErrorCode.E_UNAVAILABLE, "this node has no TLS credential to call " + partner.endpoint());
+                }
+                builder.sslContext(tls.apply(partner));
+            } else if (tls != null) {
+                throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, "partner " + partner.id()
+                        + " has a plain http endpoint; only a node in dev mode calls one");
+            }
+            current = new ClientForPartner(partner, builder.build());
+            clients.put(partner.id(), current);
+        }
+        return current.http();
+    }
+
+    private static byte[] base64(String value) {
+        try {
+            return Base64.getDecoder().decode(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CodedException(ErrorCode.E_BAD_ANSWER, "the receipt header is not base64");
+        }
+    }
+
+    private byte[] digest(byte[] envelope) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(envelope);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted while waiting to retry");
+        }
+    }
+}

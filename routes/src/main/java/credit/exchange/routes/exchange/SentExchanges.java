@@ -1,0 +1,77 @@
+package credit.exchange.routes.exchange;
+
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.envelope.ExchangeHeaders;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The envelopes this node sent (table sent_exchange): when, to whom, the digest of the bytes,
+ * how the exchange ended, and the partner's signed receipt, kept as evidence that the partner
+ * received exactly those bytes.
+ */
+public final class SentExchanges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SentExchanges.class);
+
+    private final Database database;
+
+    public SentExchanges(Database database) {
+        this.database = database;
+    }
+
+    void recordSent(ExchangeHeaders headers, byte[] envelopeDigest) {
+        execute("insert into sent_exchange (message_id, recipient, exchange_type, sent_at, envelope_digest, outcome)"
+                + " values (?, ?, ?, ?, ?, 'PENDING')", ps -> {
+                    ps.setString(1, headers.messageId());
+                    ps.setString(2, headers.recipient());
+                    ps.setString(3, headers.exchangeType());
+                    ps.setTimestamp(4, Timestamp.from(headers.signingTime()));
+                    ps.setBytes(5, envelopeDigest);
+                });
+    }
+
+    void recordOutcome(String messageId, byte[] receipt, String outcome) {
+        execute("update sent_exchange set receipt = ?, outcome = ? where message_id = ?", ps -> {
+            ps.setBytes(1, receipt);
+            ps.setString(2, outcome);
+            ps.setString(3, messageId);
+        });
+    }
+
+    /** The signed receipt a partner gave for a message we sent, if any. */
+    public Optional<byte[]> receipt(String messageId) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("select receipt from sent_exchange where message_id = ? and receipt is not null")) {
+            ps.setString(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE,
+                    "the exchange store does not answer; retry later", e);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Bookkeeping must not turn an answered exchange into a failure: a write that fails is logged. */
+    private void execute(String sql, Binder binder) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("sent_exchange could not be written ({}); the exchange goes on", e.getSQLState());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package credit.exchange.routes.mutualquery;
+
+import credit.exchange.routes.exchange.ExchangeHandler;
+import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
+import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.query.RecordPage;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.PartnerGrant;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a partner's query from this node's store, with what the partner's configuration
+ * grants it (the access policy decides, per dataset). A question it may not ask, or cannot be
+ * read, is answered DENIED with the reason's code: a denial is an answer.
+ */
+public final class PartnerQueryHandler implements ExchangeHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerQueryHandler.class);
+
+    private final LocalQueryService queries;
+
+    public PartnerQueryHandler(LocalQueryService queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public byte[] answer(Partner partner, OpenedEnvelope request) {
+        QueryRequest question;
+        try {
+            question = QueryMessages.read(request.payload(), QueryRequest.class);
+        } catch (CodedException e) {
+            return QueryMessages.write(QueryAnswer.denied(null, e.code(), e.getMessage()));
+        }
+        Caller caller = Caller.partner(partner.id(), partner.mayQuery().orElse(PartnerGrant.none()));
+        if (queries.readableDatasets(caller).isEmpty()) {
+            return QueryMessages.write(QueryAnswer.denied(question.uscc(), ErrorCode.E_NOT_GRANTED,
+                    "partner " + partner.id() + " is granted no dataset of this node"));
+        }
+        try {
+            RecordPage page = queries.byUscc(caller, question.uscc(), 0, LocalQueryService.MAX_PAGE_SIZE);
+            LOG.info("query {} from {}: {} records", request.headers().messageId(), partner.id(), page.records().size());
+            return QueryMessages.write(QueryAnswer.answered(question.uscc(), page.records(), page.hasMore()));
+        } catch (CodedException e) {
+            if (e.code().httpStatus() >= 500) {
+                throw e; // the store is down: no answer, so that the partner may retry the same envelope
+            }
+            return QueryMessages.write(QueryAnswer.denied(question.uscc(), e.code(), e.getMessage()));
+        }
+    }
+}
