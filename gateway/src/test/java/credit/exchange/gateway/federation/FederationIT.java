@@ -124,6 +124,20 @@ class FederationIT {
     }
 
     @Test
+    void metrics_countExchangesPerPartnerByOutcome_withALatencyHistogram() throws Exception {
+        get("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=huzhou");
+
+        String hangzhou = TestNodes.get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/metrics").body();
+        String huzhou = TestNodes.get(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/metrics").body();
+
+        assertTrue(hangzhou.lines().anyMatch(l -> l.startsWith("credit_exchange_requests_total{") && l.contains("direction=\"outbound\"")
+                && l.contains("outcome=\"ANSWERED\"") && l.contains("partner=\"huzhou\"")), hangzhou);
+        assertTrue(hangzhou.contains("credit_exchange_latency_seconds_bucket{direction=\"outbound\",partner=\"huzhou\""));
+        assertTrue(huzhou.lines().anyMatch(l -> l.startsWith("credit_exchange_requests_total{") && l.contains("direction=\"inbound\"")
+                && l.contains("partner=\"hangzhou\"")), huzhou);
+    }
+
+    @Test
     void huzhou_queriesHangzhou() throws Exception {
         JsonNode merged = get("huzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=hangzhou");
 

@@ -4,6 +4,7 @@ import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.transport.MutualTls;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
@@ -25,6 +26,7 @@ public final class ExchangeRoutes extends ApiRouteBuilder {
     private final ExchangeMessages messages;
     private final String listenerUri;
     private final boolean devMode;
+    private volatile ExchangeMetrics metrics;
 
     /**
      * @param listenerUri the consumer endpoint of the listener (the gateway builds it: netty-http
@@ -47,6 +49,14 @@ public final class ExchangeRoutes extends ApiRouteBuilder {
                 .process(e -> messages.forgetExpired());
     }
 
+    private ExchangeMetrics metrics() {
+        ExchangeMetrics m = metrics;
+        if (m == null) {
+            m = metrics = ExchangeMetrics.of(getCamelContext());
+        }
+        return m;
+    }
+
     private void receive(Exchange exchange) {
         var in = exchange.getMessage();
         if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
@@ -60,7 +70,17 @@ public final class ExchangeRoutes extends ApiRouteBuilder {
         if (peer.isEmpty() && !devMode) {
             throw new CodedException(ErrorCode.E_CERT_UNTRUSTED, "the TLS client presented no node certificate");
         }
-        ExchangeReply reply = inbound.receive(envelope, peer);
+        long start = System.nanoTime();
+        ExchangeReply reply;
+        try {
+            reply = inbound.receive(envelope, peer);
+        } catch (CodedException e) {
+            metrics().record(peer.orElse("unidentified"), ExchangeMetrics.Direction.INBOUND, e.code().name(),
+                    Duration.ofNanos(System.nanoTime() - start));
+            throw e;
+        }
+        metrics().record(peer.orElse("unidentified"), ExchangeMetrics.Direction.INBOUND, ExchangeMetrics.ANSWERED,
+                Duration.ofNanos(System.nanoTime() - start));
         exchange.getMessage().removeHeaders("*"); // nothing of the request is echoed
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, PartnerClient.ENVELOPE_MEDIA_TYPE);

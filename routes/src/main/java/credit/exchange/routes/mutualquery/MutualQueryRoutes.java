@@ -1,6 +1,7 @@
 package credit.exchange.routes.mutualquery;
 
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.exchange.ExchangeMetrics;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
@@ -51,6 +52,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     private final PartnerDirectory partners;
     private final PartnerClient client;
     private final Clock clock;
+    private volatile ExchangeMetrics metrics;
 
     public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Clock clock) {
         this.partners = partners;
@@ -117,8 +119,21 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         exchange.getMessage().setBody(new MutualQuestion(new QueryRequest(uscc, "anonymous", "mutual query"), asked));
     }
 
-    /** One partner's part, always a result: failures become its outcome, never the whole query's. */
+    /** One partner's part, with its metrics. */
     private PartnerResultWithRecords ask(PartnerQuestion q) {
+        long start = System.nanoTime();
+        PartnerResultWithRecords r = askOnce(q);
+        ExchangeMetrics m = metrics;
+        if (m == null) {
+            m = metrics = ExchangeMetrics.of(getCamelContext());
+        }
+        m.record(q.partner().id(), ExchangeMetrics.Direction.OUTBOUND,
+                r.result().code() == null ? ExchangeMetrics.ANSWERED : r.result().code(), Duration.ofNanos(System.nanoTime() - start));
+        return r;
+    }
+
+    /** One partner's part, always a result: failures become its outcome, never the whole query's. */
+    private PartnerResultWithRecords askOnce(PartnerQuestion q) {
         Partner partner = q.partner();
         try {
             PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.QUERY, QueryMessages.write(q.request()));
