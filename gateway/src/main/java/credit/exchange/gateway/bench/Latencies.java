@@ -15,6 +15,13 @@ final class Latencies {
         values[count++] = nanos;
     }
 
+    /** Adds this phase's values to {@code other}. */
+    void copyTo(Latencies other) {
+        for (int i = 0; i < count; i++) {
+            other.add(values[i]);
+        }
+    }
+
     int count() {
         return count;
     }

@@ -65,11 +65,24 @@ public final class SentExchanges {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    /** Bookkeeping must not turn an answered exchange into a failure: a write that fails is logged. */
+    /**
+     * Bookkeeping must not turn an answered exchange into a failure: a write that fails is logged.
+     * Committed without waiting for the WAL flush (a crash loses at most the last fraction of a
+     * second of this record, never an exchange).
+     */
     private void execute(String sql, Binder binder) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.executeUpdate();
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement relaxed = c.prepareStatement("set local synchronous_commit = off");
+                 PreparedStatement ps = c.prepareStatement(sql)) {
+                relaxed.execute();
+                binder.bind(ps);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             LOG.warn("sent_exchange could not be written ({}); the exchange goes on", e.getSQLState());
         }

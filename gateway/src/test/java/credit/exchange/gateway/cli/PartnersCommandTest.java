@@ -1,0 +1,61 @@
+package credit.exchange.gateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.security.Suite;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.PemFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartnersCommandTest {
+
+    private static final Path SHIPPED = Path.of(System.getProperty("credit.project.root", ".."), "partner-configs");
+
+    @Test
+    void validate_acceptsTheShippedFiles_andReportsAnInvalidFileWithItsLine(@TempDir Path dir) throws Exception {
+        Path certs = dir.resolve("certs");
+        Files.createDirectories(certs);
+        AllianceCa gm = AllianceCa.init(Suite.GM, "Test GM CA", Duration.ofDays(365));
+        AllianceCa intl = AllianceCa.init(Suite.INTL, "Test INTL CA", Duration.ofDays(365));
+        for (String id : List.of("huzhou", "jiaxing", "national", "shanghai", "shaoxing", "zhejiang")) {
+            PemFiles.writeCertificate(certs.resolve(id + ".gm.pem"), gm.issueNode(id, Duration.ofDays(30)).certificate());
+            PemFiles.writeCertificate(certs.resolve(id + ".intl.pem"), intl.issueNode(id, Duration.ofDays(30)).certificate());
+        }
+
+        Run valid = run("partners", "validate", SHIPPED.toString(), "--certificates", certs.toString());
+        assertEquals(0, valid.exit, valid.out);
+        assertTrue(valid.out.contains("6 valid, 0 problems"), valid.out);
+
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("huzhou.yaml"), Files.readString(SHIPPED.resolve("huzhou.yaml"))
+                .replace("suite: GM", "suite: RSA"));
+        Run invalid = run("partners", "validate", broken.toString(), "--certificates", certs.toString());
+        assertEquals(1, invalid.exit, invalid.out);
+        assertTrue(invalid.out.contains("huzhou.yaml:7: suite"), invalid.out);
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            int exit = GatewayCtl.execute(args);
+            return new Run(exit, buffer.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
