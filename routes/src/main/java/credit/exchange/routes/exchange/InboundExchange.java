@@ -5,6 +5,7 @@ import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
+import credit.exchange.security.access.ExchangeAdmission;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -19,10 +20,10 @@ import java.util.UUID;
 
 /**
  * The receiving half of every exchange: one envelope in, a sealed answer and a signed receipt
- * out. In order: the TLS peer must be an enabled partner within its rate limit (before any
- * cryptography); the envelope opens (decrypted, signature and signer verified, addressed to us,
- * fresh, not a replay); its signer is the TLS peer and a partner allowed to start this type of
- * exchange in its configured suite; the flow's handler answers; the answer is sealed to the
+ * out. In order: the TLS peer must be an enabled partner ({@link ExchangeAdmission}, before any
+ * cryptography) within its rate limit; the envelope opens (decrypted, signature and signer
+ * verified, addressed to us, fresh, not a replay); the admission admits its signer (the TLS
+ * peer, a partner allowed to start this exchange, in its configured suite); the flow's handler answers; the answer is sealed to the
  * partner's configured certificate, the request's receipt signed, and both kept with the
  * message id, so that a duplicate gets them again instead of being processed twice.
  */
@@ -35,6 +36,7 @@ public final class InboundExchange {
     private final RateLimiter rateLimiter;
     private final Map<Partner.ExchangeType, ExchangeHandler> handlers;
     private final Clock clock;
+    private final ExchangeAdmission admission;
 
     public InboundExchange(String self, NodeEnvelopes envelopes, PartnerDirectory partners, ExchangeMessages messages,
                            RateLimiter rateLimiter, Map<Partner.ExchangeType, ExchangeHandler> handlers, Clock clock) {
@@ -45,6 +47,7 @@ public final class InboundExchange {
         this.rateLimiter = rateLimiter;
         this.handlers = Map.copyOf(handlers);
         this.clock = clock;
+        this.admission = new ExchangeAdmission(self, id -> partners.find(id).map(Partner::terms));
     }
 
     /**
@@ -53,13 +56,16 @@ public final class InboundExchange {
      */
     public ExchangeReply receive(byte[] envelope, Optional<String> transportPeer) {
         Instant receivedAt = clock.instant();
-        transportPeer.ifPresent(peer -> rateLimiter.acquire(enabledPartner(peer)));
+        transportPeer.ifPresent(peer -> {
+            admission.admitTransport(peer);
+            rateLimiter.acquire(partners.find(peer).orElseThrow());
+        });
         OpenedEnvelope request;
         try {
             request = envelopes.open(envelope);
         } catch (ReplayedEnvelopeException duplicate) {
             ExchangeHeaders h = duplicate.headers();
-            requireSameNode(transportPeer, h.sender());
+            admission.requireSameNode(transportPeer, h.sender());
             return messages.answerTo(h.sender(), h.messageId())
                     .map(stored -> new ExchangeReply(stored.answer(), stored.receipt()))
                     .orElseThrow(() -> duplicate);
@@ -76,20 +82,13 @@ public final class InboundExchange {
 
     private ExchangeReply answer(OpenedEnvelope request, Instant receivedAt, Optional<String> transportPeer) {
         ExchangeHeaders headers = request.headers();
-        requireSameNode(transportPeer, headers.sender());
-        Partner partner = enabledPartner(headers.sender());
         Suite suite = Suite.ofKey(request.signer().getPublicKey()).orElseThrow();
-        if (suite != partner.suite()) {
-            throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "partner " + partner.id() + " is configured for the "
-                    + partner.suite() + " suite but sent a " + suite + " envelope");
-        }
+        admission.admit(transportPeer, headers.sender(), suite, headers.exchangeType());
+        Partner partner = partners.find(headers.sender()).orElseThrow();
         Partner.ExchangeType type = Partner.ExchangeType.of(headers.exchangeType())
                 .filter(handlers::containsKey)
                 .orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_PARTNER,
                         "this node takes no exchange of type '" + headers.exchangeType() + "'"));
-        if (type == Partner.ExchangeType.QUERY && partner.mayQuery().isEmpty()) {
-            throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "partner " + partner.id() + " may not start queries with this node");
-        }
         byte[] answerPayload = handlers.get(type).answer(partner, request);
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());
@@ -99,17 +98,5 @@ public final class InboundExchange {
                 suiteEnvelopes.digestAlgorithm(), request.receivedDigest(), receivedAt, Receipt.ACCEPTED));
         messages.storeAnswer(headers.sender(), headers.messageId(), answer, receipt);
         return new ExchangeReply(answer, receipt);
-    }
-
-    private Partner enabledPartner(String nodeId) {
-        return partners.find(nodeId).filter(Partner::enabled).orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_PARTNER,
-                "node " + nodeId + " is not an enabled partner of " + self));
-    }
-
-    private static void requireSameNode(Optional<String> transportPeer, String signer) {
-        if (transportPeer.isPresent() && !transportPeer.get().equals(signer)) {
-            throw new CodedException(ErrorCode.E_TRANSPORT_MISMATCH, "the TLS client is node " + transportPeer.get()
-                    + " but the envelope is signed by " + signer);
-        }
     }
 }

@@ -2,6 +2,7 @@ package credit.exchange.routes.partner;
 
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.PartnerGrant;
+import credit.exchange.security.access.PartnerTerms;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -85,6 +86,12 @@ public record Partner(
 
     /** A token bucket: {@code perSecond} requests a second on average, bursts up to {@code burst}. */
     public record RateLimit(double perSecond, int burst) {
+    }
+
+    /** What the security layer admits this partner's envelopes by. */
+    public PartnerTerms terms() {
+        Set<String> mayStart = mayQuery.isPresent() ? Set.of(ExchangeType.QUERY.wireName()) : Set.of();
+        return new PartnerTerms(id, enabled, suite, mayStart);
     }
 
     /** The exchange listener's URL of this partner. */
