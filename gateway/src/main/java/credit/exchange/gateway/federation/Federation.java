@@ -13,6 +13,7 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.Database;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
@@ -66,7 +67,11 @@ public final class Federation {
             throw new IllegalArgumentException("mutual TLS needs the node's INTL credential (gateway.credentials.intl.*);"
                     + " only gateway.exchange.dev-mode=true runs without one");
         }
-        PartnerClient client = new PartnerClient(identity.nodeId(), envelopes,
+        // An answer is accepted only as the answer to a request this node is waiting for (its
+        // correlation id), so answers need no durable replay claim: the in-memory guard refuses a
+        // repeated answer, and an old one matches no pending request. Requests keep the durable one.
+        NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
+        PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes,
                 devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id()),
                 new SentExchanges(database), identity.policy(), clock);
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),

@@ -192,9 +192,12 @@ class FederationIT {
         Path jiaxingPartners = root.resolve("jiaxing").resolve("partner-configs");
         Files.move(jiaxingPartners.resolve("zhejiang.yaml"), root.resolve("zhejiang.yaml.off"));
         try {
-            Thread.sleep(3_000);
-            byte[] envelope = seal("zhejiang", "jiaxing", Suite.INTL, query(uscc));
-            assertEquals("E_UNKNOWN_PARTNER", code(post("zhejiang", "jiaxing", envelope)));
+            String code = "";
+            for (int attempt = 0; attempt < 40 && !code.equals("E_UNKNOWN_PARTNER"); attempt++) { // the reload runs every 2 s
+                Thread.sleep(500);
+                code = code(post("zhejiang", "jiaxing", seal("zhejiang", "jiaxing", Suite.INTL, query(uscc))));
+            }
+            assertEquals("E_UNKNOWN_PARTNER", code);
         } finally {
             Files.move(root.resolve("zhejiang.yaml.off"), jiaxingPartners.resolve("zhejiang.yaml"));
         }

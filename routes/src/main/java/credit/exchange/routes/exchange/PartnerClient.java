@@ -94,15 +94,14 @@ public final class PartnerClient {
         ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(), type.wireName(),
                 null, start);
         byte[] envelope = envelopes.seal(payload, headers, partner.certificate());
-        sent.recordSent(headers, digest(envelope));
         try {
             PartnerResponse response = postWithRetries(partner, envelope, start.plus(partner.answerTimeout()));
             Answered answered = proven(partner, headers, envelope, response, start);
-            sent.recordOutcome(headers.messageId(), response.headers().firstValue(RECEIPT_HEADER)
+            sent.record(headers, digest(envelope), response.headers().firstValue(RECEIPT_HEADER)
                     .map(PartnerClient::base64).orElse(null), "ANSWERED");
             return answered;
         } catch (CodedException e) {
-            sent.recordOutcome(headers.messageId(), null, e.code().name());
+            sent.record(headers, digest(envelope), null, e.code().name());
             throw e;
         }
     }

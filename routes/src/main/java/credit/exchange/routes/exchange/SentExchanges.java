@@ -28,23 +28,18 @@ public final class SentExchanges {
         this.database = database;
     }
 
-    void recordSent(ExchangeHeaders headers, byte[] envelopeDigest) {
-        execute("insert into sent_exchange (message_id, recipient, exchange_type, sent_at, envelope_digest, outcome)"
-                + " values (?, ?, ?, ?, ?, 'PENDING')", ps -> {
+    /** One envelope sent, once its exchange ended: how, and the partner's verified receipt if it answered. */
+    void record(ExchangeHeaders headers, byte[] envelopeDigest, byte[] receipt, String outcome) {
+        execute("insert into sent_exchange (message_id, recipient, exchange_type, sent_at, envelope_digest, receipt, outcome)"
+                + " values (?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, headers.messageId());
                     ps.setString(2, headers.recipient());
                     ps.setString(3, headers.exchangeType());
                     ps.setTimestamp(4, Timestamp.from(headers.signingTime()));
                     ps.setBytes(5, envelopeDigest);
+                    ps.setBytes(6, receipt);
+                    ps.setString(7, outcome);
                 });
-    }
-
-    void recordOutcome(String messageId, byte[] receipt, String outcome) {
-        execute("update sent_exchange set receipt = ?, outcome = ? where message_id = ?", ps -> {
-            ps.setBytes(1, receipt);
-            ps.setString(2, outcome);
-            ps.setString(3, messageId);
-        });
     }
 
     /** The signed receipt a partner gave for a message we sent, if any. */
