@@ -79,7 +79,7 @@ public final class Node implements AutoCloseable {
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             if (identity.isPresent()) {
-                Federation federation = Federation.create(config, identity.get(), database, queries, Clock.systemUTC());
+                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, Clock.systemUTC());
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);
             } else {

@@ -11,7 +11,9 @@ import credit.exchange.routes.mutualquery.MutualQueryRoutes;
 import credit.exchange.routes.mutualquery.PartnerQueryHandler;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -52,12 +54,14 @@ public final class Federation {
         this.listenerTls = listenerTls;
     }
 
-    public static Federation create(NodeConfig config, NodeIdentity identity, Database database, LocalQueryService queries,
-                                    Clock clock) {
+    public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
+                                    LocalQueryService queries, Clock clock) {
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
+        PushSubscriptions subscriptions = new PushSubscriptions(database, catalogue);
         partners.reload();
+        subscriptions.sync(partners.all());
 
         boolean devMode = Boolean.parseBoolean(config.get("gateway.exchange.dev-mode"));
         ExchangeMessages messages = new ExchangeMessages(database, clock);
@@ -89,7 +93,9 @@ public final class Federation {
                 from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
                         .routeId("partner-config-reload")
                         .process(e -> {
-                            partners.reload();
+                            if (!partners.reload().changed().isEmpty()) {
+                                subscriptions.sync(partners.all());
+                            }
                             identity.refreshCrls();
                         });
             }

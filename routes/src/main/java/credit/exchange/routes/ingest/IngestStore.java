@@ -53,9 +53,12 @@ final class IngestStore {
 
     /**
      * One index probe per row finds both the latest version number and whether any stored version
-     * has the same content; the row becomes the next version only if none has.
+     * has the same content; the row becomes the next version only if none has. The same statement
+     * writes the new versions' outbox rows, one per partner subscribed to the category: a record
+     * and its deliveries commit together or not at all.
      */
     private static final String INSERT_RECORDS = """
+            with inserted as (
             insert into credit_record (subject_id, category, classification, source_department, document_number,
                 version, content_digest, party_name, decision_date, valid_from, valid_until, publication_end,
                 authority, authority_code, content, representative_id_sealed, legacy_identifier, attributes, import_id)
@@ -70,7 +73,13 @@ final class IngestStore {
                 where r.category = ? and r.source_department = st.source_department
                   and r.document_number = st.document_number) stored
             where not stored.seen
-            on conflict (category, source_department, document_number, version) do nothing""";
+            on conflict (category, source_department, document_number, version) do nothing
+            returning id, decision_date),
+            queued as (
+                insert into outbox (record_id, destination, mode, deadline)
+                select i.id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
+                from inserted i join push_subscription ps on ps.category = ?)
+            select count(*) from inserted""";
 
     private final Connection connection;
     private final CopyManager copy;
@@ -149,7 +158,11 @@ final class IngestStore {
                     ps.setString(2, category.classification().name());
                     ps.setLong(3, importId);
                     ps.setString(4, category.code());
-                    stored = ps.executeUpdate();
+                    ps.setString(5, category.code());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        stored = rs.getInt(1);
+                    }
                 }
             }
             storeRejects(importId, batch.rejects(), fileDigest);

@@ -29,6 +29,7 @@ public record Partner(
         X509Certificate certificate,
         Optional<PartnerGrant> mayQuery,
         Set<ExchangeType> weSend,
+        Optional<Push> push,
         RateLimit rateLimit,
         Duration connectTimeout,
         Duration answerTimeout,
@@ -82,6 +83,15 @@ public record Partner(
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * Records handed to the partner as they are stored.
+     *
+     * @param pull true: the partner pulls them; false: we deliver them to its endpoint
+     * @param deadlineDays days after the decision date by which each must be delivered, if any
+     */
+    public record Push(boolean pull, Set<String> datasets, Optional<Integer> deadlineDays) {
     }
 
     /** A token bucket: {@code perSecond} requests a second on average, bursts up to {@code burst}. */

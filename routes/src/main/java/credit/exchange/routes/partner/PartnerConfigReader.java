@@ -134,11 +134,19 @@ public final class PartnerConfigReader {
         Optional<PartnerGrant> grant = query.isMissingNode() ? Optional.empty() : Optional.of(grant(query));
         Set<Partner.ExchangeType> weSend = EnumSet.noneOf(Partner.ExchangeType.class);
         tree.get("we-send").forEach(t -> weSend.add(Partner.ExchangeType.of(t.asText()).orElseThrow()));
+        JsonNode pushNode = tree.path("push");
+        Optional<Partner.Push> push = Optional.empty();
+        if (!pushNode.isMissingNode()) {
+            Set<String> datasets = new LinkedHashSet<>();
+            pushNode.get("datasets").forEach(d -> datasets.add(d.asText()));
+            push = Optional.of(new Partner.Push("pull".equals(pushNode.get("mode").asText()), Set.copyOf(datasets),
+                    pushNode.has("deadline-days") ? Optional.of(pushNode.get("deadline-days").asInt()) : Optional.empty()));
+        }
         JsonNode rate = tree.get("rate-limit");
         JsonNode timeouts = tree.get("timeouts");
         JsonNode retry = tree.get("retry");
         return new Result.Read(new Partner(id, tree.get("name").asText(), Partner.Level.of(tree.get("level").asText()),
-                tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend),
+                tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend), push,
                 new Partner.RateLimit(rate.get("per-second").asDouble(), rate.get("burst").asInt()),
                 Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()),
                 retry.get("attempts").asInt(), Duration.ofMillis(retry.get("backoff-ms").asLong()), file));

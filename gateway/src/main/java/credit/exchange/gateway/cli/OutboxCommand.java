@@ -1,0 +1,49 @@
+package credit.exchange.gateway.cli;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.push.Outbox;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gatewayctl outbox}: deliveries to partners (provincial pull, national push). */
+@Command(name = "outbox", description = "Deliveries to partners: the transactional outbox.",
+        subcommands = {OutboxCommand.ListDeliveries.class})
+final class OutboxCommand {
+
+    @Command(name = "list", description = "Counts per destination and state, then the deliveries asked for (oldest first).")
+    static final class ListDeliveries implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--state", paramLabel = "STATE",
+                description = "READY, QUEUED, PULLED, DELIVERED, ACKNOWLEDGED, RETRY_WAIT or DEAD")
+        String state;
+
+        @Option(names = "--destination", paramLabel = "NODE")
+        String destination;
+
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                Outbox outbox = new Outbox(store.database());
+                outbox.counts().forEach((dest, states) -> System.out.printf("%-10s %s%n", dest, states));
+                String s = state == null ? null : state.toUpperCase(Locale.ROOT);
+                for (Outbox.Delivery d : outbox.list(s, destination, limit)) {
+                    System.out.printf("%8d %s %-10s %-4s %-12s record %d  deadline %s  attempts %d%s%n", d.id(), d.messageId(),
+                            d.destination(), d.mode(), d.state(), d.recordId(), d.deadline() == null ? "-" : d.deadline(),
+                            d.attempts(), d.lastError() == null ? "" : "  last error " + d.lastError());
+                }
+            }
+            return 0;
+        }
+    }
+}
