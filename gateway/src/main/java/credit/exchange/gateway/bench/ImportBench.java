@@ -6,20 +6,28 @@ import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.Suite;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ProtectionKeys;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.postgresql.PGConnection;
@@ -41,6 +49,11 @@ final class ImportBench implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./data-bench")
     Path dataDir;
 
+    @Option(names = "--push-subscribers", defaultValue = "0",
+            description = "partners subscribed to the type (0, 1 or 2: the province, pulling, and the nation, pushed to):"
+                    + " every stored row then also writes that many outbox rows")
+    int pushSubscribers;
+
     @Override
     public Integer call() throws Exception {
         Path file = dataDir.resolve("bench-" + type + "-" + rows + ".csv");
@@ -52,8 +65,9 @@ final class ImportBench implements Callable<Integer> {
         deleteTree(config.nodeDir());
         PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-            BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
-                    Clock.systemUTC());
+            CategoryCatalogue catalogue = CategoryCatalogue.load(store.database());
+            new PushSubscriptions(store.database(), catalogue).sync(subscribers(type, pushSubscribers));
+            BulkImporter importer = new BulkImporter(store.database(), catalogue, protector, Clock.systemUTC());
             ImportRequest request = new ImportRequest(file, type, null, null, null);
 
             importer.check(request, ProgressListener.NONE); // warms the JIT for both measured runs
@@ -66,10 +80,24 @@ final class ImportBench implements Callable<Integer> {
             System.out.printf("RESULT rows=%,d file=%,d bytes%n", rows, Files.size(file));
             System.out.printf("RESULT bound, read+validate only: %,.0f rows/s%n", check.rowsPerSecond());
             System.out.printf("RESULT bound, bare COPY of the file: %,.0f rows/s%n", copyRate);
-            System.out.printf("RESULT import (validate, protect IDs, COPY, upsert subjects and versions): %,.0f rows/s (%.1f s)%n",
-                    imported.rowsPerSecond(), imported.elapsedMillis() / 1000.0);
+            System.out.printf("RESULT import (validate, protect IDs, COPY, upsert subjects and versions, %d outbox rows per"
+                    + " version): %,.0f rows/s (%.1f s)%n", pushSubscribers, imported.rowsPerSecond(), imported.elapsedMillis() / 1000.0);
         }
         return 0;
+    }
+
+    /** The shipped provincial (pull) and national (push, 7 days) subscriptions to the type, the first {@code n} of them. */
+    private static List<Partner> subscribers(String type, int n) {
+        List<Partner> all = List.of(
+                subscriber("zhejiang", new Partner.Push(true, Set.of(type), Optional.empty())),
+                subscriber("national", new Partner.Push(false, Set.of(type), Optional.of(7))));
+        return all.subList(0, Math.max(0, Math.min(n, all.size())));
+    }
+
+    private static Partner subscriber(String id, Partner.Push push) {
+        return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
+                Optional.empty(), Set.of(), Optional.of(push), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ZERO, Path.of(id + ".yaml"));
     }
 
     private static double bareCopy(CreditStoreConnection store, Path file) throws Exception {
