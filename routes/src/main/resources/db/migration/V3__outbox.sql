@@ -13,10 +13,12 @@ create table push_subscription (
     primary key (destination, category)
 );
 
+-- A delivery's message id is its id (the envelope names it "<node>:outbox:<id>"): no second
+-- unique index. record_id has no foreign key: the import's own statement writes both rows, and a
+-- per-row key check would cost the import a fifth of its throughput (docs/PERFORMANCE.md).
 create table outbox (
     id              bigint generated always as identity primary key,
-    message_id      uuid        not null unique default gen_random_uuid(),
-    record_id       bigint      not null references credit_record (id),
+    record_id       bigint      not null,
     destination     text        not null,
     mode            text        not null check (mode in ('PULL', 'PUSH')),
     state           text        not null default 'READY'
@@ -29,8 +31,9 @@ create table outbox (
     finished_at     timestamptz                                    -- when it reached ACKNOWLEDGED or DELIVERED
 );
 
-create index outbox_due on outbox (destination, next_attempt_at) where state in ('READY', 'RETRY_WAIT');
-create index outbox_state on outbox (state, destination);
+-- READY rows are appended in id order: the relay walks them by primary key from its position.
+-- Only the few rows waiting for a retry need an index of their own, which an import never touches.
+create index outbox_retry_due on outbox (next_attempt_at) where state = 'RETRY_WAIT';
 
 -- Every delivery attempt, with its time and outcome (ok, or the error code).
 create table outbox_attempt (

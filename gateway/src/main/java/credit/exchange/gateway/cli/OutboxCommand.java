@@ -38,7 +38,7 @@ final class OutboxCommand {
                 outbox.counts().forEach((dest, states) -> System.out.printf("%-10s %s%n", dest, states));
                 String s = state == null ? null : state.toUpperCase(Locale.ROOT);
                 for (Outbox.Delivery d : outbox.list(s, destination, limit)) {
-                    System.out.printf("%8d %s %-10s %-4s %-12s record %d  deadline %s  attempts %d%s%n", d.id(), d.messageId(),
+                    System.out.printf("%8d %-10s %-4s %-12s record %d  deadline %s  attempts %d%s%n", d.id(),
                             d.destination(), d.mode(), d.state(), d.recordId(), d.deadline() == null ? "-" : d.deadline(),
                             d.attempts(), d.lastError() == null ? "" : "  last error " + d.lastError());
                 }

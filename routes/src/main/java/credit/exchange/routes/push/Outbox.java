@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The outbox as operators read it: deliveries by state and destination. The states, as in
@@ -25,7 +24,7 @@ import java.util.UUID;
 public final class Outbox {
 
     /** One delivery. */
-    public record Delivery(long id, UUID messageId, long recordId, String destination, String mode, String state,
+    public record Delivery(long id, long recordId, String destination, String mode, String state,
                            Instant createdAt, LocalDate deadline, int attempts, String lastError) {
     }
 
@@ -38,7 +37,7 @@ public final class Outbox {
     /** Deliveries, oldest first; null state or destination: any. */
     public List<Delivery> list(String state, String destination, int limit) {
         String sql = """
-                select id, message_id, record_id, destination, mode, state, created_at, deadline, attempts, last_error
+                select id, record_id, destination, mode, state, created_at, deadline, attempts, last_error
                 from outbox where (?::text is null or state = ?) and (?::text is null or destination = ?)
                 order by id limit ?""";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -50,10 +49,10 @@ public final class Outbox {
             List<Delivery> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    java.sql.Date deadline = rs.getDate(8);
-                    out.add(new Delivery(rs.getLong(1), rs.getObject(2, UUID.class), rs.getLong(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
-                            deadline == null ? null : deadline.toLocalDate(), rs.getInt(9), rs.getString(10)));
+                    java.sql.Date deadline = rs.getDate(7);
+                    out.add(new Delivery(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getTimestamp(6).toInstant(), deadline == null ? null : deadline.toLocalDate(), rs.getInt(8),
+                            rs.getString(9)));
                 }
             }
             return out;

@@ -15,9 +15,9 @@ import java.sql.Statement;
  */
 public final class EmbeddedCreditStore {
 
-    /** Every table a test writes (the outbox goes with the records it references). record_category is the migration's catalogue and stays. */
+    /** Every table a test writes. record_category is the migration's catalogue and stays. */
     private static final String TRUNCATE = "truncate credit_record, subject, import_reject, import_quality, import_run,"
-            + " identifier_mapping, push_subscription, exchange_message, sent_exchange restart identity cascade";
+            + " identifier_mapping, push_subscription, outbox, outbox_attempt, exchange_message, sent_exchange restart identity cascade";
 
     private static EmbeddedPostgres server;
     private static Database database;
