@@ -24,7 +24,6 @@ import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.pki.PemFiles;
 import credit.exchange.security.transport.MutualTls;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -23,9 +23,10 @@ import java.util.UUID;
  * out. In order: the TLS peer must be an enabled partner ({@link ExchangeAdmission}, before any
  * cryptography) within its rate limit; the envelope opens (decrypted, signature and signer
  * verified, addressed to us, fresh, not a replay); the admission admits its signer (the TLS
- * peer, a partner allowed to start this exchange, in its configured suite); the flow's handler answers; the answer is sealed to the
- * partner's configured certificate, the request's receipt signed, and both kept with the
- * message id, so that a duplicate gets them again instead of being processed twice.
+ * peer, a partner allowed to start this exchange, in its configured suite); the flow's handler
+ * answers; the answer is sealed to the partner's configured certificate, the request's receipt
+ * signed, and both kept with the message id, so that a duplicate gets them again instead of
+ * being processed twice.
  */
 public final class InboundExchange {
 

@@ -1,15 +1,11 @@
 package credit.exchange.routes.exchange;
 
 import credit.exchange.routes.store.Database;
-import credit.exchange.security.CodedException;
-import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,20 +36,6 @@ public final class SentExchanges {
                     ps.setBytes(6, receipt);
                     ps.setString(7, outcome);
                 });
-    }
-
-    /** The signed receipt a partner gave for a message we sent, if any. */
-    public Optional<byte[]> receipt(String messageId) {
-        try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("select receipt from sent_exchange where message_id = ? and receipt is not null")) {
-            ps.setString(1, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE,
-                    "the exchange store does not answer; retry later", e);
-        }
     }
 
     private interface Binder {
