@@ -27,6 +27,7 @@ create table outbox (
     deadline        date,                                          -- decision date + deadline days, if any
     attempts        int         not null default 0,
     next_attempt_at timestamptz not null default now(),
+    visible_after   timestamptz,                                   -- PULLED: pullable again from then on, unless acknowledged
     last_error      text,                                          -- error code of the last failed attempt
     finished_at     timestamptz                                    -- when it reached ACKNOWLEDGED or DELIVERED
 );

@@ -69,7 +69,9 @@ public enum ErrorCode {
     /** A partner answered with something that is not a valid answer envelope for our request. */
     E_BAD_ANSWER(502, "the partner's answer is not a valid sealed answer to our request"),
     /** A configuration file is invalid; the last good configuration stays in force. */
-    E_CONFIG_INVALID(400, "a configuration file is invalid");
+    E_CONFIG_INVALID(400, "a configuration file is invalid"),
+    /** An acknowledgement names a message this node never handed to the acknowledging partner, or not yet. */
+    E_UNKNOWN_MESSAGE(404, "no message with this id was handed to this partner");
 
     private final int httpStatus;
     private final String meaning;

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -58,6 +59,68 @@ public final class Outbox {
             return out;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be read; retry later", e);
+        }
+    }
+
+    /** A delivery handed to a pulling partner: its message id and the record it carries. */
+    public record Pulled(long messageId, long recordId) {
+    }
+
+    /**
+     * Hands a pulling partner up to {@code max} deliveries, oldest first, and marks them PULLED
+     * until {@code visibility} has passed: unacknowledged by then, they are handed out again. A
+     * subject's deliveries go out in order: none is handed out while an earlier delivery of the
+     * same subject is out and unacknowledged. Concurrent pulls by replicas take disjoint rows.
+     */
+    public List<Pulled> pull(String destination, int max, Duration visibility) {
+        String sql = """
+                with due as (
+                    select o.id from outbox o join credit_record r on r.id = o.record_id
+                    where o.destination = ? and o.mode = 'PULL'
+                      and (o.state in ('READY', 'QUEUED', 'RETRY_WAIT') or (o.state = 'PULLED' and o.visible_after <= now()))
+                      and not exists (
+                          select 1 from outbox e join credit_record er on er.id = e.record_id
+                          where e.destination = o.destination and e.id < o.id and er.subject_id = r.subject_id
+                            and e.state = 'PULLED' and e.visible_after > now())
+                    order by o.id
+                    limit ?
+                    for update of o skip locked)
+                update outbox set state = 'PULLED', visible_after = now() + make_interval(secs => ?), attempts = attempts + 1
+                from due where outbox.id = due.id
+                returning outbox.id, outbox.record_id""";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, destination);
+            ps.setInt(2, max);
+            ps.setDouble(3, visibility.toMillis() / 1000.0);
+            List<Pulled> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pulled(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Pulled::messageId));
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be read; retry later", e);
+        }
+    }
+
+    /**
+     * Records a pulling partner's acknowledgement of one delivery: ACKNOWLEDGED for good. Acknowledging
+     * again is harmless; a message id this partner was never handed (another partner's, one not yet
+     * pulled, or none at all) is refused with E_UNKNOWN_MESSAGE, and changes nothing.
+     */
+    public void acknowledge(String destination, long messageId) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                update outbox set state = 'ACKNOWLEDGED', finished_at = coalesce(finished_at, now()), visible_after = null
+                where id = ? and destination = ? and state in ('PULLED', 'ACKNOWLEDGED')""")) {
+            ps.setLong(1, messageId);
+            ps.setString(2, destination);
+            if (ps.executeUpdate() != 1) {
+                throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "message " + messageId + " was not handed to " + destination);
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; retry later", e);
         }
     }
 

@@ -1,0 +1,166 @@
+package credit.exchange.routes.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.Seeds;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The provincial pull on the outbox: every delivery handed out until acknowledged, in order per subject, never twice at once. */
+@ExtendWith(CleanCreditStore.class)
+class OutboxPullTest {
+
+    private static final Duration VISIBILITY = Duration.ofMinutes(5);
+    private final TestNode node;
+    private Outbox outbox;
+
+    OutboxPullTest(TestNode node) {
+        this.node = node;
+    }
+
+    @BeforeEach
+    void importForTheProvince() throws Exception {
+        new PushSubscriptions(node.database(), CategoryCatalogue.load(node.database())).sync(List.of(
+                province("zhejiang"), province("other-province")));
+        Path file = Seeds.writeRows(Seeds.SEED, "penalty", 300, 60, Files.createTempDirectory("pull").resolve("penalty.csv"));
+        assertEquals(300, node.importFile(file, "penalty").stored());
+        outbox = new Outbox(node.database());
+    }
+
+    @Test
+    void pullingAndAcknowledgingEverything_handsOutEachDeliveryOnce_inOrderPerSubject() throws Exception {
+        Map<Long, Long> lastIdBySubject = new HashMap<>();
+        Set<Long> seen = new HashSet<>();
+        List<Outbox.Pulled> batch;
+        int rounds = 0;
+        while (!(batch = outbox.pull("zhejiang", 40, VISIBILITY)).isEmpty()) {
+            for (Outbox.Pulled p : batch) {
+                assertTrue(seen.add(p.messageId()), "handed out twice: " + p.messageId());
+                long subject = subjectOf(p.recordId());
+                Long previous = lastIdBySubject.put(subject, p.messageId());
+                assertTrue(previous == null || previous < p.messageId(), "out of order for subject " + subject);
+                outbox.acknowledge("zhejiang", p.messageId());
+            }
+            rounds++;
+        }
+        assertEquals(300, seen.size());
+        assertTrue(rounds >= 300 / 40, "batches of at most 40");
+        assertEquals(300, count("select count(*) from outbox where destination = 'zhejiang' and state = 'ACKNOWLEDGED'"));
+        assertEquals(300, count("select count(*) from outbox where destination = 'other-province' and state = 'READY'"),
+                "another partner's deliveries are untouched");
+    }
+
+    @Test
+    void unacknowledgedDelivery_holdsBackItsSubjectsLaterOnes_andComesBackFirstAfterTheVisibilityTimeout() throws Exception {
+        Outbox.Pulled first = outbox.pull("zhejiang", 1, Duration.ofMillis(500)).get(0);
+        long subject = subjectOf(first.recordId());
+        assertTrue(count("select count(*) from outbox o join credit_record r on r.id = o.record_id"
+                + " where o.destination = 'zhejiang' and r.subject_id = " + subject) > 1, "the seed gives the subject several deliveries");
+
+        List<Outbox.Pulled> others = outbox.pull("zhejiang", 1000, VISIBILITY);
+        for (Outbox.Pulled p : others) {
+            assertTrue(subjectOf(p.recordId()) != subject, "a later delivery of a subject whose earlier one is out");
+        }
+        assertTrue(outbox.pull("zhejiang", 1000, VISIBILITY).isEmpty(), "nothing more while those are out");
+
+        Thread.sleep(600);
+        List<Outbox.Pulled> again = outbox.pull("zhejiang", 1000, VISIBILITY);
+
+        assertEquals(first.messageId(), again.get(0).messageId(), "the unacknowledged delivery comes back, first");
+        for (Outbox.Pulled p : again) {
+            assertEquals(subject, subjectOf(p.recordId()), "then its subject's later deliveries, and only those");
+        }
+        assertTrue(again.size() > 1);
+    }
+
+    @Test
+    void acknowledgingAnUnknownForeignOrUnpulledMessage_isRefusedWithE_UNKNOWN_MESSAGE_andAgainIsHarmless() throws Exception {
+        Outbox.Pulled pulled = outbox.pull("zhejiang", 1, VISIBILITY).get(0);
+        long foreign = count("select min(id) from outbox where destination = 'other-province'");
+        long unpulled = count("select max(id) from outbox where destination = 'zhejiang' and state = 'READY'");
+
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", 999_999_999L)).code());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", foreign)).code());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", unpulled)).code());
+
+        outbox.acknowledge("zhejiang", pulled.messageId());
+        outbox.acknowledge("zhejiang", pulled.messageId());
+        assertEquals(1, count("select count(*) from outbox where state = 'ACKNOWLEDGED'"));
+    }
+
+    @Test
+    void concurrentPullers_takeDisjointDeliveries() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Outbox.Pulled>>> pulls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                pulls.add(pool.submit((Callable<List<Outbox.Pulled>>) () -> outbox.pull("zhejiang", 50, VISIBILITY)));
+            }
+            Set<Long> ids = new HashSet<>();
+            int total = 0;
+            for (Future<List<Outbox.Pulled>> f : pulls) {
+                for (Outbox.Pulled p : f.get()) {
+                    ids.add(p.messageId());
+                    total++;
+                }
+            }
+            assertEquals(total, ids.size(), "no delivery handed to two pullers");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private long subjectOf(long recordId) throws SQLException {
+        try (Connection c = node.database().connection();
+             PreparedStatement ps = c.prepareStatement("select subject_id from credit_record where id = ?")) {
+            ps.setLong(1, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Partner province(String id) {
+        return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
+                Optional.empty(), Set.of(), Optional.of(new Partner.Push(true, Set.of("penalty"), Optional.empty())),
+                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of(id + ".yaml"));
+    }
+}
