@@ -93,12 +93,13 @@ final class ExchangeBench implements Callable<Integer> {
                     + bound.summary());
             run(local, query, 1, Math.max(200, requests / 10), "warm-up");
             for (int c : concurrency) {
-                double[] before = {meanParts(local, alliance.apiUrl(hangzhou), "outbound"), meanParts(local, alliance.apiUrl(partner), "inbound")};
+                double[] clientBefore = latencySumAndCount(local, alliance.apiUrl(hangzhou), "outbound");
+                double[] listenerBefore = latencySumAndCount(local, alliance.apiUrl(partner), "inbound");
                 run(local, query, c, requests, "RESULT exchanges");
                 System.out.printf("   of which, mean: Hangzhou's client from request to proven answer %.2f ms; %s's listener"
                         + " from envelope in to reply out %.2f ms%n",
-                        meanSince(local, alliance.apiUrl(hangzhou), "outbound", before[0]),
-                        partnerId, meanSince(local, alliance.apiUrl(partner), "inbound", before[1]));
+                        meanMillis(clientBefore, latencySumAndCount(local, alliance.apiUrl(hangzhou), "outbound")),
+                        partnerId, meanMillis(listenerBefore, latencySumAndCount(local, alliance.apiUrl(partner), "inbound")));
             }
         }
         return 0;
@@ -184,24 +185,14 @@ final class ExchangeBench implements Callable<Integer> {
         System.out.printf("%s concurrency=%d: %.0f exchanges/s, %s, failed=%d%n", label, threads, n / seconds, all.summary(), failed.get());
     }
 
-    /** Sum and count of the latency histogram of one direction, from /metrics (as "sum/count" packed in a double pair). */
-    private static double meanParts(HttpClient local, String api, String direction) throws Exception {
-        double[] sc = sumAndCount(local, api, direction);
-        lastSums.put(api + direction, sc);
-        return sc[1];
+    /** The mean in ms of the exchanges between two readings of a latency histogram. */
+    private static double meanMillis(double[] before, double[] after) {
+        double count = after[1] - before[1];
+        return count == 0 ? Double.NaN : (after[0] - before[0]) / count * 1000;
     }
 
-    private static final java.util.Map<String, double[]> lastSums = new java.util.HashMap<>();
-
-    /** The mean latency in ms of the exchanges since {@link #meanParts} was called for the same node and direction. */
-    private static double meanSince(HttpClient local, String api, String direction, double countBefore) throws Exception {
-        double[] before = lastSums.get(api + direction);
-        double[] now = sumAndCount(local, api, direction);
-        double count = now[1] - before[1];
-        return count == 0 ? Double.NaN : (now[0] - before[0]) / count * 1000;
-    }
-
-    private static double[] sumAndCount(HttpClient local, String api, String direction) throws Exception {
+    /** Sum (seconds) and count of a node's exchange latency histogram in one direction, from its /metrics. */
+    private static double[] latencySumAndCount(HttpClient local, String api, String direction) throws Exception {
         String text = local.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         double count = 0;
