@@ -25,30 +25,6 @@ public final class TestNodes {
         }
     }
 
-    /** A base port with {@code count} ports above it free, and {@code count} more from {@code base + 100} (the demo's layout). */
-    public static int freePortRange(int count) throws IOException {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + random.nextInt(30_000);
-            boolean free = true;
-            for (int i = 0; i < count && free; i++) {
-                free = isFree(base + i) && isFree(base + 100 + i);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no free port range");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** A node configuration under {@code dataDir} with a free HTTP port and the given overrides. */
     public static NodeConfig config(Path dataDir, Map<String, String> overrides) throws IOException {
         Map<String, String> values = new HashMap<>();

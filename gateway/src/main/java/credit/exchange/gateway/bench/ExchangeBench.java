@@ -15,7 +15,6 @@ import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
 import credit.exchange.security.pki.PemFiles;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +59,7 @@ final class ExchangeBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String partnerId = suite == Suite.GM ? "huzhou" : "jiaxing";
-        DemoAlliance alliance = DemoAlliance.prepare(dataDir.resolve("bench-exchange"), basePort(), null);
+        DemoAlliance alliance = DemoAlliance.prepare(dataDir.resolve("bench-exchange"), DemoAlliance.freeBasePort(), null);
         DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
         DemoAlliance.Member partner = DemoAlliance.member(partnerId);
         // the demo's rate limit (50/s) would refuse the load: lift it for Hangzhou at the partner
@@ -206,23 +205,5 @@ final class ExchangeBench implements Callable<Integer> {
             }
         }
         return new double[] {sum, count};
-    }
-
-    private static int basePort() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + new java.util.Random().nextInt(30_000);
-            if (free(base) && free(base + 1) && free(base + 2) && free(base + 100) && free(base + 101) && free(base + 102)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port range");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

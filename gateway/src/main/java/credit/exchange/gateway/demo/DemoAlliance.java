@@ -5,6 +5,7 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.AllianceCa;
 import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.Passphrases;
 import credit.exchange.security.pki.PemFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,30 @@ public final class DemoAlliance {
     /** The suite two members exchange in. */
     public static Suite suiteBetween(String a, String b) {
         return a.equals("jiaxing") || b.equals("jiaxing") ? Suite.INTL : Suite.GM;
+    }
+
+    /** A base port with every member's exchange and API port free (a random range, checked). */
+    public static int freeBasePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + random.nextInt(30_000);
+            boolean free = true;
+            for (int i = 0; i < MEMBERS.size() && free; i++) {
+                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no free range of ports for the demo alliance");
+    }
+
+    private static boolean isFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public NodeConfig config(Member m) {
@@ -207,6 +232,6 @@ public final class DemoAlliance {
     }
 
     private char[] passphrase() {
-        return credit.exchange.security.pki.Passphrases.fromFile(passphraseFile());
+        return Passphrases.fromFile(passphraseFile());
     }
 }

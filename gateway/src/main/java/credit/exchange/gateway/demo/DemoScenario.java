@@ -11,6 +11,7 @@ import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.pki.PemFiles;
 import credit.exchange.security.transport.MutualTls;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -175,7 +177,7 @@ public final class DemoScenario implements AutoCloseable {
         NodeIdentity identity = NodeIdentity.load(alliance.config(huzhou), Clock.systemUTC()).orElseThrow();
         NodeEnvelopes envelopes = identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
         byte[] payload = ("{\"uscc\":\"" + uscc + "\",\"requestedBy\":\"demo\",\"purpose\":\"tamper test\"}").getBytes(StandardCharsets.UTF_8);
-        var hangzhouCertificate = credit.exchange.security.pki.PemFiles.readCertificate(
+        X509Certificate hangzhouCertificate = PemFiles.readCertificate(
                 alliance.root().resolve("certs").resolve("hangzhou.gm.pem"));
         byte[] envelope = envelopes.seal(payload, new ExchangeHeaders(UUID.randomUUID().toString(), "huzhou", "hangzhou", "query",
                 null, Clock.systemUTC().instant()), hangzhouCertificate);

@@ -39,17 +39,10 @@ public final class Federation {
     /** Registry name of the listener's TLS context, as the listener URI refers to it. */
     public static final String LISTENER_TLS = "exchangeListenerTls";
 
-    private final NodeConfig config;
-    private final NodeIdentity identity;
-    private final PartnerDirectory partners;
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
 
-    private Federation(NodeConfig config, NodeIdentity identity, PartnerDirectory partners, List<RoutesBuilder> routes,
-                       SSLContext listenerTls) {
-        this.config = config;
-        this.identity = identity;
-        this.partners = partners;
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls) {
         this.routes = routes;
         this.listenerTls = listenerTls;
     }
@@ -100,7 +93,7 @@ public final class Federation {
                         });
             }
         };
-        return new Federation(config, identity, partners, List.of(
+        return new Federation(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
                 new MutualQueryRoutes(partners, client, clock),
                 reload), listenerTls);
@@ -113,10 +106,6 @@ public final class Federation {
 
     public List<RoutesBuilder> routes() {
         return routes;
-    }
-
-    public PartnerDirectory partners() {
-        return partners;
     }
 
     /** Camel's TLS parameters around a context built in code (the keys never pass through a keystore file). */

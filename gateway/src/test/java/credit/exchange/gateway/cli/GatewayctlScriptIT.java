@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.gateway.TestNodes;
+import credit.exchange.gateway.demo.DemoAlliance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class GatewayctlScriptIT {
     @Test
     void demo_runsTheAllianceScenario_andExitsZero(@TempDir Path dir) throws Exception {
         Result demo = run(dir.resolve("demo.out"), "demo", "--exit", "--dir", dir.resolve("demo").toString(),
-                "--base-port", Integer.toString(TestNodes.freePortRange(6)));
+                "--base-port", Integer.toString(DemoAlliance.freeBasePort()));
 
         assertEquals(0, demo.exit, demo.output);
         assertTrue(demo.output.contains("scenario passed"), demo.output);

@@ -26,7 +26,7 @@ class DevModeIT {
 
     @Test
     void devModeNodes_exchangeOverPlainHttp_andATlsNodeRefusesToCallAPlainEndpoint(@TempDir Path root) throws Exception {
-        int base = TestNodes.freePortRange(6);
+        int base = DemoAlliance.freeBasePort();
         DemoAlliance alliance = DemoAlliance.prepare(root, base, null);
         for (String id : List.of("hangzhou", "huzhou")) {
             try (Stream<Path> files = Files.list(root.resolve(id).resolve("partner-configs"))) {

@@ -65,7 +65,7 @@ class FederationIT {
 
     @BeforeAll
     static void startAlliance() throws Exception {
-        int base = TestNodes.freePortRange(6);
+        int base = DemoAlliance.freeBasePort();
         alliance = DemoAlliance.prepare(root, base, null);
         for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
             nodes.add(alliance.start(DemoAlliance.member(id)));

@@ -61,22 +61,14 @@ public final class ExchangeMessages implements ReplayGuard {
      * ({@link #firstSeen}) is durable, so no replay is ever processed twice.
      */
     public void storeAnswer(String sender, String messageId, byte[] answer, byte[] receipt) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement relaxed = c.prepareStatement("set local synchronous_commit = off");
-                 PreparedStatement ps = c.prepareStatement(
-                         "update exchange_message set answer = ?, receipt = ? where sender = ? and message_id = ?")) {
-                relaxed.execute();
-                ps.setBytes(1, answer);
-                ps.setBytes(2, receipt);
-                ps.setString(3, sender);
-                ps.setString(4, messageId);
-                ps.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            database.updateWithoutFlushWait("update exchange_message set answer = ?, receipt = ? where sender = ? and message_id = ?",
+                    ps -> {
+                        ps.setBytes(1, answer);
+                        ps.setBytes(2, receipt);
+                        ps.setString(3, sender);
+                        ps.setString(4, messageId);
+                    });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the message id store does not answer; retry later", e);
         }

@@ -2,8 +2,6 @@ package credit.exchange.routes.exchange;
 
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.envelope.ExchangeHeaders;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import org.slf4j.Logger;
@@ -38,28 +36,14 @@ public final class SentExchanges {
                 });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     /**
      * Bookkeeping must not turn an answered exchange into a failure: a write that fails is logged.
      * Committed without waiting for the WAL flush (a crash loses at most the last fraction of a
      * second of this record, never an exchange).
      */
-    private void execute(String sql, Binder binder) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement relaxed = c.prepareStatement("set local synchronous_commit = off");
-                 PreparedStatement ps = c.prepareStatement(sql)) {
-                relaxed.execute();
-                binder.bind(ps);
-                ps.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+    private void execute(String sql, Database.Binder binder) {
+        try {
+            database.updateWithoutFlushWait(sql, binder);
         } catch (SQLException e) {
             LOG.warn("sent_exchange could not be written ({}); the exchange goes on", e.getSQLState());
         }
