@@ -50,6 +50,6 @@ public final class TestNodes {
     }
 
     public static Path samples() {
-        return Path.of(System.getProperty("credit.samples.dir", "../../shared/samples"));
+        return Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     }
 }

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The departments' double-publicity sample files: every party identifier and authority code is
- * valid except the defects planted on purpose and listed in defects.json. The samples live
- * outside the repository; set the system property {@code credit.samples.dir} to read them from
- * elsewhere.
+ * valid except the defects planted on purpose and listed in defects.json. The samples are
+ * test-data/samples (a verbatim copy of shared/samples); the system property
+ * {@code credit.samples.dir} names another folder.
  */
 class SampleFilesTest {
 
-    private static final Path SAMPLES = Path.of(System.getProperty("credit.samples.dir", "../../shared/samples"));
+    private static final Path SAMPLES = Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     private static final String NATURAL_PERSON = "自然人";
 
     /** The identifier defects the samples' README promises, as "file row column" -> reason. */

@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The departments' sample files in shared/samples (read-only; surefire names the folder in the
+ * The departments' sample files in test-data/samples (a verbatim copy of shared/samples; surefire names the folder in the
  * system property {@code credit.samples.dir}) and the defects planted in them, as defects.json
  * lists them.
  */
 public final class Samples {
 
-    public static final Path DIR = Path.of(System.getProperty("credit.samples.dir", "../../shared/samples"));
+    public static final Path DIR = Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     public static final Path LICENSING_CSV = DIR.resolve("licensing-sample.csv");
     public static final Path PENALTY_GBK_CSV = DIR.resolve("penalty-sample-gbk.csv");
     public static final Path PENALTY_JSON = DIR.resolve("penalty-sample.json");
