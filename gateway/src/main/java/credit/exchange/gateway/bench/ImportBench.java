@@ -89,14 +89,14 @@ final class ImportBench implements Callable<Integer> {
     /** The shipped provincial (pull) and national (push, 7 days) subscriptions to the type, the first {@code n} of them. */
     private static List<Partner> subscribers(String type, int n) {
         List<Partner> all = List.of(
-                subscriber("zhejiang", new Partner.Push(true, Set.of(type), Optional.empty())),
-                subscriber("national", new Partner.Push(false, Set.of(type), Optional.of(7))));
+                subscriber("zhejiang", Partner.Push.pulled(Set.of(type))),
+                subscriber("national", Partner.Push.delivered(Set.of(type), Optional.of(7))));
         return all.subList(0, Math.max(0, Math.min(n, all.size())));
     }
 
     private static Partner subscriber(String id, Partner.Push push) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
-                Optional.empty(), Set.of(), Optional.of(push), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
+                Optional.empty(), Set.of(), false, Optional.of(push), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 1, Duration.ZERO, Path.of(id + ".yaml"));
     }
 

@@ -86,9 +86,9 @@ public final class PartnerClient {
 
     /** Sends one request and returns its proven answer. */
     public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload) {
-        if (!partner.enabled() || !partner.weSend().contains(type)) {
+        if (!partner.enabled() || !partner.weStart(type)) {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "this node does not send " + type.wireName()
-                    + " exchanges to " + partner.id() + " (disabled, or not in its we-send)");
+                    + " exchanges to " + partner.id() + " (disabled, or not configured for it)");
         }
         Instant start = clock.instant();
         ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(), type.wireName(),

@@ -29,7 +29,9 @@ public record Partner(
         X509Certificate certificate,
         Optional<PartnerGrant> mayQuery,
         Set<ExchangeType> weSend,
+        boolean mayDeliverPublicity,
         Optional<Push> push,
+        Optional<PullFrom> pullFrom,
         RateLimit rateLimit,
         Duration connectTimeout,
         Duration answerTimeout,
@@ -63,7 +65,14 @@ public record Partner(
 
     /** The exchanges nodes start with each other; the type travels as a signed attribute of the envelope. */
     public enum ExchangeType {
-        QUERY("query");
+        /** A mutual query (互查): records of a subject. */
+        QUERY("query"),
+        /** A pull from the outbox the answering node keeps for the asking one: a batch of records. */
+        PULL("pull"),
+        /** The acknowledgement of a pulled batch, with the puller's signed receipt of it. */
+        ACKNOWLEDGE("acknowledge"),
+        /** A delivery of double-publicity records (双公示) to the national platform. */
+        PUBLICITY("publicity");
 
         private final String wireName;
 
@@ -86,22 +95,95 @@ public record Partner(
     }
 
     /**
-     * Records handed to the partner as they are stored.
+     * Records handed to the partner as they are stored (the transactional outbox).
      *
      * @param pull true: the partner pulls them; false: we deliver them to its endpoint
      * @param deadlineDays days after the decision date by which each must be delivered, if any
+     * @param maxBatch pull mode: the most records one pull hands over
+     * @param visibility pull mode: how long a pulled record waits for its acknowledgement before it can be pulled again
+     * @param retry push mode: the delivery's retry policy
      */
-    public record Push(boolean pull, Set<String> datasets, Optional<Integer> deadlineDays) {
+    public record Push(boolean pull, Set<String> datasets, Optional<Integer> deadlineDays, int maxBatch, Duration visibility,
+                       DeliveryRetry retry) {
+
+        public static final int DEFAULT_MAX_BATCH = 1000;
+        public static final Duration DEFAULT_VISIBILITY = Duration.ofSeconds(60);
+
+        /** The partner pulls these categories, with the default batch limit and visibility timeout. */
+        public static Push pulled(Set<String> datasets) {
+            return new Push(true, datasets, Optional.empty(), DEFAULT_MAX_BATCH, DEFAULT_VISIBILITY, DeliveryRetry.DEFAULT);
+        }
+
+        /** We deliver these categories, with the default retry policy. */
+        public static Push delivered(Set<String> datasets, Optional<Integer> deadlineDays) {
+            return new Push(false, datasets, deadlineDays, DEFAULT_MAX_BATCH, DEFAULT_VISIBILITY, DeliveryRetry.DEFAULT);
+        }
+    }
+
+    /**
+     * How a push delivery is retried: {@code attempts} in all; after the n-th failure the next
+     * attempt waits {@code firstBackoff} × 2^(n-1), at most {@code maxBackoff}.
+     */
+    public record DeliveryRetry(int attempts, Duration firstBackoff, Duration maxBackoff) {
+
+        public static final DeliveryRetry DEFAULT = new DeliveryRetry(10, Duration.ofSeconds(30), Duration.ofHours(1));
+
+        /** The pause after the {@code failures}-th failed attempt. */
+        public Duration backoffAfter(int failures) {
+            Duration pause = firstBackoff;
+            for (int i = 1; i < failures && pause.compareTo(maxBackoff) < 0; i++) {
+                pause = pause.multipliedBy(2);
+            }
+            return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
+        }
+    }
+
+    /** What a pull travels by: the exchange listener (REST) or the partner's SOAP service. */
+    public enum Binding {
+        REST, SOAP
+    }
+
+    /**
+     * This node pulls what the partner's outbox holds for it.
+     *
+     * @param soapEndpoint the partner's SOAP pull service (binding SOAP)
+     * @param batch records asked for per pull
+     * @param idlePause the pause after a pull that found nothing
+     */
+    public record PullFrom(Binding binding, Optional<URI> soapEndpoint, int batch, Duration idlePause) {
     }
 
     /** A token bucket: {@code perSecond} requests a second on average, bursts up to {@code burst}. */
     public record RateLimit(double perSecond, int burst) {
     }
 
-    /** What the security layer admits this partner's envelopes by. */
+    /**
+     * What the security layer admits this partner's envelopes by: a query if it may read, pull and
+     * acknowledge if it pulls from our outbox, a double-publicity delivery if it may deliver one.
+     */
     public PartnerTerms terms() {
-        Set<String> mayStart = mayQuery.isPresent() ? Set.of(ExchangeType.QUERY.wireName()) : Set.of();
+        Set<String> mayStart = new java.util.HashSet<>();
+        mayQuery.ifPresent(g -> mayStart.add(ExchangeType.QUERY.wireName()));
+        if (push.filter(Push::pull).isPresent()) {
+            mayStart.add(ExchangeType.PULL.wireName());
+            mayStart.add(ExchangeType.ACKNOWLEDGE.wireName());
+        }
+        if (mayDeliverPublicity) {
+            mayStart.add(ExchangeType.PUBLICITY.wireName());
+        }
         return new PartnerTerms(id, enabled, suite, mayStart);
+    }
+
+    /**
+     * Whether this node starts exchanges of this type with the partner: queries if its we-send says
+     * so, pulls and acknowledgements if we pull from it, deliveries if we push records to it.
+     */
+    public boolean weStart(ExchangeType type) {
+        return switch (type) {
+            case QUERY -> weSend.contains(type);
+            case PULL, ACKNOWLEDGE -> pullFrom.isPresent();
+            case PUBLICITY -> push.filter(p -> !p.pull()).isPresent();
+        };
     }
 
     /** The exchange listener's URL of this partner. */

@@ -134,19 +134,39 @@ public final class PartnerConfigReader {
         Optional<PartnerGrant> grant = query.isMissingNode() ? Optional.empty() : Optional.of(grant(query));
         Set<Partner.ExchangeType> weSend = EnumSet.noneOf(Partner.ExchangeType.class);
         tree.get("we-send").forEach(t -> weSend.add(Partner.ExchangeType.of(t.asText()).orElseThrow()));
-        JsonNode pushNode = tree.path("push");
         Optional<Partner.Push> push = Optional.empty();
+        JsonNode pushNode = tree.path("push");
         if (!pushNode.isMissingNode()) {
             Set<String> datasets = new LinkedHashSet<>();
             pushNode.get("datasets").forEach(d -> datasets.add(d.asText()));
+            JsonNode retryNode = pushNode.path("delivery-retry");
+            Partner.DeliveryRetry deliveryRetry = retryNode.isMissingNode() ? Partner.DeliveryRetry.DEFAULT
+                    : new Partner.DeliveryRetry(retryNode.get("attempts").asInt(),
+                            Duration.ofMillis(retryNode.get("first-backoff-ms").asLong()),
+                            Duration.ofMillis(retryNode.get("max-backoff-ms").asLong()));
             push = Optional.of(new Partner.Push("pull".equals(pushNode.get("mode").asText()), Set.copyOf(datasets),
-                    pushNode.has("deadline-days") ? Optional.of(pushNode.get("deadline-days").asInt()) : Optional.empty()));
+                    pushNode.has("deadline-days") ? Optional.of(pushNode.get("deadline-days").asInt()) : Optional.empty(),
+                    pushNode.path("max-batch").asInt(Partner.Push.DEFAULT_MAX_BATCH),
+                    Duration.ofMillis(pushNode.path("visibility-ms").asLong(Partner.Push.DEFAULT_VISIBILITY.toMillis())),
+                    deliveryRetry));
+        }
+        Optional<Partner.PullFrom> pullFrom = Optional.empty();
+        JsonNode pullNode = tree.path("pull-from");
+        if (!pullNode.isMissingNode()) {
+            Partner.Binding binding = Partner.Binding.valueOf(pullNode.get("binding").asText().toUpperCase(java.util.Locale.ROOT));
+            if (binding == Partner.Binding.SOAP && !pullNode.has("soap-endpoint")) {
+                return rejected(file, line(lines, "/pull-from"), "pull-from: binding soap needs the partner's soap-endpoint");
+            }
+            pullFrom = Optional.of(new Partner.PullFrom(binding,
+                    pullNode.has("soap-endpoint") ? Optional.of(URI.create(pullNode.get("soap-endpoint").asText())) : Optional.empty(),
+                    pullNode.path("batch").asInt(500), Duration.ofMillis(pullNode.path("interval-ms").asLong(1000))));
         }
         JsonNode rate = tree.get("rate-limit");
         JsonNode timeouts = tree.get("timeouts");
         JsonNode retry = tree.get("retry");
         return new Result.Read(new Partner(id, tree.get("name").asText(), Partner.Level.of(tree.get("level").asText()),
-                tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend), push,
+                tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend),
+                tree.path("may-start").has("publicity"), push, pullFrom,
                 new Partner.RateLimit(rate.get("per-second").asDouble(), rate.get("burst").asInt()),
                 Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()),
                 retry.get("attempts").asInt(), Duration.ofMillis(retry.get("backoff-ms").asLong()), file));

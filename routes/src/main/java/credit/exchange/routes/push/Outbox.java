@@ -62,9 +62,24 @@ public final class Outbox {
         }
     }
 
-    /** A delivery handed to a pulling partner: its message id and the record it carries. */
-    public record Pulled(long messageId, long recordId) {
+    /**
+     * A delivery handed to a pulling partner: its outbox id (the number in its message id), the
+     * record it carries and that record as the partner receives it (JSON, {@link #RECORD_JSON}).
+     */
+    public record Pulled(long messageId, long recordId, String recordJson) {
     }
+
+    /**
+     * A record as partners receive it, rendered by PostgreSQL from {@code r} (credit_record) and
+     * {@code s} (subject): natural persons only with their masked ID number, as everywhere.
+     */
+    static final String RECORD_JSON = """
+            json_build_object('category', r.category, 'classification', r.classification,
+                'subject', json_build_object('kind', s.kind, 'uscc', s.uscc, 'personIdMasked', s.person_id_masked),
+                'partyName', r.party_name, 'sourceDepartment', r.source_department, 'documentNumber', r.document_number,
+                'version', r.version, 'decisionDate', r.decision_date, 'validFrom', r.valid_from, 'validUntil', r.valid_until,
+                'publicationEnd', r.publication_end, 'status', r.status, 'authority', r.authority,
+                'authorityCode', r.authority_code, 'content', r.content, 'attributes', r.attributes)::text""";
 
     /**
      * Hands a pulling partner up to {@code max} deliveries, oldest first, and marks them PULLED
@@ -76,18 +91,23 @@ public final class Outbox {
         String sql = """
                 with due as (
                     select o.id from outbox o join credit_record r on r.id = o.record_id
-                    where o.destination = ? and o.mode = 'PULL'
-                      and (o.state in ('READY', 'QUEUED', 'RETRY_WAIT') or (o.state = 'PULLED' and o.visible_after <= now()))
+                    where o.destination = ? and o.mode = 'PULL' and o.finished_at is null
+                      and (o.state = 'READY' or (o.state = 'PULLED' and o.visible_after <= now()))
                       and not exists (
                           select 1 from outbox e join credit_record er on er.id = e.record_id
-                          where e.destination = o.destination and e.id < o.id and er.subject_id = r.subject_id
+                          where e.destination = o.destination and e.mode = 'PULL' and e.finished_at is null
+                            and e.id < o.id and er.subject_id = r.subject_id
                             and e.state = 'PULLED' and e.visible_after > now())
                     order by o.id
                     limit ?
-                    for update of o skip locked)
-                update outbox set state = 'PULLED', visible_after = now() + make_interval(secs => ?), attempts = attempts + 1
-                from due where outbox.id = due.id
-                returning outbox.id, outbox.record_id""";
+                    for update of o skip locked),
+                taken as (
+                    update outbox set state = 'PULLED', visible_after = now() + make_interval(secs => ?), attempts = attempts + 1
+                    from due where outbox.id = due.id
+                    returning outbox.id, outbox.record_id)
+                select t.id, t.record_id, %s
+                from taken t join credit_record r on r.id = t.record_id join subject s on s.id = r.subject_id
+                order by t.id""".formatted(RECORD_JSON);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setInt(2, max);
@@ -95,10 +115,9 @@ public final class Outbox {
             List<Pulled> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Pulled(rs.getLong(1), rs.getLong(2)));
+                    out.add(new Pulled(rs.getLong(1), rs.getLong(2), rs.getString(3)));
                 }
             }
-            out.sort(java.util.Comparator.comparingLong(Pulled::messageId));
             return out;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be read; retry later", e);
@@ -106,18 +125,49 @@ public final class Outbox {
     }
 
     /**
-     * Records a pulling partner's acknowledgement of one delivery: ACKNOWLEDGED for good. Acknowledging
-     * again is harmless; a message id this partner was never handed (another partner's, one not yet
-     * pulled, or none at all) is refused with E_UNKNOWN_MESSAGE, and changes nothing.
+     * Records a pulling partner's acknowledgement of deliveries it was handed, with its signed
+     * receipt of the batch that carried them (kept in pull_receipt, referred to by each delivery):
+     * ACKNOWLEDGED for good, all or none. Acknowledging again is harmless; a message id this
+     * partner was never handed (another partner's, one not yet pulled, or none at all) refuses the
+     * whole acknowledgement with E_UNKNOWN_MESSAGE and changes nothing.
+     *
+     * @param batchId the message id of the answer envelope that carried them
+     * @param receipt the partner's signed receipt of that envelope, already verified
      */
-    public void acknowledge(String destination, long messageId) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                update outbox set state = 'ACKNOWLEDGED', finished_at = coalesce(finished_at, now()), visible_after = null
-                where id = ? and destination = ? and state in ('PULLED', 'ACKNOWLEDGED')""")) {
-            ps.setLong(1, messageId);
-            ps.setString(2, destination);
-            if (ps.executeUpdate() != 1) {
-                throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "message " + messageId + " was not handed to " + destination);
+    public void acknowledge(String destination, List<Long> messageIds, String batchId, byte[] receipt) {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement keep = c.prepareStatement("""
+                         insert into pull_receipt (destination, batch_id, receipt) values (?, ?, ?)
+                         on conflict (destination, batch_id) do nothing""");
+                 PreparedStatement ack = c.prepareStatement("""
+                         update outbox set state = 'ACKNOWLEDGED', finished_at = coalesce(finished_at, now()),
+                                           visible_after = null, receipt_ref = coalesce(receipt_ref, ?)
+                         where id = any (?) and destination = ? and mode = 'PULL' and state in ('PULLED', 'ACKNOWLEDGED')
+                         returning id""")) {
+                keep.setString(1, destination);
+                keep.setString(2, batchId);
+                keep.setBytes(3, receipt);
+                keep.executeUpdate();
+                ack.setString(1, batchId);
+                ack.setArray(2, c.createArrayOf("bigint", messageIds.toArray()));
+                ack.setString(3, destination);
+                java.util.Set<Long> done = new java.util.HashSet<>();
+                try (ResultSet rs = ack.executeQuery()) {
+                    while (rs.next()) {
+                        done.add(rs.getLong(1));
+                    }
+                }
+                List<Long> unknown = messageIds.stream().filter(id -> !done.contains(id)).distinct().toList();
+                if (!unknown.isEmpty()) {
+                    c.rollback();
+                    throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, unknown.size() + " of the acknowledged messages were not"
+                            + " handed to " + destination + ", e.g. outbox message " + unknown.get(0) + "; nothing was acknowledged");
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; retry later", e);

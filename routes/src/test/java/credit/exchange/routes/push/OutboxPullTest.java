@@ -69,7 +69,7 @@ class OutboxPullTest {
                 long subject = subjectOf(p.recordId());
                 Long previous = lastIdBySubject.put(subject, p.messageId());
                 assertTrue(previous == null || previous < p.messageId(), "out of order for subject " + subject);
-                outbox.acknowledge("zhejiang", p.messageId());
+                acknowledge(p.messageId());
             }
             rounds++;
         }
@@ -109,12 +109,16 @@ class OutboxPullTest {
         long foreign = count("select min(id) from outbox where destination = 'other-province'");
         long unpulled = count("select max(id) from outbox where destination = 'zhejiang' and state = 'READY'");
 
-        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", 999_999_999L)).code());
-        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", foreign)).code());
-        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> outbox.acknowledge("zhejiang", unpulled)).code());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> acknowledge(999_999_999L)).code());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> acknowledge(foreign)).code());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> acknowledge(unpulled)).code());
 
-        outbox.acknowledge("zhejiang", pulled.messageId());
-        outbox.acknowledge("zhejiang", pulled.messageId());
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class,
+                () -> outbox.acknowledge("zhejiang", List.of(pulled.messageId(), unpulled), "batch-1", new byte[] {1})).code());
+        assertEquals(0, count("select count(*) from outbox where state = 'ACKNOWLEDGED'"), "all or none");
+
+        acknowledge(pulled.messageId());
+        acknowledge(pulled.messageId());
         assertEquals(1, count("select count(*) from outbox where state = 'ACKNOWLEDGED'"));
     }
 
@@ -140,6 +144,10 @@ class OutboxPullTest {
         }
     }
 
+    private void acknowledge(long messageId) {
+        outbox.acknowledge("zhejiang", List.of(messageId), "batch-" + messageId, new byte[] {1});
+    }
+
     private long subjectOf(long recordId) throws SQLException {
         try (Connection c = node.database().connection();
              PreparedStatement ps = c.prepareStatement("select subject_id from credit_record where id = ?")) {
@@ -160,7 +168,7 @@ class OutboxPullTest {
 
     private static Partner province(String id) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
-                Optional.empty(), Set.of(), Optional.of(new Partner.Push(true, Set.of("penalty"), Optional.empty())),
+                Optional.empty(), Set.of(), false, Optional.of(Partner.Push.pulled(Set.of("penalty"))), Optional.empty(),
                 new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of(id + ".yaml"));
     }
 }

@@ -36,9 +36,9 @@ class OutboxRoutingTest {
     @BeforeEach
     void subscribe() throws SQLException {
         int n = new PushSubscriptions(node.database(), CategoryCatalogue.load(node.database())).sync(List.of(
-                partner("zhejiang", true, new Partner.Push(true, Set.of("licensing", "penalty", "redlist", "blacklist", "unknown-set"), Optional.empty())),
-                partner("national", true, new Partner.Push(false, Set.of("licensing", "penalty"), Optional.of(7))),
-                partner("shanghai", false, new Partner.Push(true, Set.of("licensing"), Optional.empty()))));
+                partner("zhejiang", true, Partner.Push.pulled(Set.of("licensing", "penalty", "redlist", "blacklist", "unknown-set"))),
+                partner("national", true, Partner.Push.delivered(Set.of("licensing", "penalty"), Optional.of(7))),
+                partner("shanghai", false, Partner.Push.pulled(Set.of("licensing")))));
         assertEquals(6, n, "4 + 2 subscriptions; the unknown dataset and the disabled partner add none");
     }
 
@@ -78,7 +78,7 @@ class OutboxRoutingTest {
 
     private static Partner partner(String id, boolean enabled, Partner.Push push) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, enabled, URI.create("https://127.0.0.1:1"), Suite.GM, null,
-                Optional.empty(), Set.of(), Optional.of(push), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
+                Optional.empty(), Set.of(), false, Optional.of(push), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
                 Duration.ofSeconds(4), 1, Duration.ZERO, Path.of(id + ".yaml"));
     }
 }
