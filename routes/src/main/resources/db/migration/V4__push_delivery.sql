@@ -4,6 +4,10 @@
 -- it (a pulled batch's answer, kept in pull_receipt; a push exchange, kept in sent_exchange).
 alter table outbox add column receipt_ref text;
 
+-- The attempts made before an operator's last replay of a DEAD delivery: a replay starts a new
+-- round of the retry policy, while attempts (and outbox_attempt) keep counting the whole history.
+alter table outbox add column retry_base int not null default 0;
+
 -- Pull mode: a partner's open deliveries, oldest first. Push mode: the open deliveries by when
 -- they are due (READY at once, QUEUED when their trigger is overdue, RETRY_WAIT after backoff).
 -- Finished deliveries leave both indexes, so their size is the backlog, not the history.

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -27,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -66,8 +66,22 @@ public final class PartnerClient {
     private record ClientForPartner(Partner partner, HttpClient http) {
     }
 
-    /** A partner's HTTP answer, its body read within the size limit. */
-    private record PartnerResponse(int status, HttpHeaders headers, byte[] body) {
+    /**
+     * A partner's answer as it came over the wire, its body read within the size limit: the HTTP
+     * status (or the status of the code a SOAP fault carried), the receipt, if any, and the body:
+     * the answer envelope, or the JSON coded error.
+     */
+    public record PartnerResponse(int status, Optional<String> receipt, byte[] body) {
+    }
+
+    /**
+     * What carries an envelope to a partner and its answer back: by default an HTTP POST to the
+     * partner's exchange listener; the SOAP pull binding carries the same envelopes in SOAP. It
+     * throws E_PARTNER_UNREACHABLE when a retry may help, another code when it may not.
+     */
+    @FunctionalInterface
+    public interface Carrier {
+        PartnerResponse carry(Partner partner, byte[] envelope, Duration timeout);
     }
 
     /**
@@ -84,8 +98,13 @@ public final class PartnerClient {
         this.clock = clock;
     }
 
-    /** Sends one request and returns its proven answer. */
+    /** Sends one request to the partner's exchange listener and returns its proven answer. */
     public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload) {
+        return exchange(partner, type, payload, this::post);
+    }
+
+    /** Sends one request by the given carrier and returns its proven answer. */
+    public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload, Carrier carrier) {
         if (!partner.enabled() || !partner.weStart(type)) {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "this node does not send " + type.wireName()
                     + " exchanges to " + partner.id() + " (disabled, or not configured for it)");
@@ -95,10 +114,9 @@ public final class PartnerClient {
                 null, start);
         byte[] envelope = envelopes.seal(payload, headers, partner.certificate());
         try {
-            PartnerResponse response = postWithRetries(partner, envelope, start.plus(partner.answerTimeout()));
+            PartnerResponse response = carryWithRetries(partner, envelope, start.plus(partner.answerTimeout()), carrier);
             Answered answered = proven(partner, headers, envelope, response, start);
-            sent.record(headers, digest(envelope), response.headers().firstValue(RECEIPT_HEADER)
-                    .map(PartnerClient::base64).orElse(null), "ANSWERED");
+            sent.record(headers, digest(envelope), response.receipt().map(PartnerClient::base64).orElse(null), "ANSWERED");
             return answered;
         } catch (CodedException e) {
             sent.record(headers, digest(envelope), null, e.code().name());
@@ -110,7 +128,7 @@ public final class PartnerClient {
      * Posts the same envelope until it is answered, the attempts are spent or the deadline passes.
      * A repeat is safe: the partner answers a message id it already answered from its store.
      */
-    private PartnerResponse postWithRetries(Partner partner, byte[] envelope, Instant deadline) {
+    private PartnerResponse carryWithRetries(Partner partner, byte[] envelope, Instant deadline, Carrier carrier) {
         CodedException last = null;
         for (int attempt = 1; attempt <= partner.attempts(); attempt++) {
             Duration left = Duration.between(clock.instant(), deadline);
@@ -118,7 +136,7 @@ public final class PartnerClient {
                 break;
             }
             try {
-                PartnerResponse response = post(partner, envelope, left);
+                PartnerResponse response = carrier.carry(partner, envelope, left);
                 if (response.status() < 500 || attempt == partner.attempts()) {
                     return response;
                 }
@@ -157,7 +175,7 @@ public final class PartnerClient {
                     throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + " answered more than "
                             + policy.maxBytes() + " bytes");
                 }
-                return new PartnerResponse(response.statusCode(), response.headers(), bytes);
+                return new PartnerResponse(response.statusCode(), response.headers().firstValue(RECEIPT_HEADER), bytes);
             }
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, "partner " + partner.id() + " at " + partner.endpoint()
@@ -189,7 +207,7 @@ public final class PartnerClient {
         if (response.status() != 200) {
             throw refusal(partner, response);
         }
-        String receiptHeader = response.headers().firstValue(RECEIPT_HEADER).orElseThrow(() -> new CodedException(
+        String receiptHeader = response.receipt().orElseThrow(() -> new CodedException(
                 ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + " answered without a receipt"));
         OpenedEnvelope answer;
         Receipt receipt;

@@ -1,0 +1,35 @@
+package credit.exchange.routes.push;
+
+/**
+ * Named points in the push flows where the fault tests take the node down as kill -9 would:
+ * with the system property {@code gateway.fault.halt-at} set to a point's name, the JVM halts
+ * there at once (no shutdown hooks, nothing flushed or closed). Unset, as in every real
+ * deployment, a point costs one comparison. docs/RELIABILITY.md lists the points.
+ */
+public enum CrashPoint {
+    /** The relay has handed triggers to the broker and not yet committed their deliveries as QUEUED. */
+    RELAY_AFTER_SEND("relay-after-send"),
+    /** A push delivery has been answered by the partner and its DELIVERED state is not yet committed. */
+    DELIVERY_BEFORE_COMMIT("delivery-before-commit"),
+    /** A puller has stored a pulled batch and not yet acknowledged it. */
+    PULLER_BEFORE_ACKNOWLEDGE("puller-before-acknowledge");
+
+    private static final String ARMED = System.getProperty("gateway.fault.halt-at", "");
+
+    private final String propertyValue;
+
+    CrashPoint(String propertyValue) {
+        this.propertyValue = propertyValue;
+    }
+
+    public String propertyValue() {
+        return propertyValue;
+    }
+
+    /** Halts the JVM here if this point is armed. */
+    public void reach() {
+        if (ARMED.equals(propertyValue)) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package credit.exchange.routes.push;
+
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Records other nodes handed to this one (table received_delivery): pulled from a city's outbox
+ * or delivered as double publicity. Each message id is kept once, however often it arrives: a
+ * batch pulled again after a lost acknowledgement, or delivered again after a lost answer,
+ * changes nothing.
+ */
+public final class ReceivedDeliveries {
+
+    /** What storing a batch did. */
+    public record Stored(int stored, int alreadyHeld) {
+    }
+
+    private final Database database;
+
+    public ReceivedDeliveries(Database database) {
+        this.database = database;
+    }
+
+    public Stored store(String sender, List<PushMessages.Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return new Stored(0, 0);
+        }
+        String sql = """
+                insert into received_delivery (sender, message_id, category, record)
+                select ?, m, c, r::jsonb from unnest(?::text[], ?::text[], ?::text[]) as t (m, c, r)
+                on conflict (sender, message_id) do nothing""";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sender);
+            ps.setArray(2, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::messageId).toArray()));
+            ps.setArray(3, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::category).toArray()));
+            ps.setArray(4, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::recordJson).toArray()));
+            int stored = ps.executeUpdate();
+            return new Stored(stored, deliveries.size() - stored);
+        } catch (SQLException e) {
+            if ("22P02".equals(e.getSQLState())) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "a delivered record is not valid JSON");
+            }
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be stored; retry later", e);
+        }
+    }
+
+    /** How many deliveries this node holds from a sender (of a category, or all if null). */
+    public long count(String sender, String category) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from received_delivery where sender = ? and (?::text is null or category = ?)")) {
+            ps.setString(1, sender);
+            ps.setString(2, category);
+            ps.setString(3, category);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be read; retry later", e);
+        }
+    }
+}
