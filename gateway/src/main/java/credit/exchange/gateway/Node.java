@@ -72,6 +72,8 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
             main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));
             main.addInitialProperty("camel.metrics.enabled", "true");
+            // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
+            main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
             main.configure().addRoutesBuilder(new QueryRoutes(queries));
@@ -79,7 +81,9 @@ public final class Node implements AutoCloseable {
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             if (identity.isPresent()) {
-                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, Clock.systemUTC());
+                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries,
+                        brokerConnection.factory(), Clock.systemUTC());
+                resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);
             } else {

@@ -51,6 +51,7 @@ public final class DemoAlliance {
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;
     private static final int HTTP_OFFSET = 100;
+    private static final int SOAP_OFFSET = 200;
     private static final Duration VALIDITY = Duration.ofDays(365);
 
     private final Path root;
@@ -85,7 +86,7 @@ public final class DemoAlliance {
             int base = 20_000 + random.nextInt(30_000);
             boolean free = true;
             for (int i = 0; i < MEMBERS.size() && free; i++) {
-                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i);
+                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i);
             }
             if (free) {
                 return base;
@@ -110,6 +111,7 @@ public final class DemoAlliance {
         values.put("gateway.data-dir", root.resolve("data").toString());
         values.put("gateway.http.port", Integer.toString(basePort + HTTP_OFFSET + index));
         values.put("gateway.exchange.port", Integer.toString(basePort + index));
+        values.put("gateway.soap.port", Integer.toString(basePort + SOAP_OFFSET + index));
         for (Suite suite : Suite.values()) {
             String s = suite.name().toLowerCase(Locale.ROOT);
             values.put("gateway.credentials." + s + ".key", credentials(m.id(), suite).resolve(m.id() + ".key.pem").toString());
@@ -129,6 +131,10 @@ public final class DemoAlliance {
 
     public String apiUrl(Member m) {
         return "http://127.0.0.1:" + (basePort + HTTP_OFFSET + MEMBERS.indexOf(m));
+    }
+
+    public String soapUrl(Member m) {
+        return "https://127.0.0.1:" + (basePort + SOAP_OFFSET + MEMBERS.indexOf(m)) + "/soap/province";
     }
 
     public String exchangeUrl(Member m) {
@@ -209,14 +215,38 @@ public final class DemoAlliance {
                     may-start:
                       query:
                         classes: [A]
+                    %s
                     we-send: [query]
                     rate-limit: {per-second: 50, burst: 100}
                     timeouts: {connect-ms: 1000, answer-ms: 4000}
                     retry: {attempts: 2, backoff-ms: 200}
                     """.formatted(self.id(), p.id(), p.id(), p.name(), p.level(), suite, basePort + MEMBERS.indexOf(p), p.id(),
-                    suite.name().toLowerCase(Locale.ROOT));
+                    suite.name().toLowerCase(Locale.ROOT), p.level().equals("alliance-city") && self.id().equals("national")
+                            ? "  publicity: {}" : "").replace("\n\n", "\n") + pushFlows(self, p);
             Files.writeString(dir.resolve(p.id() + ".yaml"), yaml, StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * The push flows of the demo: every city hands the province licensing, penalty, red- and
+     * black-list records to pull, Hangzhou's over SOAP and the others' over REST, and delivers
+     * licensing and penalty decisions to the nation within 7 days.
+     */
+    private String pushFlows(Member self, Member partner) {
+        boolean selfCity = self.level().equals("alliance-city");
+        if (selfCity && partner.id().equals("zhejiang")) {
+            return "push: {mode: pull, datasets: [licensing, penalty, redlist, blacklist], visibility-ms: 30000}\n";
+        }
+        if (selfCity && partner.id().equals("national")) {
+            return "push: {mode: push, datasets: [licensing, penalty], deadline-days: 7,\n"
+                    + "       delivery-retry: {attempts: 8, first-backoff-ms: 1000, max-backoff-ms: 60000}}\n";
+        }
+        if (self.id().equals("zhejiang") && partner.level().equals("alliance-city")) {
+            return partner.id().equals("hangzhou")
+                    ? "pull-from: {binding: soap, soap-endpoint: " + soapUrl(partner) + ", batch: 500, interval-ms: 500}\n"
+                    : "pull-from: {binding: rest, batch: 500, interval-ms: 500}\n";
+        }
+        return "";
     }
 
     private Path ca(Suite suite) {

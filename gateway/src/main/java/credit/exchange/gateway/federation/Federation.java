@@ -19,7 +19,27 @@ import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
+import credit.exchange.routes.exchange.ExchangeHandler;
+import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.OutboxPuller;
+import credit.exchange.routes.push.PublicityDeadlines;
+import credit.exchange.routes.push.PublicityReceiver;
+import credit.exchange.routes.push.PullService;
+import credit.exchange.routes.push.PushDeliveries;
+import credit.exchange.routes.push.PushRoutes;
+import credit.exchange.routes.push.ReceivedDeliveries;
+import credit.exchange.routes.push.soap.ProvincePullRoutes;
+import credit.exchange.routes.push.soap.SoapCarrier;
+import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.function.Function;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -34,21 +54,25 @@ import org.apache.camel.support.jsse.SSLContextParameters;
  * on change), the exchange listener on its own port with mutual TLS, the client that calls
  * partners, and the query flows on top.
  */
-public final class Federation {
+public final class Federation implements AutoCloseable {
 
     /** Registry name of the listener's TLS context, as the listener URI refers to it. */
     public static final String LISTENER_TLS = "exchangeListenerTls";
 
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
+    private final Bus bus;
+    private final CachingConnectionFactory broker;
 
-    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls) {
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, Bus bus, CachingConnectionFactory broker) {
         this.routes = routes;
         this.listenerTls = listenerTls;
+        this.bus = bus;
+        this.broker = broker;
     }
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
-                                    LocalQueryService queries, Clock clock) {
+                                    LocalQueryService queries, ConnectionFactory broker, Clock clock) {
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
@@ -68,11 +92,16 @@ public final class Federation {
         // correlation id), so answers need no durable replay claim: the in-memory guard refuses a
         // repeated answer, and an old one matches no pending request. Requests keep the durable one.
         NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
-        PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes,
-                devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id()),
-                new SentExchanges(database), identity.policy(), clock);
+        Function<Partner, SSLContext> clientTls = devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id());
+        PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
+                identity.policy(), clock);
+        Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
+        handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries));
+        handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
+        ReceivedDeliveries received = new ReceivedDeliveries(database);
+        handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
-                Map.of(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries)), clock);
+                handlers, clock);
 
         String scheme = devMode ? "http" : "https";
         String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
@@ -93,15 +122,50 @@ public final class Federation {
                         });
             }
         };
-        return new Federation(List.of(
+        Bus bus = BusFactory.newInstance().createBus();
+        List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
                 new MutualQueryRoutes(partners, client, clock),
-                reload), listenerTls);
+                reload));
+        int soapPort = config.getInt("gateway.soap.port");
+        if (soapPort > 0) {
+            String host = config.get("gateway.exchange.host");
+            if (!devMode) {
+                ProvincePullRoutes.useMutualTls(bus, host, soapPort, MutualTls.serverManagers(tls, identity.validator()));
+            }
+            routes.add(new ProvincePullRoutes(inbound, scheme + "://" + host + ":" + soapPort + ProvincePullRoutes.PATH, bus,
+                    identity.policy().maxBytes(), devMode));
+        }
+        PushDeliveries deliveries = new PushDeliveries(identity.nodeId(), database, partners::find, client,
+                Duration.ofSeconds(config.getInt("gateway.outbox.requeue-seconds")));
+        OutboxPuller puller = new OutboxPuller(identity.nodeId(), client, answerEnvelopes, received, clock);
+        SoapCarrier soap = new SoapCarrier(bus, clientTls);
+        PartnerClient.Carrier rest = client.listener();
+        routes.add(new PushRoutes(partners, deliveries, puller,
+                p -> p.pullFrom().map(Partner.PullFrom::binding).orElse(Partner.Binding.REST) == Partner.Binding.SOAP ? soap : rest,
+                new PublicityDeadlines(database), new PushRoutes.Queues(destination -> "jms:queue:outbox." + destination,
+                        destination -> "jms:queue:outbox." + destination + "?transacted=true"),
+                new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), clock));
+        CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
+        cachedBroker.setSessionCacheSize(8);
+        return new Federation(routes, listenerTls, bus, cachedBroker);
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
     public Map<String, Object> registryBindings() {
-        return listenerTls == null ? Map.of() : Map.of(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
+        Map<String, Object> bindings = new HashMap<>();
+        bindings.put("jms", JmsComponent.jmsComponent(broker));
+        if (listenerTls != null) {
+            bindings.put(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
+        }
+        return bindings;
+    }
+
+    /** Stops what the routes do not own: the CXF bus (the SOAP listener and clients) and the broker connection. */
+    @Override
+    public void close() {
+        bus.shutdown(true);
+        broker.destroy();
     }
 
     public List<RoutesBuilder> routes() {

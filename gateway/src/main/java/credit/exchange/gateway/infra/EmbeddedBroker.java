@@ -2,6 +2,7 @@ package credit.exchange.gateway.infra;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -11,8 +12,9 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  * The node's in-JVM ActiveMQ Artemis broker, persistent, journal under {@code <node dir>/broker}.
  * Clients in this JVM connect with its {@link #url()} ({@code vm://<n>}, a number of its own, so
  * that several nodes can share a JVM as in the demo and the tests); with a TCP port configured,
- * other processes (replicas, tools) can connect too. Redelivery is the database's business (the broker is a
- * trigger), so the broker itself does not redeliver.
+ * other processes (replicas, tools) can connect too. The broker carries triggers; the database keeps
+ * every delivery's state and retry policy, so a trigger whose processing failed (the database
+ * was down) is simply redelivered, after a second, without limit.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -44,6 +46,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         config.addAddressSetting("#", new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000)
+                // never used (deliveries are not limited), named so that the broker has one to name
+                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
+                .setExpiryAddress(SimpleString.of("gateway.expired"))
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);

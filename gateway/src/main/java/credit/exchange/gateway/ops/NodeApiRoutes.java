@@ -3,6 +3,9 @@ package credit.exchange.gateway.ops;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.PublicityDeadlines;
+import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +14,9 @@ import org.apache.camel.Exchange;
 
 /**
  * What the node's HTTP server offers beside the flows: the REST configuration (with the OpenAPI
- * contract at {@code /openapi.json}) and the probes an orchestrator uses. Live means the process
- * serves HTTP; ready means the database and the broker both answer.
+ * contract at {@code /openapi.json}), the probes an orchestrator uses (live means the process
+ * serves HTTP; ready means the database and the broker both answer), and the operators' view of
+ * the push flows: outbox counts, double-publicity deadlines, deliveries received.
  */
 public final class NodeApiRoutes extends ApiRouteBuilder {
 
@@ -41,6 +45,17 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                 .process(this::readiness);
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
                 .process(this::prometheus);
+
+        Outbox outbox = new Outbox(database);
+        PublicityDeadlines deadlines = new PublicityDeadlines(database);
+        ReceivedDeliveries received = new ReceivedDeliveries(database);
+        from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("outbox-counts")
+                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "deliveries", outbox.counts())));
+        from("platform-http:/api/v1/publicity?httpMethodRestrict=GET").routeId("publicity-status")
+                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "destinations", deadlines.summary(),
+                        "late", deadlines.late(100))));
+        from("platform-http:/api/v1/received?httpMethodRestrict=GET").routeId("received-counts")
+                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "received", received.counts())));
     }
 
     /** Camel's Micrometer registry (camel.metrics.enabled) in Prometheus text format. */

@@ -56,6 +56,14 @@ public final class InboundExchange {
      *        dev mode (plain HTTP), where the envelope's signature alone identifies the sender
      */
     public ExchangeReply receive(byte[] envelope, Optional<String> transportPeer) {
+        return receive(envelope, transportPeer, Optional.empty());
+    }
+
+    /**
+     * As {@link #receive(byte[], Optional)}, for a binding whose operation names the exchange
+     * type (the SOAP pull service): an envelope of another type is refused, unprocessed.
+     */
+    public ExchangeReply receive(byte[] envelope, Optional<String> transportPeer, Optional<Partner.ExchangeType> only) {
         Instant receivedAt = clock.instant();
         transportPeer.ifPresent(peer -> {
             admission.admitTransport(peer);
@@ -73,7 +81,7 @@ public final class InboundExchange {
         }
         ExchangeHeaders headers = request.headers();
         try {
-            return answer(request, receivedAt, transportPeer);
+            return answer(request, receivedAt, transportPeer, only);
         } catch (RuntimeException e) {
             // not answered: the sender may send the same envelope again and have it processed
             messages.release(headers.sender(), headers.messageId());
@@ -81,7 +89,8 @@ public final class InboundExchange {
         }
     }
 
-    private ExchangeReply answer(OpenedEnvelope request, Instant receivedAt, Optional<String> transportPeer) {
+    private ExchangeReply answer(OpenedEnvelope request, Instant receivedAt, Optional<String> transportPeer,
+                                 Optional<Partner.ExchangeType> only) {
         ExchangeHeaders headers = request.headers();
         Suite suite = Suite.ofKey(request.signer().getPublicKey()).orElseThrow();
         admission.admit(transportPeer, headers.sender(), suite, headers.exchangeType());
@@ -90,6 +99,10 @@ public final class InboundExchange {
                 .filter(handlers::containsKey)
                 .orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_PARTNER,
                         "this node takes no exchange of type '" + headers.exchangeType() + "'"));
+        if (only.isPresent() && only.get() != type) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "this operation takes a '" + only.get().wireName()
+                    + "' envelope, not a '" + type.wireName() + "' one");
+        }
         byte[] answerPayload = handlers.get(type).answer(partner, request);
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());

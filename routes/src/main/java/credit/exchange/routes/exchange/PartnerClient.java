@@ -81,7 +81,7 @@ public final class PartnerClient {
      */
     @FunctionalInterface
     public interface Carrier {
-        PartnerResponse carry(Partner partner, byte[] envelope, Duration timeout);
+        PartnerResponse carry(Partner partner, Partner.ExchangeType type, byte[] envelope, Duration timeout);
     }
 
     /**
@@ -100,7 +100,12 @@ public final class PartnerClient {
 
     /** Sends one request to the partner's exchange listener and returns its proven answer. */
     public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload) {
-        return exchange(partner, type, payload, this::post);
+        return exchange(partner, type, payload, listener());
+    }
+
+    /** The default carrier: an HTTP POST to the partner's exchange listener. */
+    public Carrier listener() {
+        return (partner, type, envelope, timeout) -> post(partner, envelope, timeout);
     }
 
     /** Sends one request by the given carrier and returns its proven answer. */
@@ -114,7 +119,7 @@ public final class PartnerClient {
                 null, start);
         byte[] envelope = envelopes.seal(payload, headers, partner.certificate());
         try {
-            PartnerResponse response = carryWithRetries(partner, envelope, start.plus(partner.answerTimeout()), carrier);
+            PartnerResponse response = carryWithRetries(partner, type, envelope, start.plus(partner.answerTimeout()), carrier);
             Answered answered = proven(partner, headers, envelope, response, start);
             sent.record(headers, digest(envelope), response.receipt().map(PartnerClient::base64).orElse(null), "ANSWERED");
             return answered;
@@ -128,7 +133,8 @@ public final class PartnerClient {
      * Posts the same envelope until it is answered, the attempts are spent or the deadline passes.
      * A repeat is safe: the partner answers a message id it already answered from its store.
      */
-    private PartnerResponse carryWithRetries(Partner partner, byte[] envelope, Instant deadline, Carrier carrier) {
+    private PartnerResponse carryWithRetries(Partner partner, Partner.ExchangeType type, byte[] envelope, Instant deadline,
+                                             Carrier carrier) {
         CodedException last = null;
         for (int attempt = 1; attempt <= partner.attempts(); attempt++) {
             Duration left = Duration.between(clock.instant(), deadline);
@@ -136,7 +142,7 @@ public final class PartnerClient {
                 break;
             }
             try {
-                PartnerResponse response = carrier.carry(partner, envelope, left);
+                PartnerResponse response = carrier.carry(partner, type, envelope, left);
                 if (response.status() < 500 || attempt == partner.attempts()) {
                     return response;
                 }

@@ -121,9 +121,11 @@ public final class PushDeliveries {
     }
 
     /**
-     * Delivers the deliveries a trigger names that are still waiting for it (READY or QUEUED);
-     * the others were delivered, or are being, by another trigger. Holds their rows locked
-     * during the exchange, so that a duplicate trigger waits and then finds them done.
+     * Delivers the deliveries a trigger names that are still waiting for it (READY or QUEUED; or
+     * RETRY_WAIT and due, as the relay saw them: the trigger can arrive before the relay's commit,
+     * and then this waits for that commit); the others were delivered, or are being, by another
+     * trigger. Holds their rows locked during the exchange, so that a duplicate trigger waits and
+     * then finds them done.
      */
     public Outcome deliver(String destination, List<Long> outboxIds) {
         try (Connection c = database.connection()) {
@@ -134,7 +136,8 @@ public final class PushDeliveries {
                 try (PreparedStatement ps = c.prepareStatement("""
                         select o.id, o.deadline, r.category, %s
                         from outbox o join credit_record r on r.id = o.record_id join subject s on s.id = r.subject_id
-                        where o.id = any (?) and o.destination = ? and o.mode = 'PUSH' and o.state in ('READY', 'QUEUED')
+                        where o.id = any (?) and o.destination = ? and o.mode = 'PUSH'
+                          and (o.state in ('READY', 'QUEUED') or (o.state = 'RETRY_WAIT' and o.next_attempt_at <= now()))
                         order by o.id
                         for update of o""".formatted(Outbox.RECORD_JSON))) {
                     ps.setArray(1, c.createArrayOf("bigint", outboxIds.toArray()));

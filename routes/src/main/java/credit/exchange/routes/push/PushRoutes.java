@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -37,10 +38,18 @@ public final class PushRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(PushRoutes.class);
     /** Pulled batches in a row from one partner before the others get their turn. */
     private static final int PULLS_PER_TURN = 20;
+    private static final Duration MAX_PULL_PAUSE = Duration.ofMinutes(1);
 
     /** How often the timers fire, and the most deliveries one relay pass takes. */
     public record Timing(long relayMillis, int relayMax, long pullTickMillis, long deadlineMillis) {
         public static final Timing DEFAULT = new Timing(200, 5000, 100, 60_000);
+    }
+
+    /**
+     * A partner's delivery queue as Camel endpoints: where the relay sends triggers, and where
+     * the consumer takes them (in a local transaction: a trigger whose processing failed returns).
+     */
+    public record Queues(Function<String, String> send, Function<String, String> consume) {
     }
 
     private final PartnerDirectory partners;
@@ -48,27 +57,28 @@ public final class PushRoutes extends RouteBuilder {
     private final OutboxPuller puller;
     private final Function<Partner, PartnerClient.Carrier> carriers;
     private final PublicityDeadlines deadlines;
-    private final Function<String, String> queueUri;
+    private final Queues queues;
     private final Timing timing;
     private final Clock clock;
     private final Set<String> consumers = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> nextPull = new ConcurrentHashMap<>();
+    private final Map<String, Integer> pullFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> deadlineGauges = new ConcurrentHashMap<>();
     private ProducerTemplate producer;
 
     /**
      * @param carriers the carrier of each pulling partner's binding (REST: the exchange listener; SOAP)
-     * @param queueUri the Camel endpoint of a partner's delivery queue
+     * @param queues the Camel endpoints of the partners' delivery queues
      */
     public PushRoutes(PartnerDirectory partners, PushDeliveries deliveries, OutboxPuller puller,
                       Function<Partner, PartnerClient.Carrier> carriers, PublicityDeadlines deadlines,
-                      Function<String, String> queueUri, Timing timing, Clock clock) {
+                      Queues queues, Timing timing, Clock clock) {
         this.partners = partners;
         this.deliveries = deliveries;
         this.puller = puller;
         this.carriers = carriers;
         this.deadlines = deadlines;
-        this.queueUri = queueUri;
+        this.queues = queues;
         this.timing = timing;
         this.clock = clock;
     }
@@ -96,7 +106,7 @@ public final class PushRoutes extends RouteBuilder {
         do {
             relayed = deliveries.relay((destination, ids) -> {
                 ensureConsumer(destination);
-                producer.sendBody(queueUri.apply(destination), ids);
+                producer.sendBody(queues.send().apply(destination), ids);
             }, timing.relayMax());
         } while (relayed.values().stream().mapToInt(Integer::intValue).sum() == timing.relayMax());
     }
@@ -110,7 +120,7 @@ public final class PushRoutes extends RouteBuilder {
             getCamelContext().addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(queueUri.apply(destination)).routeId("outbox-deliver-" + destination)
+                    from(queues.consume().apply(destination)).routeId("outbox-deliver-" + destination)
                             .process(e -> deliveries.deliver(destination, PushDeliveries.parse(e.getMessage().getBody(String.class))));
                 }
             });
@@ -138,10 +148,18 @@ public final class PushRoutes extends RouteBuilder {
                 if (round.pulled() < from.batch()) {
                     nextPull.put(p.id(), clock.instant().plus(from.idlePause()));
                 }
+                pullFailures.remove(p.id());
             } catch (CodedException e) {
-                LOG.warn("pull from {} failed with {}: {}; next pull after {} ms", p.id(), e.code(), e.getMessage(),
-                        from.idlePause().toMillis());
-                nextPull.put(p.id(), clock.instant().plus(from.idlePause()));
+                // a partner that stays down is asked less and less often, up to once a minute, and reported once
+                int failures = pullFailures.merge(p.id(), 1, Integer::sum);
+                Duration pause = from.idlePause().multipliedBy(1L << Math.min(failures - 1, 16));
+                pause = pause.compareTo(MAX_PULL_PAUSE) > 0 ? MAX_PULL_PAUSE : pause;
+                if (failures == 1) {
+                    LOG.warn("pull from {} failed with {}: {}; asked again with growing pauses", p.id(), e.code(), e.getMessage());
+                } else {
+                    LOG.debug("pull from {} failed again ({} in a row) with {}", p.id(), failures, e.code());
+                }
+                nextPull.put(p.id(), clock.instant().plus(pause));
             }
         }
     }

@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Records other nodes handed to this one (table received_delivery): pulled from a city's outbox
@@ -50,17 +52,16 @@ public final class ReceivedDeliveries {
         }
     }
 
-    /** How many deliveries this node holds from a sender (of a category, or all if null). */
-    public long count(String sender, String category) {
+    /** How many deliveries this node holds, per sender and category. */
+    public Map<String, Map<String, Long>> counts() {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from received_delivery where sender = ? and (?::text is null or category = ?)")) {
-            ps.setString(1, sender);
-            ps.setString(2, category);
-            ps.setString(3, category);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                "select sender, category, count(*) from received_delivery group by sender, category");
+             ResultSet rs = ps.executeQuery()) {
+            Map<String, Map<String, Long>> out = new TreeMap<>();
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), s -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
             }
+            return out;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be read; retry later", e);
         }

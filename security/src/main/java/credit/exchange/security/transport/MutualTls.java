@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -49,6 +50,17 @@ public final class MutualTls {
         return context(own, new NodeTrustManager(validator, partnerNodeId));
     }
 
+    /**
+     * The key and trust managers of {@link #server}, for a TLS listener that builds its own
+     * context from them (the SOAP service's Undertow engine): the same checks, the same key.
+     */
+    public record ServerManagers(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+    }
+
+    public static ServerManagers serverManagers(NodeCredentials own, CertificateValidator validator) {
+        return new ServerManagers(keyManagers(own), new TrustManager[] {new NodeTrustManager(validator, null)});
+    }
+
     /** The node id of the peer of an established session (its certificate's CN), if it presented one. */
     public static Optional<String> peerNodeId(SSLSession session) {
         try {
@@ -60,6 +72,16 @@ public final class MutualTls {
     }
 
     private static SSLContext context(NodeCredentials own, TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance(PROTOCOL);
+            context.init(keyManagers(own), new TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new CodedException(ErrorCode.E_INTERNAL, "the TLS context cannot be built: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static KeyManager[] keyManagers(NodeCredentials own) {
         if (own.suite() != Suite.INTL) {
             throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "TLS needs the node's INTL (P-256) credential; JSSE has no SM2");
         }
@@ -70,9 +92,7 @@ public final class MutualTls {
             keys.setKeyEntry("node", own.privateKey(), transientPassword, own.certificateChain().toArray(new X509Certificate[0]));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(keys, transientPassword);
-            SSLContext context = SSLContext.getInstance(PROTOCOL);
-            context.init(kmf.getKeyManagers(), new TrustManager[] {trust}, null);
-            return context;
+            return kmf.getKeyManagers();
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new CodedException(ErrorCode.E_INTERNAL, "the TLS context cannot be built: " + e.getClass().getSimpleName(), e);
         }

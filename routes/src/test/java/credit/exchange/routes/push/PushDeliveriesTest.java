@@ -1,0 +1,129 @@
+package credit.exchange.routes.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.Seeds;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The push state machine on the database: relayed deliveries are QUEUED, a failed attempt waits
+ * RETRY_WAIT for its exponential backoff and is relayed again when due, the last attempt of the
+ * policy leaves it DEAD with its error, every attempt is recorded, and a replay starts a new round.
+ * The partner here was disabled after it subscribed, so every attempt fails with E_UNKNOWN_PARTNER
+ * before any network; the delivering path is shown between real nodes by PushFlowsIT.
+ */
+@ExtendWith(CleanCreditStore.class)
+class PushDeliveriesTest {
+
+    private static final int RECORDS = 40;
+    private static final Partner.DeliveryRetry POLICY = new Partner.DeliveryRetry(3, Duration.ofMillis(200), Duration.ofMillis(300));
+    private final TestNode node;
+    private PushDeliveries deliveries;
+    private final List<String> triggers = new ArrayList<>();
+
+    PushDeliveriesTest(TestNode node) {
+        this.node = node;
+    }
+
+    @BeforeEach
+    void importForTheNation() throws Exception {
+        new PushSubscriptions(node.database(), CategoryCatalogue.load(node.database())).sync(List.of(nation(true)));
+        Path file = Seeds.writeRows(Seeds.SEED, "penalty", RECORDS, 10, Files.createTempDirectory("push").resolve("penalty.csv"));
+        assertEquals(RECORDS, node.importFile(file, "penalty").stored());
+        // since subscribing, the nation has been disabled: the client refuses every attempt, before any network
+        PartnerClient client = new PartnerClient("hangzhou", null, null, null, null, Clock.systemUTC());
+        deliveries = new PushDeliveries("hangzhou", node.database(), id -> Optional.of(nation(false)), client, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void failedAttempts_backOffExponentially_thenGoDead_andAReplayStartsANewRound() throws Exception {
+        assertEquals(Map.of("national", RECORDS), relay());
+        assertEquals(RECORDS, count("select count(*) from outbox where state = 'QUEUED'"));
+        assertEquals(Map.of(), relay(), "QUEUED deliveries are not relayed again before their trigger is overdue");
+
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            PushDeliveries.Outcome outcome = deliverLastTrigger();
+            assertEquals(RECORDS, outcome.retrying());
+            assertEquals(Optional.of(ErrorCode.E_UNKNOWN_PARTNER), outcome.error());
+            assertEquals(RECORDS, count("select count(*) from outbox where state = 'RETRY_WAIT' and attempts = " + attempt));
+            assertEquals(Map.of(), relay(), "not before the backoff has passed");
+            Thread.sleep(attempt == 1 ? 250 : 350); // 200 ms, then 400 ms capped at 300
+            assertEquals(Map.of("national", RECORDS), relay(), "due again after the backoff");
+        }
+        PushDeliveries.Outcome last = deliverLastTrigger();
+        assertEquals(RECORDS, last.dead());
+        assertEquals(RECORDS, count("select count(*) from outbox where state = 'DEAD' and last_error = 'E_UNKNOWN_PARTNER'"));
+        assertEquals(3 * RECORDS, count("select count(*) from outbox_attempt where outcome = 'E_UNKNOWN_PARTNER'"));
+        Thread.sleep(350);
+        assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator");
+
+        long one = count("select min(id) from outbox");
+        assertEquals(1, deliveries.replay(Optional.of(one)));
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> deliveries.replay(Optional.of(one))).code(),
+                "only a DEAD delivery is replayed");
+        assertEquals(RECORDS - 1, deliveries.replay(Optional.empty()));
+        assertEquals(Map.of("national", RECORDS), relay());
+        PushDeliveries.Outcome afterReplay = deliverLastTrigger();
+        assertEquals(RECORDS, afterReplay.retrying(), "a new round: the first failure after a replay is retried");
+        assertEquals(4 * RECORDS, count("select count(*) from outbox_attempt"), "the history keeps every attempt");
+    }
+
+    @Test
+    void aDuplicateTrigger_findsItsDeliveriesHandled_andDoesNothing() throws Exception {
+        relay();
+        String trigger = triggers.get(0);
+        deliveries.deliver("national", PushDeliveries.parse(trigger));
+        PushDeliveries.Outcome again = deliveries.deliver("national", PushDeliveries.parse(trigger));
+        assertEquals(0, again.retrying() + again.dead() + again.delivered());
+        assertEquals(RECORDS, count("select count(*) from outbox_attempt"), "one attempt each");
+    }
+
+    private Map<String, Integer> relay() {
+        return deliveries.relay((destination, ids) -> triggers.add(ids), 1000);
+    }
+
+    private PushDeliveries.Outcome deliverLastTrigger() {
+        return deliveries.deliver("national", PushDeliveries.parse(triggers.get(triggers.size() - 1)));
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Partner nation(boolean enabled) {
+        return new Partner("national", "national", Partner.Level.NATIONAL, enabled, URI.create("https://127.0.0.1:1"), Suite.GM, null,
+                Optional.empty(), Set.of(), false,
+                Optional.of(new Partner.Push(false, Set.of("penalty"), Optional.of(7), 1000, Duration.ofMinutes(1), POLICY)),
+                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO,
+                Path.of("national.yaml"));
+    }
+}
