@@ -94,6 +94,8 @@ public final class ProvincePullRoutes extends RouteBuilder {
                 StaxUtils.MAX_TEXT_LENGTH, maxCharacters,
                 StaxUtils.MAX_ELEMENT_DEPTH, 32,
                 StaxUtils.MAX_ELEMENT_COUNT, 64));
+        // a refusal travels back as the SOAP fault the operation declares: CXF answers it, no error handler logs it
+        errorHandler(noErrorHandler());
         from(endpoint).routeId("soap-province-pull")
                 .process(this::exchange);
     }
