@@ -74,6 +74,13 @@ public final class NodeConfig {
         return new NodeConfig(p);
     }
 
+    /** Writes every value to a properties file that {@code --config} reads back (a node started in another process). */
+    public void save(Path file) throws IOException {
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            values.store(out, "node " + nodeId());
+        }
+    }
+
     public String get(String key) {
         String v = values.getProperty(key);
         return v == null ? "" : v.strip();

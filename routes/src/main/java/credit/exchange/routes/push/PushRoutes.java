@@ -65,6 +65,7 @@ public final class PushRoutes extends RouteBuilder {
     private final Map<String, Integer> pullFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> deadlineGauges = new ConcurrentHashMap<>();
     private ProducerTemplate producer;
+    private volatile boolean relayFailing;
 
     /**
      * @param carriers the carrier of each pulling partner's binding (REST: the exchange listener; SOAP)
@@ -103,12 +104,25 @@ public final class PushRoutes extends RouteBuilder {
             producer = getCamelContext().createProducerTemplate();
         }
         Map<String, Integer> relayed;
-        do {
-            relayed = deliveries.relay((destination, ids) -> {
-                ensureConsumer(destination);
-                producer.sendBody(queues.send().apply(destination), ids);
-            }, timing.relayMax());
-        } while (relayed.values().stream().mapToInt(Integer::intValue).sum() == timing.relayMax());
+        try {
+            do {
+                relayed = deliveries.relay((destination, ids) -> {
+                    ensureConsumer(destination);
+                    producer.sendBody(queues.send().apply(destination), ids);
+                }, timing.relayMax());
+            } while (relayed.values().stream().mapToInt(Integer::intValue).sum() == timing.relayMax());
+            if (relayFailing) {
+                LOG.info("the relay works again");
+                relayFailing = false;
+            }
+        } catch (RuntimeException e) {
+            // the deliveries stay due in the database; the next pass tries again
+            if (!relayFailing) {
+                LOG.warn("the relay cannot hand deliveries to the broker ({}); retrying every {} ms",
+                        e.getClass().getSimpleName(), timing.relayMillis());
+                relayFailing = true;
+            }
+        }
     }
 
     /** The consumer of a partner's queue, added when the partner first needs one. */

@@ -1,0 +1,252 @@
+package credit.exchange.gateway.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.TestNodes;
+import credit.exchange.gateway.cli.GatewayCtl;
+import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.gateway.infra.EmbeddedBroker;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.push.CrashPoint;
+import credit.exchange.routes.seed.SeedGenerator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The push flows survive their faults with every record delivered exactly once by message id:
+ * the sending node killed (kill -9: the JVM halts at a crash point, nothing flushed) between the
+ * import's commit and the trigger's send, between the send and the relay's commit, and between a
+ * delivery's answer and its commit; the pulling node killed between keeping a batch and
+ * acknowledging it; the broker restarted under the relay. A killed node runs as its own JVM
+ * against a PostgreSQL the test owns, so the database outlives it as on a real host; its broker
+ * journal is on disk in its data directory.
+ */
+class PushFaultsIT {
+
+    @TempDir
+    static Path root;
+
+    static DemoAlliance alliance;
+    static EmbeddedPostgres hangzhouDb;
+    static EmbeddedPostgres zhejiangDb;
+    final List<Node> inProcess = new ArrayList<>();
+    final List<Process> children = new ArrayList<>();
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
+        // short visibility and requeue times, so that the recoveries happen within the test
+        Path toProvince = root.resolve("hangzhou/partner-configs/zhejiang.yaml");
+        Files.writeString(toProvince, Files.readString(toProvince).replace("visibility-ms: 30000", "visibility-ms: 2000"));
+        hangzhouDb = EmbeddedPostgres.builder().start();
+        zhejiangDb = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopDatabases() throws Exception {
+        hangzhouDb.close();
+        zhejiangDb.close();
+    }
+
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (Process p : children) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        inProcess.forEach(Node::close);
+    }
+
+    @Test
+    void senderKilledAtEachCrashPoint_thenRestarted_deliversEveryRecordExactlyOnce() throws Exception {
+        inProcess.add(alliance.start(DemoAlliance.member("national")));
+        inProcess.add(startInProcess("zhejiang", zhejiangDb));
+        for (CrashPoint point : List.of(CrashPoint.RELAY_AFTER_SEND, CrashPoint.DELIVERY_BEFORE_COMMIT)) {
+            Process doomed = startChild("hangzhou", hangzhouDb, point);
+            importFile("hangzhou", point == CrashPoint.RELAY_AFTER_SEND ? "licensing" : "penalty", 101);
+            assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "hangzhou halts at " + point.propertyValue());
+            assertEquals(137, doomed.exitValue());
+            children.remove(doomed);
+            long toNation = outbox("national", null);
+            long toProvince = outbox("zhejiang", null);
+            assertTrue(toNation > 0 && outbox("national", "DELIVERED") < toNation, "the kill left deliveries undone");
+
+            Process restarted = startChild("hangzhou", hangzhouDb, null);
+            await("after the restart the nation holds every record once (" + point.propertyValue() + ")",
+                    () -> received("national", "hangzhou") == toNation);
+            await("and the province too", () -> received("zhejiang", "hangzhou") == toProvince);
+            await("and every delivery is final", () -> outbox("national", "DELIVERED") == toNation
+                    && outbox("zhejiang", "ACKNOWLEDGED") == toProvince);
+            restarted.destroy();
+            assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
+            children.remove(restarted);
+        }
+    }
+
+    @Test
+    void pullerKilledBetweenKeepingABatchAndAcknowledgingIt_keepsEachRecordOnce() throws Exception {
+        inProcess.add(startInProcess("hangzhou", hangzhouDb));
+        importFile("hangzhou", "licensing", 102);
+        long toProvince = outbox("zhejiang", null);
+        assertTrue(outbox("zhejiang", "ACKNOWLEDGED") < toProvince);
+        Process doomed = startChild("zhejiang", zhejiangDb, CrashPoint.PULLER_BEFORE_ACKNOWLEDGE);
+        assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "the province halts after keeping its first batch");
+        assertEquals(137, doomed.exitValue());
+        children.remove(doomed);
+        long kept = count(zhejiangDb, "select count(*) from received_delivery where sender = 'hangzhou'");
+        assertTrue(kept > 0 && outbox("zhejiang", "ACKNOWLEDGED") < kept, "a batch kept and not acknowledged");
+
+        startChild("zhejiang", zhejiangDb, null);
+        await("every delivery acknowledged after the batch came again", () -> outbox("zhejiang", "ACKNOWLEDGED") == toProvince);
+        assertEquals(toProvince, count(zhejiangDb, "select count(*) from received_delivery where sender = 'hangzhou'"),
+                "each record kept once");
+    }
+
+    @Test
+    void brokerRestartedWhileRecordsArrive_losesNone() throws Exception {
+        Path brokerDir = root.resolve("external-broker");
+        int port = TestNodes.freePort();
+        EmbeddedBroker broker = EmbeddedBroker.start(brokerDir, port);
+        inProcess.add(alliance.start(DemoAlliance.member("national")));
+        Node hangzhou = Node.start(database(alliance.config(DemoAlliance.member("hangzhou")), hangzhouDb)
+                .with("gateway.broker.url", "tcp://127.0.0.1:" + port));
+        inProcess.add(hangzhou);
+        await("earlier deliveries settle", () -> received("national", "hangzhou") == outbox("national", null));
+
+        broker.close();
+        importFile("hangzhou", "licensing", 103);
+        long toNation = outbox("national", null);
+        Thread.sleep(1500); // the relay fails against the stopped broker and keeps the deliveries due
+        assertTrue(received("national", "hangzhou") < toNation);
+        broker = EmbeddedBroker.start(brokerDir, port);
+        try {
+            await("after the broker's restart every record reaches the nation once",
+                    () -> received("national", "hangzhou") == toNation && outbox("national", "DELIVERED") == toNation);
+        } finally {
+            hangzhou.close();
+            inProcess.remove(hangzhou);
+            broker.close();
+        }
+    }
+
+    private Node startInProcess(String id, EmbeddedPostgres db) throws Exception {
+        return Node.start(database(alliance.config(DemoAlliance.member(id)), db));
+    }
+
+    private static NodeConfig database(NodeConfig config, EmbeddedPostgres db) {
+        return config.with("gateway.database.url", db.getJdbcUrl("postgres", "postgres"))
+                .with("gateway.database.user", "postgres")
+                .with("gateway.outbox.requeue-seconds", "3");
+    }
+
+    /** A node in a JVM of its own, halting at the crash point if one is given; returns once it is ready. */
+    private Process startChild(String id, EmbeddedPostgres db, CrashPoint crashAt) throws Exception {
+        NodeConfig config = database(alliance.config(DemoAlliance.member(id)), db);
+        Path file = root.resolve(id + ".properties");
+        config.save(file);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        if (crashAt != null) {
+            command.add("-Dgateway.fault.halt-at=" + crashAt.propertyValue());
+        }
+        command.addAll(List.of(GatewayCtl.class.getName(), "run", "--config", file.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(id + ".out").toFile())).start();
+        children.add(p);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline) && p.isAlive()) {
+            try {
+                if (TestNodes.get(alliance.apiUrl(DemoAlliance.member(id)) + "/health/ready").statusCode() == 200) {
+                    return p;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        if (!p.isAlive() && crashAt != null) {
+            return p; // halted before it was ready: the crash point came first (the puller's does)
+        }
+        throw new AssertionError(id + " did not become ready; see " + root.resolve(id + ".out"));
+    }
+
+    /**
+     * Imports a file of a seed of its own (each test its own records, whatever order they run in);
+     * the node may halt before it answers (the import commits first, the relay may kill it).
+     */
+    private static void importFile(String node, String type, int seedNumber) throws Exception {
+        Path seed = root.resolve("seed-" + seedNumber);
+        if (!Files.exists(seed)) {
+            new SeedGenerator(seedNumber, LocalDate.now()).writeDataSet(60, seed);
+        }
+        try {
+            var r = TestNodes.post(alliance.apiUrl(DemoAlliance.member(node)) + "/api/v1/imports?type=" + type, "text/csv",
+                    Files.readAllBytes(seed.resolve(type + ".csv")));
+            assertEquals(200, r.statusCode(), r.body());
+        } catch (java.io.IOException haltedBeforeAnswering) {
+            assertTrue(count(hangzhouDb, "select count(*) from credit_record where category = '" + type + "'") > 0,
+                    "the import committed before the node halted");
+        }
+    }
+
+    private static JsonNode get(String node, String path) {
+        try {
+            var r = TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+            return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : Json.mapper().createObjectNode();
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode(); // the node is restarting
+        }
+    }
+
+    private static long received(String node, String sender) {
+        long n = 0;
+        for (JsonNode c : get(node, "/api/v1/received").path("received").path(sender)) {
+            n += c.asLong();
+        }
+        return n;
+    }
+
+    /** Hangzhou's deliveries to a destination, in a state or all. */
+    private static long outbox(String destination, String state) {
+        return count(hangzhouDb, "select count(*) from outbox where destination = '" + destination + "'"
+                + (state == null ? "" : " and state = '" + state + "'"));
+    }
+
+    private static long count(EmbeddedPostgres db, String sql) {
+        try (var c = db.getPostgresDatabase().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            if (e.getMessage().contains("does not exist")) {
+                return 0;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within 120 s: " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+}
