@@ -41,8 +41,9 @@ import java.util.stream.Collectors;
 
 /**
  * The demo's scenario, told step by step: the alliance starts, Hangzhou asks all its partners
- * about one enterprise (信用信息互查), Huzhou asks Hangzhou, a tampered envelope is refused, and
- * a partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
+ * about one enterprise (信用信息互查), Huzhou asks Hangzhou, a tampered envelope is refused, the
+ * departments' imports reach the province (pulled over SOAP and REST) and the nation (double
+ * publicity), and a partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
  * scenario passes when every step did.
  */
 public final class DemoScenario implements AutoCloseable {
@@ -87,7 +88,27 @@ public final class DemoScenario implements AutoCloseable {
         out.println("   Hangzhou refused it: " + refusal);
         expect(refusal.startsWith("E_"), "the tampered envelope is refused with an error code");
 
-        step("4. Shaoxing stops; Hangzhou asks again");
+        step("4. Push flows: the province pulls Hangzhou over SOAP and Huzhou over REST, acknowledging each batch with a"
+                + " signed receipt; both cities deliver licensing and penalty decisions to the nation (双公示, 7-day deadline)");
+        for (String city : List.of("hangzhou", "huzhou")) {
+            String binding = city.equals("hangzhou") ? "SOAP" : "REST";
+            boolean pulled = awaitCounts(() -> delivered(city, "zhejiang", "ACKNOWLEDGED") == deliveries(city, "zhejiang")
+                    && received("zhejiang", city) == deliveries(city, "zhejiang"));
+            out.printf("   %-9s -> zhejiang  %4d records, %4d acknowledged, %4d held by the province%n", city,
+                    deliveries(city, "zhejiang"), delivered(city, "zhejiang", "ACKNOWLEDGED"), received("zhejiang", city));
+            expect(pulled && deliveries(city, "zhejiang") > 0, "the province pulled every record of " + city + " over "
+                    + binding + ", each once, all acknowledged");
+            boolean pushed = awaitCounts(() -> delivered(city, "national", "DELIVERED") == deliveries(city, "national")
+                    && received("national", city) == deliveries(city, "national"));
+            out.printf("   %-9s -> national  %4d records, %4d delivered,    %4d held by the nation%n", city,
+                    deliveries(city, "national"), delivered(city, "national", "DELIVERED"), received("national", city));
+            expect(pushed && deliveries(city, "national") > 0, "the nation received every double-publicity record of " + city
+                    + ", each once");
+        }
+        JsonNode publicity = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/publicity");
+        expect(publicity.path("late").isEmpty(), "no double-publicity delivery of Hangzhou is at risk or overdue");
+
+        step("5. Shaoxing stops; Hangzhou asks again");
         nodes.remove("shaoxing").close();
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
@@ -199,6 +220,49 @@ public final class DemoScenario implements AutoCloseable {
                     p.path("code").asText(""), p.path("records").asInt(),
                     p.has("latencyMs") ? p.path("latencyMs").asLong() + " ms" : "");
         }
+    }
+
+    /** A node's deliveries to a destination, in a state or all. */
+    private long delivered(String node, String destination, String state) {
+        JsonNode states = getQuietly(node, "/api/v1/outbox").path("deliveries").path(destination);
+        return states.path(state).asLong();
+    }
+
+    private long deliveries(String node, String destination) {
+        long n = 0;
+        for (JsonNode count : getQuietly(node, "/api/v1/outbox").path("deliveries").path(destination)) {
+            n += count.asLong();
+        }
+        return n;
+    }
+
+    /** How many deliveries a node holds from a sender. */
+    private long received(String node, String sender) {
+        long n = 0;
+        for (JsonNode count : getQuietly(node, "/api/v1/received").path("received").path(sender)) {
+            n += count.asLong();
+        }
+        return n;
+    }
+
+    private JsonNode getQuietly(String node, String path) {
+        try {
+            return get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+        } catch (IOException | InterruptedException e) {
+            return Json.mapper().createObjectNode();
+        }
+    }
+
+    /** Waits up to a minute for the push flows to settle; true if they did. */
+    private static boolean awaitCounts(java.util.function.BooleanSupplier settled) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!settled.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(250);
+        }
+        return true;
     }
 
     private static String outcome(JsonNode merged, String node) {

@@ -39,6 +39,7 @@ import java.util.function.Function;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
+import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import java.time.Clock;
 import java.util.List;
@@ -62,12 +63,14 @@ public final class Federation implements AutoCloseable {
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
     private final Bus bus;
+    private final int soapPort;
     private final CachingConnectionFactory broker;
 
-    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, Bus bus, CachingConnectionFactory broker) {
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, Bus bus, int soapPort, CachingConnectionFactory broker) {
         this.routes = routes;
         this.listenerTls = listenerTls;
         this.bus = bus;
+        this.soapPort = soapPort;
         this.broker = broker;
     }
 
@@ -148,7 +151,7 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, bus, cachedBroker);
+        return new Federation(routes, listenerTls, bus, soapPort, cachedBroker);
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -165,6 +168,10 @@ public final class Federation implements AutoCloseable {
     @Override
     public void close() {
         bus.shutdown(true);
+        if (soapPort > 0) {
+            // CXF keeps Undertow servers per port for the whole JVM: free the port for a node started again in it
+            UndertowHTTPServerEngineFactory.destroyForPort(soapPort);
+        }
         broker.destroy();
     }
 
