@@ -8,6 +8,12 @@ alter table outbox add column receipt_ref text;
 -- round of the retry policy, while attempts (and outbox_attempt) keep counting the whole history.
 alter table outbox add column retry_base int not null default 0;
 
+-- The subject of the record a delivery carries, written with it: a pull keeps a subject's
+-- deliveries in order by looking only at that subject's deliveries out at the partner
+-- (outbox_pull_out), not at every earlier delivery.
+alter table outbox add column subject_id bigint;
+create index outbox_pull_out on outbox (destination, subject_id) where state = 'PULLED';
+
 -- Pull mode: a partner's open deliveries, oldest first. Push mode: the open deliveries by when
 -- they are due (READY at once, QUEUED when their trigger is overdue, RETRY_WAIT after backoff).
 -- Finished deliveries leave both indexes, so their size is the backlog, not the history.
@@ -31,7 +37,11 @@ create table received_delivery (
     sender      text        not null,
     message_id  text        not null,   -- "<sender>:outbox:<n>"
     category    text        not null,
-    record      jsonb       not null,
+    record      json        not null,   -- exactly as received (json keeps the text; jsonb would re-encode it)
     received_at timestamptz not null default now(),
     primary key (sender, message_id)
 );
+
+-- Stored answers are sealed envelopes, which do not compress: keep them out of line without
+-- PostgreSQL's attempt to compress them first (a pulled batch's answer is megabytes).
+alter table exchange_message alter column answer set storage external;

@@ -185,13 +185,13 @@ final class ExchangeBench implements Callable<Integer> {
     }
 
     /** The mean in ms of the exchanges between two readings of a latency histogram. */
-    private static double meanMillis(double[] before, double[] after) {
+    static double meanMillis(double[] before, double[] after) {
         double count = after[1] - before[1];
         return count == 0 ? Double.NaN : (after[0] - before[0]) / count * 1000;
     }
 
     /** Sum (seconds) and count of a node's exchange latency histogram in one direction, from its /metrics. */
-    private static double[] latencySumAndCount(HttpClient local, String api, String direction) throws Exception {
+    static double[] latencySumAndCount(HttpClient local, String api, String direction) throws Exception {
         String text = local.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         double count = 0;

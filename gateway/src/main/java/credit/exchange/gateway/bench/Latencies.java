@@ -22,6 +22,14 @@ final class Latencies {
         }
     }
 
+    double meanNanos() {
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += values[i];
+        }
+        return count == 0 ? Double.NaN : (double) sum / count;
+    }
+
     int count() {
         return count;
     }

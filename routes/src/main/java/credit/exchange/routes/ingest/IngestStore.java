@@ -74,10 +74,10 @@ final class IngestStore {
                   and r.document_number = st.document_number) stored
             where not stored.seen
             on conflict (category, source_department, document_number, version) do nothing
-            returning id, decision_date),
+            returning id, subject_id, decision_date),
             queued as (
-                insert into outbox (record_id, destination, mode, deadline)
-                select i.id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
+                insert into outbox (record_id, subject_id, destination, mode, deadline)
+                select i.id, i.subject_id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
                 from inserted i join push_subscription ps on ps.category = ?)
             select count(*) from inserted""";
 

@@ -84,20 +84,20 @@ public final class Outbox {
     /**
      * Hands a pulling partner up to {@code max} deliveries, oldest first, and marks them PULLED
      * until {@code visibility} has passed: unacknowledged by then, they are handed out again. A
-     * subject's deliveries go out in order: none is handed out while an earlier delivery of the
-     * same subject is out and unacknowledged. Concurrent pulls by replicas take disjoint rows.
+     * subject's deliveries go out in order: none is handed out while a delivery of the same
+     * subject is out and unacknowledged (the few subjects out are looked up first, so the plan
+     * does not depend on fresh statistics). Concurrent pulls by replicas take disjoint rows.
      */
     public List<Pulled> pull(String destination, int max, Duration visibility) {
         String sql = """
-                with due as (
-                    select o.id from outbox o join credit_record r on r.id = o.record_id
+                with out_now as materialized (
+                    select distinct subject_id from outbox
+                    where destination = ? and state = 'PULLED' and visible_after > now() and subject_id is not null),
+                due as (
+                    select o.id from outbox o
                     where o.destination = ? and o.mode = 'PULL' and o.finished_at is null
                       and (o.state = 'READY' or (o.state = 'PULLED' and o.visible_after <= now()))
-                      and not exists (
-                          select 1 from outbox e join credit_record er on er.id = e.record_id
-                          where e.destination = o.destination and e.mode = 'PULL' and e.finished_at is null
-                            and e.id < o.id and er.subject_id = r.subject_id
-                            and e.state = 'PULLED' and e.visible_after > now())
+                      and not exists (select 1 from out_now x where x.subject_id = o.subject_id)
                     order by o.id
                     limit ?
                     for update of o skip locked),
@@ -110,8 +110,9 @@ public final class Outbox {
                 order by t.id""".formatted(RECORD_JSON);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
-            ps.setInt(2, max);
-            ps.setDouble(3, visibility.toMillis() / 1000.0);
+            ps.setString(2, destination);
+            ps.setInt(3, max);
+            ps.setDouble(4, visibility.toMillis() / 1000.0);
             List<Pulled> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -35,7 +35,7 @@ public final class ReceivedDeliveries {
         }
         String sql = """
                 insert into received_delivery (sender, message_id, category, record)
-                select ?, m, c, r::jsonb from unnest(?::text[], ?::text[], ?::text[]) as t (m, c, r)
+                select ?, m, c, r::json from unnest(?::text[], ?::text[], ?::text[]) as t (m, c, r)
                 on conflict (sender, message_id) do nothing""";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, sender);
