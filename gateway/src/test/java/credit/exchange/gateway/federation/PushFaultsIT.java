@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The push flows survive their faults with every record delivered exactly once by message id:
  * the sending node killed (kill -9: the JVM halts at a crash point, nothing flushed) between the
- * import's commit and the trigger's send, between the send and the relay's commit, and between a
- * delivery's answer and its commit; the pulling node killed between keeping a batch and
+ * commit of the records with their deliveries and the trigger's send, between the send and the
+ * relay's commit, and between a delivery's answer and its commit; the pulling node killed between keeping a batch and
  * acknowledging it; the broker restarted under the relay. A killed node runs as its own JVM
  * against a PostgreSQL the test owns, so the database outlives it as on a real host; its broker
  * journal is on disk in its data directory.
@@ -77,9 +77,10 @@ class PushFaultsIT {
     void senderKilledAtEachCrashPoint_thenRestarted_deliversEveryRecordExactlyOnce() throws Exception {
         inProcess.add(alliance.start(DemoAlliance.member("national")));
         inProcess.add(startInProcess("zhejiang", zhejiangDb));
-        for (CrashPoint point : List.of(CrashPoint.RELAY_AFTER_SEND, CrashPoint.DELIVERY_BEFORE_COMMIT)) {
+        int seed = 101;
+        for (CrashPoint point : List.of(CrashPoint.RELAY_BEFORE_SEND, CrashPoint.RELAY_AFTER_SEND, CrashPoint.DELIVERY_BEFORE_COMMIT)) {
             Process doomed = startChild("hangzhou", hangzhouDb, point);
-            importFile("hangzhou", point == CrashPoint.RELAY_AFTER_SEND ? "licensing" : "penalty", 101);
+            importFile("hangzhou", "licensing", seed++);
             assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "hangzhou halts at " + point.propertyValue());
             assertEquals(137, doomed.exitValue());
             children.remove(doomed);
@@ -102,7 +103,7 @@ class PushFaultsIT {
     @Test
     void pullerKilledBetweenKeepingABatchAndAcknowledgingIt_keepsEachRecordOnce() throws Exception {
         inProcess.add(startInProcess("hangzhou", hangzhouDb));
-        importFile("hangzhou", "licensing", 102);
+        importFile("hangzhou", "licensing", 111);
         long toProvince = outbox("zhejiang", null);
         assertTrue(outbox("zhejiang", "ACKNOWLEDGED") < toProvince);
         Process doomed = startChild("zhejiang", zhejiangDb, CrashPoint.PULLER_BEFORE_ACKNOWLEDGE);
@@ -130,7 +131,7 @@ class PushFaultsIT {
         await("earlier deliveries settle", () -> received("national", "hangzhou") == outbox("national", null));
 
         broker.close();
-        importFile("hangzhou", "licensing", 103);
+        importFile("hangzhou", "licensing", 112);
         long toNation = outbox("national", null);
         Thread.sleep(1500); // the relay fails against the stopped broker and keeps the deliveries due
         assertTrue(received("national", "hangzhou") < toNation);

@@ -7,6 +7,8 @@ package credit.exchange.routes.push;
  * deployment, a point costs one comparison. docs/RELIABILITY.md lists the points.
  */
 public enum CrashPoint {
+    /** Records and their deliveries are committed; the relay has taken the deliveries and sent no trigger yet. */
+    RELAY_BEFORE_SEND("relay-before-send"),
     /** The relay has handed triggers to the broker and not yet committed their deliveries as QUEUED. */
     RELAY_AFTER_SEND("relay-after-send"),
     /** A push delivery has been answered by the partner and its DELIVERED state is not yet committed. */

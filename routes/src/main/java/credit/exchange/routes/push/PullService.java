@@ -68,10 +68,7 @@ public final class PullService {
         } catch (IllegalArgumentException e) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "the receipt is not base64");
         }
-        Receipt receipt = envelopes.suite(partner.suite()).verifyReceipt(receiptBytes, batchEnvelope);
-        if (!receipt.receiver().equals(partner.id())) {
-            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the receipt is " + receipt.receiver() + "'s, not " + partner.id() + "'s");
-        }
+        Receipt receipt = envelopes.suite(partner.suite()).verifyReceipt(receiptBytes, batchEnvelope, partner.id());
         List<Long> ids = new ArrayList<>(ack.messageIds().size());
         for (String id : ack.messageIds()) {
             ids.add(PushMessages.outboxId(self, id).orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_MESSAGE,

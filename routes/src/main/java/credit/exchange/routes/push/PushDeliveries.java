@@ -91,6 +91,9 @@ public final class PushDeliveries {
                         }
                     }
                 }
+                if (!due.isEmpty()) {
+                    CrashPoint.RELAY_BEFORE_SEND.reach();
+                }
                 Map<String, Integer> relayed = new LinkedHashMap<>();
                 for (var e : due.entrySet()) {
                     int batch = partners.apply(e.getKey()).flatMap(Partner::push).map(Partner.Push::maxBatch)
@@ -101,7 +104,9 @@ public final class PushDeliveries {
                     }
                     relayed.put(e.getKey(), ids.size());
                 }
-                CrashPoint.RELAY_AFTER_SEND.reach();
+                if (!due.isEmpty()) {
+                    CrashPoint.RELAY_AFTER_SEND.reach();
+                }
                 try (PreparedStatement ps = c.prepareStatement("""
                         update outbox set state = 'QUEUED', next_attempt_at = now() + make_interval(secs => ?)
                         where id = any (?)""")) {

@@ -205,6 +205,16 @@ public final class Envelopes {
         }
     }
 
+    /** As {@link #verifyReceipt(byte[], byte[])}, and the receipt must be the expected node's. */
+    public Receipt verifyReceipt(byte[] signedReceipt, byte[] sentEnvelope, String expectedReceiver) {
+        Receipt receipt = verifyReceipt(signedReceipt, sentEnvelope);
+        if (!receipt.receiver().equals(expectedReceiver)) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the receipt is " + receipt.receiver() + "'s, not "
+                    + expectedReceiver + "'s");
+        }
+        return receipt;
+    }
+
     /** The digest algorithm of this node's suite, as receipts name it. */
     public String digestAlgorithm() {
         return suite == Suite.GM ? "SM3" : "SHA-256";
