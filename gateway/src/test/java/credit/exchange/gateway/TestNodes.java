@@ -49,6 +49,17 @@ public final class TestNodes {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits until the condition holds, polling; fails with what it waited for after {@code limit}. */
+    public static void await(String what, Duration limit, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(limit);
+        while (!condition.getAsBoolean()) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     public static Path samples() {
         return Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     }

@@ -242,12 +242,6 @@ class PushFaultsIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within 120 s: " + what);
-            }
-            Thread.sleep(250);
-        }
+        TestNodes.await(what, Duration.ofSeconds(120), condition);
     }
 }

@@ -10,11 +10,9 @@ import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.seed.SeedGenerator;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -154,12 +152,6 @@ class PushFlowsIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within 90 s: " + what);
-            }
-            Thread.sleep(200);
-        }
+        TestNodes.await(what, Duration.ofSeconds(90), condition);
     }
 }

@@ -42,7 +42,6 @@ public final class PushRoutes extends RouteBuilder {
 
     /** How often the timers fire, and the most deliveries one relay pass takes. */
     public record Timing(long relayMillis, int relayMax, long pullTickMillis, long deadlineMillis) {
-        public static final Timing DEFAULT = new Timing(200, 5000, 100, 60_000);
     }
 
     /**
