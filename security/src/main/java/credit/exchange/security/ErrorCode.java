@@ -71,7 +71,23 @@ public enum ErrorCode {
     /** A configuration file is invalid; the last good configuration stays in force. */
     E_CONFIG_INVALID(400, "a configuration file is invalid"),
     /** An acknowledgement names a message this node never handed to the acknowledging partner, or not yet. */
-    E_UNKNOWN_MESSAGE(404, "no message with this id was handed to this partner");
+    E_UNKNOWN_MESSAGE(404, "no message with this id was handed to this partner"),
+    /** The request carries no bearer token. */
+    E_TOKEN_MISSING(401, "the request carries no bearer token; sign in at the realm"),
+    /** The token is not a signed JWT this node can read. */
+    E_TOKEN_MALFORMED(401, "the bearer token is not a well-formed signed JWT"),
+    /** The token has expired, or is not valid yet. */
+    E_TOKEN_EXPIRED(401, "the bearer token has expired or is not valid yet; get a new one"),
+    /** The token was issued by another issuer than the configured realm. */
+    E_TOKEN_ISSUER(401, "the bearer token was not issued by this node's realm"),
+    /** The token is not meant for the gateway API. */
+    E_TOKEN_AUDIENCE(401, "the bearer token is not meant for the gateway API"),
+    /** The token's signature does not verify with the realm's key it names. */
+    E_TOKEN_SIGNATURE(401, "the bearer token's signature does not verify"),
+    /** The token names a key the realm does not publish. */
+    E_TOKEN_KEY_UNKNOWN(401, "the bearer token is signed with a key the realm does not publish"),
+    /** The token's user or session is no longer active at the realm (disabled user, ended session). */
+    E_TOKEN_INACTIVE(401, "the bearer token's user or session is no longer active");
 
     private final int httpStatus;
     private final String meaning;
