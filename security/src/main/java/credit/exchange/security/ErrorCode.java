@@ -87,7 +87,19 @@ public enum ErrorCode {
     /** The token names a key the realm does not publish. */
     E_TOKEN_KEY_UNKNOWN(401, "the bearer token is signed with a key the realm does not publish"),
     /** The token's user or session is no longer active at the realm (disabled user, ended session). */
-    E_TOKEN_INACTIVE(401, "the bearer token's user or session is no longer active");
+    E_TOKEN_INACTIVE(401, "the bearer token's user or session is no longer active"),
+    /** The data subject's authorisation the query relies on has expired, or is not valid yet. */
+    E_AUTHORIZATION_EXPIRED(403, "the data subject's authorisation is not valid at this time"),
+    /** The data subject revoked the authorisation the query relies on. */
+    E_AUTHORIZATION_REVOKED(403, "the data subject revoked this authorisation"),
+    /** The authorisation was granted to someone else than the caller. */
+    E_AUTHORIZATION_GRANTEE(403, "the authorisation was granted to another partner or department"),
+    /** The query's purpose is not the one the subject authorised. */
+    E_AUTHORIZATION_PURPOSE(403, "the query's purpose is not the authorised purpose"),
+    /** The authorisation does not cover the dataset asked for. */
+    E_AUTHORIZATION_DATASET(403, "the authorisation does not cover this dataset"),
+    /** The authorisation is another subject's. */
+    E_AUTHORIZATION_SUBJECT(403, "the authorisation is another data subject's");
 
     private final int httpStatus;
     private final String meaning;

@@ -2,47 +2,75 @@ package credit.exchange.security.access;
 
 import credit.exchange.security.Classification;
 import credit.exchange.security.ErrorCode;
+import java.util.Optional;
 
 /**
  * The single place where the node decides who may read which class of credit data. Every
  * read path (local API, CLI, partner queries) asks this policy; nothing else decides.
  *
- * <p>Current rules: the operator reads every class in full; an unauthenticated API client reads
- * class A (public) with public disclosure only. A partner node reads what its configuration
- * grants: the classes and datasets named there, class A with public disclosure; class B still
- * needs the subject's authorisation for each query, which no partner can present yet; class C
- * needs a sharing agreement for the dataset, read in full under it.
+ * <p>The operator reads every class in full; an unauthenticated API client reads class A with
+ * public disclosure only. A partner node, a person or a platform reads what its grant allows (a
+ * partner's configuration; a person's or platform's realm roles, {@link Caller#of}): the classes
+ * and datasets named there, class A with public disclosure; class B with the data subject's
+ * authorisation for the query — the subject's, granted to this caller, for this purpose and
+ * dataset, valid and not revoked, each failure with its own code; class C under a sharing
+ * agreement for the dataset, to government departments only.
  */
 public final class AccessPolicy {
 
-    /** The decision for one dataset (record category) of the given class. */
+    /** The decision for one dataset (record category) of the given class, for a query that relies on no authorisation. */
     public AccessDecision decide(Caller caller, Classification classification, String dataset) {
+        return decide(caller, classification, dataset, Optional.empty());
+    }
+
+    /** The decision for one dataset of the given class, for a query with its context (subject, purpose, authorisation). */
+    public AccessDecision decide(Caller caller, Classification classification, String dataset, AccessContext context) {
+        return decide(caller, classification, dataset, Optional.of(context));
+    }
+
+    private static AccessDecision decide(Caller caller, Classification classification, String dataset,
+                                         Optional<AccessContext> context) {
         return switch (caller.kind()) {
             case OPERATOR -> new AccessDecision.Allow(Disclosure.FULL);
-            case ANONYMOUS -> byClass(classification);
-            case PARTNER -> forPartner(caller.grant(), classification, dataset);
+            case ANONYMOUS -> classification == Classification.A ? new AccessDecision.Allow(Disclosure.PUBLIC)
+                    : new AccessDecision.Deny(classification == Classification.B ? ErrorCode.E_AUTHORIZATION_REQUIRED
+                            : ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
+            case PARTNER, PERSON, PLATFORM -> granted(caller, classification, dataset, context);
         };
     }
 
-    private static AccessDecision forPartner(PartnerGrant grant, Classification classification, String dataset) {
+    private static AccessDecision granted(Caller caller, Classification classification, String dataset,
+                                          Optional<AccessContext> context) {
+        PartnerGrant grant = caller.grant();
         if (!grant.classes().contains(classification)) {
             return new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
         }
         if (!grant.datasets().isEmpty() && !grant.datasets().contains(dataset)) {
             return new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
         }
-        if (classification == Classification.C) {
-            return grant.sharingAgreements().containsKey(dataset) ? new AccessDecision.Allow(Disclosure.FULL)
-                    : new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
-        }
-        return byClass(classification);
-    }
-
-    private static AccessDecision byClass(Classification classification) {
         return switch (classification) {
             case A -> new AccessDecision.Allow(Disclosure.PUBLIC);
-            case B -> new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_REQUIRED);
-            case C -> new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
+            case B -> authorised(caller, dataset, context);
+            case C -> grant.sharingAgreements().containsKey(dataset) ? new AccessDecision.Allow(Disclosure.FULL)
+                    : new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
         };
+    }
+
+    /** Class B: the query relies on an authorisation of this subject, to this caller, for this purpose and dataset, in force. */
+    private static AccessDecision authorised(Caller caller, String dataset, Optional<AccessContext> context) {
+        Optional<SubjectAuthorisation> presented = context.flatMap(AccessContext::authorisation);
+        if (presented.isEmpty()) {
+            return new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_REQUIRED);
+        }
+        SubjectAuthorisation a = presented.get();
+        AccessContext query = context.get();
+        ErrorCode refusal = !a.subject().equals(query.subject()) ? ErrorCode.E_AUTHORIZATION_SUBJECT
+                : caller.grantee().filter(a.grantee()::equals).isEmpty() ? ErrorCode.E_AUTHORIZATION_GRANTEE
+                : a.revokedAt().filter(r -> !r.isAfter(query.at())).isPresent() ? ErrorCode.E_AUTHORIZATION_REVOKED
+                : query.at().isBefore(a.validFrom()) || !query.at().isBefore(a.validUntil()) ? ErrorCode.E_AUTHORIZATION_EXPIRED
+                : !a.purpose().equals(query.purpose()) ? ErrorCode.E_AUTHORIZATION_PURPOSE
+                : !a.datasets().contains(dataset) ? ErrorCode.E_AUTHORIZATION_DATASET
+                : null;
+        return refusal == null ? new AccessDecision.Allow(Disclosure.FULL) : new AccessDecision.Deny(refusal);
     }
 }

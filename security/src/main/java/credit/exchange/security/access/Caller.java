@@ -1,16 +1,34 @@
 package credit.exchange.security.access;
 
+import credit.exchange.security.Classification;
+import credit.exchange.security.auth.BearerIdentity;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who is asking.
  *
  * @param kind what kind of caller this is
  * @param name a name for the audit trail (never a personal identifier): "operator",
- *        "anonymous", or a partner's node id
- * @param grant for a partner node, what its configuration lets it read; otherwise none
+ *        "anonymous", a partner's node id, a realm user name or a platform's client id
+ * @param grant what the caller may read: for a partner node its configuration's grant, for a
+ *        person or platform what its realm roles grant; none for the others
+ * @param grantee whom a data subject's authorisation must name for this caller: a partner's node
+ *        id, a person's department (USCC), a platform's client id
  */
-public record Caller(Kind kind, String name, PartnerGrant grant) {
+public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String> grantee) {
+
+    /** Realm roles that grant reading a class. */
+    public static final String READER_PUBLIC = "reader-public";
+    public static final String READER_AUTHORISED = "reader-authorised";
+    public static final String READER_SHARED = "reader-shared";
+    /** Prefix of the realm roles that name a sharing agreement (保密协议) for a dataset: {@code agreement-<dataset>}. */
+    public static final String AGREEMENT_ROLE_PREFIX = "agreement-";
 
     public enum Kind {
         /** The node's operator, acting through the CLI on the node's host. */
@@ -18,24 +36,59 @@ public record Caller(Kind kind, String name, PartnerGrant grant) {
         /** A client of the HTTP API that presented no credentials. */
         ANONYMOUS,
         /** A partner node, authenticated by its TLS certificate and its envelope's signature. */
-        PARTNER
+        PARTNER,
+        /** A person signed in at the realm (an officer of a department, a reader). */
+        PERSON,
+        /** A platform acting as itself with the realm's client credentials (the provincial platform). */
+        PLATFORM
     }
 
     public Caller {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(grant, "grant");
+        Objects.requireNonNull(grantee, "grantee");
     }
 
     public static Caller operator() {
-        return new Caller(Kind.OPERATOR, "operator", PartnerGrant.none());
+        return new Caller(Kind.OPERATOR, "operator", PartnerGrant.none(), Optional.empty());
     }
 
     public static Caller anonymous() {
-        return new Caller(Kind.ANONYMOUS, "anonymous", PartnerGrant.none());
+        return new Caller(Kind.ANONYMOUS, "anonymous", PartnerGrant.none(), Optional.empty());
     }
 
     public static Caller partner(String nodeId, PartnerGrant grant) {
-        return new Caller(Kind.PARTNER, nodeId, grant);
+        return new Caller(Kind.PARTNER, nodeId, grant, Optional.of(nodeId));
+    }
+
+    /**
+     * A caller from a verified bearer token: what its realm roles grant. Class C only to a
+     * government department (a person with a department), for the datasets its
+     * {@code agreement-<dataset>} roles name.
+     */
+    public static Caller of(BearerIdentity identity) {
+        boolean platform = identity.clientId() != null && identity.username().equals("service-account-" + identity.clientId());
+        Set<Classification> classes = EnumSet.noneOf(Classification.class);
+        Map<String, String> agreements = new HashMap<>();
+        if (identity.hasRole(READER_PUBLIC)) {
+            classes.add(Classification.A);
+        }
+        if (identity.hasRole(READER_AUTHORISED)) {
+            classes.add(Classification.B);
+        }
+        boolean department = !platform && identity.department().isPresent();
+        if (identity.hasRole(READER_SHARED) && department) {
+            classes.add(Classification.C);
+            for (String role : identity.roles()) {
+                if (role.startsWith(AGREEMENT_ROLE_PREFIX) && role.length() > AGREEMENT_ROLE_PREFIX.length()) {
+                    agreements.put(role.substring(AGREEMENT_ROLE_PREFIX.length()), "realm role " + role);
+                }
+            }
+        }
+        PartnerGrant grant = new PartnerGrant(classes, new HashSet<>(), agreements);
+        return platform
+                ? new Caller(Kind.PLATFORM, identity.clientId(), grant, Optional.of(identity.clientId()))
+                : new Caller(Kind.PERSON, identity.username(), grant, identity.department());
     }
 }
