@@ -1,0 +1,59 @@
+package credit.exchange.routes.access;
+
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.Classification;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.SubjectAuthorisation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+/**
+ * Every access decision, allow or deny, as an event (table access_event): who asked, about which
+ * subject (its store key), which class and dataset, for what purpose, on which authorisation, and
+ * the decision with its reason. The audit trail's hash chain builds on these rows.
+ */
+public final class AccessEvents {
+
+    private final Database database;
+
+    public AccessEvents(Database database) {
+        this.database = database;
+    }
+
+    /** Records one decision; {@code connection} lets the caller commit it with the read it allowed. */
+    public void record(Connection connection, Caller caller, Classification classification, String dataset, AccessContext context,
+                       AccessDecision decision) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("""
+                insert into access_event (at, actor_kind, actor, subject_key, classification, dataset, purpose, authorisation_id,
+                                          decision, reason)
+                values (?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?)""")) {
+            ps.setTimestamp(1, Timestamp.from(context.at()));
+            ps.setString(2, caller.kind().name());
+            ps.setString(3, caller.name());
+            ps.setString(4, context.subject());
+            ps.setString(5, classification.name());
+            ps.setString(6, dataset);
+            ps.setString(7, context.purpose());
+            ps.setString(8, context.authorisation().map(SubjectAuthorisation::id).orElse(null));
+            ps.setString(9, decision.allowed() ? "ALLOW" : "DENY");
+            ps.setString(10, decision instanceof AccessDecision.Allow allow ? allow.disclosure().name()
+                    : ((AccessDecision.Deny) decision).code().name());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records one decision in a transaction of its own. */
+    public void record(Caller caller, Classification classification, String dataset, AccessContext context, AccessDecision decision) {
+        try (Connection c = database.connection()) {
+            record(c, caller, classification, dataset, context, decision);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the access decision cannot be recorded; nothing is read without it", e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package credit.exchange.routes.access;
+
+import credit.exchange.routes.identifier.IdentifierCheck;
+import credit.exchange.routes.identifier.ResidentIdNumber;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.SubjectAuthorisation;
+import credit.exchange.security.identity.PersonalIdProtector;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The data subjects' authorisations (table subject_authorisation) that class B queries rely on:
+ * registered with the evidence of the subject's consent, found by id when a query names one,
+ * revoked when the subject withdraws it. A subject is named by its USCC or its resident ID
+ * number; the number is turned into the store's subject key (a keyed hash) at once and never
+ * kept, logged or echoed.
+ */
+public final class SubjectAuthorisations {
+
+    /** What an authorisation is registered with. */
+    public record Registration(String subjectIdentifier, String grantee, String purpose, Set<String> datasets,
+                               Instant validFrom, Instant validUntil, Optional<String> evidence, Optional<byte[]> subjectSignature,
+                               String registeredBy) {
+    }
+
+    private final Database database;
+    private final PersonalIdProtector protector;
+
+    public SubjectAuthorisations(Database database, PersonalIdProtector protector) {
+        this.database = database;
+        this.protector = protector;
+    }
+
+    /** The store's key of a subject named by its USCC or resident ID number, or E_IDENTIFIER_INVALID. */
+    public String subjectKey(String identifier) {
+        String id = identifier == null ? "" : identifier.strip().toUpperCase(Locale.ROOT);
+        if (Uscc.check(id).valid()) {
+            return "U:" + id;
+        }
+        IdentifierCheck person = ResidentIdNumber.check(id);
+        if (person.valid()) {
+            return "P:" + protector.lookupHashHex(id);
+        }
+        throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "the subject is neither a valid USCC nor a valid resident ID number");
+    }
+
+    public SubjectAuthorisation register(Registration r) {
+        if (r.grantee() == null || r.grantee().isBlank() || r.purpose() == null || r.purpose().isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee and its purpose");
+        }
+        if (r.datasets() == null || r.datasets().isEmpty()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names the datasets it covers");
+        }
+        if (r.validFrom() == null || r.validUntil() == null || !r.validUntil().isAfter(r.validFrom())) {
+            throw new CodedException(ErrorCode.E_DATE_INVALID, "an authorisation is valid from one time until a later one");
+        }
+        if (r.evidence().filter(e -> !e.isBlank()).isEmpty() && r.subjectSignature().isEmpty()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation carries the evidence of the subject's consent:"
+                    + " a reference to it, or the consent signed with the subject's certificate");
+        }
+        SubjectAuthorisation a = new SubjectAuthorisation(UUID.randomUUID().toString(), subjectKey(r.subjectIdentifier()),
+                r.grantee().strip(), r.purpose().strip(), r.datasets(), r.validFrom(), r.validUntil(), Optional.empty());
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                insert into subject_authorisation (id, subject_key, grantee, purpose, datasets, valid_from, valid_until,
+                                                   evidence, subject_signature, registered_by)
+                values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            ps.setString(1, a.id());
+            ps.setString(2, a.subject());
+            ps.setString(3, a.grantee());
+            ps.setString(4, a.purpose());
+            ps.setArray(5, c.createArrayOf("text", a.datasets().toArray()));
+            ps.setTimestamp(6, Timestamp.from(a.validFrom()));
+            ps.setTimestamp(7, Timestamp.from(a.validUntil()));
+            ps.setString(8, r.evidence().orElse(null));
+            ps.setBytes(9, r.subjectSignature().orElse(null));
+            ps.setString(10, r.registeredBy());
+            ps.executeUpdate();
+            return a;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be stored; retry later", e);
+        }
+    }
+
+    /** The authorisation with this id, as it stands now (revoked or not); empty if there is none. */
+    public Optional<SubjectAuthorisation> find(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select id::text, subject_key, grantee, purpose, datasets, valid_from, valid_until, revoked_at
+                from subject_authorisation where id = ?""")) {
+            ps.setObject(1, uuid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisations cannot be read; retry later", e);
+        }
+    }
+
+    /** Revokes an authorisation from now on; revoking again changes nothing. E_NOT_FOUND if there is none. */
+    public SubjectAuthorisation revoke(String id, String by) {
+        SubjectAuthorisation a = find(id).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no authorisation " + id));
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "update subject_authorisation set revoked_at = now(), revoked_by = ? where id = ?::uuid and revoked_at is null")) {
+            ps.setString(1, by);
+            ps.setString(2, a.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be revoked; retry later", e);
+        }
+        return find(id).orElseThrow();
+    }
+
+    /** A subject's authorisations, newest first. */
+    public List<SubjectAuthorisation> ofSubject(String subjectIdentifier) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select id::text, subject_key, grantee, purpose, datasets, valid_from, valid_until, revoked_at
+                from subject_authorisation where subject_key = ? order by registered_at desc""")) {
+            ps.setString(1, subjectKey(subjectIdentifier));
+            List<SubjectAuthorisation> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisations cannot be read; retry later", e);
+        }
+    }
+
+    private static SubjectAuthorisation read(ResultSet rs) throws SQLException {
+        Array datasets = rs.getArray(5);
+        Timestamp revoked = rs.getTimestamp(8);
+        return new SubjectAuthorisation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                Set.of((String[]) datasets.getArray()), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(),
+                Optional.ofNullable(revoked).map(Timestamp::toInstant));
+    }
+}
