@@ -6,6 +6,7 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
@@ -13,10 +14,12 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.auth.BearerTokens;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ProtectionKeys;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -76,7 +79,7 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
-            main.configure().addRoutesBuilder(new QueryRoutes(queries));
+            main.configure().addRoutesBuilder(new QueryRoutes(queries, new Authenticator(bearerTokens(config))));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
@@ -98,6 +101,21 @@ public final class Node implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * The verifier of the realm's bearer tokens ({@code gateway.auth.issuer}); without a realm the
+     * node serves the public only, and says so.
+     */
+    private static Optional<BearerTokens> bearerTokens(NodeConfig config) {
+        String issuer = config.get("gateway.auth.issuer");
+        if (issuer.isEmpty()) {
+            LOG.warn("node {} has no realm (gateway.auth.issuer): its API serves class A to the public and accepts no token",
+                    config.nodeId());
+            return Optional.empty();
+        }
+        return Optional.of(new BearerTokens(issuer.replaceAll("/+$", ""), config.get("gateway.auth.audience"),
+                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC()));
     }
 
     /** Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */

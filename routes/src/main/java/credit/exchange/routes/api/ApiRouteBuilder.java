@@ -40,6 +40,9 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
             incident = UUID.randomUUID().toString();
             LOG.warn("incident {}: {} {}", incident, e.code(), e.getMessage(), e.getCause());
         }
+        if (e.code().httpStatus() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + e.code() + "\"");
+        }
         answer(exchange, e.code().httpStatus(), ApiError.of(e.code(), e.getMessage(), incident));
     }
 

@@ -1,6 +1,7 @@
 package credit.exchange.routes.query;
 
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -11,7 +12,8 @@ import org.apache.camel.model.rest.RestParamType;
 
 /**
  * The local query API. Resident ID numbers come in a POST body, never in a URL, so that they
- * stay out of access logs and browser histories.
+ * stay out of access logs and browser histories. The caller is who the bearer token speaks for,
+ * or the anonymous public without one ({@link Authenticator}).
  */
 public final class QueryRoutes extends ApiRouteBuilder {
 
@@ -21,9 +23,11 @@ public final class QueryRoutes extends ApiRouteBuilder {
 
     private static final int DEFAULT_SIZE = 50;
     private final LocalQueryService service;
+    private final Authenticator authenticator;
 
-    public QueryRoutes(LocalQueryService service) {
+    public QueryRoutes(LocalQueryService service, Authenticator authenticator) {
         this.service = service;
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -51,7 +55,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
         String name = in.getHeader("name", String.class);
         int page = intParam(in.getHeader("page", String.class), 0, "page");
         int size = intParam(in.getHeader("size", String.class), DEFAULT_SIZE, "size");
-        Caller caller = Caller.anonymous();
+        Caller caller = authenticator.caller(exchange);
         RecordPage result;
         if (uscc != null && !uscc.isBlank()) {
             result = service.byUscc(caller, uscc, page, size);
@@ -64,6 +68,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
     }
 
     private void byPerson(Exchange exchange) {
+        Caller caller = authenticator.caller(exchange);
         PersonQuery query;
         try {
             query = Json.mapper().readValue(exchange.getMessage().getBody(String.class), PersonQuery.class);
@@ -73,7 +78,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
         if (query == null || query.residentId() == null) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "residentId missing");
         }
-        answer(exchange, 200, service.byResidentId(Caller.anonymous(), query.residentId(),
+        answer(exchange, 200, service.byResidentId(caller, query.residentId(),
                 query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size()));
     }
 

@@ -1,0 +1,99 @@
+package credit.exchange.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.KeycloakServer;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.TestNodes;
+import credit.exchange.routes.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local API behind the real realm: a token that proves itself speaks for its caller, no token
+ * is the anonymous public, and a token that does not prove itself is refused with 401, its reason
+ * code and a WWW-Authenticate challenge — never read as anonymous.
+ */
+class ApiTokensIT {
+
+    private static final String SAMPLE_USCC = "913301133LY8LTP007";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path dir;
+    static KeycloakServer keycloak;
+    static Node node;
+    static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        keycloak = KeycloakServer.shared();
+        NodeConfig config = TestNodes.config(dir, Map.of("gateway.auth.issuer", keycloak.issuer()));
+        node = Node.start(config);
+        url = TestNodes.baseUrl(config);
+        var imported = TestNodes.post(url + "/api/v1/imports?type=penalty", "text/csv",
+                Files.readAllBytes(TestNodes.samples().resolve("penalty-sample-gbk.csv")));
+        assertEquals(200, imported.statusCode(), imported.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void aVerifiedTokensCaller_andTheAnonymousPublic_readClassA() throws Exception {
+        HttpResponse<String> anonymous = query(null);
+        HttpResponse<String> reader = query("Bearer " + keycloak.userToken("public-reader", "public-reader-pw"));
+        HttpResponse<String> province = query("Bearer " + keycloak.clientToken("zhejiang-platform", KeycloakServer.PROVINCE_SECRET));
+        assertEquals(200, anonymous.statusCode(), anonymous.body());
+        assertEquals(200, reader.statusCode(), reader.body());
+        assertEquals(200, province.statusCode(), province.body());
+        assertTrue(Json.mapper().readTree(reader.body()).path("records").size() > 0, reader.body());
+    }
+
+    @Test
+    void tokensThatDoNotProveThemselves_get401WithTheirCode_andAChallenge() throws Exception {
+        String token = keycloak.userToken("public-reader", "public-reader-pw");
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertRefused(query("Bearer " + tampered), "E_TOKEN_SIGNATURE");
+        assertRefused(query("Bearer " + keycloak.userToken("not-for-the-gateway", "public-reader", "public-reader-pw")),
+                "E_TOKEN_AUDIENCE");
+        assertRefused(query("Bearer " + keycloak.adminToken()), "E_TOKEN_ISSUER");
+        assertRefused(query("Bearer not.a.jwt"), "E_TOKEN_MALFORMED");
+        assertRefused(query("Basic dXNlcjpwYXNz"), "E_TOKEN_MALFORMED");
+    }
+
+    private static void assertRefused(HttpResponse<String> answer, String code) throws Exception {
+        assertEquals(401, answer.statusCode(), answer.body());
+        JsonNode error = Json.mapper().readTree(answer.body());
+        assertEquals(code, error.path("code").asText(), answer.body());
+        assertTrue(answer.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), answer.headers().toString());
+        assertFalse(answer.body().contains("records"), "no data at all");
+    }
+
+    private static HttpResponse<String> query(String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/v1/records?uscc=" + SAMPLE_USCC))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
