@@ -19,6 +19,7 @@ import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.PersonalNames;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Date;
@@ -152,12 +153,17 @@ public final class LocalQueryService {
         } catch (IOException e) {
             throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
         }
+        SubjectKind kind = SubjectKind.valueOf(rs.getString(4));
+        String partyName = rs.getString(7);
         if (readable.get(rs.getString(2)) == Disclosure.PUBLIC) {
             attributes.keySet().removeIf(k -> PUBLIC_HIDDEN_ATTRIBUTES.stream().anyMatch(k::endsWith));
+            if (kind == SubjectKind.NATURAL_PERSON) {
+                partyName = PersonalNames.mask(partyName); // minimum disclosure: a person's name, like the ID number, masked
+            }
         }
         return new CreditRecord(
-                rs.getLong(1), rs.getString(2), classification, SubjectKind.valueOf(rs.getString(4)),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                rs.getLong(1), rs.getString(2), classification, kind,
+                rs.getString(5), rs.getString(6), partyName, rs.getString(8), rs.getString(9), rs.getInt(10),
                 date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
                 rs.getString(16), rs.getString(17), rs.getString(18), rs.getBoolean(19), attributes,
                 rs.getTimestamp(21).toInstant());

@@ -192,6 +192,22 @@ class LocalQueryServiceTest {
         assertEquals("内部备注", operator.get("BZ"));
     }
 
+    @Test
+    void publicDisclosure_masksANaturalPersonsName_likeTheIdNumber() {
+        CsvTable licence = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir);
+        String residentId = Seeds.identifiers(9).residentId();
+        licence.set(1, "XK_XDR_MC", "欧阳娜娜").set(1, "XK_XDR_LB", "自然人").set(1, "XK_XDR_SHXYM", "")
+                .set(1, "XK_XDR_ZJLX", "身份证").set(1, "XK_XDR_ZJHM", residentId);
+        assertEquals(1, node.importFile(licence.write(dir.resolve("person.csv")), "licensing").stored());
+
+        CreditRecord anonymous = queries.byResidentId(Caller.anonymous(), residentId, 0, 1).records().get(0);
+        CreditRecord operator = queries.byResidentId(Caller.operator(), residentId, 0, 1).records().get(0);
+
+        assertEquals("欧***", anonymous.partyName());
+        assertEquals("欧阳娜娜", operator.partyName());
+        assertEquals(ResidentIdNumber.mask(residentId), anonymous.maskedPersonId());
+    }
+
     /** A company with a licence (class A), a tax credit rating (B) and a social-insurance record (C). */
     private String importOneCompanyInEveryClass() {
         CsvTable licence = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir).set(1, "XK_XDR_MC", "三类测试有限公司");
