@@ -18,6 +18,8 @@ import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.PersonalNames;
 import java.io.IOException;
@@ -26,12 +28,14 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,24 +77,46 @@ public final class LocalQueryService {
         this.protector = protector;
     }
 
+    /**
+     * Why a query about one subject is asked, and on which of the subject's authorisations it
+     * relies for class B: what the decision point weighs beyond who asks.
+     */
+    public record Basis(String purpose, Optional<SubjectAuthorisation> authorisation) {
+        public static final Basis NONE = new Basis(null, Optional.empty());
+    }
+
     public RecordPage byUscc(Caller caller, String uscc, int page, int size) {
+        return byUscc(caller, uscc, Basis.NONE, page, size);
+    }
+
+    public RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size) {
         String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
         IdentifierCheck check = Uscc.check(code);
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
-        return query(caller, "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc", page, size);
+        return query(caller, context("U:" + code, basis), "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
+                page, size);
+    }
+
+    public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
+        return byResidentId(caller, residentId, Basis.NONE, page, size);
     }
 
     /** The number is used only to compute its keyed hash; it is neither logged nor echoed. */
-    public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
+    public RecordPage byResidentId(Caller caller, String residentId, Basis basis, int page, int size) {
         String id = residentId == null ? "" : residentId.strip().toUpperCase(Locale.ROOT);
         IdentifierCheck check = ResidentIdNumber.check(id);
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
         }
-        return query(caller, "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?",
-                "P:" + protector.lookupHashHex(id), "l.decision_date desc, l.id desc", page, size);
+        String key = "P:" + protector.lookupHashHex(id);
+        return query(caller, context(key, basis), "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
+                "l.decision_date desc, l.id desc", page, size);
+    }
+
+    private static Optional<AccessContext> context(String subjectKey, Basis basis) {
+        return Optional.of(new AccessContext(subjectKey, basis.purpose(), basis.authorisation(), Instant.now()));
     }
 
     public RecordPage byNamePrefix(Caller caller, String prefix, int page, int size) {
@@ -100,17 +126,17 @@ public final class LocalQueryService {
                     "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
         }
         String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return query(caller, "name " + p + "*", "s.name like ?", pattern,
+        return query(caller, Optional.empty(), "name " + p + "*", "s.name like ?", pattern,
                 "s.name, l.decision_date desc, l.id desc", page, size);
     }
 
-    private RecordPage query(Caller caller, String description, String subjectCondition, String argument,
-                             String order, int page, int size) {
+    private RecordPage query(Caller caller, Optional<AccessContext> context, String description, String subjectCondition,
+                             String argument, String order, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        Map<String, Disclosure> readable = readableDatasets(caller);
+        Map<String, Disclosure> readable = readableDatasets(caller, context);
         String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, argument);
@@ -136,9 +162,17 @@ public final class LocalQueryService {
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */
     public Map<String, Disclosure> readableDatasets(Caller caller) {
+        return readableDatasets(caller, Optional.empty());
+    }
+
+    /** The same, for a query about one subject with its purpose and authorisation (class B). */
+    private Map<String, Disclosure> readableDatasets(Caller caller, Optional<AccessContext> context) {
         Map<String, Disclosure> readable = new HashMap<>();
         for (RecordCategory category : catalogue.all()) {
-            if (policy.decide(caller, category.classification(), category.code()) instanceof AccessDecision.Allow allow) {
+            AccessDecision decision = context.isPresent()
+                    ? policy.decide(caller, category.classification(), category.code(), context.get())
+                    : policy.decide(caller, category.classification(), category.code());
+            if (decision instanceof AccessDecision.Allow allow) {
                 readable.put(category.code(), allow.disclosure());
             }
         }

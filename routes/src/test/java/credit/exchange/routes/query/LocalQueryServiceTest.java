@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.model.CreditRecord;
 import credit.exchange.routes.support.CleanCreditStore;
@@ -15,12 +16,16 @@ import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.SubjectAuthorisation;
+import credit.exchange.security.auth.BearerIdentity;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -163,6 +168,27 @@ class LocalQueryServiceTest {
         assertEquals(Set.of("licensing", "tax", "social-insurance"), categories(operator));
         assertEquals(Map.of("licensing", Classification.A, "tax", Classification.B, "social-insurance", Classification.C),
                 classificationByCategory(operator));
+    }
+
+    @Test
+    void classB_isRead_onlyOnTheSubjectsAuthorisation_forItsGrantee_purpose_andDataset_untilRevoked() {
+        String uscc = importOneCompanyInEveryClass();
+        String department = "11330100002493622M";
+        Caller officer = Caller.of(new BearerIdentity("s-1", "officer-17", "officer-console",
+                Set.of("reader-public", "reader-authorised"), Optional.of(department), Instant.now().plusSeconds(300)));
+        SubjectAuthorisations authorisations = new SubjectAuthorisations(node.database(), node.protector());
+        SubjectAuthorisation consent = authorisations.register(new SubjectAuthorisations.Registration(uscc, department,
+                "tender review", Set.of("tax"), Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
+                Optional.of("consent form 2026-0042"), Optional.empty(), "officer-17"));
+
+        assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc, 0, 50)), "no authorisation named");
+        assertEquals(Set.of("licensing", "tax"), categories(queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", authorisations.find(consent.id())), 0, 50)));
+        assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("marketing", authorisations.find(consent.id())), 0, 50)), "another purpose");
+        authorisations.revoke(consent.id(), "the subject");
+        assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", authorisations.find(consent.id())), 0, 50)), "revoked");
     }
 
     @Test
