@@ -6,6 +6,7 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
@@ -79,7 +80,8 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
-            main.configure().addRoutesBuilder(new QueryRoutes(queries, new Authenticator(bearerTokens(config))));
+            main.configure().addRoutesBuilder(new QueryRoutes(queries, new Authenticator(bearerTokens(config)),
+                    new SubjectAuthorisations(database, protector)));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());

@@ -81,8 +81,17 @@ public final class LocalQueryService {
      * Why a query about one subject is asked, and on which of the subject's authorisations it
      * relies for class B: what the decision point weighs beyond who asks.
      */
-    public record Basis(String purpose, Optional<SubjectAuthorisation> authorisation) {
-        public static final Basis NONE = new Basis(null, Optional.empty());
+    public record Basis(String purpose, Optional<SubjectAuthorisation> authorisation, Set<String> datasets) {
+        public static final Basis NONE = new Basis(null, Optional.empty(), Set.of());
+
+        /**
+         * @param datasets the datasets the query asks for; empty: whatever the caller may read.
+         *        Named datasets must all be readable, or the query is refused with the first
+         *        denial's code and answers no data at all.
+         */
+        public Basis {
+            datasets = Set.copyOf(datasets);
+        }
     }
 
     public RecordPage byUscc(Caller caller, String uscc, int page, int size) {
@@ -95,7 +104,7 @@ public final class LocalQueryService {
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
-        return query(caller, context("U:" + code, basis), "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
+        return query(caller, context("U:" + code, basis), basis.datasets(), "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
                 page, size);
     }
 
@@ -111,7 +120,7 @@ public final class LocalQueryService {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
         }
         String key = "P:" + protector.lookupHashHex(id);
-        return query(caller, context(key, basis), "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
+        return query(caller, context(key, basis), basis.datasets(), "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
                 "l.decision_date desc, l.id desc", page, size);
     }
 
@@ -126,17 +135,31 @@ public final class LocalQueryService {
                     "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
         }
         String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return query(caller, Optional.empty(), "name " + p + "*", "s.name like ?", pattern,
+        return query(caller, Optional.empty(), Set.of(), "name " + p + "*", "s.name like ?", pattern,
                 "s.name, l.decision_date desc, l.id desc", page, size);
     }
 
-    private RecordPage query(Caller caller, Optional<AccessContext> context, String description, String subjectCondition,
-                             String argument, String order, int page, int size) {
+    private RecordPage query(Caller caller, Optional<AccessContext> context, Set<String> asked, String description,
+                             String subjectCondition, String argument, String order, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
         Map<String, Disclosure> readable = readableDatasets(caller, context);
+        if (!asked.isEmpty()) {
+            for (String dataset : asked) {
+                RecordCategory category = catalogue.find(dataset).orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_TYPE,
+                        "this node keeps no dataset '" + dataset + "'"));
+                AccessDecision decision = context.isPresent()
+                        ? policy.decide(caller, category.classification(), dataset, context.get())
+                        : policy.decide(caller, category.classification(), dataset);
+                if (decision instanceof AccessDecision.Deny deny) {
+                    throw new CodedException(deny.code(), "dataset " + dataset + " (class " + category.classification()
+                            + ") is not readable by " + caller.name() + ": " + deny.code().meaning());
+                }
+            }
+            readable.keySet().retainAll(asked);
+        }
         String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, argument);

@@ -1,12 +1,17 @@
 package credit.exchange.routes.query;
 
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.SubjectAuthorisation;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.model.rest.RestParamType;
 
@@ -18,16 +23,18 @@ import org.apache.camel.model.rest.RestParamType;
 public final class QueryRoutes extends ApiRouteBuilder {
 
     /** Body of a query by resident ID number. */
-    public record PersonQuery(String residentId, Integer page, Integer size) {
+    public record PersonQuery(String residentId, Integer page, Integer size, String purpose, String authorisation, String datasets) {
     }
 
     private static final int DEFAULT_SIZE = 50;
     private final LocalQueryService service;
     private final Authenticator authenticator;
+    private final SubjectAuthorisations authorisations;
 
-    public QueryRoutes(LocalQueryService service, Authenticator authenticator) {
+    public QueryRoutes(LocalQueryService service, Authenticator authenticator, SubjectAuthorisations authorisations) {
         this.service = service;
         this.authenticator = authenticator;
+        this.authorisations = authorisations;
     }
 
     @Override
@@ -37,6 +44,11 @@ public final class QueryRoutes extends ApiRouteBuilder {
                     .produces("application/json")
                     .param().name("uscc").type(RestParamType.query).required(false).description("unified social credit code").endParam()
                     .param().name("name").type(RestParamType.query).required(false).description("subject name prefix, two characters or more").endParam()
+                    .param().name("datasets").type(RestParamType.query).required(false)
+                        .description("comma-separated datasets asked for; each must be readable, or 403 with its code and no data").endParam()
+                    .param().name("purpose").type(RestParamType.query).required(false).description("why the subject's records are read").endParam()
+                    .param().name("authorisation").type(RestParamType.query).required(false)
+                        .description("id of the subject's authorisation a class B read relies on").endParam()
                     .param().name("page").type(RestParamType.query).dataType("integer").defaultValue("0").endParam()
                     .param().name("size").type(RestParamType.query).dataType("integer").defaultValue("50").endParam()
                     .to("direct:local-query")
@@ -58,7 +70,8 @@ public final class QueryRoutes extends ApiRouteBuilder {
         Caller caller = authenticator.caller(exchange);
         RecordPage result;
         if (uscc != null && !uscc.isBlank()) {
-            result = service.byUscc(caller, uscc, page, size);
+            result = service.byUscc(caller, uscc, basis(in.getHeader("purpose", String.class), in.getHeader("authorisation", String.class),
+                    in.getHeader("datasets", String.class)), page, size);
         } else if (name != null && !name.isBlank()) {
             result = service.byNamePrefix(caller, name, page, size);
         } else {
@@ -79,7 +92,26 @@ public final class QueryRoutes extends ApiRouteBuilder {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "residentId missing");
         }
         answer(exchange, 200, service.byResidentId(caller, query.residentId(),
+                basis(query.purpose(), query.authorisation(), query.datasets()),
                 query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size()));
+    }
+
+    /** What a query says about itself: purpose, the authorisation named (which must exist), datasets asked for. */
+    private LocalQueryService.Basis basis(String purpose, String authorisationId, String datasets) {
+        Optional<SubjectAuthorisation> authorisation = Optional.empty();
+        if (authorisationId != null && !authorisationId.isBlank()) {
+            authorisation = Optional.of(authorisations.find(authorisationId.strip()).orElseThrow(() -> new CodedException(
+                    ErrorCode.E_AUTHORIZATION_REQUIRED, "no authorisation " + authorisationId.strip() + " is registered")));
+        }
+        Set<String> asked = new LinkedHashSet<>();
+        if (datasets != null) {
+            for (String d : datasets.split(",")) {
+                if (!d.isBlank()) {
+                    asked.add(d.strip());
+                }
+            }
+        }
+        return new LocalQueryService.Basis(purpose == null ? null : purpose.strip(), authorisation, asked);
     }
 
     static int intParam(String value, int fallback, String name) {

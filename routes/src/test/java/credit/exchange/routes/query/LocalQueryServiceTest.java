@@ -183,12 +183,22 @@ class LocalQueryServiceTest {
 
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc, 0, 50)), "no authorisation named");
         assertEquals(Set.of("licensing", "tax"), categories(queries.byUscc(officer, uscc,
-                new LocalQueryService.Basis("tender review", authorisations.find(consent.id())), 0, 50)));
+                new LocalQueryService.Basis("tender review", authorisations.find(consent.id()), Set.of()), 0, 50)));
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
-                new LocalQueryService.Basis("marketing", authorisations.find(consent.id())), 0, 50)), "another purpose");
+                new LocalQueryService.Basis("marketing", authorisations.find(consent.id()), Set.of()), 0, 50)), "another purpose");
         authorisations.revoke(consent.id(), "the subject");
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
-                new LocalQueryService.Basis("tender review", authorisations.find(consent.id())), 0, 50)), "revoked");
+                new LocalQueryService.Basis("tender review", authorisations.find(consent.id()), Set.of()), 0, 50)), "revoked");
+
+        // asked for by name, a dataset the caller may not read refuses the whole query with its code
+        assertCode(ErrorCode.E_AUTHORIZATION_REVOKED, () -> queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", authorisations.find(consent.id()), Set.of("tax")), 0, 50));
+        assertCode(ErrorCode.E_AUTHORIZATION_REQUIRED, () -> queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", Optional.empty(), Set.of("licensing", "tax")), 0, 50));
+        assertCode(ErrorCode.E_NOT_GRANTED, () -> queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", Optional.empty(), Set.of("social-insurance")), 0, 50));
+        assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", Optional.empty(), Set.of("licensing")), 0, 50)));
     }
 
     @Test
