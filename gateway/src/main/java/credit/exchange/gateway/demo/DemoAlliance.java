@@ -79,11 +79,15 @@ public final class DemoAlliance {
         return a.equals("jiaxing") || b.equals("jiaxing") ? Suite.INTL : Suite.GM;
     }
 
-    /** A base port with every member's exchange and API port free (a random range, checked). */
+    /**
+     * A base port with every member's exchange, API and SOAP port free (a random range, checked),
+     * below Linux's ephemeral range (32768 and up), so that no outgoing connection of the test
+     * run takes one of them between the check and the nodes' start.
+     */
     public static int freeBasePort() throws IOException {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + random.nextInt(30_000);
+            int base = 20_000 + random.nextInt(32_768 - 20_000 - SOAP_OFFSET - MEMBERS.size());
             boolean free = true;
             for (int i = 0; i < MEMBERS.size() && free; i++) {
                 free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i);
