@@ -6,6 +6,7 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.routes.access.AuthorisationRoutes;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.ingest.BulkImporter;
@@ -68,7 +69,8 @@ public final class Node implements AutoCloseable {
             var database = store.database();
             CategoryCatalogue catalogue = CategoryCatalogue.load(database);
             BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
-            LocalQueryService queries = new LocalQueryService(database, catalogue, new AccessPolicy(), protector);
+            AccessPolicy policy = new AccessPolicy();
+            LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector);
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
@@ -80,8 +82,10 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
-            main.configure().addRoutesBuilder(new QueryRoutes(queries, new Authenticator(bearerTokens(config)),
-                    new SubjectAuthorisations(database, protector)));
+            Authenticator authenticator = new Authenticator(bearerTokens(config));
+            SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector);
+            main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
+            main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());

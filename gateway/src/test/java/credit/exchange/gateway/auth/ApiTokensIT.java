@@ -10,6 +10,7 @@ import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.seed.SeedGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,7 @@ class ApiTokensIT {
     static KeycloakServer keycloak;
     static Node node;
     static String url;
+    static String taxedUscc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,6 +53,14 @@ class ApiTokensIT {
         var imported = TestNodes.post(url + "/api/v1/imports?type=penalty", "text/csv",
                 Files.readAllBytes(TestNodes.samples().resolve("penalty-sample-gbk.csv")));
         assertEquals(200, imported.statusCode(), imported.body());
+        // class B: tax credit ratings (纳税信用), in the list layout
+        Path ratings = dir.resolve("tax.csv");
+        new SeedGenerator(21, LocalDate.now()).writeRows("redlist", 5, 5, ratings);
+        List<String> lines = Files.readAllLines(ratings);
+        int column = List.of(lines.get(0).split(",")).indexOf("MD_XDR_SHXYM");
+        taxedUscc = lines.get(1).split(",")[column];
+        var tax = TestNodes.post(url + "/api/v1/imports?type=tax", "text/csv", Files.readAllBytes(ratings));
+        assertEquals(200, tax.statusCode(), tax.body());
     }
 
     @AfterAll
@@ -78,6 +91,45 @@ class ApiTokensIT {
         assertRefused(query("Bearer " + keycloak.adminToken()), "E_TOKEN_ISSUER");
         assertRefused(query("Bearer not.a.jwt"), "E_TOKEN_MALFORMED");
         assertRefused(query("Basic dXNlcjpwYXNz"), "E_TOKEN_MALFORMED");
+    }
+
+    @Test
+    void classB_throughTheApi_onlyOnTheSubjectsAuthorisation_registeredAndRevokedByItsGrantee() throws Exception {
+        String province = "Bearer " + keycloak.clientToken("zhejiang-platform", KeycloakServer.PROVINCE_SECRET);
+        String asked = "/api/v1/records?uscc=" + taxedUscc + "&datasets=tax";
+        assertForbidden(call("GET", asked, province, null), "E_AUTHORIZATION_REQUIRED");
+
+        String consent = """
+                {"subject": "%s", "grantee": "zhejiang-platform", "purpose": "credit review", "datasets": ["tax"],
+                 "validFrom": "%s", "validUntil": "%s", "evidence": "signed consent form 2026-118"}"""
+                .formatted(taxedUscc, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600));
+        assertForbidden(call("POST", "/api/v1/authorisations", "Bearer " + keycloak.userToken("public-reader", "public-reader-pw"),
+                consent), "E_NOT_GRANTED");
+        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", province, consent);
+        assertEquals(201, registered.statusCode(), registered.body());
+        String id = Json.mapper().readTree(registered.body()).path("id").asText();
+
+        HttpResponse<String> read = call("GET", asked + "&purpose=credit%20review&authorisation=" + id, province, null);
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode records = Json.mapper().readTree(read.body()).path("records");
+        assertTrue(records.size() > 0 && records.get(0).path("category").asText().equals("tax"), read.body());
+        assertForbidden(call("GET", asked + "&purpose=marketing&authorisation=" + id, province, null), "E_AUTHORIZATION_PURPOSE");
+
+        assertEquals(200, call("DELETE", "/api/v1/authorisations/" + id, province, null).statusCode());
+        assertForbidden(call("GET", asked + "&purpose=credit%20review&authorisation=" + id, province, null), "E_AUTHORIZATION_REVOKED");
+    }
+
+    private static void assertForbidden(HttpResponse<String> answer, String code) throws Exception {
+        assertEquals(403, answer.statusCode(), answer.body());
+        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
+        assertFalse(answer.body().contains("records"), "no data at all, not even counts");
+    }
+
+    private static HttpResponse<String> call(String method, String path, String authorization, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertRefused(HttpResponse<String> answer, String code) throws Exception {

@@ -56,6 +56,21 @@ public final class AccessPolicy {
         };
     }
 
+    /**
+     * Who may register or revoke a data subject's authorisation for a grantee: the operator for
+     * anyone; a person or platform that reads class B, for itself only (a person's department, a
+     * platform's client id), with the subject's consent as evidence. Nobody else (E_NOT_GRANTED).
+     */
+    public AccessDecision mayManageAuthorisation(Caller caller, String grantee) {
+        if (caller.kind() == Caller.Kind.OPERATOR) {
+            return new AccessDecision.Allow(Disclosure.FULL);
+        }
+        boolean readsB = (caller.kind() == Caller.Kind.PERSON || caller.kind() == Caller.Kind.PLATFORM)
+                && caller.grant().classes().contains(Classification.B);
+        return readsB && caller.grantee().filter(g -> g.equals(grantee)).isPresent()
+                ? new AccessDecision.Allow(Disclosure.FULL) : new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
+    }
+
     /** Class B: the query relies on an authorisation of this subject, to this caller, for this purpose and dataset, in force. */
     private static AccessDecision authorised(Caller caller, String dataset, Optional<AccessContext> context) {
         Optional<SubjectAuthorisation> presented = context.flatMap(AccessContext::authorisation);

@@ -148,6 +148,22 @@ class AccessMatrixTest {
         return rows.stream();
     }
 
+    @org.junit.jupiter.api.Test
+    void authorisationsAreManaged_byTheOperator_orByAClassBReaderForItselfOnly() {
+        Caller officer = person("officer", Optional.of(DEPARTMENT), "reader-public", "reader-authorised");
+        Caller province = platform("reader-public", "reader-authorised");
+        Caller publicReader = person("public-reader", Optional.of(DEPARTMENT), "reader-public");
+        Caller partner = Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.B), Set.of(), Map.of()));
+        assertEquals(true, POLICY.mayManageAuthorisation(Caller.operator(), "anyone").allowed());
+        assertEquals(true, POLICY.mayManageAuthorisation(officer, DEPARTMENT).allowed());
+        assertEquals(false, POLICY.mayManageAuthorisation(officer, "another-department").allowed());
+        assertEquals(true, POLICY.mayManageAuthorisation(province, "zhejiang-platform").allowed());
+        assertEquals(false, POLICY.mayManageAuthorisation(province, DEPARTMENT).allowed());
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED), POLICY.mayManageAuthorisation(publicReader, DEPARTMENT));
+        assertEquals(false, POLICY.mayManageAuthorisation(partner, "huzhou").allowed(), "a partner registers at its own node");
+        assertEquals(false, POLICY.mayManageAuthorisation(Caller.anonymous(), "anyone").allowed());
+    }
+
     @ParameterizedTest(name = "{0} reads class {2} with authorisation {3}: {4}")
     @MethodSource("matrix")
     void everyCellOfTheMatrix_hasItsOneDecision(String name, Caller caller, Classification classification,
