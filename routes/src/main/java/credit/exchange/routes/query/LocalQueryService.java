@@ -2,6 +2,7 @@ package credit.exchange.routes.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.identifier.Uscc;
@@ -14,11 +15,11 @@ import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessContext;
 import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
-import credit.exchange.security.access.AccessContext;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.PersonalNames;
@@ -69,12 +70,14 @@ public final class LocalQueryService {
     private final CategoryCatalogue catalogue;
     private final AccessPolicy policy;
     private final PersonalIdProtector protector;
+    private final AccessEvents events;
 
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector) {
         this.database = database;
         this.catalogue = catalogue;
         this.policy = policy;
         this.protector = protector;
+        this.events = new AccessEvents(database);
     }
 
     /**
@@ -145,16 +148,18 @@ public final class LocalQueryService {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        Map<String, Disclosure> readable = readableDatasets(caller, context);
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions(caller, context);
+        Map<String, Disclosure> readable = readable(decisions);
+        AccessContext recorded = context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now()));
         if (!asked.isEmpty()) {
+            record(caller, recorded, decisions);
             for (String dataset : asked) {
-                RecordCategory category = catalogue.find(dataset).orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_TYPE,
-                        "this node keeps no dataset '" + dataset + "'"));
-                AccessDecision decision = context.isPresent()
-                        ? policy.decide(caller, category.classification(), dataset, context.get())
-                        : policy.decide(caller, category.classification(), dataset);
-                if (decision instanceof AccessDecision.Deny deny) {
-                    throw new CodedException(deny.code(), "dataset " + dataset + " (class " + category.classification()
+                var decided = decisions.get(dataset);
+                if (decided == null) {
+                    throw new CodedException(ErrorCode.E_UNKNOWN_TYPE, "this node keeps no dataset '" + dataset + "'");
+                }
+                if (decided.getValue() instanceof AccessDecision.Deny deny) {
+                    throw new CodedException(deny.code(), "dataset " + dataset + " (class " + decided.getKey()
                             + ") is not readable by " + caller.name() + ": " + deny.code().meaning());
                 }
             }
@@ -162,6 +167,9 @@ public final class LocalQueryService {
         }
         String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (asked.isEmpty()) {
+                events.recordAll(c, caller, recorded, decisions);
+            }
             ps.setString(1, argument);
             ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
             ps.setInt(3, size + 1);
@@ -185,18 +193,35 @@ public final class LocalQueryService {
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */
     public Map<String, Disclosure> readableDatasets(Caller caller) {
-        return readableDatasets(caller, Optional.empty());
+        return readable(decisions(caller, Optional.empty()));
     }
 
-    /** The same, for a query about one subject with its purpose and authorisation (class B). */
-    private Map<String, Disclosure> readableDatasets(Caller caller, Optional<AccessContext> context) {
-        Map<String, Disclosure> readable = new HashMap<>();
+    /** The decision point's decision for every dataset of the catalogue, with the dataset's class. */
+    private Map<String, Map.Entry<Classification, AccessDecision>> decisions(Caller caller, Optional<AccessContext> context) {
+        Map<String, Map.Entry<Classification, AccessDecision>> out = new java.util.LinkedHashMap<>();
         for (RecordCategory category : catalogue.all()) {
             AccessDecision decision = context.isPresent()
                     ? policy.decide(caller, category.classification(), category.code(), context.get())
                     : policy.decide(caller, category.classification(), category.code());
-            if (decision instanceof AccessDecision.Allow allow) {
-                readable.put(category.code(), allow.disclosure());
+            out.put(category.code(), Map.entry(category.classification(), decision));
+        }
+        return out;
+    }
+
+    /** Every decision of a query that is refused before it reads, in a transaction of its own. */
+    private void record(Caller caller, AccessContext context, Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
+        try (Connection c = database.connection()) {
+            events.recordAll(c, caller, context, decisions);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the access decision cannot be recorded; nothing is read without it", e);
+        }
+    }
+
+    private static Map<String, Disclosure> readable(Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
+        Map<String, Disclosure> readable = new HashMap<>();
+        for (var e : decisions.entrySet()) {
+            if (e.getValue().getValue() instanceof AccessDecision.Allow allow) {
+                readable.put(e.getKey(), allow.disclosure());
             }
         }
         return readable;

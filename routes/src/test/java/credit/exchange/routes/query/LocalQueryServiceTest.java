@@ -182,6 +182,10 @@ class LocalQueryServiceTest {
                 Optional.of("consent form 2026-0042"), Optional.empty(), "officer-17"));
 
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc, 0, 50)), "no authorisation named");
+        assertEquals(List.of("licensing ALLOW PUBLIC", "social-insurance DENY E_NOT_GRANTED", "tax DENY E_AUTHORIZATION_REQUIRED"),
+                events("select dataset || ' ' || decision || ' ' || reason from access_event where actor = 'officer-17'"
+                        + " and subject_key = 'U:" + uscc + "' and dataset in ('licensing', 'tax', 'social-insurance') order by dataset"),
+                "every decision of the query is recorded, allow and deny");
         assertEquals(Set.of("licensing", "tax"), categories(queries.byUscc(officer, uscc,
                 new LocalQueryService.Basis("tender review", authorisations.find(consent.id()), Set.of()), 0, 50)));
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc,
@@ -242,6 +246,18 @@ class LocalQueryServiceTest {
         assertEquals("欧***", anonymous.partyName());
         assertEquals("欧阳娜娜", operator.partyName());
         assertEquals(ResidentIdNumber.mask(residentId), anonymous.maskedPersonId());
+    }
+
+    private List<String> events(String sql) {
+        try (var c = node.database().connection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A company with a licence (class A), a tax credit rating (B) and a social-insurance record (C). */
