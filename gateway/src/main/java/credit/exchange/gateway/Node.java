@@ -90,7 +90,7 @@ public final class Node implements AutoCloseable {
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             if (identity.isPresent()) {
-                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries,
+                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
                         brokerConnection.factory(), Clock.systemUTC());
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);

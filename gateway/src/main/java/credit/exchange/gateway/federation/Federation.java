@@ -19,6 +19,7 @@ import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.OutboxPuller;
@@ -75,7 +76,8 @@ public final class Federation implements AutoCloseable {
     }
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
-                                    LocalQueryService queries, ConnectionFactory broker, Clock clock) {
+                                    LocalQueryService queries, SubjectAuthorisations authorisations, ConnectionFactory broker,
+                                    Clock clock) {
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
@@ -99,7 +101,7 @@ public final class Federation implements AutoCloseable {
         PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
                 identity.policy(), clock);
         Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
-        handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries));
+        handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries, authorisations));
         handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));

@@ -1,5 +1,6 @@
 package credit.exchange.routes.mutualquery;
 
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
@@ -10,7 +11,10 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.PartnerGrant;
+import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.envelope.OpenedEnvelope;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +28,26 @@ public final class PartnerQueryHandler implements ExchangeHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerQueryHandler.class);
 
     private final LocalQueryService queries;
+    private final SubjectAuthorisations authorisations;
 
-    public PartnerQueryHandler(LocalQueryService queries) {
+    public PartnerQueryHandler(LocalQueryService queries, SubjectAuthorisations authorisations) {
         this.queries = queries;
+        this.authorisations = authorisations;
+    }
+
+    /**
+     * The query's basis: its purpose, the authorisation it names (registered at this node, granted
+     * to the partner; one that is not registered denies with E_AUTHORIZATION_REQUIRED) and the
+     * datasets it asks for.
+     */
+    private LocalQueryService.Basis basis(QueryRequest question) {
+        Optional<SubjectAuthorisation> authorisation = Optional.empty();
+        if (question.authorisation() != null && !question.authorisation().isBlank()) {
+            authorisation = Optional.of(authorisations.find(question.authorisation()).orElseThrow(() -> new CodedException(
+                    ErrorCode.E_AUTHORIZATION_REQUIRED, "no authorisation " + question.authorisation() + " is registered here")));
+        }
+        return new LocalQueryService.Basis(question.purpose(), authorisation,
+                question.datasets() == null ? Set.of() : Set.copyOf(question.datasets()));
     }
 
     @Override
@@ -43,7 +64,7 @@ public final class PartnerQueryHandler implements ExchangeHandler {
                     "partner " + partner.id() + " is granted no dataset of this node"));
         }
         try {
-            RecordPage page = queries.byUscc(caller, question.uscc(), 0, LocalQueryService.MAX_PAGE_SIZE);
+            RecordPage page = queries.byUscc(caller, question.uscc(), basis(question), 0, LocalQueryService.MAX_PAGE_SIZE);
             LOG.info("query {} from {}: {} records", request.headers().messageId(), partner.id(), page.records().size());
             return QueryMessages.write(QueryAnswer.answered(question.uscc(), page.records(), page.hasMore()));
         } catch (CodedException e) {

@@ -23,7 +23,12 @@ public final class QueryMessages {
      * @param requestedBy the end user the requesting node vouches for (for the answering node's audit)
      * @param purpose why it asks, in a few words
      */
-    public record QueryRequest(String uscc, String requestedBy, String purpose) {
+    public record QueryRequest(String uscc, String requestedBy, String purpose, String authorisation, List<String> datasets) {
+
+        /** A query relying on no authorisation, for whatever the requester may read. */
+        public QueryRequest(String uscc, String requestedBy, String purpose) {
+            this(uscc, requestedBy, purpose, null, null);
+        }
     }
 
     /**
