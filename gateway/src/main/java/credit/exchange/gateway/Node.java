@@ -9,6 +9,7 @@ import credit.exchange.gateway.ops.NodeApiRoutes;
 import credit.exchange.routes.access.AuthorisationRoutes;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.api.DevIssuerRoutes;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
@@ -17,6 +18,7 @@ import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.auth.BearerTokens;
+import credit.exchange.security.auth.DevIssuer;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ProtectionKeys;
 import java.nio.file.Files;
@@ -51,6 +53,7 @@ public final class Node implements AutoCloseable {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             Files.createDirectories(config.nodeDir());
+            Realm realm = realm(config);
             PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
 
             CreditStoreConnection store = CreditStoreConnection.open(config);
@@ -82,7 +85,8 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
-            Authenticator authenticator = new Authenticator(bearerTokens(config));
+            realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
+            Authenticator authenticator = new Authenticator(realm.tokens());
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector);
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
@@ -110,18 +114,30 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * The verifier of the realm's bearer tokens ({@code gateway.auth.issuer}); without a realm the
-     * node serves the public only, and says so.
+     * The realm whose bearer tokens the API accepts: {@code gateway.auth.issuer}, or, without one,
+     * the development issuer this node runs itself ({@link DevIssuer}, labelled in the log), which
+     * the production profile refuses.
      */
-    private static Optional<BearerTokens> bearerTokens(NodeConfig config) {
-        String issuer = config.get("gateway.auth.issuer");
+    private static Realm realm(NodeConfig config) {
+        String issuer = config.get("gateway.auth.issuer").replaceAll("/+$", "");
+        Optional<DevIssuer> dev = Optional.empty();
         if (issuer.isEmpty()) {
-            LOG.warn("node {} has no realm (gateway.auth.issuer): its API serves class A to the public and accepts no token",
-                    config.nodeId());
-            return Optional.empty();
+            if ("production".equals(config.get("gateway.profile"))) {
+                throw new IllegalArgumentException("the production profile needs a realm: set gateway.auth.issuer (Keycloak);"
+                        + " the development issuer signs tokens without passwords");
+            }
+            DevIssuer devIssuer = new DevIssuer("http://" + config.get("gateway.http.host") + ":" + config.get("gateway.http.port"),
+                    config.get("gateway.auth.audience"), Clock.systemUTC());
+            LOG.warn("node {} has no realm (gateway.auth.issuer): it runs the DEVELOPMENT ISSUER at {}, which signs tokens"
+                    + " without passwords — for development and the demo only", config.nodeId(), devIssuer.issuer());
+            dev = Optional.of(devIssuer);
+            issuer = devIssuer.issuer();
         }
-        return Optional.of(new BearerTokens(issuer.replaceAll("/+$", ""), config.get("gateway.auth.audience"),
-                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC()));
+        return new Realm(new BearerTokens(issuer, config.get("gateway.auth.audience"),
+                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC()), dev);
+    }
+
+    private record Realm(BearerTokens tokens, Optional<DevIssuer> devIssuer) {
     }
 
     /** Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */

@@ -28,9 +28,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "Hangzhou's partner files (used with the default ports, which they name)")
     Path partnerConfigs;
 
+    @Option(names = "--keycloak", paramLabel = "ISSUER",
+            description = "the Keycloak realm every node accepts tokens of, e.g. http://127.0.0.1:8180/realms/credit-exchange;"
+                    + " without it each node runs its labelled development issuer")
+    String keycloak;
+
     @Override
     public Integer call() throws Exception {
-        DemoAlliance alliance = DemoAlliance.prepare(dir, basePort, partnerConfigs);
+        DemoAlliance alliance = DemoAlliance.prepare(dir, basePort, partnerConfigs).withRealm(keycloak);
         DemoScenario scenario = new DemoScenario(alliance, System.out);
         boolean passed;
         try {

@@ -16,11 +16,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default from configuration: 8080)")
     Integer port;
 
+    @Option(names = "--keycloak", paramLabel = "ISSUER",
+            description = "the Keycloak realm whose tokens the API accepts (gateway.auth.issuer), e.g."
+                    + " https://sso.example.gov.cn/realms/credit-exchange; without it a labelled development issuer")
+    String keycloak;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = node.load();
         if (port != null) {
             config = config.with("gateway.http.port", port.toString());
+        }
+        if (keycloak != null) {
+            config = config.with("gateway.auth.issuer", keycloak);
         }
         Node running = Node.start(config);
         System.out.printf("node %s ready: http://%s:%s/health/ready  (data in %s)%n", config.nodeId(),

@@ -57,6 +57,7 @@ public final class DemoAlliance {
     private final Path root;
     private final int basePort;
     private final Path shippedPartnerConfigs;
+    private String realm = "";
 
     private DemoAlliance(Path root, int basePort, Path shippedPartnerConfigs) {
         this.root = root;
@@ -126,7 +127,17 @@ public final class DemoAlliance {
         values.put("gateway.trust.crls", ca(Suite.GM).resolve("crl.pem") + "," + ca(Suite.INTL).resolve("crl.pem"));
         values.put("gateway.partners.dir", partnerConfigs(m).toString());
         values.put("gateway.partners.certificates", root.resolve("certs").toString());
+        values.put("gateway.auth.issuer", realm);
         return NodeConfig.of(values);
+    }
+
+    /**
+     * Every member accepts the tokens of this Keycloak realm (its issuer URL) instead of running
+     * its own development issuer.
+     */
+    public DemoAlliance withRealm(String issuer) {
+        this.realm = issuer == null ? "" : issuer;
+        return this;
     }
 
     public Node start(Member m) throws Exception {

@@ -4,7 +4,6 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.auth.BearerTokens;
-import java.util.Optional;
 import org.apache.camel.Exchange;
 
 /**
@@ -16,10 +15,10 @@ import org.apache.camel.Exchange;
 public final class Authenticator {
 
     public static final String AUTHORIZATION = "Authorization";
-    private final Optional<BearerTokens> tokens;
+    private final BearerTokens tokens;
 
-    /** @param tokens the realm's token verifier; empty: this node accepts no token (public reads only) */
-    public Authenticator(Optional<BearerTokens> tokens) {
+    /** @param tokens the verifier of the realm's tokens (Keycloak's, or the node's development issuer's) */
+    public Authenticator(BearerTokens tokens) {
         this.tokens = tokens;
     }
 
@@ -32,8 +31,6 @@ public final class Authenticator {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new CodedException(ErrorCode.E_TOKEN_MALFORMED, "the Authorization header carries no bearer token");
         }
-        BearerTokens verifier = tokens.orElseThrow(() -> new CodedException(ErrorCode.E_TOKEN_ISSUER,
-                "this node is configured with no realm (gateway.auth.issuer): it accepts no token"));
-        return Caller.of(verifier.verify(header.substring(7)));
+        return Caller.of(tokens.verify(header.substring(7)));
     }
 }
