@@ -133,8 +133,15 @@ public final class Node implements AutoCloseable {
             dev = Optional.of(devIssuer);
             issuer = devIssuer.issuer();
         }
+        Optional<String> introspection = dev.isPresent() ? Optional.empty()
+                : Optional.of(config.get("gateway.auth.introspection-secret")).filter(x -> !x.isEmpty());
+        if (dev.isEmpty() && introspection.isEmpty()) {
+            LOG.warn("node {}: no gateway.auth.introspection-secret; a token stays valid until it expires, even after its user"
+                    + " is disabled", config.nodeId());
+        }
         return new Realm(new BearerTokens(issuer, config.get("gateway.auth.audience"),
-                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC()), dev);
+                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC(), introspection,
+                Duration.ofSeconds(config.getInt("gateway.auth.active-seconds"))), dev);
     }
 
     private record Realm(BearerTokens tokens, Optional<DevIssuer> devIssuer) {

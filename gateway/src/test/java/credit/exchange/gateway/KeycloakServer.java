@@ -35,6 +35,7 @@ public final class KeycloakServer {
 
     public static final String REALM = "credit-exchange";
     public static final String PROVINCE_SECRET = "province-secret-for-tests";
+    public static final String GATEWAY_SECRET = "gateway-api-secret-for-tests";
     private static final String ADMIN = "admin";
     private static final String ADMIN_PASSWORD = "admin-password-for-tests";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -128,6 +129,7 @@ public final class KeycloakServer {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().put("GATEWAY_PROVINCE_CLIENT_SECRET", PROVINCE_SECRET);
+        builder.environment().put("GATEWAY_API_CLIENT_SECRET", GATEWAY_SECRET);
         builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
         Process process = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

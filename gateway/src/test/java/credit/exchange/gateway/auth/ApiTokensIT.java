@@ -47,7 +47,8 @@ class ApiTokensIT {
     @BeforeAll
     static void start() throws Exception {
         keycloak = KeycloakServer.shared();
-        NodeConfig config = TestNodes.config(dir, Map.of("gateway.auth.issuer", keycloak.issuer()));
+        NodeConfig config = TestNodes.config(dir, Map.of("gateway.auth.issuer", keycloak.issuer(),
+                "gateway.auth.introspection-secret", KeycloakServer.GATEWAY_SECRET));
         node = Node.start(config);
         url = TestNodes.baseUrl(config);
         var imported = TestNodes.post(url + "/api/v1/imports?type=penalty", "text/csv",

@@ -123,6 +123,18 @@ class KeycloakTokensIT {
         assertEquals("public-reader", tokens.verify(before).username(), "the old key stays published until it is removed");
     }
 
+    @Test
+    void aTokenOfAUserDisabledSinceItWasIssued_isE_TOKEN_INACTIVE() throws Exception {
+        BearerTokens asking = new BearerTokens(keycloak.issuer(), "gateway-api", Duration.ofMillis(200), Clock.systemUTC(),
+                Optional.of(KeycloakServer.GATEWAY_SECRET), Duration.ofMillis(1));
+        String token = keycloak.userToken("to-be-disabled", "to-be-disabled-pw");
+        assertEquals("to-be-disabled", asking.verify(token).username());
+        String id = keycloak.adminGet("/users?username=to-be-disabled&exact=true").get(0).path("id").asText();
+        assertEquals(204, keycloak.admin("PUT", "/users/" + id, "{\"enabled\": false}"));
+        Thread.sleep(5);
+        assertEquals(ErrorCode.E_TOKEN_INACTIVE, assertThrows(CodedException.class, () -> asking.verify(token)).code());
+    }
+
     private static ErrorCode refusal(String token) {
         return assertThrows(CodedException.class, () -> tokens.verify(token)).code();
     }

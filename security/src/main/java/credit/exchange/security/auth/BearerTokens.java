@@ -50,17 +50,33 @@ public final class BearerTokens {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile JWKSet keys = new JWKSet();
     private volatile Instant fetchedAt = Instant.EPOCH;
+    private final Optional<String> introspectionSecret;
+    private final Duration activeFor;
+    private final java.util.Map<String, Instant> activeUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param issuer the realm's issuer, e.g. {@code https://sso.example/realms/credit-exchange}
      * @param audience the client id tokens must be meant for ({@code gateway-api})
      */
     public BearerTokens(String issuer, String audience, Duration minRefresh, Clock clock) {
+        this(issuer, audience, minRefresh, clock, Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * @param introspectionSecret the secret of the audience's client at the realm, with which the
+     *        node asks the realm whether a token is still active (RFC 7662 introspection); empty:
+     *        never asked (the development issuer, which has no sessions)
+     * @param activeFor how long the realm's word that a token is active is trusted before it is asked again
+     */
+    public BearerTokens(String issuer, String audience, Duration minRefresh, Clock clock, Optional<String> introspectionSecret,
+                        Duration activeFor) {
         this.issuer = issuer;
         this.audience = audience;
         this.jwks = URI.create(issuer + "/protocol/openid-connect/certs");
         this.minRefresh = minRefresh;
         this.clock = clock;
+        this.introspectionSecret = introspectionSecret.filter(x -> !x.isBlank());
+        this.activeFor = activeFor;
     }
 
     /** The identity a token speaks for, or the coded reason it is refused. */
@@ -103,7 +119,53 @@ public final class BearerTokens {
         if (notBefore != null && now.plus(SKEW).isBefore(notBefore.toInstant())) {
             throw new CodedException(ErrorCode.E_TOKEN_EXPIRED, "the token is valid from " + notBefore.toInstant() + " only");
         }
+        if (introspectionSecret.isPresent()) {
+            requireActive(token.strip(), claims);
+        }
         return identity(claims);
+    }
+
+    /**
+     * A token outlives its user's disabling and its session's end: the realm's introspection
+     * endpoint says whether it is still active (E_TOKEN_INACTIVE if not); its word is kept for
+     * {@code activeFor} per token.
+     */
+    private void requireActive(String token, JWTClaimsSet claims) {
+        String id = claims.getJWTID() != null ? claims.getJWTID() : Integer.toHexString(token.hashCode());
+        Instant now = clock.instant();
+        Instant until = activeUntil.get(id);
+        if (until != null && now.isBefore(until)) {
+            return;
+        }
+        String credentials = java.util.Base64.getEncoder().encodeToString(
+                (encode(audience) + ":" + encode(introspectionSecret.get())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token/introspect"))
+                    .header("Authorization", "Basic " + credentials).header("Content-Type", "application/x-www-form-urlencoded")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("token=" + encode(token))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the realm's introspection answered HTTP " + r.statusCode());
+            }
+            Object active = com.nimbusds.jose.util.JSONObjectUtils.parse(r.body()).get("active");
+            if (!Boolean.TRUE.equals(active)) {
+                activeUntil.remove(id);
+                throw new CodedException(ErrorCode.E_TOKEN_INACTIVE, "the realm no longer holds the token's user or session as active");
+            }
+        } catch (IOException | ParseException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the realm cannot be asked whether the token is active", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "interrupted while asking the realm");
+        }
+        if (activeUntil.size() > 100_000) {
+            activeUntil.entrySet().removeIf(e -> !now.isBefore(e.getValue()));
+        }
+        activeUntil.put(id, now.plus(activeFor));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static BearerIdentity identity(JWTClaimsSet claims) {
