@@ -26,28 +26,6 @@ public final class AccessEvents {
         this.database = database;
     }
 
-    /** Records one decision; {@code connection} lets the caller commit it with the read it allowed. */
-    public void record(Connection connection, Caller caller, Classification classification, String dataset, AccessContext context,
-                       AccessDecision decision) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("""
-                insert into access_event (at, actor_kind, actor, subject_key, classification, dataset, purpose, authorisation_id,
-                                          decision, reason)
-                values (?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?)""")) {
-            ps.setTimestamp(1, Timestamp.from(context.at()));
-            ps.setString(2, caller.kind().name());
-            ps.setString(3, caller.name());
-            ps.setString(4, context.subject());
-            ps.setString(5, classification.name());
-            ps.setString(6, dataset);
-            ps.setString(7, context.purpose());
-            ps.setString(8, context.authorisation().map(SubjectAuthorisation::id).orElse(null));
-            ps.setString(9, decision.allowed() ? "ALLOW" : "DENY");
-            ps.setString(10, decision instanceof AccessDecision.Allow allow ? allow.disclosure().name()
-                    : ((AccessDecision.Deny) decision).code().name());
-            ps.executeUpdate();
-        }
-    }
-
     /** Records the decisions of one query, one per dataset, in one statement on the query's connection. */
     public void recordAll(Connection connection, Caller caller, AccessContext context,
                           java.util.Map<String, java.util.Map.Entry<Classification, AccessDecision>> byDataset) throws SQLException {
@@ -83,10 +61,11 @@ public final class AccessEvents {
         }
     }
 
-    /** Records one decision in a transaction of its own. */
-    public void record(Caller caller, Classification classification, String dataset, AccessContext context, AccessDecision decision) {
+    /** The same in a transaction of its own: for a query refused before it reads. */
+    public void recordAll(Caller caller, AccessContext context,
+                          java.util.Map<String, java.util.Map.Entry<Classification, AccessDecision>> byDataset) {
         try (Connection c = database.connection()) {
-            record(c, caller, classification, dataset, context, decision);
+            recordAll(c, caller, context, byDataset);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the access decision cannot be recorded; nothing is read without it", e);
         }

@@ -152,7 +152,7 @@ public final class LocalQueryService {
         Map<String, Disclosure> readable = readable(decisions);
         AccessContext recorded = context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now()));
         if (!asked.isEmpty()) {
-            record(caller, recorded, decisions);
+            events.recordAll(caller, recorded, decisions);
             for (String dataset : asked) {
                 var decided = decisions.get(dataset);
                 if (decided == null) {
@@ -206,15 +206,6 @@ public final class LocalQueryService {
             out.put(category.code(), Map.entry(category.classification(), decision));
         }
         return out;
-    }
-
-    /** Every decision of a query that is refused before it reads, in a transaction of its own. */
-    private void record(Caller caller, AccessContext context, Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
-        try (Connection c = database.connection()) {
-            events.recordAll(c, caller, context, decisions);
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the access decision cannot be recorded; nothing is read without it", e);
-        }
     }
 
     private static Map<String, Disclosure> readable(Map<String, Map.Entry<Classification, AccessDecision>> decisions) {

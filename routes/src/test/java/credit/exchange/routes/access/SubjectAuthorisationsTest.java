@@ -59,13 +59,13 @@ class SubjectAuthorisationsTest {
 
         AccessDecision allowed = policy.decide(huzhou, Classification.B, "penalty", query);
         assertTrue(allowed.allowed());
-        events.record(huzhou, Classification.B, "penalty", query, allowed);
+        events.recordAll(huzhou, query, Map.of("penalty", Map.entry(Classification.B, allowed)));
 
         authorisations.revoke(a.id(), "officer-17");
         AccessContext later = new AccessContext("U:" + ENTERPRISE, "tender review", authorisations.find(a.id()), Instant.now());
         AccessDecision denied = policy.decide(huzhou, Classification.B, "penalty", later);
         assertEquals(new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_REVOKED), denied);
-        events.record(huzhou, Classification.B, "penalty", later, denied);
+        events.recordAll(huzhou, later, Map.of("penalty", Map.entry(Classification.B, denied)));
         assertEquals(authorisations.revoke(a.id(), "again").revokedAt(), authorisations.find(a.id()).orElseThrow().revokedAt(),
                 "revoking again changes nothing");
 
