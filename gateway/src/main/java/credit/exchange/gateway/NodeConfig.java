@@ -86,6 +86,17 @@ public final class NodeConfig {
         return v == null ? "" : v.strip();
     }
 
+    /** Every key that starts with the prefix, by what follows it, with its value. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : values.stringPropertyNames()) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                out.put(key.substring(prefix.length()), get(key));
+            }
+        }
+        return out;
+    }
+
     public int getInt(String key) {
         String v = get(key);
         try {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One version of a credit record as the store holds it. Natural persons appear only with a
- * masked resident ID; the clear number never leaves the store.
+ * masked resident ID; the clear number never leaves the store. A field the reader's disclosure
+ * does not show is null (and left out of JSON); the identifying fields are always there.
  */
 public record CreditRecord(
         long id,
@@ -28,7 +29,7 @@ public record CreditRecord(
         String authority,
         String authorityCode,
         String content,
-        boolean legacyIdentifier,
+        Boolean legacyIdentifier,
         Map<String, String> attributes,
         Instant ingestedAt) {
 }

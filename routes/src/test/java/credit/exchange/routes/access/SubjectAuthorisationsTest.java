@@ -69,7 +69,7 @@ class SubjectAuthorisationsTest {
         assertEquals(authorisations.revoke(a.id(), "again").revokedAt(), authorisations.find(a.id()).orElseThrow().revokedAt(),
                 "revoking again changes nothing");
 
-        assertEquals("ALLOW PARTNER huzhou FULL|DENY PARTNER huzhou E_AUTHORIZATION_REVOKED", rows(
+        assertEquals("ALLOW PARTNER huzhou PUBLIC|DENY PARTNER huzhou E_AUTHORIZATION_REVOKED", rows(
                 "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from access_event order by id"));
         assertEquals(a.id(), rows("select distinct authorisation_id::text from access_event"));
     }

@@ -206,6 +206,65 @@ class LocalQueryServiceTest {
     }
 
     @Test
+    void classBAndCReaders_seeExactlyTheFieldsConfiguredForTheDataset_andTheOperatorSeesEveryField() {
+        String uscc = importOneCompanyInEveryClass();
+        String department = "11330100002493622M";
+        LocalQueryService configured = node.queries(Map.of(
+                "tax", "partyName, decisionDate, content, attributes.MD_LB",
+                "social-insurance", "partyName,documentNumber,authority,attributes.*"));
+        Caller officer = Caller.of(new BearerIdentity("s-2", "officer-18", "officer-console",
+                Set.of("reader-authorised", "reader-shared", "agreement-social-insurance"), Optional.of(department),
+                Instant.now().plusSeconds(300)));
+        SubjectAuthorisation consent = new SubjectAuthorisations(node.database(), node.protector()).register(
+                new SubjectAuthorisations.Registration(uscc, department, "tender review", Set.of("tax"), Instant.now().minusSeconds(60),
+                        Instant.now().plusSeconds(3600), Optional.of("consent form 2026-0043"), Optional.empty(), "officer-18"));
+
+        Map<String, CreditRecord> read = byCategory(configured.byUscc(officer, uscc,
+                new LocalQueryService.Basis("tender review", Optional.of(consent), Set.of()), 0, 50));
+
+        assertEquals(Set.of("tax", "social-insurance"), read.keySet());
+        assertEquals(Set.of("id", "category", "classification", "subjectKind", "uscc", "version", "status",
+                "partyName", "decisionDate", "content", "attributes"), visibleFields(read.get("tax")));
+        assertEquals(Set.of("MD_LB"), read.get("tax").attributes().keySet());
+        assertEquals(Set.of("id", "category", "classification", "subjectKind", "uscc", "version", "status",
+                "partyName", "documentNumber", "authority", "attributes"), visibleFields(read.get("social-insurance")));
+        CreditRecord full = byCategory(configured.byUscc(Caller.operator(), uscc, 0, 50)).get("social-insurance");
+        assertEquals(full.attributes(), read.get("social-insurance").attributes(), "attributes.* shows every attribute");
+        assertTrue(visibleFields(full).containsAll(Set.of("sourceDepartment", "decisionDate", "authorityCode", "content",
+                "ingestedAt", "legacyIdentifier")), visibleFields(full).toString());
+        assertEquals(List.of("social-insurance ALLOW FIELDS attributes.*,authority,documentNumber,partyName",
+                        "tax ALLOW FIELDS attributes.MD_LB,content,decisionDate,partyName"),
+                events("select dataset || ' ' || decision || ' ' || reason from access_event where actor = 'officer-18'"
+                        + " and dataset in ('tax', 'social-insurance') order by dataset"), "the trail says what was shown");
+    }
+
+    @Test
+    void aDisclosureNamingAnUnknownDatasetOrField_stopsTheNodeWithTheKeyAtFault() {
+        assertEquals("gateway.disclosure.fines: this node keeps no dataset 'fines'", assertThrows(CodedException.class,
+                () -> node.queries(Map.of("fines", "partyName"))).getMessage());
+        assertTrue(assertThrows(CodedException.class, () -> node.queries(Map.of("tax", "partyName,secretField")))
+                .getMessage().startsWith("gateway.disclosure.tax: 'secretField' is no record field"));
+        assertEquals("gateway.disclosure.tax: 'attributes.md lb' names no attribute column (attributes.COLUMN or attributes.*)",
+                assertThrows(CodedException.class, () -> node.queries(Map.of("tax", "attributes.md lb"))).getMessage());
+        CodedException classA = assertThrows(CodedException.class, () -> node.queries(Map.of("licensing", "partyName")));
+        assertEquals(ErrorCode.E_CONFIG_INVALID, classA.code());
+        assertEquals("gateway.disclosure.licensing: dataset licensing is class A, which is always shown as public", classA.getMessage());
+    }
+
+    private static Map<String, CreditRecord> byCategory(RecordPage page) {
+        Map<String, CreditRecord> out = new HashMap<>();
+        page.records().forEach(r -> out.put(r.category(), r));
+        return out;
+    }
+
+    /** The fields a record shows in JSON (the API's mapping leaves hidden, null, fields out). */
+    private static Set<String> visibleFields(CreditRecord record) {
+        Set<String> out = new HashSet<>();
+        credit.exchange.routes.api.Json.mapper().valueToTree(record).fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
     void anonymous_byNamePrefix_alsoSeesOnlyClassA() {
         importOneCompanyInEveryClass();
 

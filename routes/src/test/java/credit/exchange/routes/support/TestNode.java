@@ -5,6 +5,7 @@ import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.ingest.QualityReport;
+import credit.exchange.routes.query.DatasetDisclosures;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
@@ -79,6 +80,15 @@ public final class TestNode {
 
     public LocalQueryService queries() {
         return new LocalQueryService(database, catalogue, new AccessPolicy(), protector);
+    }
+
+    /** Queries under dataset disclosures configured as {@code gateway.disclosure.<dataset>} would be. */
+    public LocalQueryService queries(Map<String, String> disclosures) {
+        return new LocalQueryService(database, catalogue, new AccessPolicy(DatasetDisclosures.parse(disclosures, catalogue)), protector);
+    }
+
+    public CategoryCatalogue catalogue() {
+        return catalogue;
     }
 
     public QualityReport quality() {

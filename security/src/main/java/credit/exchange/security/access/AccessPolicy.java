@@ -2,6 +2,7 @@ package credit.exchange.security.access;
 
 import credit.exchange.security.Classification;
 import credit.exchange.security.ErrorCode;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,8 +16,30 @@ import java.util.Optional;
  * authorisation for the query — the subject's, granted to this caller, for this purpose and
  * dataset, valid and not revoked, each failure with its own code; class C under a sharing
  * agreement for the dataset, to government departments only.
+ *
+ * <p>Every allow carries its field filter ({@link Disclosure}): the operator sees every field;
+ * class A is shown with personal data masked (natural persons' names; the representative's ID);
+ * what a class B or C reader sees is configured per dataset, and a dataset without a configured
+ * disclosure shows no more than class A would (minimum disclosure by default).
  */
 public final class AccessPolicy {
+
+    private final Map<String, Disclosure> configured;
+
+    /** A policy without configured disclosures: class B and C datasets show what class A would. */
+    public AccessPolicy() {
+        this(Map.of());
+    }
+
+    /** @param configured what readers of each class B or C dataset see, by dataset */
+    public AccessPolicy(Map<String, Disclosure> configured) {
+        this.configured = Map.copyOf(configured);
+    }
+
+    /** What a reader other than the operator sees of an allowed record of this dataset. */
+    public Disclosure disclosure(Classification classification, String dataset) {
+        return classification == Classification.A ? Disclosure.PUBLIC : configured.getOrDefault(dataset, Disclosure.PUBLIC);
+    }
 
     /** The decision for one dataset (record category) of the given class, for a query that relies on no authorisation. */
     public AccessDecision decide(Caller caller, Classification classification, String dataset) {
@@ -28,7 +51,7 @@ public final class AccessPolicy {
         return decide(caller, classification, dataset, Optional.of(context));
     }
 
-    private static AccessDecision decide(Caller caller, Classification classification, String dataset,
+    private AccessDecision decide(Caller caller, Classification classification, String dataset,
                                          Optional<AccessContext> context) {
         return switch (caller.kind()) {
             case OPERATOR -> new AccessDecision.Allow(Disclosure.FULL);
@@ -39,7 +62,7 @@ public final class AccessPolicy {
         };
     }
 
-    private static AccessDecision granted(Caller caller, Classification classification, String dataset,
+    private AccessDecision granted(Caller caller, Classification classification, String dataset,
                                           Optional<AccessContext> context) {
         PartnerGrant grant = caller.grant();
         if (!grant.classes().contains(classification)) {
@@ -51,7 +74,7 @@ public final class AccessPolicy {
         return switch (classification) {
             case A -> new AccessDecision.Allow(Disclosure.PUBLIC);
             case B -> authorised(caller, dataset, context);
-            case C -> grant.sharingAgreements().containsKey(dataset) ? new AccessDecision.Allow(Disclosure.FULL)
+            case C -> grant.sharingAgreements().containsKey(dataset) ? new AccessDecision.Allow(disclosure(classification, dataset))
                     : new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
         };
     }
@@ -72,7 +95,7 @@ public final class AccessPolicy {
     }
 
     /** Class B: the query relies on an authorisation of this subject, to this caller, for this purpose and dataset, in force. */
-    private static AccessDecision authorised(Caller caller, String dataset, Optional<AccessContext> context) {
+    private AccessDecision authorised(Caller caller, String dataset, Optional<AccessContext> context) {
         Optional<SubjectAuthorisation> presented = context.flatMap(AccessContext::authorisation);
         if (presented.isEmpty()) {
             return new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_REQUIRED);
@@ -86,6 +109,6 @@ public final class AccessPolicy {
                 : !a.purpose().equals(query.purpose()) ? ErrorCode.E_AUTHORIZATION_PURPOSE
                 : !a.datasets().contains(dataset) ? ErrorCode.E_AUTHORIZATION_DATASET
                 : null;
-        return refusal == null ? new AccessDecision.Allow(Disclosure.FULL) : new AccessDecision.Deny(refusal);
+        return refusal == null ? new AccessDecision.Allow(disclosure(Classification.B, dataset)) : new AccessDecision.Deny(refusal);
     }
 }

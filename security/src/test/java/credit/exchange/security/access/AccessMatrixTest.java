@@ -32,7 +32,11 @@ class AccessMatrixTest {
     private static final Allow PUBLIC = new Allow(Disclosure.PUBLIC);
     private static final Allow FULL = new Allow(Disclosure.FULL);
 
-    private static final AccessPolicy POLICY = new AccessPolicy();
+    /** What readers of class B and C see of dataset "penalty", as a node configures it. */
+    private static final Disclosure PENALTY_SHOWN = Disclosure.configured(Set.of("partyName", "decisionDate", "content"), Set.of("CF_JE"));
+    private static final Allow CONFIGURED = new Allow(PENALTY_SHOWN);
+
+    private static final AccessPolicy POLICY = new AccessPolicy(Map.of("penalty", PENALTY_SHOWN));
 
     /** Expected decisions, as the matrix writes them. */
     private sealed interface Expected permits Allow, Deny {
@@ -110,13 +114,13 @@ class AccessMatrixTest {
                 {noRoles, notGranted, notGranted},
                 {publicReader, PUBLIC, notGranted},
                 {authorisedReader, PUBLIC, notGranted},
-                {departmentReader, PUBLIC, FULL},
+                {departmentReader, PUBLIC, CONFIGURED},
                 {sharedWithoutAgreement, PUBLIC, needsAgreement},
                 {sharedWithoutDepartment, PUBLIC, notGranted},
                 {province, PUBLIC, notGranted},
                 {provinceWithShared, PUBLIC, notGranted},
                 {partnerAb, PUBLIC, notGranted},
-                {partnerAbc, PUBLIC, FULL},
+                {partnerAbc, PUBLIC, CONFIGURED},
                 {partnerOtherDataset, notGranted, notGranted},
         };
         for (Object[] row : ac) {
@@ -127,7 +131,7 @@ class AccessMatrixTest {
         // class B: only callers granted B, and only with the subject's valid authorisation to them
         Map<AuthorisationState, Expected> forGranted = Map.of(
                 AuthorisationState.NONE, deny(ErrorCode.E_AUTHORIZATION_REQUIRED),
-                AuthorisationState.VALID, FULL,
+                AuthorisationState.VALID, CONFIGURED,
                 AuthorisationState.EXPIRED, deny(ErrorCode.E_AUTHORIZATION_EXPIRED),
                 AuthorisationState.NOT_YET_VALID, deny(ErrorCode.E_AUTHORIZATION_EXPIRED),
                 AuthorisationState.REVOKED, deny(ErrorCode.E_AUTHORIZATION_REVOKED),
@@ -146,6 +150,15 @@ class AccessMatrixTest {
             rows.add(Arguments.of("anonymous", Caller.anonymous(), Classification.B, state, deny(ErrorCode.E_AUTHORIZATION_REQUIRED)));
         }
         return rows.stream();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aClassBOrCDatasetWithoutConfiguredDisclosure_showsNoMoreThanClassA() {
+        Caller department = person("department-reader", Optional.of(DEPARTMENT), "reader-shared", "agreement-fines");
+        assertEquals(new AccessDecision.Allow(Disclosure.PUBLIC), POLICY.decide(department, Classification.C, "fines"));
+        assertEquals(new AccessDecision.Allow(PENALTY_SHOWN), POLICY.decide(
+                person("department-reader", Optional.of(DEPARTMENT), "reader-shared", "agreement-penalty"), Classification.C, "penalty"));
+        assertEquals(Disclosure.PUBLIC, POLICY.disclosure(Classification.A, "penalty"), "class A is always shown as public");
     }
 
     @org.junit.jupiter.api.Test

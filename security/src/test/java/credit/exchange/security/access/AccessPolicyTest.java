@@ -74,11 +74,16 @@ class AccessPolicyTest {
     }
 
     @Test
-    void partner_readsClassC_inFull_onlyWhereASharingAgreementCoversTheDataset() {
+    void partner_readsClassC_asConfiguredForTheDataset_onlyWhereASharingAgreementCoversIt() {
         Caller department = Caller.partner("zhejiang", new PartnerGrant(Set.of(Classification.C), Set.of(),
                 Map.of("social-insurance", "ZJ-2026-017")));
 
-        assertEquals(new AccessDecision.Allow(Disclosure.FULL), policy.decide(department, Classification.C, "social-insurance"));
+        Disclosure shown = Disclosure.configured(Set.of("partyName", "content"), Set.of());
+        AccessPolicy configured = new AccessPolicy(Map.of("social-insurance", shown));
+
+        assertEquals(new AccessDecision.Allow(shown), configured.decide(department, Classification.C, "social-insurance"));
+        assertEquals(new AccessDecision.Allow(Disclosure.PUBLIC), policy.decide(department, Classification.C, "social-insurance"),
+                "without a configured disclosure: no more than class A shows");
         assertEquals(new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED),
                 policy.decide(department, Classification.C, "other-shared-dataset"));
     }
