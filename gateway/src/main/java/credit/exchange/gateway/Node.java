@@ -13,7 +13,7 @@ import credit.exchange.routes.api.DevIssuerRoutes;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
-import credit.exchange.routes.query.DatasetDisclosures;
+import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.store.CategoryCatalogue;
@@ -73,7 +73,7 @@ public final class Node implements AutoCloseable {
             var database = store.database();
             CategoryCatalogue catalogue = CategoryCatalogue.load(database);
             BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
-            AccessPolicy policy = new AccessPolicy(DatasetDisclosures.parse(config.withPrefix("gateway.disclosure."), catalogue));
+            AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
             LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector);
 
             Main main = new Main();
@@ -96,7 +96,7 @@ public final class Node implements AutoCloseable {
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
-                        brokerConnection.factory(), Clock.systemUTC());
+                        authenticator, policy, brokerConnection.factory(), Clock.systemUTC());
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

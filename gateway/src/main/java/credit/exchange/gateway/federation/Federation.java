@@ -19,7 +19,10 @@ import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.api.Authenticator;
+import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.OutboxPuller;
@@ -76,8 +79,8 @@ public final class Federation implements AutoCloseable {
     }
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
-                                    LocalQueryService queries, SubjectAuthorisations authorisations, ConnectionFactory broker,
-                                    Clock clock) {
+                                    LocalQueryService queries, SubjectAuthorisations authorisations, Authenticator authenticator,
+                                    AccessPolicy policy, ConnectionFactory broker, Clock clock) {
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
@@ -130,7 +133,7 @@ public final class Federation implements AutoCloseable {
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
-                new MutualQueryRoutes(partners, client, clock),
+                new MutualQueryRoutes(partners, client, authenticator, policy, new AccessEvents(database), clock),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

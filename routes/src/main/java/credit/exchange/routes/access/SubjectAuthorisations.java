@@ -115,6 +115,11 @@ public final class SubjectAuthorisations {
         }
     }
 
+    /** The authorisation a query names, if it names one registered here; empty for none, blank or unknown. */
+    public Optional<SubjectAuthorisation> named(String id) {
+        return id == null || id.isBlank() ? Optional.empty() : find(id.strip());
+    }
+
     /** Revokes an authorisation from now on; revoking again changes nothing. E_NOT_FOUND if there is none. */
     public SubjectAuthorisation revoke(String id, String by) {
         SubjectAuthorisation a = find(id).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no authorisation " + id));

@@ -1,6 +1,10 @@
 package credit.exchange.routes.mutualquery;
 
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.exchange.ExchangeMetrics;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.identifier.IdentifierCheck;
@@ -13,16 +17,23 @@ import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.security.CodedException;
+import credit.exchange.security.Classification;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -35,15 +46,19 @@ import org.apache.camel.model.rest.RestParamType;
  * Each partner's part ends within its configured answer timeout (the client enforces it); the
  * split's own timeout is a backstop a little beyond the longest of them.
  *
- * <p>Local API: {@code GET /api/v1/alliance/subjects/{uscc}/records?partners=all|huzhou,jiaxing}.
+ * <p>Local API: {@code GET /api/v1/alliance/subjects/{uscc}/records?partners=all|huzhou,jiaxing},
+ * with the query's purpose, the subject's authorisation (its id at the partners, granted to this
+ * node) and the datasets asked for. The partners decide what this node may read; the access
+ * policy then decides which of the answered records the local caller sees
+ * ({@link AccessPolicy#decideRelayed}), and each decision is recorded.
  */
 public final class MutualQueryRoutes extends ApiRouteBuilder {
 
-    /** What the mutual-query route takes: the question and the partners to ask. */
-    public record MutualQuestion(QueryRequest request, List<Partner> partners) {
+    /** What the mutual-query route takes: the question, the partners to ask, and the local caller the answers are for. */
+    public record MutualQuestion(QueryRequest request, List<Partner> partners, Caller caller) {
     }
 
-    private record PartnerQuestion(QueryRequest request, Partner partner) {
+    private record PartnerQuestion(QueryRequest request, Partner partner, Caller caller) {
     }
 
     private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(2);
@@ -51,12 +66,19 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
 
     private final PartnerDirectory partners;
     private final PartnerClient client;
+    private final Authenticator authenticator;
+    private final AccessPolicy policy;
+    private final AccessEvents events;
     private final Clock clock;
     private volatile ExchangeMetrics metrics;
 
-    public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Clock clock) {
+    public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Authenticator authenticator, AccessPolicy policy,
+                             AccessEvents events, Clock clock) {
         this.partners = partners;
         this.client = client;
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -69,6 +91,11 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
                     .param().name("uscc").type(RestParamType.path).description("unified social credit code").endParam()
                     .param().name("partners").type(RestParamType.query).required(false).defaultValue("all")
                         .description("'all' (every enabled partner we send queries to) or partner ids separated by commas").endParam()
+                    .param().name("purpose").type(RestParamType.query).required(false).description("why the subject's records are read").endParam()
+                    .param().name("authorisation").type(RestParamType.query).required(false)
+                        .description("id of the subject's authorisation, granted to this node, registered at the partners (class B)").endParam()
+                    .param().name("datasets").type(RestParamType.query).required(false)
+                        .description("comma-separated datasets asked for; a partner denies the query if one is not readable").endParam()
                     .to("direct:alliance-subject-records");
 
         from("direct:alliance-subject-records").routeId("alliance-subject-records")
@@ -81,7 +108,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
                 .process(e -> {
                     MutualQuestion q = e.getMessage().getBody(MutualQuestion.class);
                     e.setProperty("question", q);
-                    e.getMessage().setBody(q.partners().stream().map(p -> new PartnerQuestion(q.request(), p)).toList());
+                    e.getMessage().setBody(q.partners().stream().map(p -> new PartnerQuestion(q.request(), p, q.caller())).toList());
                 })
                 .split(body(), new CollectResults()).parallelProcessing().timeout(backstopMillis())
                     .to("direct:partner-query")
@@ -116,7 +143,19 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         if (asked.isEmpty()) {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "no enabled partner to ask");
         }
-        exchange.getMessage().setBody(new MutualQuestion(new QueryRequest(uscc, "anonymous", "mutual query"), asked));
+        Caller caller = authenticator.caller(exchange);
+        String purpose = text(exchange, "purpose");
+        String authorisation = text(exchange, "authorisation");
+        String datasets = text(exchange, "datasets");
+        List<String> askedDatasets = datasets == null ? null
+                : Arrays.stream(datasets.split(",")).map(String::strip).filter(d -> !d.isEmpty()).distinct().toList();
+        exchange.getMessage().setBody(new MutualQuestion(new QueryRequest(uscc, caller.name(),
+                purpose == null ? "mutual query" : purpose, authorisation, askedDatasets), asked, caller));
+    }
+
+    private static String text(Exchange exchange, String header) {
+        String v = exchange.getMessage().getHeader(header, String.class);
+        return v == null || v.isBlank() ? null : v.strip();
     }
 
     /** One partner's part, with its metrics. */
@@ -143,20 +182,29 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             long latency = answered.latency().toMillis();
             if (QueryAnswer.DENIED.equals(answer.status())) {
                 return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.DENIED, answer.code(), answer.message(),
-                        latency, messageId, answeredAt, 0, false), List.of());
+                        latency, messageId, answeredAt, 0, false), List.of(), Map.of());
             }
-            List<ReceivedRecord> records = answer.records() == null ? List.of() : answer.records().stream()
-                    .map(r -> new ReceivedRecord(partner.id(), answeredAt, messageId, true, r)).toList();
+            Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
+            List<ReceivedRecord> records = new ArrayList<>();
+            for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
+                AccessDecision decision = decisions.computeIfAbsent(r.category(), dataset -> Map.entry(r.classification(),
+                        policy.decideRelayed(q.caller(), r.classification(), dataset))).getValue();
+                if (decision instanceof AccessDecision.Allow allow) {
+                    records.add(new ReceivedRecord(partner.id(), answeredAt, messageId, true, RecordDisclosure.apply(r, allow.disclosure())));
+                }
+            }
             return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.ANSWERED, null, null, latency, messageId,
-                    answeredAt, records.size(), answer.truncated()), records);
+                    answeredAt, records.size(), answer.truncated()), records, decisions);
         } catch (CodedException e) {
             Outcome outcome = e.code() == ErrorCode.E_TIMEOUT ? Outcome.TIMED_OUT : Outcome.FAILED;
             return new PartnerResultWithRecords(new PartnerResult(partner.id(), outcome, e.code().name(), e.getMessage(),
-                    null, null, null, 0, false), List.of());
+                    null, null, null, 0, false), List.of(), Map.of());
         }
     }
 
-    private record PartnerResultWithRecords(PartnerResult result, List<ReceivedRecord> records) {
+    /** One partner's result, the records the local caller sees, and the decisions that chose them, by dataset. */
+    private record PartnerResultWithRecords(PartnerResult result, List<ReceivedRecord> records,
+                                            Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
     }
 
     /** Collects each partner's result; a partner missing when the backstop fires is reported as timed out. */
@@ -186,6 +234,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         List<PartnerResultWithRecords> results = exchange.getProperty("results", List.class);
         List<PartnerResult> byPartner = new ArrayList<>();
         List<ReceivedRecord> records = new ArrayList<>();
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
         for (Partner p : question.partners()) {
             PartnerResultWithRecords r = results == null ? null : results.stream()
                     .filter(x -> x.result().node().equals(p.id())).findFirst().orElse(null);
@@ -195,8 +244,11 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             } else {
                 byPartner.add(r.result());
                 records.addAll(r.records());
+                decisions.putAll(r.decisions());
             }
         }
+        events.recordAll(question.caller(), AccessContext.withoutAuthorisation("U:" + question.request().uscc(),
+                question.request().purpose(), clock.instant()), decisions);
         exchange.getMessage().setBody(new MergedAnswer(question.request().uscc(), exchange.getProperty("askedAt", Instant.class),
                 byPartner, records));
     }

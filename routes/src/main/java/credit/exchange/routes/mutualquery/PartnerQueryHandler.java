@@ -11,9 +11,7 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.PartnerGrant;
-import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.envelope.OpenedEnvelope;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +34,11 @@ public final class PartnerQueryHandler implements ExchangeHandler {
     }
 
     /**
-     * The query's basis: its purpose, the authorisation it names (registered at this node, granted
-     * to the partner; one that is not registered denies with E_AUTHORIZATION_REQUIRED) and the
-     * datasets it asks for.
+     * The query's basis: its purpose, the authorisation it names (registered at this node; an id
+     * registered nowhere here is no authorisation) and the datasets it asks for.
      */
     private LocalQueryService.Basis basis(QueryRequest question) {
-        Optional<SubjectAuthorisation> authorisation = Optional.empty();
-        if (question.authorisation() != null && !question.authorisation().isBlank()) {
-            authorisation = Optional.of(authorisations.find(question.authorisation()).orElseThrow(() -> new CodedException(
-                    ErrorCode.E_AUTHORIZATION_REQUIRED, "no authorisation " + question.authorisation() + " is registered here")));
-        }
-        return new LocalQueryService.Basis(question.purpose(), authorisation,
+        return new LocalQueryService.Basis(question.purpose(), authorisations.named(question.authorisation()),
                 question.datasets() == null ? Set.of() : Set.copyOf(question.datasets()));
     }
 

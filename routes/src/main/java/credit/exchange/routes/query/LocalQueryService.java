@@ -22,7 +22,6 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.PersonalNames;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Date;
@@ -48,8 +47,6 @@ public final class LocalQueryService {
 
     public static final int MAX_PAGE_SIZE = 200;
     private static final int MIN_NAME_PREFIX = 2;
-    /** Attribute columns (by suffix) that describe a person or hold remarks: withheld where personal data is masked. */
-    private static final Set<String> PERSONAL_ATTRIBUTES = Set.of("FR_ZJLX", "FR_ZJHM", "BZ");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
 
@@ -219,37 +216,21 @@ public final class LocalQueryService {
         return readable;
     }
 
-    /** One record as the caller's disclosure for its dataset shows it: hidden fields are left out (null). */
+    /** One record as the caller's disclosure for its dataset shows it. */
     private static CreditRecord read(ResultSet rs, Map<String, Disclosure> readable) throws SQLException {
-        Disclosure shown = readable.get(rs.getString(2));
-        Classification classification = Classification.valueOf(rs.getString(3));
         Map<String, String> attributes;
         try {
             attributes = JSON.readValue(rs.getString(20), ATTRIBUTES);
         } catch (IOException e) {
             throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
         }
-        attributes.keySet().removeIf(column -> !shown.showsAttribute(column)
-                || shown.personalDataMasked() && PERSONAL_ATTRIBUTES.stream().anyMatch(column::endsWith));
-        SubjectKind kind = SubjectKind.valueOf(rs.getString(4));
-        String partyName = rs.getString(7);
-        if (shown.personalDataMasked() && kind == SubjectKind.NATURAL_PERSON) {
-            partyName = PersonalNames.mask(partyName); // minimum disclosure: a person's name, like the ID number, masked
-        }
-        return new CreditRecord(
-                rs.getLong(1), rs.getString(2), classification, kind, rs.getString(5), rs.getString(6),
-                shown(shown, "partyName", partyName), shown(shown, "sourceDepartment", rs.getString(8)),
-                shown(shown, "documentNumber", rs.getString(9)), rs.getInt(10),
-                shown(shown, "decisionDate", date(rs, 11)), shown(shown, "validFrom", date(rs, 12)),
-                shown(shown, "validUntil", date(rs, 13)), shown(shown, "publicationEnd", date(rs, 14)),
-                RecordStatus.valueOf(rs.getString(15)), shown(shown, "authority", rs.getString(16)),
-                shown(shown, "authorityCode", rs.getString(17)), shown(shown, "content", rs.getString(18)),
-                shown(shown, "legacyIdentifier", rs.getBoolean(19)), shown.attributes().isEmpty() ? null : attributes,
-                shown(shown, "ingestedAt", rs.getTimestamp(21).toInstant()));
-    }
-
-    private static <T> T shown(Disclosure disclosure, String field, T value) {
-        return disclosure.shows(field) ? value : null;
+        CreditRecord stored = new CreditRecord(
+                rs.getLong(1), rs.getString(2), Classification.valueOf(rs.getString(3)), SubjectKind.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
+                rs.getString(16), rs.getString(17), rs.getString(18), rs.getBoolean(19), attributes,
+                rs.getTimestamp(21).toInstant());
+        return RecordDisclosure.apply(stored, readable.get(stored.category()));
     }
 
     private static LocalDate date(ResultSet rs, int column) throws SQLException {

@@ -7,10 +7,8 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
-import credit.exchange.security.access.SubjectAuthorisation;
 import java.io.IOException;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.model.rest.RestParamType;
@@ -96,13 +94,12 @@ public final class QueryRoutes extends ApiRouteBuilder {
                 query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size()));
     }
 
-    /** What a query says about itself: purpose, the authorisation named (which must exist), datasets asked for. */
+    /**
+     * What a query says about itself: purpose, the authorisation named, datasets asked for. An id
+     * registered nowhere here is no authorisation: the decision point answers as for none
+     * (E_AUTHORIZATION_REQUIRED to a class B reader, its usual code to anyone else).
+     */
     private LocalQueryService.Basis basis(String purpose, String authorisationId, String datasets) {
-        Optional<SubjectAuthorisation> authorisation = Optional.empty();
-        if (authorisationId != null && !authorisationId.isBlank()) {
-            authorisation = Optional.of(authorisations.find(authorisationId.strip()).orElseThrow(() -> new CodedException(
-                    ErrorCode.E_AUTHORIZATION_REQUIRED, "no authorisation " + authorisationId.strip() + " is registered")));
-        }
         Set<String> asked = new LinkedHashSet<>();
         if (datasets != null) {
             for (String d : datasets.split(",")) {
@@ -111,7 +108,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
                 }
             }
         }
-        return new LocalQueryService.Basis(purpose == null ? null : purpose.strip(), authorisation, asked);
+        return new LocalQueryService.Basis(purpose == null ? null : purpose.strip(), authorisations.named(authorisationId), asked);
     }
 
     static int intParam(String value, int fallback, String name) {

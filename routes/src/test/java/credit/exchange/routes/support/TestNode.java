@@ -5,7 +5,7 @@ import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.ingest.QualityReport;
-import credit.exchange.routes.query.DatasetDisclosures;
+import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
@@ -84,7 +84,7 @@ public final class TestNode {
 
     /** Queries under dataset disclosures configured as {@code gateway.disclosure.<dataset>} would be. */
     public LocalQueryService queries(Map<String, String> disclosures) {
-        return new LocalQueryService(database, catalogue, new AccessPolicy(DatasetDisclosures.parse(disclosures, catalogue)), protector);
+        return new LocalQueryService(database, catalogue, new AccessPolicy(RecordDisclosure.parse(disclosures, catalogue)), protector);
     }
 
     public CategoryCatalogue catalogue() {

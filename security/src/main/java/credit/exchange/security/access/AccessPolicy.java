@@ -80,12 +80,34 @@ public final class AccessPolicy {
     }
 
     /**
-     * Who may register or revoke a data subject's authorisation for a grantee: the operator for
-     * anyone; a person or platform that reads class B, for itself only (a person's department, a
-     * platform's client id), with the subject's consent as evidence. Nobody else (E_NOT_GRANTED).
+     * The decision for records a partner answered to this node, before they are shown to the
+     * local caller who asked (a mutual query): the partner decided what this node may read —
+     * class B on the subject's authorisation granted to this node, which the partner checked —
+     * and this decides who here sees it. The operator sees all; the anonymous public class A;
+     * a person or platform the classes and datasets its roles grant, class C only under a
+     * sharing agreement for the dataset. Nothing more is shown than the partner disclosed.
+     */
+    public AccessDecision decideRelayed(Caller caller, Classification classification, String dataset) {
+        if (caller.kind() == Caller.Kind.PARTNER) {
+            return new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
+        }
+        if (classification != Classification.B || caller.kind() != Caller.Kind.PERSON && caller.kind() != Caller.Kind.PLATFORM) {
+            return decide(caller, classification, dataset);
+        }
+        // class B: the partner checked the subject's authorisation; here the caller needs the class and dataset
+        PartnerGrant grant = caller.grant();
+        return grant.classes().contains(Classification.B) && (grant.datasets().isEmpty() || grant.datasets().contains(dataset))
+                ? new AccessDecision.Allow(disclosure(Classification.B, dataset)) : new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
+    }
+
+    /**
+     * Who may register or revoke a data subject's authorisation for a grantee: the operator, and
+     * a person with the operator role, for anyone (a partner node included); a person or platform
+     * that reads class B, for itself only (a person's department, a platform's client id), with the
+     * subject's consent as evidence. Nobody else (E_NOT_GRANTED).
      */
     public AccessDecision mayManageAuthorisation(Caller caller, String grantee) {
-        if (caller.kind() == Caller.Kind.OPERATOR) {
+        if (caller.duties().contains(Caller.Duty.OPERATE)) {
             return new AccessDecision.Allow(Disclosure.FULL);
         }
         boolean readsB = (caller.kind() == Caller.Kind.PERSON || caller.kind() == Caller.Kind.PLATFORM)

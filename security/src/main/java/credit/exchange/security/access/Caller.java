@@ -20,8 +20,9 @@ import java.util.Set;
  *        person or platform what its realm roles grant; none for the others
  * @param grantee whom a data subject's authorisation must name for this caller: a partner's node
  *        id, a person's department (USCC), a platform's client id
+ * @param duties what the caller's realm roles let it do beyond reading records
  */
-public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String> grantee) {
+public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String> grantee, Set<Duty> duties) {
 
     /** Realm roles that grant reading a class. */
     public static final String READER_PUBLIC = "reader-public";
@@ -29,6 +30,17 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
     public static final String READER_SHARED = "reader-shared";
     /** Prefix of the realm roles that name a sharing agreement (保密协议) for a dataset: {@code agreement-<dataset>}. */
     public static final String AGREEMENT_ROLE_PREFIX = "agreement-";
+    /** Realm roles of the node's own staff. */
+    public static final String OPERATOR_ROLE = "operator";
+    public static final String AUDITOR_ROLE = "auditor";
+
+    /** What a person's realm roles let it do besides reading records; none reads any record by itself. */
+    public enum Duty {
+        /** Runs the node: registers and revokes subjects' authorisations for any grantee (a partner node included). */
+        OPERATE,
+        /** Reviews the audit trail. */
+        AUDIT
+    }
 
     public enum Kind {
         /** The node's operator, acting through the CLI on the node's host. */
@@ -48,18 +60,19 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(grant, "grant");
         Objects.requireNonNull(grantee, "grantee");
+        duties = duties.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(duties));
     }
 
     public static Caller operator() {
-        return new Caller(Kind.OPERATOR, "operator", PartnerGrant.none(), Optional.empty());
+        return new Caller(Kind.OPERATOR, "operator", PartnerGrant.none(), Optional.empty(), EnumSet.allOf(Duty.class));
     }
 
     public static Caller anonymous() {
-        return new Caller(Kind.ANONYMOUS, "anonymous", PartnerGrant.none(), Optional.empty());
+        return new Caller(Kind.ANONYMOUS, "anonymous", PartnerGrant.none(), Optional.empty(), Set.of());
     }
 
     public static Caller partner(String nodeId, PartnerGrant grant) {
-        return new Caller(Kind.PARTNER, nodeId, grant, Optional.of(nodeId));
+        return new Caller(Kind.PARTNER, nodeId, grant, Optional.of(nodeId), Set.of());
     }
 
     /**
@@ -87,8 +100,15 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
             }
         }
         PartnerGrant grant = new PartnerGrant(classes, new HashSet<>(), agreements);
+        Set<Duty> duties = EnumSet.noneOf(Duty.class);
+        if (!platform && identity.hasRole(OPERATOR_ROLE)) {
+            duties.add(Duty.OPERATE);
+        }
+        if (!platform && identity.hasRole(AUDITOR_ROLE)) {
+            duties.add(Duty.AUDIT);
+        }
         return platform
-                ? new Caller(Kind.PLATFORM, identity.clientId(), grant, Optional.of(identity.clientId()))
-                : new Caller(Kind.PERSON, identity.username(), grant, identity.department());
+                ? new Caller(Kind.PLATFORM, identity.clientId(), grant, Optional.of(identity.clientId()), Set.of())
+                : new Caller(Kind.PERSON, identity.username(), grant, identity.department(), duties);
     }
 }

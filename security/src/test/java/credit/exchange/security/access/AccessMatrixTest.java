@@ -175,6 +175,10 @@ class AccessMatrixTest {
         assertEquals(new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED), POLICY.mayManageAuthorisation(publicReader, DEPARTMENT));
         assertEquals(false, POLICY.mayManageAuthorisation(partner, "huzhou").allowed(), "a partner registers at its own node");
         assertEquals(false, POLICY.mayManageAuthorisation(Caller.anonymous(), "anyone").allowed());
+        Caller nodeOperator = person("node-operator", Optional.empty(), "operator");
+        assertEquals(true, POLICY.mayManageAuthorisation(nodeOperator, "huzhou").allowed(), "the operator role registers for partners");
+        assertEquals(false, POLICY.decide(nodeOperator, Classification.A, "penalty").allowed(), "operating the node reads no record");
+        assertEquals(false, POLICY.mayManageAuthorisation(person("officer", Optional.empty(), "auditor"), "huzhou").allowed());
     }
 
     @ParameterizedTest(name = "{0} reads class {2} with authorisation {3}: {4}")
