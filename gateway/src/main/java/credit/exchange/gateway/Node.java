@@ -13,20 +13,28 @@ import credit.exchange.routes.api.DevIssuerRoutes;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
-import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
+import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.SignedConsents;
 import credit.exchange.security.auth.BearerTokens;
 import credit.exchange.security.auth.DevIssuer;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ProtectionKeys;
+import credit.exchange.security.pki.PemFiles;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -88,7 +96,7 @@ public final class Node implements AutoCloseable {
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
             realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
             Authenticator authenticator = new Authenticator(realm.tokens());
-            SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector);
+            SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
@@ -119,6 +127,22 @@ public final class Node implements AutoCloseable {
      * the development issuer this node runs itself ({@link DevIssuer}, labelled in the log), which
      * the production profile refuses.
      */
+    /**
+     * The check of consents data subjects sign with their own certificates: the subject CAs
+     * (gateway.trust.subject-anchors) and their CRLs (gateway.trust.subject-crls).
+     */
+    private static SignedConsents subjectConsents(NodeConfig config) throws IOException {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path f : config.paths("gateway.trust.subject-anchors")) {
+            anchors.addAll(PemFiles.readCertificates(f));
+        }
+        List<X509CRL> crls = new ArrayList<>();
+        for (Path f : config.paths("gateway.trust.subject-crls")) {
+            crls.add(PemFiles.readCrl(f));
+        }
+        return new SignedConsents(anchors, crls, Clock.systemUTC());
+    }
+
     private static Realm realm(NodeConfig config) {
         String issuer = config.get("gateway.auth.issuer").replaceAll("/+$", "");
         Optional<DevIssuer> dev = Optional.empty();

@@ -86,6 +86,13 @@ public final class NodeConfig {
         return v == null ? "" : v.strip();
     }
 
+    /** A comma-separated list of files; empty when the key is. */
+    public java.util.List<Path> paths(String key) {
+        String v = get(key);
+        return v.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
     /** Every key that starts with the prefix, by what follows it, with its value. */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> out = new java.util.TreeMap<>();

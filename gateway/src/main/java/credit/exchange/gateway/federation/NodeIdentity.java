@@ -18,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +70,10 @@ public final class NodeIdentity {
             return Optional.empty();
         }
         List<X509Certificate> anchors = new ArrayList<>();
-        for (Path f : paths(config.get("gateway.trust.anchors"))) {
+        for (Path f : config.paths("gateway.trust.anchors")) {
             anchors.addAll(PemFiles.readCertificates(f));
         }
-        List<Path> crlFiles = paths(config.get("gateway.trust.crls"));
+        List<Path> crlFiles = config.paths("gateway.trust.crls");
         List<X509CRL> crls = new ArrayList<>();
         for (Path f : crlFiles) {
             crls.add(PemFiles.readCrl(f));
@@ -124,10 +123,5 @@ public final class NodeIdentity {
 
     public EnvelopePolicy policy() {
         return policy;
-    }
-
-    private static List<Path> paths(String commaSeparated) {
-        return commaSeparated.isBlank() ? List.of()
-                : Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 }

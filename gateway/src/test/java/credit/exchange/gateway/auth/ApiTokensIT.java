@@ -15,11 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +49,13 @@ class ApiTokensIT {
     @BeforeAll
     static void start() throws Exception {
         keycloak = KeycloakServer.shared();
+        // a CA for data subjects' certificates (such as a provincial CA), made with stock openssl
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("subject-ca.key"),
+                "-out", path("subject-ca.pem"), "-days", "30", "-subj", "/CN=Test Subject CA/O=Zhejiang Test CA/C=CN",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         NodeConfig config = TestNodes.config(dir, Map.of("gateway.auth.issuer", keycloak.issuer(),
-                "gateway.auth.introspection-secret", KeycloakServer.GATEWAY_SECRET));
+                "gateway.auth.introspection-secret", KeycloakServer.GATEWAY_SECRET,
+                "gateway.trust.subject-anchors", path("subject-ca.pem")));
         node = Node.start(config);
         url = TestNodes.baseUrl(config);
         var imported = TestNodes.post(url + "/api/v1/imports?type=penalty", "text/csv",
@@ -118,6 +125,73 @@ class ApiTokensIT {
 
         assertEquals(200, call("DELETE", "/api/v1/authorisations/" + id, province, null).statusCode());
         assertForbidden(call("GET", asked + "&purpose=credit%20review&authorisation=" + id, province, null), "E_AUTHORIZATION_REVOKED");
+    }
+
+    @Test
+    void aConsentTheSubjectSignedWithOpenssl_registersTheAuthorisation_asItsStatementSays() throws Exception {
+        String province = "Bearer " + keycloak.clientToken("zhejiang-platform", KeycloakServer.PROVINCE_SECRET);
+        String statement = """
+                {"subject": "%s", "grantee": "zhejiang-platform", "purpose": "loan review", "datasets": ["tax"],
+                 "validFrom": "%s", "validUntil": "%s"}""".formatted(taxedUscc, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600));
+        String signed = signAs(enterprise("taxed", taxedUscc, "subject-ca"), statement);
+
+        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", province,
+                "{\"subjectSignature\": \"" + signed + "\"}");
+        assertEquals(201, registered.statusCode(), registered.body());
+        JsonNode view = Json.mapper().readTree(registered.body());
+        assertEquals("loan review", view.path("purpose").asText(), "taken from the signed statement");
+        HttpResponse<String> read = call("GET", "/api/v1/records?uscc=" + taxedUscc + "&datasets=tax&purpose=loan%20review&authorisation="
+                + view.path("id").asText(), province, null);
+        assertEquals(200, read.statusCode(), read.body());
+
+        assertRefusedWith(400, "E_FIELD_INVALID", call("POST", "/api/v1/authorisations", province,
+                "{\"purpose\": \"marketing\", \"subjectSignature\": \"" + signed + "\"}"));
+        assertRefusedWith(403, "E_AUTHORIZATION_SUBJECT", call("POST", "/api/v1/authorisations", province,
+                "{\"subjectSignature\": \"" + signAs(enterprise("other", "914403001922038216", "subject-ca"), statement) + "\"}"));
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("rogue-ca.key"),
+                "-out", path("rogue-ca.pem"), "-days", "30", "-subj", "/CN=Rogue CA/C=CN",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        assertRefusedWith(403, "E_CERT_UNTRUSTED", call("POST", "/api/v1/authorisations", province,
+                "{\"subjectSignature\": \"" + signAs(enterprise("rogue", taxedUscc, "rogue-ca"), statement) + "\"}"));
+        byte[] tampered = Base64.getDecoder().decode(signed);
+        tampered[new String(tampered, StandardCharsets.ISO_8859_1).indexOf("loan review")] = 'L';
+        assertRefusedWith(400, "E_SIGNATURE_INVALID", call("POST", "/api/v1/authorisations", province,
+                "{\"subjectSignature\": \"" + Base64.getEncoder().encodeToString(tampered) + "\"}"));
+    }
+
+    /** An enterprise certificate from the named CA, naming the enterprise by its USCC in serialNumber; the key and certificate files' stem. */
+    private static String enterprise(String name, String uscc, String ca) throws Exception {
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path(name + ".key"),
+                "-out", path(name + ".csr"), "-subj", "/CN=" + name + " Ltd/serialNumber=" + uscc + "/C=CN");
+        Files.writeString(dir.resolve(name + ".ext"), "keyUsage=critical,digitalSignature,nonRepudiation\n");
+        openssl("x509", "-req", "-in", path(name + ".csr"), "-CA", path(ca + ".pem"), "-CAkey", path(ca + ".key"),
+                "-CAcreateserial", "-days", "30", "-extfile", path(name + ".ext"), "-out", path(name + ".pem"));
+        return name;
+    }
+
+    /** The statement signed as the subject does it: {@code openssl cms -sign -nodetach}, DER, base64. */
+    private static String signAs(String signer, String statement) throws Exception {
+        Files.writeString(dir.resolve(signer + "-consent.json"), statement);
+        openssl("cms", "-sign", "-binary", "-nodetach", "-in", path(signer + "-consent.json"), "-signer", path(signer + ".pem"),
+                "-inkey", path(signer + ".key"), "-outform", "DER", "-out", path(signer + "-consent.p7s"));
+        return Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(signer + "-consent.p7s")));
+    }
+
+    private static String path(String file) {
+        return dir.resolve(file).toString();
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + "\n" + output);
+    }
+
+    private static void assertRefusedWith(int status, String code, HttpResponse<String> answer) throws Exception {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
     }
 
     private static void assertForbidden(HttpResponse<String> answer, String code) throws Exception {

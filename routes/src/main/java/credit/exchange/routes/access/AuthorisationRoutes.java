@@ -74,15 +74,18 @@ public final class AuthorisationRoutes extends ApiRouteBuilder {
             throw new CodedException(ErrorCode.E_MALFORMED, "the body must be JSON: {subject, grantee, purpose, datasets,"
                     + " validFrom, validUntil, evidence | subjectSignature}");
         }
-        if (r == null || r.grantee() == null) {
+        if (r == null) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee");
         }
-        permitted(caller, r.grantee());
-        SubjectAuthorisation a = authorisations.register(new SubjectAuthorisations.Registration(r.subject(), r.grantee(),
-                r.purpose(), r.datasets() == null ? Set.of() : r.datasets(), instant(r.validFrom(), "validFrom"),
+        SubjectAuthorisations.Registration registration = authorisations.resolve(new SubjectAuthorisations.Registration(
+                r.subject(), r.grantee(), r.purpose(), r.datasets() == null ? Set.of() : r.datasets(), instant(r.validFrom(), "validFrom"),
                 instant(r.validUntil(), "validUntil"), Optional.ofNullable(r.evidence()), signature(r.subjectSignature()),
                 caller.name()));
-        answer(exchange, 201, view(a));
+        if (registration.grantee() == null) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee");
+        }
+        permitted(caller, registration.grantee());
+        answer(exchange, 201, view(authorisations.register(registration)));
     }
 
     private void permitted(Caller caller, String grantee) {

@@ -1,13 +1,16 @@
 package credit.exchange.routes.access;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.SignedConsents;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
+import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +27,8 @@ import java.util.UUID;
 
 /**
  * The data subjects' authorisations (table subject_authorisation) that class B queries rely on:
- * registered with the evidence of the subject's consent, found by id when a query names one,
+ * registered with the evidence of the subject's consent — a reference to it, or the consent signed
+ * with the subject's own certificate, verified ({@link SignedConsents}) —, found by id when a query names one,
  * revoked when the subject withdraws it. A subject is named by its USCC or its resident ID
  * number; the number is turned into the store's subject key (a keyed hash) at once and never
  * kept, logged or echoed.
@@ -37,12 +41,81 @@ public final class SubjectAuthorisations {
                                String registeredBy) {
     }
 
+    /**
+     * The consent statement a subject signs: a JSON object, the content of its CMS signature
+     * ({@code {"subject", "grantee", "purpose", "datasets": [...], "validFrom", "validUntil"}}).
+     */
+    public record ConsentStatement(String subject, String grantee, String purpose, Set<String> datasets, String validFrom,
+                                   String validUntil) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Database database;
     private final PersonalIdProtector protector;
+    private final SignedConsents consents;
 
-    public SubjectAuthorisations(Database database, PersonalIdProtector protector) {
+    /** @param consents checks consents signed with the subject's certificate (the subject CAs this node trusts) */
+    public SubjectAuthorisations(Database database, PersonalIdProtector protector, SignedConsents consents) {
         this.database = database;
         this.protector = protector;
+        this.consents = consents;
+    }
+
+    /**
+     * The registration as the subject's signed consent states it, when it carries one: the
+     * signature is verified, the signer's certificate must name the subject, and what the
+     * statement says fills the registration — a field also given must say the same. Without a
+     * signed consent the registration is returned as it is.
+     */
+    public Registration resolve(Registration r) {
+        if (r.subjectSignature().isEmpty()) {
+            return r;
+        }
+        SignedConsents.VerifiedConsent consent = consents.verify(r.subjectSignature().get());
+        ConsentStatement statement;
+        try {
+            statement = JSON.readValue(consent.statement(), ConsentStatement.class);
+        } catch (IOException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the signed consent's statement must be JSON: {subject, grantee, purpose,"
+                    + " datasets, validFrom, validUntil}");
+        }
+        if (statement == null || statement.subject() == null) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "the signed consent names no subject");
+        }
+        if (!consent.signedBy(statement.subject())) {
+            throw new CodedException(ErrorCode.E_AUTHORIZATION_SUBJECT,
+                    "the consent is signed with a certificate that does not name the subject it speaks for");
+        }
+        return new Registration(
+                agreed("subject", r.subjectIdentifier(), statement.subject(), SubjectAuthorisations::canonical),
+                agreed("grantee", r.grantee(), statement.grantee(), String::strip),
+                agreed("purpose", r.purpose(), statement.purpose(), String::strip),
+                agreed("datasets", r.datasets() == null || r.datasets().isEmpty() ? null : r.datasets(),
+                        statement.datasets() == null ? null : Set.copyOf(statement.datasets()), d -> d),
+                agreed("validFrom", r.validFrom(), consentInstant(statement.validFrom(), "validFrom"), i -> i),
+                agreed("validUntil", r.validUntil(), consentInstant(statement.validUntil(), "validUntil"), i -> i),
+                r.evidence(), r.subjectSignature(), r.registeredBy());
+    }
+
+    /** What the signed consent says, unless the request also says something else (E_FIELD_INVALID; the value is not echoed). */
+    private static <T> T agreed(String field, T given, T signed, java.util.function.UnaryOperator<T> canonical) {
+        if (given != null && (signed == null || !canonical.apply(given).equals(canonical.apply(signed)))) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, field + " differs from what the subject signed");
+        }
+        return signed;
+    }
+
+    private static String canonical(String identifier) {
+        return identifier.strip().toUpperCase(Locale.ROOT);
+    }
+
+    private static Instant consentInstant(String value, String field) {
+        try {
+            return value == null ? null : Instant.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CodedException(ErrorCode.E_DATE_INVALID, "the signed consent's " + field + " must be an ISO-8601 instant");
+        }
     }
 
     /** The store's key of a subject named by its USCC or resident ID number, or E_IDENTIFIER_INVALID. */
@@ -58,7 +131,9 @@ public final class SubjectAuthorisations {
         throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "the subject is neither a valid USCC nor a valid resident ID number");
     }
 
-    public SubjectAuthorisation register(Registration r) {
+    /** Registers an authorisation; one that carries the subject's signed consent is {@link #resolve resolved} from it first. */
+    public SubjectAuthorisation register(Registration given) {
+        Registration r = resolve(given);
         if (r.grantee() == null || r.grantee().isBlank() || r.purpose() == null || r.purpose().isBlank()) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee and its purpose");
         }

@@ -1,7 +1,7 @@
 package credit.exchange.routes.query;
 
-import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;

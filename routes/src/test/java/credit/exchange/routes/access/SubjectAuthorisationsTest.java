@@ -47,7 +47,7 @@ class SubjectAuthorisationsTest {
 
     SubjectAuthorisationsTest(TestNode node) {
         this.node = node;
-        this.authorisations = new SubjectAuthorisations(node.database(), node.protector());
+        this.authorisations = node.authorisations();
         this.events = new AccessEvents(node.database());
     }
 

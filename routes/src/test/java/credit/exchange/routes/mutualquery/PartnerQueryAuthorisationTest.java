@@ -63,7 +63,7 @@ class PartnerQueryAuthorisationTest {
         node.importFile(licence.write(dir.resolve("licence.csv")), "licensing");
         CsvTable tax = Seeds.companyRows(Seeds.SEED + 3, "redlist", 1, dir).set(1, "MD_XDR_SHXYM", uscc);
         assertEquals(1, node.importFile(tax.write(dir.resolve("tax.csv")), "tax").stored());
-        authorisations = new SubjectAuthorisations(node.database(), node.protector());
+        authorisations = node.authorisations();
         handler = new PartnerQueryHandler(node.queries(), authorisations);
     }
 

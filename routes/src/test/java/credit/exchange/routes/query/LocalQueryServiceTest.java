@@ -176,7 +176,7 @@ class LocalQueryServiceTest {
         String department = "11330100002493622M";
         Caller officer = Caller.of(new BearerIdentity("s-1", "officer-17", "officer-console",
                 Set.of("reader-public", "reader-authorised"), Optional.of(department), Instant.now().plusSeconds(300)));
-        SubjectAuthorisations authorisations = new SubjectAuthorisations(node.database(), node.protector());
+        SubjectAuthorisations authorisations = node.authorisations();
         SubjectAuthorisation consent = authorisations.register(new SubjectAuthorisations.Registration(uscc, department,
                 "tender review", Set.of("tax"), Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
                 Optional.of("consent form 2026-0042"), Optional.empty(), "officer-17"));
@@ -215,7 +215,7 @@ class LocalQueryServiceTest {
         Caller officer = Caller.of(new BearerIdentity("s-2", "officer-18", "officer-console",
                 Set.of("reader-authorised", "reader-shared", "agreement-social-insurance"), Optional.of(department),
                 Instant.now().plusSeconds(300)));
-        SubjectAuthorisation consent = new SubjectAuthorisations(node.database(), node.protector()).register(
+        SubjectAuthorisation consent = node.authorisations().register(
                 new SubjectAuthorisations.Registration(uscc, department, "tender review", Set.of("tax"), Instant.now().minusSeconds(60),
                         Instant.now().plusSeconds(3600), Optional.of("consent form 2026-0043"), Optional.empty(), "officer-18"));
 

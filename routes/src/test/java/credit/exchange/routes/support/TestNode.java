@@ -1,16 +1,18 @@
 package credit.exchange.routes.support;
 
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.ingest.QualityReport;
-import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.IdentifierMappings;
 import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.SignedConsents;
 import credit.exchange.security.identity.PersonalIdProtector;
 import java.io.IOException;
 import java.io.StringReader;
@@ -85,6 +87,11 @@ public final class TestNode {
     /** Queries under dataset disclosures configured as {@code gateway.disclosure.<dataset>} would be. */
     public LocalQueryService queries(Map<String, String> disclosures) {
         return new LocalQueryService(database, catalogue, new AccessPolicy(RecordDisclosure.parse(disclosures, catalogue)), protector);
+    }
+
+    /** The subjects' authorisations, with no subject CA trusted (a signed consent is refused E_CERT_UNTRUSTED). */
+    public SubjectAuthorisations authorisations() {
+        return new SubjectAuthorisations(database, protector, new SignedConsents(List.of(), List.of(), clock));
     }
 
     public CategoryCatalogue catalogue() {
