@@ -140,6 +140,11 @@ public final class DemoAlliance {
         return this;
     }
 
+    /** Whether the members accept a Keycloak realm's tokens (else each runs its development issuer). */
+    public boolean hasRealm() {
+        return !realm.isEmpty();
+    }
+
     public Node start(Member m) throws Exception {
         return Node.start(config(m));
     }

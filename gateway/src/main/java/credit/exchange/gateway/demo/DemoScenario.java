@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,8 @@ import java.util.stream.Collectors;
  * The demo's scenario, told step by step: the alliance starts, Hangzhou asks all its partners
  * about one enterprise (信用信息互查), Huzhou asks Hangzhou, a tampered envelope is refused, the
  * departments' imports reach the province (pulled over SOAP and REST) and the nation (double
- * publicity), and a partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
+ * publicity), Hangzhou's class B and C records are read only as the decision point allows, and a
+ * partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
  * scenario passes when every step did.
  */
 public final class DemoScenario implements AutoCloseable {
@@ -51,6 +53,9 @@ public final class DemoScenario implements AutoCloseable {
     /** Members whose stores the demo fills; the others answer with no records. */
     private static final Set<String> SEEDED = Set.of("hangzhou", "huzhou", "shaoxing", "zhejiang");
     private static final int SEED_SUBJECTS = 60;
+    /** Departments of the demo's readers: of class B (one reviewing loan guarantees) and of class C (the social-insurance office). */
+    private static final String TAX_READER_DEPARTMENT = "11330100002487959W";
+    private static final String SHARED_READER_DEPARTMENT = "11330100002500148D";
     private static final HttpClient LOCAL = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final DemoAlliance alliance;
@@ -108,7 +113,9 @@ public final class DemoScenario implements AutoCloseable {
         JsonNode publicity = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/publicity");
         expect(publicity.path("late").isEmpty(), "no double-publicity delivery of Hangzhou is at risk or overdue");
 
-        step("5. Shaoxing stops; Hangzhou asks again");
+        showClassesBAndC(uscc);
+
+        step("6. Shaoxing stops; Hangzhou asks again");
         nodes.remove("shaoxing").close();
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
@@ -177,6 +184,111 @@ public final class DemoScenario implements AutoCloseable {
             Files.writeString(marker, "seeded\n");
         }
         return firstEnterprise(Files.readString(seed.resolve("licensing.csv"), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Class B (a tax credit rating, 纳税信用) and class C (social-insurance payments, 社保缴纳) of the
+     * demo's enterprise at Hangzhou, read by people with development tokens: nothing without the
+     * subject's authorisation or a sharing agreement, exactly the configured fields with them.
+     */
+    private void showClassesBAndC(String uscc) throws Exception {
+        step("5. Classes B and C at Hangzhou: the subject's authorisation (授权查询), a sharing agreement (保密协议),"
+                + " minimum disclosure");
+        if (alliance.hasRealm()) {
+            out.println("   skipped: the nodes accept the realm's tokens only; sign in as its users to try it");
+            return;
+        }
+        String api = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        Path marker = alliance.root().resolve("seeded-classes-b-c");
+        if (!Files.exists(marker)) {
+            for (String dataset : List.of("tax", "social-insurance")) {
+                post(api + "/api/v1/imports?type=" + dataset, "text/csv", oneListRecord(uscc, dataset).getBytes(StandardCharsets.UTF_8));
+            }
+            Files.writeString(marker, "seeded\n");
+        }
+        String records = api + "/api/v1/records?uscc=" + uscc + "&purpose=loan%20review";
+        List<String> seenByThePublic = categories(get(records).path("records"));
+        out.println("   the public sees: " + seenByThePublic);
+        expect(!seenByThePublic.contains("tax") && !seenByThePublic.contains("social-insurance"), "the public reads class A only");
+
+        String loanOfficer = devToken(api, "loan-officer", "reader-public,reader-authorised", TAX_READER_DEPARTMENT);
+        HttpResponse<String> refused = call("GET", records + "&datasets=tax", loanOfficer, null);
+        out.println("   loan-officer, without the subject's authorisation: " + refused.statusCode() + " " + code(refused));
+        expect(code(refused).equals("E_AUTHORIZATION_REQUIRED"), "class B without the subject's authorisation: refused, no data");
+
+        String operator = devToken(api, "node-operator", "operator", null);
+        String consent = "{\"subject\": \"" + uscc + "\", \"grantee\": \"" + TAX_READER_DEPARTMENT + "\", \"purpose\": \"loan review\","
+                + " \"datasets\": [\"tax\"], \"validFrom\": \"" + Instant.now().minusSeconds(60) + "\", \"validUntil\": \""
+                + Instant.now().plusSeconds(3600) + "\", \"evidence\": \"consent form signed at the counter (demo)\"}";
+        String authorisation = Json.mapper().readTree(call("POST", api + "/api/v1/authorisations", operator, consent).body())
+                .path("id").asText();
+        HttpResponse<String> read = call("GET", records + "&datasets=tax&authorisation=" + authorisation, loanOfficer, null);
+        JsonNode taxRecords = Json.mapper().readTree(read.body()).path("records");
+        out.println("   with the subject's authorisation " + authorisation + ": " + read.statusCode() + ", fields " + fields(taxRecords));
+        expect(read.statusCode() == 200 && taxRecords.size() == 1 && !taxRecords.get(0).has("sourceDepartment"),
+                "class B on the subject's authorisation, with the fields gateway.disclosure.tax names");
+        call("DELETE", api + "/api/v1/authorisations/" + authorisation, operator, null);
+        HttpResponse<String> revoked = call("GET", records + "&datasets=tax&authorisation=" + authorisation, loanOfficer, null);
+        out.println("   after the subject revoked it: " + revoked.statusCode() + " " + code(revoked));
+        expect(code(revoked).equals("E_AUTHORIZATION_REVOKED"), "a revoked authorisation is refused with its own code");
+
+        String insuranceOfficer = devToken(api, "insurance-officer", "reader-shared,agreement-social-insurance", SHARED_READER_DEPARTMENT);
+        HttpResponse<String> shared = call("GET", records + "&datasets=social-insurance", insuranceOfficer, null);
+        JsonNode sharedRecords = Json.mapper().readTree(shared.body()).path("records");
+        out.println("   insurance-officer, under a sharing agreement: " + shared.statusCode() + ", fields " + fields(sharedRecords));
+        expect(shared.statusCode() == 200 && sharedRecords.size() == 1, "class C to a department under a sharing agreement");
+        String planningOfficer = devToken(api, "planning-officer", "reader-shared", SHARED_READER_DEPARTMENT);
+        HttpResponse<String> unsigned = call("GET", records + "&datasets=social-insurance", planningOfficer, null);
+        out.println("   planning-officer, no agreement: " + unsigned.statusCode() + " " + code(unsigned));
+        expect(code(unsigned).equals("E_SHARING_AGREEMENT_REQUIRED"), "class C without a sharing agreement: refused, no data");
+    }
+
+    /** One record of the enterprise in the list layout, as the tax bureau or the social-insurance office sends it. */
+    private static String oneListRecord(String uscc, String dataset) {
+        return "MD_XDR_MC,MD_XDR_LB,MD_XDR_SHXYM,MD_WSH,MD_LB,MD_YJ,MD_NR,MD_JDRQ,MD_YXQ,MD_GSJZQ,MD_RDJG,MD_RDJGDM,MD_SJLY,MD_SJLYDM,BZ\n"
+                + "演示企业,法人及非法人组织," + uscc + ",杭演示〔2026〕" + dataset.length() + "号,"
+                + (dataset.equals("tax") ? "A级纳税人,《纳税信用管理办法》,纳税信用评价为A级" : "正常缴纳,《社会保险法》,连续36个月正常缴纳")
+                + ",2026-04-01,2027-03-31,2027-03-31,杭州市演示单位," + TAX_READER_DEPARTMENT + ",杭州市演示单位," + TAX_READER_DEPARTMENT
+                + ",内部备注\n";
+    }
+
+    /** A development token from the node's own issuer (no password: the demo runs without a realm). */
+    private static String devToken(String api, String user, String roles, String department) throws Exception {
+        String form = "username=" + user + "&roles=" + roles + (department == null ? "" : "&department=" + department);
+        HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return "Bearer " + Json.mapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    private static HttpResponse<String> call(String method, String url, String authorization, String json) throws Exception {
+        return LOCAL.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String code(HttpResponse<String> answer) throws IOException {
+        return Json.mapper().readTree(answer.body()).path("code").asText("HTTP " + answer.statusCode());
+    }
+
+    private static List<String> categories(JsonNode records) {
+        List<String> out = new ArrayList<>();
+        records.forEach(r -> {
+            if (!out.contains(r.path("category").asText())) {
+                out.add(r.path("category").asText());
+            }
+        });
+        return out;
+    }
+
+    private static String fields(JsonNode records) {
+        if (records.isEmpty()) {
+            return "none";
+        }
+        List<String> names = new ArrayList<>();
+        records.get(0).fieldNames().forEachRemaining(names::add);
+        return String.join(",", names);
     }
 
     /** The first enterprise (not a department) of a seed file: a subject the seeded stores know. */
