@@ -172,10 +172,11 @@ class AccessMatrixIT {
         Local nodeOperator = new Local("node-operator", "operator-pw", NOBODY);
         Expected notGranted = Expected.deny("E_NOT_GRANTED");
         Expected needsAgreement = Expected.deny("E_SHARING_AGREEMENT_REQUIRED");
+        Expected signIn = Expected.deny("E_TOKEN_MISSING");
         List<Arguments> cells = new ArrayList<>();
         // caller, class A, class C (an authorisation changes neither)
         Object[][] ac = {
-                {anonymous, Expected.allow(PUBLIC), needsAgreement},
+                {anonymous, Expected.allow(PUBLIC), signIn},
                 {publicReader, Expected.allow(PUBLIC), notGranted},
                 {authorisedReader, Expected.allow(PUBLIC), notGranted},
                 {departmentReader, Expected.allow(PUBLIC), Expected.allow(SOCIAL_INSURANCE)},
@@ -197,7 +198,7 @@ class AccessMatrixIT {
             for (Local notB : List.of(publicReader, departmentReader, unsignedDepartment, nodeOperator)) {
                 cells.add(Arguments.of(notB.name(), notB, "B", state, notGranted));
             }
-            cells.add(Arguments.of("anonymous", anonymous, "B", state, Expected.deny("E_AUTHORIZATION_REQUIRED")));
+            cells.add(Arguments.of("anonymous", anonymous, "B", state, signIn));
         }
         return cells.stream();
     }
@@ -224,7 +225,11 @@ class AccessMatrixIT {
                 + "&purpose=" + URLEncoder.encode(PURPOSE, StandardCharsets.UTF_8) + authorisationParameter(caller.grantee(), state),
                 bearer(caller), null);
         if (expected.code() != null) {
-            assertEquals(403, answer.statusCode(), answer.body());
+            boolean signIn = expected.code().equals("E_TOKEN_MISSING");
+            assertEquals(signIn ? 401 : 403, answer.statusCode(), answer.body());
+            if (signIn) {
+                assertEquals("Bearer", answer.headers().firstValue("WWW-Authenticate").orElse(""), "a challenge to sign in");
+            }
             assertEquals(expected.code(), Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
             assertFalse(answer.body().contains("records") || answer.body().contains("矩阵测试"),
                     "no data at all, not even counts: " + answer.body());

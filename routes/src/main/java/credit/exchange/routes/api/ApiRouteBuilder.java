@@ -40,7 +40,9 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
             incident = UUID.randomUUID().toString();
             LOG.warn("incident {}: {} {}", incident, e.code(), e.getMessage(), e.getCause());
         }
-        if (e.code().httpStatus() == 401) {
+        if (e.code() == ErrorCode.E_TOKEN_MISSING) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer"); // RFC 6750 §3.1: no error code when none was sent
+        } else if (e.code().httpStatus() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + e.code() + "\"");
         }
         answer(exchange, e.code().httpStatus(), ApiError.of(e.code(), e.getMessage(), incident));

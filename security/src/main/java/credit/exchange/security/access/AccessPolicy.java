@@ -10,7 +10,7 @@ import java.util.Optional;
  * read path (local API, CLI, partner queries) asks this policy; nothing else decides.
  *
  * <p>The operator reads every class in full; an unauthenticated API client reads class A with
- * public disclosure only. A partner node, a person or a platform reads what its grant allows (a
+ * public disclosure only, and is told to sign in (E_TOKEN_MISSING) for anything else. A partner node, a person or a platform reads what its grant allows (a
  * partner's configuration; a person's or platform's realm roles, {@link Caller#of}): the classes
  * and datasets named there, class A with public disclosure; class B with the data subject's
  * authorisation for the query — the subject's, granted to this caller, for this purpose and
@@ -56,8 +56,7 @@ public final class AccessPolicy {
         return switch (caller.kind()) {
             case OPERATOR -> new AccessDecision.Allow(Disclosure.FULL);
             case ANONYMOUS -> classification == Classification.A ? new AccessDecision.Allow(Disclosure.PUBLIC)
-                    : new AccessDecision.Deny(classification == Classification.B ? ErrorCode.E_AUTHORIZATION_REQUIRED
-                            : ErrorCode.E_SHARING_AGREEMENT_REQUIRED);
+                    : new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING); // not public: sign in first
             case PARTNER, PERSON, PLATFORM -> granted(caller, classification, dataset, context);
         };
     }
@@ -107,6 +106,9 @@ public final class AccessPolicy {
      * subject's consent as evidence. Nobody else (E_NOT_GRANTED).
      */
     public AccessDecision mayManageAuthorisation(Caller caller, String grantee) {
+        if (caller.kind() == Caller.Kind.ANONYMOUS) {
+            return new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING);
+        }
         if (caller.duties().contains(Caller.Duty.OPERATE)) {
             return new AccessDecision.Allow(Disclosure.FULL);
         }

@@ -110,7 +110,7 @@ class AccessMatrixTest {
         // caller, A, C
         Object[][] ac = {
                 {Caller.operator(), FULL, FULL},
-                {Caller.anonymous(), PUBLIC, needsAgreement},
+                {Caller.anonymous(), PUBLIC, deny(ErrorCode.E_TOKEN_MISSING)},
                 {noRoles, notGranted, notGranted},
                 {publicReader, PUBLIC, notGranted},
                 {authorisedReader, PUBLIC, notGranted},
@@ -147,7 +147,7 @@ class AccessMatrixTest {
                 rows.add(Arguments.of(notB.name(), notB, Classification.B, state, notGranted));
             }
             rows.add(Arguments.of("operator", Caller.operator(), Classification.B, state, FULL));
-            rows.add(Arguments.of("anonymous", Caller.anonymous(), Classification.B, state, deny(ErrorCode.E_AUTHORIZATION_REQUIRED)));
+            rows.add(Arguments.of("anonymous", Caller.anonymous(), Classification.B, state, deny(ErrorCode.E_TOKEN_MISSING)));
         }
         return rows.stream();
     }

@@ -34,19 +34,12 @@ class AccessPolicyTest {
     }
 
     @Test
-    void anonymous_classB_isDeniedWithE_AUTHORIZATION_REQUIRED() {
-        AccessDecision decision = policy.decide(Caller.anonymous(), Classification.B, "tax");
-
-        assertFalse(decision.allowed());
-        assertEquals(new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_REQUIRED), decision);
-    }
-
-    @Test
-    void anonymous_classC_isDeniedWithE_SHARING_AGREEMENT_REQUIRED() {
-        AccessDecision decision = policy.decide(Caller.anonymous(), Classification.C, "social-insurance");
-
-        assertFalse(decision.allowed());
-        assertEquals(new AccessDecision.Deny(ErrorCode.E_SHARING_AGREEMENT_REQUIRED), decision);
+    void anonymous_classesBAndC_areDeniedWithE_TOKEN_MISSING_aSignInPrompt() {
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), policy.decide(Caller.anonymous(), Classification.B, "tax"));
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING),
+                policy.decide(Caller.anonymous(), Classification.C, "social-insurance"));
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), policy.mayManageAuthorisation(Caller.anonymous(), "anyone"));
+        assertEquals(401, ErrorCode.E_TOKEN_MISSING.httpStatus());
     }
 
     @Test
