@@ -6,10 +6,14 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.AuthorisationRoutes;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.DevIssuerRoutes;
+import credit.exchange.routes.audit.AuditRoutes;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
@@ -82,7 +86,11 @@ public final class Node implements AutoCloseable {
             CategoryCatalogue catalogue = CategoryCatalogue.load(database);
             BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
             AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
-            LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector);
+            AuditStore audit = new AuditStore(database, config.nodeId(), config.auditChain());
+            AuditWriter auditWriter = new AuditWriter(audit, config.getInt("gateway.audit.batch"));
+            resources.push(auditWriter);
+            AccessEvents accessEvents = new AccessEvents(auditWriter);
+            LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector, accessEvents);
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
@@ -98,13 +106,15 @@ public final class Node implements AutoCloseable {
             Authenticator authenticator = new Authenticator(realm.tokens());
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
+            main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
+                    config.getInt("gateway.audit.batch")));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
-                        authenticator, policy, brokerConnection.factory(), Clock.systemUTC());
+                        authenticator, policy, accessEvents, brokerConnection.factory(), Clock.systemUTC());
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

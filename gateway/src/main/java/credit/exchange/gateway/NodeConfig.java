@@ -86,6 +86,18 @@ public final class NodeConfig {
         return v == null ? "" : v.strip();
     }
 
+    /**
+     * The hash chain of this node's audit trail: SM3 on a GM node, SHA-256 on an INTL node
+     * ({@code gateway.audit.suite}; empty: GM, unless the node holds only an INTL credential).
+     */
+    public credit.exchange.security.audit.AuditChain auditChain() {
+        String suite = get("gateway.audit.suite");
+        if (suite.isEmpty()) {
+            suite = get("gateway.credentials.gm.cert").isEmpty() && !get("gateway.credentials.intl.cert").isEmpty() ? "INTL" : "GM";
+        }
+        return credit.exchange.security.audit.AuditChain.of(credit.exchange.security.Suite.valueOf(suite.toUpperCase(Locale.ROOT)));
+    }
+
     /** A comma-separated list of files; empty when the key is. */
     public java.util.List<Path> paths(String key) {
         String v = get(key);

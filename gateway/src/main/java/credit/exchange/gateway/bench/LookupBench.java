@@ -3,6 +3,9 @@ package credit.exchange.gateway.bench;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.identifier.IdentifierGenerator;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
@@ -62,7 +65,9 @@ final class LookupBench implements Callable<Integer> {
             Database db = store.database();
             fill(db);
             List<String> keys = sampleKeys(db, 20_000);
-            LocalQueryService service = new LocalQueryService(db, CategoryCatalogue.load(db), new AccessPolicy(), protector);
+            AuditWriter audit = new AuditWriter(new AuditStore(db, config.nodeId(), config.auditChain()), 5000);
+            LocalQueryService service = new LocalQueryService(db, CategoryCatalogue.load(db), new AccessPolicy(), protector,
+                    new AccessEvents(audit));
             SplittableRandom random = new SplittableRandom(7);
 
             measure("warm-up", 5_000, keys, random, uscc -> service.byUscc(Caller.operator(), uscc, 0, 50));

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gatewayctl", mixinStandardHelpOptions = true, version = "credit exchange gateway 0.1",
         description = "Run and operate a credit exchange gateway node.",
         subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class,
-                PkiCommand.class, EnvelopeCommand.class, PartnersCommand.class, OutboxCommand.class, PublicityCommand.class, DemoCommand.class,
+                PkiCommand.class, EnvelopeCommand.class, PartnersCommand.class, OutboxCommand.class, PublicityCommand.class, AuditCommand.class,
+                DemoCommand.class,
                 credit.exchange.gateway.bench.BenchCommand.class})
 public final class GatewayCtl {
 

@@ -2,7 +2,10 @@ package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordPage;
 import credit.exchange.routes.store.CategoryCatalogue;
@@ -46,9 +49,11 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeConfig config = node.load();
         PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
-        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+        try (CreditStoreConnection store = CreditStoreConnection.open(config);
+             AuditWriter audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), config.auditChain()), 1000)) {
+            // the operator's reads are audited like anyone's
             LocalQueryService service = new LocalQueryService(store.database(), CategoryCatalogue.load(store.database()),
-                    new AccessPolicy(), protector);
+                    new AccessPolicy(), protector, new AccessEvents(audit));
             Caller operator = Caller.operator();
             RecordPage result = subject.uscc != null ? service.byUscc(operator, subject.uscc, page, size)
                     : subject.residentId != null ? service.byResidentId(operator, subject.residentId, page, size)

@@ -80,7 +80,7 @@ public final class Federation implements AutoCloseable {
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
                                     LocalQueryService queries, SubjectAuthorisations authorisations, Authenticator authenticator,
-                                    AccessPolicy policy, ConnectionFactory broker, Clock clock) {
+                                    AccessPolicy policy, AccessEvents accessEvents, ConnectionFactory broker, Clock clock) {
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
@@ -133,7 +133,7 @@ public final class Federation implements AutoCloseable {
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
-                new MutualQueryRoutes(partners, client, authenticator, policy, new AccessEvents(database), clock),
+                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, clock),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

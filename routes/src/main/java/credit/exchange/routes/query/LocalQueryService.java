@@ -70,12 +70,14 @@ public final class LocalQueryService {
     private final PersonalIdProtector protector;
     private final AccessEvents events;
 
-    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector) {
+    /** @param events where every decision is recorded before the read (the audit trail) */
+    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
+                             AccessEvents events) {
         this.database = database;
         this.catalogue = catalogue;
         this.policy = policy;
         this.protector = protector;
-        this.events = new AccessEvents(database);
+        this.events = events;
     }
 
     /**
@@ -148,9 +150,8 @@ public final class LocalQueryService {
         }
         Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions(caller, context);
         Map<String, Disclosure> readable = readable(decisions);
-        AccessContext recorded = context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now()));
+        events.recordAll(caller, context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now())), decisions);
         if (!asked.isEmpty()) {
-            events.recordAll(caller, recorded, decisions);
             for (String dataset : asked) {
                 var decided = decisions.get(dataset);
                 if (decided == null) {
@@ -165,9 +166,6 @@ public final class LocalQueryService {
         }
         String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (asked.isEmpty()) {
-                events.recordAll(c, caller, recorded, decisions);
-            }
             ps.setString(1, argument);
             ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
             ps.setInt(3, size + 1);

@@ -48,7 +48,7 @@ class SubjectAuthorisationsTest {
     SubjectAuthorisationsTest(TestNode node) {
         this.node = node;
         this.authorisations = node.authorisations();
-        this.events = new AccessEvents(node.database());
+        this.events = node.accessEvents();
     }
 
     @Test
@@ -70,8 +70,8 @@ class SubjectAuthorisationsTest {
                 "revoking again changes nothing");
 
         assertEquals("ALLOW PARTNER huzhou PUBLIC|DENY PARTNER huzhou E_AUTHORIZATION_REVOKED", rows(
-                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from access_event order by id"));
-        assertEquals(a.id(), rows("select distinct authorisation_id::text from access_event"));
+                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from audit_event order by id"));
+        assertEquals(a.id(), rows("select distinct authorisation_id::text from audit_event"));
     }
 
     @Test

@@ -183,7 +183,7 @@ class LocalQueryServiceTest {
 
         assertEquals(Set.of("licensing"), categories(queries.byUscc(officer, uscc, 0, 50)), "no authorisation named");
         assertEquals(List.of("licensing ALLOW PUBLIC", "social-insurance DENY E_NOT_GRANTED", "tax DENY E_AUTHORIZATION_REQUIRED"),
-                events("select dataset || ' ' || decision || ' ' || reason from access_event where actor = 'officer-17'"
+                events("select dataset || ' ' || decision || ' ' || reason from audit_event where actor = 'officer-17'"
                         + " and subject_key = 'U:" + uscc + "' and dataset in ('licensing', 'tax', 'social-insurance') order by dataset"),
                 "every decision of the query is recorded, allow and deny");
         assertEquals(Set.of("licensing", "tax"), categories(queries.byUscc(officer, uscc,
@@ -234,7 +234,7 @@ class LocalQueryServiceTest {
                 "ingestedAt", "legacyIdentifier")), visibleFields(full).toString());
         assertEquals(List.of("social-insurance ALLOW FIELDS attributes.*,authority,documentNumber,partyName",
                         "tax ALLOW FIELDS attributes.MD_LB,content,decisionDate,partyName"),
-                events("select dataset || ' ' || decision || ' ' || reason from access_event where actor = 'officer-18'"
+                events("select dataset || ' ' || decision || ' ' || reason from audit_event where actor = 'officer-18'"
                         + " and dataset in ('tax', 'social-insurance') order by dataset"), "the trail says what was shown");
     }
 

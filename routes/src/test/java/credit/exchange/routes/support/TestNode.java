@@ -1,6 +1,9 @@
 package credit.exchange.routes.support;
 
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
@@ -11,8 +14,10 @@ import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.IdentifierMappings;
+import credit.exchange.security.Suite;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.SignedConsents;
+import credit.exchange.security.audit.AuditChain;
 import credit.exchange.security.identity.PersonalIdProtector;
 import java.io.IOException;
 import java.io.StringReader;
@@ -47,6 +52,7 @@ public final class TestNode {
     private final CategoryCatalogue catalogue;
     private final PersonalIdProtector protector;
     private final Clock clock;
+    private AccessEvents accessEvents;
 
     private TestNode(Database database, PersonalIdProtector protector, Clock clock) {
         this.database = database;
@@ -81,12 +87,26 @@ public final class TestNode {
     }
 
     public LocalQueryService queries() {
-        return new LocalQueryService(database, catalogue, new AccessPolicy(), protector);
+        return new LocalQueryService(database, catalogue, new AccessPolicy(), protector, accessEvents());
+    }
+
+    /** The audit trail's chain of this test node (the store's one chain: node "test-node", SM3). */
+    public AuditStore audit() {
+        return new AuditStore(database, "test-node", AuditChain.of(Suite.GM));
+    }
+
+    /** Access decisions recorded through one audit writer per test node. */
+    public synchronized AccessEvents accessEvents() {
+        if (accessEvents == null) {
+            accessEvents = new AccessEvents(new AuditWriter(audit(), 1000));
+        }
+        return accessEvents;
     }
 
     /** Queries under dataset disclosures configured as {@code gateway.disclosure.<dataset>} would be. */
     public LocalQueryService queries(Map<String, String> disclosures) {
-        return new LocalQueryService(database, catalogue, new AccessPolicy(RecordDisclosure.parse(disclosures, catalogue)), protector);
+        return new LocalQueryService(database, catalogue, new AccessPolicy(RecordDisclosure.parse(disclosures, catalogue)), protector,
+                accessEvents());
     }
 
     /** The subjects' authorisations, with no subject CA trusted (a signed consent is refused E_CERT_UNTRUSTED). */

@@ -1,0 +1,135 @@
+package credit.exchange.gateway.bench;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.Classification;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.Disclosure;
+import credit.exchange.security.access.PartnerGrant;
+import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditRecord;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "audit", description = {
+        "The audit trail on an embedded PostgreSQL: concurrent queries record their access decisions (one event per",
+        "dataset) through the audit writer, each waiting until its events are chained and durable (group commit);",
+        "reports events/s appended with the chain,",
+        "then verifies the whole chain and reports events/s; beside it, in the same run, the hash bound (the",
+        "chain's hash of each event's canonical bytes, one thread)."})
+final class AuditBench implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "400000", description = "events to append")
+    int events;
+
+    @Option(names = "--writers", defaultValue = "4", description = "concurrent writers (queries)")
+    int writers;
+
+    @Option(names = "--per-query", defaultValue = "8", description = "events per writer transaction (datasets of a query)")
+    int perQuery;
+
+    @Option(names = "--suite", defaultValue = "GM", description = "GM (SM3) or INTL (SHA-256)")
+    Suite suite;
+
+    @Option(names = "--batch", defaultValue = "5000", description = "events the chainer links per transaction")
+    int batch;
+
+    @Option(names = "--data-dir", defaultValue = "./data-bench")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = NodeConfig.of(Map.of("gateway.data-dir", dataDir.toString(),
+                "gateway.node.id", "bench-audit-" + System.currentTimeMillis(), "gateway.http.port", "18081"));
+        AuditChain chain = AuditChain.of(suite);
+        hashBound(chain);
+        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+            Database db = store.database();
+            AuditStore audit = new AuditStore(db, config.nodeId(), chain);
+            append(db, audit);
+            for (int run = 1; run <= 3; run++) {
+                long t0 = System.nanoTime();
+                AuditStore.Verification v = audit.verify(1);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("RESULT verify run %d: %d events in %.2f s = %,.0f events/s, intact=%s%n", run,
+                        v.result().verified(), seconds, v.result().verified() / seconds, v.result().intact());
+            }
+        }
+        return 0;
+    }
+
+    private void hashBound(AuditChain chain) {
+        AuditRecord record = new AuditRecord(1, Instant.now(), "hangzhou", "PARTNER", "huzhou", "huzhou", "access", "U:91330100716105852F",
+                "B", "tax", "query 1", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null);
+        byte[] previous = AuditChain.GENESIS;
+        for (int i = 0; i < 200_000; i++) { // warm-up
+            previous = chain.hash(record.at(i), previous);
+        }
+        int n = 1_000_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            previous = chain.hash(record.at(i), previous);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("RESULT bound: %s of an access event's canonical bytes (%d bytes), one thread: %,.0f events/s%n",
+                chain.algorithm(), record.canonical().length, n / seconds);
+    }
+
+    private void append(Database db, AuditStore audit) throws Exception {
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            s.execute("truncate audit_event, audit_chain_head");
+        }
+        AuditWriter writer = new AuditWriter(audit, batch);
+        AccessEvents recorder = new AccessEvents(writer);
+        Caller huzhou = Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.A), Set.of(), Map.of()));
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+        for (int d = 0; d < perQuery; d++) {
+            decisions.put("dataset-" + d, d % 2 == 0 ? Map.entry(Classification.A, new AccessDecision.Allow(Disclosure.PUBLIC))
+                    : Map.entry(Classification.B, new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED)));
+        }
+        int queries = events / perQuery;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        long t0 = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer0 = w;
+            running.add(pool.submit(() -> {
+                for (int q = writer0; q < queries; q += writers) {
+                    recorder.recordAll(huzhou, AccessContext.withoutAuthorisation("U:91330100716105852F", "query " + q, Instant.now()),
+                            decisions);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        writer.close();
+        long total = (long) queries * perQuery;
+        System.out.printf("RESULT append: %d writers (queries), %d events each, waiting until they are chained and durable:"
+                + " %d events in %.2f s = %,.0f events/s%n", writers, perQuery, total, seconds, total / seconds);
+    }
+}

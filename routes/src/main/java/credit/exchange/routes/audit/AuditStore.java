@@ -1,0 +1,362 @@
+package credit.exchange.routes.audit;
+
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditRecord;
+import credit.exchange.security.audit.ChainVerifier.ChainedRecord;
+import credit.exchange.security.audit.ChainVerifier;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The audit trail in PostgreSQL (table audit_event): chains the pending events, one batch at a
+ * time, and verifies the chain. Actions write their events pending in their own transactions;
+ * {@link #chain} is the only writer of sequence numbers and hashes, serialised across replicas by
+ * an advisory lock, so that concurrent writers never wait for the chain and the chain never forks.
+ */
+public final class AuditStore {
+
+    /** The chain's head: whose chain, which algorithm, the last chained event. */
+    public record Head(String node, String algorithm, long seq, byte[] hash) {
+    }
+
+    /** What a verification found, with the head it was compared against. */
+    public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending) {
+    }
+
+    /** Key of the advisory lock that makes one chainer at a time ("AUDIT" in ASCII). */
+    private static final long CHAIN_LOCK = 0x4155444954L;
+    private static final int FETCH = 10_000;
+    private static final int VERIFY_BATCH = 2_000;
+    private static final ExecutorService VERIFIERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "audit-verifier");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Columns of an event, the time as microseconds since the epoch (what the canonical form holds; cheaper to read). */
+    private static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
+            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail";
+
+    private final Database database;
+    private final String node;
+    private final AuditChain chain;
+
+    /** @param node this node's id, which every event's canonical bytes name; @param chain its suite's hash chain */
+    public AuditStore(Database database, String node, AuditChain chain) {
+        this.database = database;
+        this.node = node;
+        this.chain = chain;
+    }
+
+    /** Chains up to {@code batch} pending events in insertion order; returns how many it chained. */
+    public int chain(int batch) {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                int chained = chain(c, batch);
+                c.commit();
+                return chained;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be chained; retrying", e);
+        }
+    }
+
+    /** Chains every pending event; returns how many. */
+    public long chainAll(int batch) {
+        long total = 0;
+        int n;
+        do {
+            n = chain(batch);
+            total += n;
+        } while (n == batch);
+        return total;
+    }
+
+    private int chain(Connection c, int batch) throws SQLException {
+        Head head = lockedHead(c);
+        List<Long> ids = new ArrayList<>(batch);
+        List<Long> seqs = new ArrayList<>(batch);
+        List<byte[]> prevs = new ArrayList<>(batch);
+        List<byte[]> hashes = new ArrayList<>(batch);
+        long seq = head.seq();
+        byte[] previous = head.hash();
+        try (PreparedStatement ps = c.prepareStatement("select id, " + COLUMNS.substring("seq, ".length())
+                + " from audit_event where seq is null order by id limit ?")) {
+            ps.setInt(1, batch);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seq++;
+                    AuditRecord record = record(rs, seq, node);
+                    byte[] hash = chain.hash(record, previous);
+                    ids.add(rs.getLong(1));
+                    seqs.add(seq);
+                    prevs.add(previous);
+                    hashes.add(hash);
+                    previous = hash;
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                update audit_event e set seq = u.seq, prev_hash = u.prev, hash = u.hash
+                from unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[]) as u (id, seq, prev, hash)
+                where e.id = u.id""")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+            ps.setArray(3, c.createArrayOf("bytea", prevs.toArray(new byte[0][])));
+            ps.setArray(4, c.createArrayOf("bytea", hashes.toArray(new byte[0][])));
+            ps.executeUpdate();
+        }
+        moveHead(c, seq, previous);
+        return ids.size();
+    }
+
+    /**
+     * Appends events straight to the chain in one transaction: each gets the next sequence number
+     * and its hash (their own sequence numbers are ignored). The audit writer's way, for actions
+     * that wait for their events instead of sharing a transaction with them.
+     */
+    public void append(List<AuditRecord> events) {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                append(c, events);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be written; nothing is done without it", e);
+        }
+    }
+
+    private void append(Connection c, List<AuditRecord> events) throws SQLException {
+        Head head = lockedHead(c);
+        int n = events.size();
+        Long[] seqs = new Long[n];
+        Long[] micros = new Long[n];
+        String[][] text = new String[13][n];
+        Integer[] latency = new Integer[n];
+        String[] details = new String[n];
+        byte[][] prevs = new byte[n][];
+        byte[][] hashes = new byte[n][];
+        long seq = head.seq();
+        byte[] previous = head.hash();
+        for (int i = 0; i < n; i++) {
+            AuditRecord given = events.get(i);
+            AuditRecord r = new AuditRecord(++seq, given.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS), node, given.actorKind(),
+                    given.actor(), given.partner(), given.action(), given.subjectKey(), given.classification(), given.dataset(),
+                    given.purpose(), given.authorisationId(), given.decision(), given.reason(), given.messageIds(), given.outcome(),
+                    given.latencyMs(), given.detail());
+            byte[] hash = chain.hash(r, previous);
+            seqs[i] = seq;
+            micros[i] = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, r.at());
+            String[] values = {r.actorKind(), r.actor(), r.partner(), r.action(), r.subjectKey(), r.classification(), r.dataset(),
+                r.purpose(), r.authorisationId(), r.decision(), r.reason(),
+                r.messageIds().isEmpty() ? null : String.join(",", r.messageIds()), r.outcome()};
+            for (int f = 0; f < values.length; f++) {
+                text[f][i] = values[f];
+            }
+            latency[i] = r.latencyMs();
+            details[i] = r.detail();
+            prevs[i] = previous;
+            hashes[i] = hash;
+            previous = hash;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into audit_event (seq, at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
+                                         authorisation_id, decision, reason, message_ids, outcome, latency_ms, detail, prev_hash, hash)
+                select seq, timestamptz 'epoch' + m * interval '1 microsecond', ak, a, p, ac, sk, cl, ds, pu, au::uuid, de, re,
+                       string_to_array(mi, ','), ou, la, dt, ph, h
+                from unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::bytea[],
+                            ?::bytea[])
+                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, la, dt, ph, h)""")) {
+            ps.setArray(1, c.createArrayOf("bigint", seqs));
+            ps.setArray(2, c.createArrayOf("bigint", micros));
+            for (int f = 0; f < 13; f++) {
+                ps.setArray(3 + f, c.createArrayOf("text", text[f]));
+            }
+            ps.setArray(16, c.createArrayOf("integer", latency));
+            ps.setArray(17, c.createArrayOf("text", details));
+            ps.setArray(18, c.createArrayOf("bytea", prevs));
+            ps.setArray(19, c.createArrayOf("bytea", hashes));
+            ps.executeUpdate();
+        }
+        moveHead(c, seq, previous);
+    }
+
+    /** Takes the chain's lock for this transaction and reads the head; refuses another node's chain. */
+    private Head lockedHead(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("select pg_advisory_xact_lock(" + CHAIN_LOCK + ")");
+        }
+        Head head = head(c).orElse(new Head(node, chain.algorithm(), 0, AuditChain.GENESIS));
+        if (!head.node().equals(node) || !head.algorithm().equals(chain.algorithm())) {
+            throw new IllegalStateException("the audit trail in this database is node " + head.node() + "'s, chained with "
+                    + head.algorithm() + "; this node is " + node + " with " + chain.algorithm());
+        }
+        return head;
+    }
+
+    private void moveHead(Connection c, long seq, byte[] hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into audit_chain_head (node, algorithm, seq, hash) values (?, ?, ?, ?)
+                on conflict (one) do update set seq = excluded.seq, hash = excluded.hash""")) {
+            ps.setString(1, node);
+            ps.setString(2, chain.algorithm());
+            ps.setLong(3, seq);
+            ps.setBytes(4, hash);
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<Head> head() {
+        try (Connection c = database.connection()) {
+            return head(c);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+    }
+
+    private static Optional<Head> head(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select node, algorithm, seq, hash from audit_chain_head")) {
+            return rs.next() ? Optional.of(new Head(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBytes(4))) : Optional.empty();
+        }
+    }
+
+    /**
+     * Recomputes the chain from {@code fromSeq} (1: the whole chain; later: from the stored hash of
+     * the event before it) to its end, in one pass, and compares its end with the head: events
+     * removed from the end show as DELETED there.
+     */
+    public Verification verify(long fromSeq) {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false); // a cursor: the chain is streamed, not held
+            Optional<Head> head = head(c);
+            AuditChain chainOfHead = head.map(h -> AuditChain.named(h.algorithm())).orElse(chain);
+            String chainNode = head.map(Head::node).orElse(node);
+            byte[] previous = AuditChain.GENESIS;
+            if (fromSeq > 1) {
+                try (PreparedStatement ps = c.prepareStatement("select hash from audit_event where seq = ?")) {
+                    ps.setLong(1, fromSeq - 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new CodedException(ErrorCode.E_NOT_FOUND, "no chained event " + (fromSeq - 1) + " to start after");
+                        }
+                        previous = rs.getBytes(1);
+                    }
+                }
+            }
+            ChainVerifier verifier = new ChainVerifier(chainOfHead, fromSeq, previous);
+            // reading rows and hashing them take about as long each: one thread reads, another verifies
+            BlockingQueue<List<ChainedRecord>> batches = new ArrayBlockingQueue<>(16);
+            AtomicBoolean enough = new AtomicBoolean();
+            Future<?> hashing = VERIFIERS.submit(() -> {
+                for (List<ChainedRecord> batch = take(batches); !batch.isEmpty(); batch = take(batches)) {
+                    for (ChainedRecord r : batch) {
+                        if (!enough.get() && !verifier.accept(r)) {
+                            enough.set(true);
+                        }
+                    }
+                }
+                return null;
+            });
+            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + ", prev_hash, hash from audit_event"
+                    + " where seq >= ? order by seq")) {
+                ps.setFetchSize(FETCH);
+                ps.setLong(1, fromSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<ChainedRecord> batch = new ArrayList<>(VERIFY_BATCH);
+                    while (!enough.get() && rs.next()) {
+                        batch.add(new ChainedRecord(record(rs, rs.getLong(1), chainNode), rs.getBytes(18), rs.getBytes(19)));
+                        if (batch.size() == VERIFY_BATCH) {
+                            put(batches, batch);
+                            batch = new ArrayList<>(VERIFY_BATCH);
+                        }
+                    }
+                    if (!batch.isEmpty()) {
+                        put(batches, batch);
+                    }
+                }
+            } finally {
+                put(batches, List.of());
+            }
+            try {
+                hashing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the verification was interrupted");
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the verifier failed", e.getCause());
+            }
+            ChainVerifier.Result result = verifier.finish();
+            if (result.intact() && head.isPresent() && head.get().seq() > result.lastGoodSeq()) {
+                long missing = result.lastGoodSeq() + 1;
+                result = new ChainVerifier.Result(result.verified(), result.lastGoodSeq(), result.lastGoodHash(), Optional.of(
+                        new ChainVerifier.Break(missing, ChainVerifier.BreakKind.DELETED, "the chain ends at " + result.lastGoodSeq()
+                                + " but its head is event " + head.get().seq() + ": events " + missing + "–" + head.get().seq()
+                                + " are missing")));
+            }
+            long pending;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from audit_event where seq is null")) {
+                rs.next();
+                pending = rs.getLong(1);
+            }
+            c.commit();
+            return new Verification(result, head, pending);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+    }
+
+    private static List<ChainedRecord> take(BlockingQueue<List<ChainedRecord>> queue) throws InterruptedException {
+        return queue.take();
+    }
+
+    private static void put(BlockingQueue<List<ChainedRecord>> queue, List<ChainedRecord> batch) {
+        try {
+            queue.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the verification was interrupted");
+        }
+    }
+
+    /** Reads an event from columns 2.. of {@link #COLUMNS} (column 1 is seq or id). */
+    private static AuditRecord record(ResultSet rs, long seq, String node) throws SQLException {
+        Array ids = rs.getArray(14);
+        Object latency = rs.getObject(16);
+        long micros = rs.getLong(2);
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return new AuditRecord(seq, at, node, rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), rs.getString(13), ids == null ? List.of() : List.of((String[]) ids.getArray()),
+                rs.getString(15), latency == null ? null : ((Number) latency).intValue(), rs.getString(17));
+    }
+}

@@ -1,0 +1,163 @@
+package credit.exchange.routes.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.Classification;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.Disclosure;
+import credit.exchange.security.access.PartnerGrant;
+import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditRecord;
+import credit.exchange.security.audit.ChainVerifier.BreakKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The audit trail in the real PostgreSQL: access decisions written by queries are chained in
+ * insertion order, and each kind of tampering an administrator can do with SQL — change, delete,
+ * insert, reorder rows, cut the end — is found at its sequence number with its kind.
+ */
+@ExtendWith(CleanCreditStore.class)
+class AuditStoreTest {
+
+    private final TestNode node;
+
+    AuditStoreTest(TestNode node) {
+        this.node = node;
+    }
+
+    private AuditStore store(Suite suite) {
+        return new AuditStore(node.database(), "hangzhou", AuditChain.of(suite));
+    }
+
+    /** Access decisions of n queries, as queries record them: through the audit writer, two events each. */
+    private void record(int queries, AuditStore store) {
+        try (AuditWriter writer = new AuditWriter(store, 64)) {
+            record(queries, new AccessEvents(writer));
+        }
+    }
+
+    private static void record(int queries, AccessEvents events) {
+        Caller huzhou = Caller.partner("huzhou", new PartnerGrant(java.util.Set.of(Classification.A), java.util.Set.of(), Map.of()));
+        for (int q = 0; q < queries; q++) {
+            Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+            decisions.put("licensing", Map.entry(Classification.A, new AccessDecision.Allow(Disclosure.PUBLIC)));
+            decisions.put("tax", Map.entry(Classification.B, new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED)));
+            events.recordAll(huzhou, AccessContext.withoutAuthorisation("U:91330100716105852F", "query " + q, Instant.now()), decisions);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Suite.class)
+    void decisionsAndPendingEvents_areChainedInTheOrderTheyWereWritten_andTheChainVerifies(Suite suite) {
+        AuditStore store = store(suite);
+        record(150, store);
+        execute("insert into audit_event (actor_kind, actor, action, detail) select 'OPERATOR', 'operator', 'config', 'change ' || n"
+                + " from generate_series(1, 7) as n"); // as an action writes its event in its own transaction: pending
+        assertEquals(7, store.verify(1).pending());
+        record(5, store);
+
+        assertEquals(7, store.chainAll(4), "only what is pending, in batches");
+        AuditStore.Verification v = store.verify(1);
+        assertTrue(v.result().intact(), v.toString());
+        assertEquals(317, v.result().verified());
+        assertEquals(317, v.head().orElseThrow().seq());
+        assertEquals(0, v.pending());
+        assertEquals("change 1", sql("select detail from audit_event where seq = 311"), "pending events follow what was chained");
+        assertEquals("licensing tax", sql("select string_agg(dataset, ' ' order by seq) from audit_event where seq in (1, 2)"));
+        assertEquals(suite == Suite.GM ? "SM3" : "SHA-256", v.head().get().algorithm());
+        assertTrue(store.verify(200).result().intact(), "from the middle, on the stored hash before it");
+    }
+
+    /** Tampering with SQL, as someone with the database's write access would. */
+    enum Tamper {
+        MODIFIED("update audit_event set actor = 'someone-else' where seq = 57", BreakKind.MODIFIED, 57),
+        DELETED("delete from audit_event where seq = 57", BreakKind.DELETED, 57),
+        DELETED_AND_RENUMBERED("delete from audit_event where seq = 57;"
+                + " update audit_event set seq = seq + 1000000 where seq > 57;"
+                + " update audit_event set seq = seq - 1000001 where seq > 1000000", BreakKind.DELETED, 57),
+        INSERTED("update audit_event set seq = seq + 1000000 where seq >= 57;"
+                + " update audit_event set seq = seq - 999999 where seq >= 1000000;"
+                + " insert into audit_event (seq, at, actor_kind, actor, action, prev_hash, hash)"
+                + " select 57, now(), 'PARTNER', 'forger', 'access', hash, hash from audit_event where seq = 56", BreakKind.INSERTED, 57),
+        REORDERED("update audit_event set seq = -1 where seq = 57; update audit_event set seq = 57 where seq = 60;"
+                + " update audit_event set seq = 60 where seq = -1", BreakKind.REORDERED, 57),
+        TAIL_CUT("delete from audit_event where seq > 95", BreakKind.DELETED, 96);
+
+        final String sql;
+        final BreakKind kind;
+        final long at;
+
+        Tamper(String sql, BreakKind kind, long at) {
+            this.sql = sql;
+            this.kind = kind;
+            this.at = at;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tamper.class)
+    void tamperingWithRowsInPostgres_isFoundAtItsSequenceNumber_withItsKind(Tamper tamper) {
+        AuditStore store = store(Suite.GM);
+        record(50, store);
+        execute(tamper.sql);
+
+        AuditStore.Verification v = store.verify(1);
+
+        assertEquals(tamper.at, v.result().firstBreak().orElseThrow().seq(), v.toString());
+        assertEquals(tamper.kind, v.result().firstBreak().get().kind(), v.result().firstBreak().get().explanation());
+        assertEquals(tamper.at - 1, v.result().verified());
+    }
+
+    @Test
+    void anotherNodesChain_isNotContinued() {
+        record(1, store(Suite.GM));
+        try {
+            new AuditStore(node.database(), "huzhou", AuditChain.of(Suite.GM)).append(List.of(event()));
+            throw new AssertionError("chained another node's trail");
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage().contains("node hangzhou's"), expected.getMessage());
+        }
+    }
+
+    private static AuditRecord event() {
+        return new AuditRecord(0, Instant.now(), null, "OPERATOR", "operator", null, "config", null, null, null, null, null, null, null,
+                List.of(), null, null, "a change");
+    }
+
+    private void execute(String statements) {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement()) {
+            for (String sql : statements.split(";")) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sql(String query) {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement(); var rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
