@@ -50,3 +50,13 @@ insert into audit_event (at, actor_kind, actor, action, subject_key, classificat
 select at, actor_kind, actor, 'access', subject_key, classification, dataset, purpose, authorisation_id, decision, reason
 from access_event order by id;
 drop table access_event;
+
+-- Signed checkpoints of the chain: the node's CMS signature over (node, algorithm, seq, head hash,
+-- time). A checkpoint pins every event up to seq: a chain rewritten before it, hashes recomputed,
+-- no longer ends in its hash.
+create table audit_checkpoint (
+    seq        bigint      primary key,
+    head_hash  bytea       not null,
+    at         timestamptz not null,
+    signed     bytea       not null
+);

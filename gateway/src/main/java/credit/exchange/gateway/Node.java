@@ -21,10 +21,13 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.CodedException;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.SignedConsents;
 import credit.exchange.security.auth.BearerTokens;
 import credit.exchange.security.auth.DevIssuer;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ProtectionKeys;
 import credit.exchange.security.pki.PemFiles;
@@ -106,12 +109,12 @@ public final class Node implements AutoCloseable {
             Authenticator authenticator = new Authenticator(realm.tokens());
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
-            main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
-                    config.getInt("gateway.audit.batch")));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
+            main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
+                    config.getInt("gateway.audit.batch"), identity.flatMap(id -> checkpointPolicy(config, id))));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
                         authenticator, policy, accessEvents, brokerConnection.factory(), Clock.systemUTC());
@@ -151,6 +154,19 @@ public final class Node implements AutoCloseable {
             crls.add(PemFiles.readCrl(f));
         }
         return new SignedConsents(anchors, crls, Clock.systemUTC());
+    }
+
+    /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */
+    private static Optional<AuditRoutes.CheckpointPolicy> checkpointPolicy(NodeConfig config, NodeIdentity identity) {
+        try {
+            Envelopes signer = identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                    .suite(config.auditChain().suite());
+            return Optional.of(new AuditRoutes.CheckpointPolicy(signer, config.getInt("gateway.audit.checkpoint-events"),
+                    Duration.ofSeconds(config.getInt("gateway.audit.checkpoint-seconds"))));
+        } catch (CodedException e) {
+            LOG.warn("node {} signs no audit checkpoints: {}", config.nodeId(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Realm realm(NodeConfig config) {

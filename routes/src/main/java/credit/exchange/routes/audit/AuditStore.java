@@ -7,6 +7,8 @@ import credit.exchange.security.audit.AuditChain;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.audit.ChainVerifier.ChainedRecord;
 import credit.exchange.security.audit.ChainVerifier;
+import credit.exchange.security.audit.Checkpoint;
+import credit.exchange.security.envelope.Envelopes;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,8 +39,17 @@ public final class AuditStore {
     public record Head(String node, String algorithm, long seq, byte[] hash) {
     }
 
-    /** What a verification found, with the head it was compared against. */
-    public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending) {
+    /**
+     * What a verification found, with the head it was compared against, how many signed
+     * checkpoints pinned the chain, and what was wrong with any checkpoint (a signature that does
+     * not verify, a statement that does not match its row); checkpoints are not checked without
+     * the node's envelopes to verify them with.
+     */
+    public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending, int checkpoints,
+                               List<String> checkpointProblems) {
+        public boolean intact() {
+            return result.intact() && checkpointProblems.isEmpty();
+        }
     }
 
     /** Key of the advisory lock that makes one chainer at a time ("AUDIT" in ASCII). */
@@ -210,6 +221,45 @@ public final class AuditStore {
         moveHead(c, seq, previous);
     }
 
+    /**
+     * Signs a checkpoint of the head when one is due: the chain grew by {@code everyEvents} since
+     * the last, or {@code every} passed and it grew at all. Returns the checkpoint made, if any.
+     * Replicas racing to make the same one make it once.
+     */
+    public Optional<Checkpoint> checkpointIfDue(Envelopes self, long everyEvents, java.time.Duration every, Instant now) {
+        try (Connection c = database.connection()) {
+            Optional<Head> head = head(c);
+            if (head.isEmpty()) {
+                return Optional.empty();
+            }
+            long lastSeq = 0;
+            Instant lastAt = Instant.EPOCH;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select seq, at from audit_checkpoint order by seq desc limit 1")) {
+                if (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    lastAt = rs.getTimestamp(2).toInstant();
+                }
+            }
+            Head h = head.get();
+            boolean due = h.seq() > lastSeq && (h.seq() - lastSeq >= everyEvents || !now.isBefore(lastAt.plus(every)));
+            if (!due) {
+                return Optional.empty();
+            }
+            Checkpoint checkpoint = new Checkpoint(h.node(), h.algorithm(), h.seq(), h.hash(), now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into audit_checkpoint (seq, head_hash, at, signed) values (?, ?, ?, ?) on conflict (seq) do nothing")) {
+                ps.setLong(1, checkpoint.seq());
+                ps.setBytes(2, checkpoint.headHash());
+                ps.setTimestamp(3, java.sql.Timestamp.from(checkpoint.at()));
+                ps.setBytes(4, checkpoint.sign(self));
+                return ps.executeUpdate() == 1 ? Optional.of(checkpoint) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoint cannot be stored; retrying", e);
+        }
+    }
+
     /** Takes the chain's lock for this transaction and reads the head; refuses another node's chain. */
     private Head lockedHead(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -256,6 +306,11 @@ public final class AuditStore {
      * removed from the end show as DELETED there.
      */
     public Verification verify(long fromSeq) {
+        return verify(fromSeq, Optional.empty());
+    }
+
+    /** As {@link #verify(long)}, with the signed checkpoints at or after fromSeq verified and pinned. */
+    public Verification verify(long fromSeq, Optional<Envelopes> trust) {
         try (Connection c = database.connection()) {
             c.setAutoCommit(false); // a cursor: the chain is streamed, not held
             Optional<Head> head = head(c);
@@ -274,6 +329,32 @@ public final class AuditStore {
                 }
             }
             ChainVerifier verifier = new ChainVerifier(chainOfHead, fromSeq, previous);
+            List<String> problems = new ArrayList<>();
+            int pinned = 0;
+            long lastPinned = 0;
+            if (trust.isPresent()) {
+                try (PreparedStatement ps = c.prepareStatement("select seq, head_hash, signed from audit_checkpoint where seq >= ? order by seq")) {
+                    ps.setLong(1, fromSeq);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long seq = rs.getLong(1);
+                            try {
+                                Checkpoint cp = Checkpoint.verify(trust.get(), rs.getBytes(3), chainNode);
+                                if (cp.seq() != seq || !java.util.Arrays.equals(cp.headHash(), rs.getBytes(2))
+                                        || !cp.algorithm().equals(chainOfHead.algorithm())) {
+                                    problems.add("checkpoint " + seq + ": its signed statement does not match its row");
+                                    continue;
+                                }
+                                verifier.pin(seq, cp.headHash());
+                                pinned++;
+                                lastPinned = seq;
+                            } catch (CodedException e) {
+                                problems.add("checkpoint " + seq + ": " + e.code() + " " + e.getMessage());
+                            }
+                        }
+                    }
+                }
+            }
             // reading rows and hashing them take about as long each: one thread reads, another verifies
             BlockingQueue<List<ChainedRecord>> batches = new ArrayBlockingQueue<>(16);
             AtomicBoolean enough = new AtomicBoolean();
@@ -323,13 +404,19 @@ public final class AuditStore {
                                 + " but its head is event " + head.get().seq() + ": events " + missing + "–" + head.get().seq()
                                 + " are missing")));
             }
+            if (result.intact() && lastPinned > result.lastGoodSeq()) {
+                long missing = result.lastGoodSeq() + 1;
+                result = new ChainVerifier.Result(result.verified(), result.lastGoodSeq(), result.lastGoodHash(), Optional.of(
+                        new ChainVerifier.Break(missing, ChainVerifier.BreakKind.DELETED, "the chain ends at " + result.lastGoodSeq()
+                                + " but a signed checkpoint holds event " + lastPinned)));
+            }
             long pending;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from audit_event where seq is null")) {
                 rs.next();
                 pending = rs.getLong(1);
             }
             c.commit();
-            return new Verification(result, head, pending);
+            return new Verification(result, head, pending, pinned, problems);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
         }

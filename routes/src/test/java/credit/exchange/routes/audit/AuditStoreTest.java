@@ -17,12 +17,23 @@ import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.audit.AuditChain;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.audit.ChainVerifier.BreakKind;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
+import credit.exchange.security.envelope.PeerTrust;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.CertificateValidator;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.Usage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -124,6 +135,59 @@ class AuditStoreTest {
         assertEquals(tamper.at, v.result().firstBreak().orElseThrow().seq(), v.toString());
         assertEquals(tamper.kind, v.result().firstBreak().get().kind(), v.result().firstBreak().get().explanation());
         assertEquals(tamper.at - 1, v.result().verified());
+    }
+
+    /** Hangzhou's and Huzhou's envelopes under one alliance CA (GM), as the nodes' identities give them. */
+    private static final AllianceCa CA = AllianceCa.init(Suite.GM, "Test Alliance GM Root", Duration.ofDays(365),
+            Clock.offset(Clock.systemUTC(), Duration.ofDays(-1)));
+    private static final Envelopes HANGZHOU = envelopes(CA.issueNode("hangzhou", Duration.ofDays(30)));
+    private static final Envelopes HUZHOU = envelopes(CA.issueNode("huzhou", Duration.ofDays(30)));
+
+    private static Envelopes envelopes(NodeCredentials self) {
+        CertificateValidator validator = new CertificateValidator(List.of(CA.certificate()), List.of(CA.crl(Duration.ofDays(3))),
+                Clock.systemUTC());
+        PeerTrust trust = (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING);
+        return new Envelopes(self, trust, new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC(), EnvelopePolicy.DEFAULT);
+    }
+
+    @Test
+    void signedCheckpoints_areMadeWhenDue_andPinTheChain_soThatARecomputedRewriteIsFound() {
+        AuditStore store = store(Suite.GM);
+        Instant now = Instant.now();
+        record(10, store); // events 1–20
+        assertEquals(20, store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).orElseThrow().seq());
+        assertTrue(store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).isEmpty(), "nothing new: not due");
+        record(40, store); // events 21–100
+        assertEquals(100, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofMinutes(1), now.plusSeconds(61)).orElseThrow().seq(),
+                "a minute later, the chain having grown");
+        AuditStore.Verification intact = store.verify(1, Optional.of(HANGZHOU));
+        assertTrue(intact.intact(), intact.toString());
+        assertEquals(2, intact.checkpoints());
+
+        // someone with write access changes event 30 and has the chainer recompute every hash after it
+        execute("update audit_event set actor = 'someone-else' where seq = 30;"
+                + " update audit_event set seq = null, prev_hash = null, hash = null where seq >= 30;"
+                + " update audit_chain_head set seq = 29, hash = (select hash from audit_event where seq = 29)");
+        store.chainAll(1000);
+
+        assertTrue(store.verify(1).result().intact(), "the chain alone cannot see a rewrite with recomputed hashes");
+        AuditStore.Verification pinned = store.verify(1, Optional.of(HANGZHOU));
+        assertEquals(21, pinned.result().firstBreak().orElseThrow().seq(), pinned.toString());
+        assertEquals(BreakKind.MODIFIED, pinned.result().firstBreak().get().kind());
+        assertEquals(20, pinned.result().verified(), "events up to the checkpoint it still matches");
+    }
+
+    @Test
+    void aCheckpointNotSignedByTheNodeWhoseChainItIs_isReported() {
+        AuditStore store = store(Suite.GM);
+        record(5, store);
+        store.checkpointIfDue(HUZHOU, 1, Duration.ofMinutes(1), Instant.now());
+
+        AuditStore.Verification v = store.verify(1, Optional.of(HANGZHOU));
+
+        assertTrue(v.result().intact(), v.toString());
+        assertEquals(List.of("checkpoint 10: E_SIGNATURE_INVALID the checkpoint is signed by huzhou, not hangzhou"), v.checkpointProblems());
+        assertTrue(!v.intact());
     }
 
     @Test

@@ -39,6 +39,11 @@ public final class AuditChain {
         return algorithm;
     }
 
+    /** The suite whose hash this chain uses, and whose key signs its checkpoints. */
+    public Suite suite() {
+        return algorithm.equals("SM3") ? Suite.GM : Suite.INTL;
+    }
+
     public byte[] hash(AuditRecord record, byte[] previous) {
         byte[] canonical = record.canonical();
         if (algorithm.equals("SM3")) {

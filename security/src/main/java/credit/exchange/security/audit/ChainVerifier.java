@@ -52,6 +52,11 @@ public final class ChainVerifier {
     private byte[] beforePrevious;
     private long verified;
     private final List<ChainedRecord> window = new ArrayList<>();
+    private final java.util.NavigableMap<Long, byte[]> pins = new java.util.TreeMap<>();
+    private final long fromSeq;
+    private long lastPinMatched;
+    private byte[] lastPinHash;
+    private Break pinBreak;
 
     /**
      * @param fromSeq the first sequence number fed
@@ -62,15 +67,39 @@ public final class ChainVerifier {
         this.expectedSeq = fromSeq;
         this.previous = previousHash.clone();
         this.beforePrevious = null;
+        this.fromSeq = fromSeq;
+        this.lastPinMatched = fromSeq - 1;
+        this.lastPinHash = previousHash.clone();
+    }
+
+    /**
+     * A hash the chain must have at this event: a verified checkpoint's. An intact-looking chain
+     * that differs there was rewritten, hashes recomputed, after the last checkpoint it matches.
+     */
+    public void pin(long seq, byte[] hash) {
+        pins.put(seq, hash.clone());
     }
 
     /** Feeds the next stored event; false once the verifier has seen enough (stop feeding, call {@link #finish}). */
     public boolean accept(ChainedRecord r) {
+        if (pinBreak != null) {
+            return false;
+        }
         if (!window.isEmpty()) {
             window.add(r);
             return window.size() < WINDOW;
         }
         if (r.seq() == expectedSeq && Arrays.equals(r.prevHash(), previous) && selfConsistent(r, r.seq())) {
+            byte[] pinned = pins.get(r.seq());
+            if (pinned != null && !Arrays.equals(pinned, r.hash())) {
+                pinBreak = new Break(lastPinMatched + 1, BreakKind.MODIFIED, "events " + (lastPinMatched + 1) + "–" + r.seq()
+                        + " were rewritten and their hashes recomputed: the signed checkpoint at " + r.seq() + " holds another hash");
+                return false;
+            }
+            if (pinned != null) {
+                lastPinMatched = r.seq();
+                lastPinHash = pinned;
+            }
             beforePrevious = previous;
             previous = r.hash();
             expectedSeq++;
@@ -82,6 +111,9 @@ public final class ChainVerifier {
     }
 
     public Result finish() {
+        if (pinBreak != null) {
+            return new Result(pinBreak.seq() - fromSeq, pinBreak.seq() - 1, lastPinHash, Optional.of(pinBreak));
+        }
         if (window.isEmpty()) {
             return new Result(verified, expectedSeq - 1, previous, Optional.empty());
         }

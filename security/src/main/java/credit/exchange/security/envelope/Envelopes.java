@@ -173,9 +173,30 @@ public final class Envelopes {
      * of type {@link ReceiptCodec#CONTENT_TYPE}, is the DER receipt.
      */
     public byte[] signReceipt(Receipt receipt) {
+        return signStatement(ReceiptCodec.CONTENT_TYPE, ReceiptCodec.encode(receipt));
+    }
+
+    /**
+     * Signs a statement this node vouches for — a receipt, an audit checkpoint, a partner's
+     * checkpoint it countersigns — as a SignedData with the signing time: verifiable by anyone who
+     * trusts the alliance CA, without any private key.
+     */
+    public byte[] signStatement(ASN1ObjectIdentifier contentType, byte[] statement) {
         AttributeTable signingTime = new AttributeTable(new Attribute(CMSAttributes.signingTime,
                 new DERSet(new Time(java.util.Date.from(clock.instant())))));
-        return sign(new CMSProcessableByteArray(ReceiptCodec.CONTENT_TYPE, ReceiptCodec.encode(receipt)), signingTime);
+        return sign(new CMSProcessableByteArray(contentType, statement), signingTime);
+    }
+
+    /** Verifies a statement of this content type signed by a node this one trusts (in this suite); returns it with its signer. */
+    public VerifiedContent verifyStatement(byte[] signed, ASN1ObjectIdentifier contentType) {
+        try {
+            DerLimits.check(signed, policy.maxBytes());
+            return verify(signed, null, contentType);
+        } catch (CodedException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the statement is not a well-formed CMS structure", e);
+        }
     }
 
     /**

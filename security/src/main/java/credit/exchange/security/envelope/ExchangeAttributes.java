@@ -28,6 +28,8 @@ public final class ExchangeAttributes {
     public static final ASN1ObjectIdentifier RECIPIENT = ARC.branch("3");
     public static final ASN1ObjectIdentifier EXCHANGE_TYPE = ARC.branch("4");
     public static final ASN1ObjectIdentifier CORRELATION_ID = ARC.branch("5");
+    /** Content type of a signed audit checkpoint (branch 6 is the receipt's). */
+    public static final ASN1ObjectIdentifier AUDIT_CHECKPOINT = ARC.branch("7");
 
     private ExchangeAttributes() {
     }

@@ -148,6 +148,31 @@ class ChainVerifierTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aRewriteWithRecomputedHashes_isInvisibleToTheChainAlone_butNotToAPinnedCheckpoint() {
+        AuditChain chain = AuditChain.of(Suite.INTL);
+        List<ChainedRecord> original = chain(chain, 120);
+        List<ChainedRecord> rewritten = new ArrayList<>(original.subList(0, 29));
+        byte[] previous = original.get(28).hash();
+        for (ChainedRecord r : original.subList(29, 120)) {
+            AuditRecord record = r.seq() == 30 ? withActor(r, "nobody").record() : r.record();
+            byte[] hash = chain.hash(record, previous);
+            rewritten.add(new ChainedRecord(record, previous, hash));
+            previous = hash;
+        }
+        assertTrue(verify(chain, rewritten).intact(), "consistent");
+
+        ChainVerifier pinned = new ChainVerifier(chain, 1, AuditChain.GENESIS);
+        pinned.pin(20, original.get(19).hash());
+        pinned.pin(100, original.get(99).hash());
+        rewritten.forEach(pinned::accept);
+        ChainVerifier.Result result = pinned.finish();
+
+        assertEquals(21, result.firstBreak().orElseThrow().seq(), result.toString());
+        assertEquals(BreakKind.MODIFIED, result.firstBreak().get().kind());
+        assertEquals(20, result.verified());
+    }
+
+    @org.junit.jupiter.api.Test
     void aVerificationFromTheMiddle_startsFromTheTrustedHashBeforeIt() {
         AuditChain chain = AuditChain.of(Suite.GM);
         List<ChainedRecord> rows = chain(chain, 300);

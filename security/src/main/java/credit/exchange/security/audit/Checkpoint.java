@@ -1,0 +1,85 @@
+package credit.exchange.security.audit;
+
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.ExchangeAttributes;
+import credit.exchange.security.envelope.VerifiedContent;
+import credit.exchange.security.pki.AllianceProfile;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A checkpoint of a node's audit trail: at this time, its chain held events 1..seq and event seq's
+ * hash was this. Signed by the node (CMS SignedData, content type
+ * {@link ExchangeAttributes#AUDIT_CHECKPOINT}), and countersigned by partners with the same
+ * content, it pins the chain: rewriting any event up to seq changes every later hash, which no
+ * longer matches. The statement is a few lines of UTF-8 text, in this order:
+ * <pre>
+ * audit-checkpoint 1
+ * node hangzhou
+ * algorithm SM3
+ * seq 1234
+ * hash 9f…(hex)
+ * at 2026-11-27T03:00:00Z
+ * </pre>
+ */
+public record Checkpoint(String node, String algorithm, long seq, byte[] headHash, Instant at) {
+
+    private static final String FORM = "audit-checkpoint 1";
+
+    public byte[] statement() {
+        return (FORM + "\nnode " + node + "\nalgorithm " + algorithm + "\nseq " + seq + "\nhash " + HexFormat.of().formatHex(headHash)
+                + "\nat " + at + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Signed by this node (its envelopes of the chain's suite). */
+    public byte[] sign(Envelopes self) {
+        return self.signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, statement());
+    }
+
+    /**
+     * A signed checkpoint or countersignature, verified: the signature is a trusted node's, and for
+     * the node's own signature ({@code countersigner} empty) the signer is the node the checkpoint
+     * names; for a countersignature, the signer is the partner named.
+     */
+    public static Checkpoint verify(Envelopes trust, byte[] signed, String expectedSigner) {
+        VerifiedContent content = trust.verifyStatement(signed, ExchangeAttributes.AUDIT_CHECKPOINT);
+        Checkpoint checkpoint = parse(content.payload());
+        String signer = AllianceProfile.nodeId(content.signer());
+        if (!signer.equals(expectedSigner)) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the checkpoint is signed by " + signer + ", not " + expectedSigner);
+        }
+        return checkpoint;
+    }
+
+    public static Checkpoint parse(byte[] statement) {
+        String[] lines = new String(statement, StandardCharsets.UTF_8).split("\n", -1);
+        if (lines.length != 7 || !lines[0].equals(FORM) || !lines[6].isEmpty()) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "not an audit checkpoint statement");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        String[] names = {"node", "algorithm", "seq", "hash", "at"};
+        for (int i = 0; i < names.length; i++) {
+            String line = lines[i + 1];
+            if (!line.startsWith(names[i] + " ")) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint's line " + (i + 2) + " is not its " + names[i]);
+            }
+            fields.put(names[i], line.substring(names[i].length() + 1));
+        }
+        try {
+            Checkpoint c = new Checkpoint(fields.get("node"), fields.get("algorithm"), Long.parseLong(fields.get("seq")),
+                    HexFormat.of().parseHex(fields.get("hash")), Instant.parse(fields.get("at")));
+            if (!java.util.Arrays.equals(c.statement(), statement)) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint statement is not in its canonical form");
+            }
+            return c;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint's fields cannot be read");
+        }
+    }
+}
