@@ -60,3 +60,25 @@ create table audit_checkpoint (
     at         timestamptz not null,
     signed     bytea       not null
 );
+
+-- Partners' countersignatures of our checkpoints: the same statement signed by the partner, so that
+-- rewriting our history needs every partner's collusion.
+create table audit_countersignature (
+    seq          bigint      not null references audit_checkpoint (seq),
+    partner      text        not null,
+    signed       bytea       not null,
+    received_at  timestamptz not null default now(),
+    primary key (seq, partner)
+);
+
+-- Partners' checkpoints this node countersigned: what it witnessed of each partner's trail. A
+-- partner presenting another hash for a sequence number it already had witnessed is refused.
+create table audit_witnessed (
+    partner        text        not null,
+    seq            bigint      not null,
+    head_hash      bytea       not null,
+    signed         bytea       not null,   -- the partner's signed checkpoint
+    countersigned  bytea       not null,   -- our countersignature, as returned
+    witnessed_at   timestamptz not null default now(),
+    primary key (partner, seq)
+);

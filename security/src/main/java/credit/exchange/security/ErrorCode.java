@@ -99,7 +99,9 @@ public enum ErrorCode {
     /** The authorisation does not cover the dataset asked for. */
     E_AUTHORIZATION_DATASET(403, "the authorisation does not cover this dataset"),
     /** The authorisation is another subject's. */
-    E_AUTHORIZATION_SUBJECT(403, "the authorisation is another data subject's");
+    E_AUTHORIZATION_SUBJECT(403, "the authorisation is another data subject's"),
+    /** A partner's audit checkpoint holds another hash than one this node already witnessed at that event: a forked or rewritten trail. */
+    E_CHECKPOINT_CONFLICT(409, "the audit checkpoint contradicts one this node already witnessed");
 
     private final int httpStatus;
     private final String meaning;

@@ -50,7 +50,9 @@ final class AuditCommand {
                 var result = v.result();
                 String chain = v.head().map(h -> "audit trail of " + h.node() + " (" + h.algorithm() + ")").orElse("empty audit trail");
                 String checkpoints = trust.isEmpty() ? "signed checkpoints not checked (no node credential of the chain's suite)"
-                        : v.checkpoints() + " signed checkpoint(s) matched";
+                        : v.checkpoints() + " signed checkpoint(s) matched, countersigned by "
+                        + (v.countersignedBy().isEmpty() ? "no partner yet" : v.countersignedBy().entrySet().stream()
+                                .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ")));
                 v.checkpointProblems().forEach(p -> System.out.println("PROBLEM " + p));
                 if (result.intact()) {
                     System.out.printf("%s: events %d–%d verified in %.2f s, head %s; %s; %d pending%n", chain, from, result.lastGoodSeq(),

@@ -128,6 +128,9 @@ public final class DemoAlliance {
         values.put("gateway.partners.dir", partnerConfigs(m).toString());
         values.put("gateway.partners.certificates", root.resolve("certs").toString());
         values.put("gateway.auth.issuer", realm);
+        // the demo's trail is short: its head is signed every few seconds and countersigned at once
+        values.put("gateway.audit.checkpoint-seconds", "3");
+        values.put("gateway.audit.countersign-seconds", "2");
         return NodeConfig.of(values);
     }
 

@@ -2,6 +2,9 @@ package credit.exchange.gateway.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.demo.DemoAlliance.Member;
 import credit.exchange.routes.api.Json;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +48,9 @@ import java.util.stream.Collectors;
  * The demo's scenario, told step by step: the alliance starts, Hangzhou asks all its partners
  * about one enterprise (信用信息互查), Huzhou asks Hangzhou, a tampered envelope is refused, the
  * departments' imports reach the province (pulled over SOAP and REST) and the nation (double
- * publicity), Hangzhou's class B and C records are read only as the decision point allows, and a
- * partner stopped mid-scenario is reported as failed. Each step checks what it shows; the
+ * publicity), Hangzhou's class B and C records are read only as the decision point allows, its
+ * audit trail verifies with checkpoints countersigned by every partner, and a partner stopped
+ * mid-scenario is reported as failed. Each step checks what it shows; the
  * scenario passes when every step did.
  */
 public final class DemoScenario implements AutoCloseable {
@@ -114,8 +119,9 @@ public final class DemoScenario implements AutoCloseable {
         expect(publicity.path("late").isEmpty(), "no double-publicity delivery of Hangzhou is at risk or overdue");
 
         showClassesBAndC(uscc);
+        showAuditTrail();
 
-        step("6. Shaoxing stops; Hangzhou asks again");
+        step("7. Shaoxing stops; Hangzhou asks again");
         nodes.remove("shaoxing").close();
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
@@ -289,6 +295,42 @@ public final class DemoScenario implements AutoCloseable {
         List<String> names = new ArrayList<>();
         records.get(0).fieldNames().forEachRemaining(names::add);
         return String.join(",", names);
+    }
+
+    /**
+     * Hangzhou's audit trail: every access decision of the scenario chained, its head signed, and the
+     * checkpoints countersigned by every partner; verified as {@code gatewayctl audit verify} does.
+     */
+    private void showAuditTrail() throws Exception {
+        step("6. Hangzhou's audit trail: hash-chained events, signed checkpoints countersigned by every partner");
+        Member hangzhou = DemoAlliance.member("hangzhou");
+        NodeConfig config = alliance.config(hangzhou);
+        Set<String> partners = DemoAlliance.MEMBERS.stream().map(Member::id).filter(id -> !id.equals("hangzhou"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+            boolean witnessed = awaitCounts(() -> countersigners(store).containsAll(partners));
+            NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElseThrow();
+            AuditStore.Verification v = new AuditStore(store.database(), config.nodeId(), config.auditChain()).verify(1,
+                    Optional.of(identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                            .suite(config.auditChain().suite())));
+            out.printf("   events 1–%d verified (%s), %d signed checkpoint(s), countersigned by %s%n", v.result().lastGoodSeq(),
+                    v.head().map(AuditStore.Head::algorithm).orElse("-"), v.checkpoints(), v.countersignedBy().keySet());
+            expect(v.intact() && v.result().verified() > 0, "the audit trail verifies: chain and signed checkpoints");
+            expect(witnessed && v.countersignedBy().keySet().containsAll(partners), "every partner countersigned Hangzhou's checkpoints");
+        }
+    }
+
+    private static Set<String> countersigners(CreditStoreConnection store) {
+        try (var c = store.database().connection(); var s = c.createStatement();
+             var rs = s.executeQuery("select distinct partner from audit_countersignature")) {
+            Set<String> out = new java.util.TreeSet<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (java.sql.SQLException e) {
+            return Set.of();
+        }
     }
 
     /** The first enterprise (not a department) of a seed file: a subject the seeded stores know. */

@@ -4,6 +4,8 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.audit.Countersignatures;
+import credit.exchange.routes.audit.CountersignRoutes;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.ExchangeMessages;
 import credit.exchange.routes.exchange.ExchangeRoutes;
@@ -108,6 +110,8 @@ public final class Federation implements AutoCloseable {
         handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
+        Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), answerEnvelopes);
+        handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, clock);
 
@@ -134,6 +138,7 @@ public final class Federation implements AutoCloseable {
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
                 new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, clock),
+                new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

@@ -46,7 +46,7 @@ public final class AuditStore {
      * the node's envelopes to verify them with.
      */
     public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending, int checkpoints,
-                               List<String> checkpointProblems) {
+                               List<String> checkpointProblems, java.util.SortedMap<String, Integer> countersignedBy) {
         public boolean intact() {
             return result.intact() && checkpointProblems.isEmpty();
         }
@@ -221,6 +221,29 @@ public final class AuditStore {
         moveHead(c, seq, previous);
     }
 
+    /** Each partner's countersignature of a checkpoint: its signature, its signer, and the very same statement. */
+    private static void countersignatures(Connection c, Envelopes trust, Checkpoint checkpoint, java.util.Map<String, Integer> by,
+                                          List<String> problems) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select partner, signed from audit_countersignature where seq = ? order by partner")) {
+            ps.setLong(1, checkpoint.seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String partner = rs.getString(1);
+                    try {
+                        Checkpoint countersigned = Checkpoint.verify(trust, rs.getBytes(2), partner);
+                        if (!java.util.Arrays.equals(countersigned.statement(), checkpoint.statement())) {
+                            problems.add("checkpoint " + checkpoint.seq() + ": " + partner + "'s countersignature is of another statement");
+                        } else {
+                            by.merge(partner, 1, Integer::sum);
+                        }
+                    } catch (CodedException e) {
+                        problems.add("checkpoint " + checkpoint.seq() + ": " + partner + "'s countersignature: " + e.code() + " " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Signs a checkpoint of the head when one is due: the chain grew by {@code everyEvents} since
      * the last, or {@code every} passed and it grew at all. Returns the checkpoint made, if any.
@@ -332,6 +355,7 @@ public final class AuditStore {
             List<String> problems = new ArrayList<>();
             int pinned = 0;
             long lastPinned = 0;
+            java.util.SortedMap<String, Integer> countersignedBy = new java.util.TreeMap<>();
             if (trust.isPresent()) {
                 try (PreparedStatement ps = c.prepareStatement("select seq, head_hash, signed from audit_checkpoint where seq >= ? order by seq")) {
                     ps.setLong(1, fromSeq);
@@ -348,6 +372,7 @@ public final class AuditStore {
                                 verifier.pin(seq, cp.headHash());
                                 pinned++;
                                 lastPinned = seq;
+                                countersignatures(c, trust.get(), cp, countersignedBy, problems);
                             } catch (CodedException e) {
                                 problems.add("checkpoint " + seq + ": " + e.code() + " " + e.getMessage());
                             }
@@ -416,7 +441,7 @@ public final class AuditStore {
                 pending = rs.getLong(1);
             }
             c.commit();
-            return new Verification(result, head, pending, pinned, problems);
+            return new Verification(result, head, pending, pinned, problems, countersignedBy);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
         }

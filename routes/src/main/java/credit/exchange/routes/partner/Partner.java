@@ -72,7 +72,9 @@ public record Partner(
         /** The acknowledgement of a pulled batch, with the puller's signed receipt of it. */
         ACKNOWLEDGE("acknowledge"),
         /** A delivery of double-publicity records (双公示) to the national platform. */
-        PUBLICITY("publicity");
+        PUBLICITY("publicity"),
+        /** A signed checkpoint of the sender's audit trail, for the partner to countersign. Every enabled partner takes part. */
+        CHECKPOINT("checkpoint");
 
         private final String wireName;
 
@@ -171,6 +173,7 @@ public record Partner(
         if (mayDeliverPublicity) {
             mayStart.add(ExchangeType.PUBLICITY.wireName());
         }
+        mayStart.add(ExchangeType.CHECKPOINT.wireName()); // every alliance partner witnesses the others' audit trails
         return new PartnerTerms(id, enabled, suite, mayStart);
     }
 
@@ -183,6 +186,7 @@ public record Partner(
             case QUERY -> weSend.contains(type);
             case PULL, ACKNOWLEDGE -> pullFrom.isPresent();
             case PUBLICITY -> push.filter(p -> !p.pull()).isPresent();
+            case CHECKPOINT -> true;
         };
     }
 

@@ -18,7 +18,7 @@ public final class EmbeddedCreditStore {
     /** Every table a test writes. record_category is the migration's catalogue and stays. */
     private static final String TRUNCATE = "truncate credit_record, subject, import_reject, import_quality, import_run,"
             + " identifier_mapping, push_subscription, outbox, outbox_attempt, exchange_message, sent_exchange, pull_receipt,"
-            + " received_delivery, subject_authorisation, audit_event, audit_chain_head, audit_checkpoint restart identity cascade";
+            + " received_delivery, subject_authorisation, audit_event, audit_chain_head, audit_checkpoint, audit_countersignature, audit_witnessed restart identity cascade";
 
     private static EmbeddedPostgres server;
     private static Database database;

@@ -1,0 +1,189 @@
+package credit.exchange.routes.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import credit.exchange.routes.exchange.ExchangeHandler;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.audit.Checkpoint;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.ExchangeAttributes;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Partners witness each other's audit trails: this node sends each signed checkpoint to every
+ * enabled partner (exchange type {@code checkpoint}, a sealed envelope), the partner checks that
+ * it is ours, countersigns the same statement with its own key and keeps both; we keep its
+ * countersignature (audit_countersignature). Rewriting history that a countersigned checkpoint
+ * pins then needs every partner that countersigned it to collude. A partner that already
+ * witnessed another hash at the same sequence number refuses (a forked trail).
+ *
+ * <p>Payloads: request {@code {"checkpoint": "<base64 CMS>"}}; answer
+ * {@code {"countersignature": "<base64 CMS>"}} or {@code {"refused": "<code>", "message": "…"}}.
+ */
+public final class Countersignatures {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database database;
+    private final String self;
+    private final NodeEnvelopes envelopes;
+
+    public Countersignatures(Database database, String self, NodeEnvelopes envelopes) {
+        this.database = database;
+        this.self = self;
+        this.envelopes = envelopes;
+    }
+
+    /** The partner's side: the handler of a checkpoint a partner sends us. */
+    public ExchangeHandler witness() {
+        return (Partner partner, OpenedEnvelope request) -> {
+            try {
+                JsonNode body = JSON.readTree(request.payload());
+                byte[] signed = Base64.getDecoder().decode(body.path("checkpoint").asText());
+                return json(Map.of("countersignature", Base64.getEncoder().encodeToString(countersign(partner.id(), signed))));
+            } catch (CodedException e) {
+                return json(Map.of("refused", e.code().name(), "message", e.getMessage()));
+            } catch (IOException | IllegalArgumentException e) {
+                return json(Map.of("refused", ErrorCode.E_MALFORMED.name(), "message", "the body must be {\"checkpoint\": base64}"));
+            }
+        };
+    }
+
+    /** Verifies a partner's signed checkpoint, refuses a fork, countersigns it and keeps both. */
+    byte[] countersign(String partner, byte[] signed) {
+        Envelopes ours = envelopesFor(signed);
+        Checkpoint checkpoint = Checkpoint.verify(ours, signed, partner);
+        if (!checkpoint.node().equals(partner)) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the checkpoint is of " + checkpoint.node() + "'s trail, sent by " + partner);
+        }
+        byte[] countersigned = ours.signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, checkpoint.statement());
+        try (Connection c = database.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("select head_hash, countersigned from audit_witnessed where partner = ? and seq = ?")) {
+                ps.setString(1, partner);
+                ps.setLong(2, checkpoint.seq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        if (!Arrays.equals(rs.getBytes(1), checkpoint.headHash())) {
+                            throw new CodedException(ErrorCode.E_CHECKPOINT_CONFLICT, partner + "'s trail had another hash at event " + checkpoint.seq()
+                                    + " when this node witnessed it: a forked or rewritten trail");
+                        }
+                        return rs.getBytes(2); // witnessed before: the same countersignature again
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into audit_witnessed (partner, seq, head_hash, signed, countersigned) values (?, ?, ?, ?, ?)
+                    on conflict (partner, seq) do nothing""")) {
+                ps.setString(1, partner);
+                ps.setLong(2, checkpoint.seq());
+                ps.setBytes(3, checkpoint.headHash());
+                ps.setBytes(4, signed);
+                ps.setBytes(5, countersigned);
+                ps.executeUpdate();
+            }
+            return countersigned;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the witnessed checkpoint cannot be kept; retry later", e);
+        }
+    }
+
+    /**
+     * Our side: sends every checkpoint a partner has not countersigned yet (oldest first, at most
+     * {@code limit} per partner and round) and keeps each countersignature that verifies. A partner
+     * that is down, or refuses, is asked again next round. Returns how many were collected.
+     */
+    public int collect(List<Partner> partners, PartnerClient client, int limit) {
+        int collected = 0;
+        for (Partner partner : partners) {
+            if (!partner.enabled()) {
+                continue;
+            }
+            for (Map.Entry<Long, byte[]> checkpoint : missing(partner.id(), limit).entrySet()) {
+                try {
+                    PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT,
+                            json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.getValue()))));
+                    JsonNode answer = JSON.readTree(answered.answer().payload());
+                    if (!answer.has("countersignature")) {
+                        continue; // refused: its code is in the exchange's record; asked again next round
+                    }
+                    byte[] countersigned = Base64.getDecoder().decode(answer.get("countersignature").asText());
+                    Checkpoint theirs = Checkpoint.verify(envelopesFor(countersigned), countersigned, partner.id());
+                    Checkpoint ours = Checkpoint.parse(Checkpoint.verify(envelopesFor(checkpoint.getValue()), checkpoint.getValue(), self)
+                            .statement());
+                    if (!Arrays.equals(theirs.statement(), ours.statement())) {
+                        continue;
+                    }
+                    keep(checkpoint.getKey(), partner.id(), countersigned);
+                    collected++;
+                } catch (CodedException | IOException | IllegalArgumentException e) {
+                    break; // the partner is down or answers nonsense: next round
+                }
+            }
+        }
+        return collected;
+    }
+
+    private Map<Long, byte[]> missing(String partner, int limit) {
+        Map<Long, byte[]> out = new java.util.LinkedHashMap<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select k.seq, k.signed from audit_checkpoint k
+                where not exists (select 1 from audit_countersignature s where s.seq = k.seq and s.partner = ?)
+                order by k.seq limit ?""")) {
+            ps.setString(1, partner);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoints cannot be read", e);
+        }
+    }
+
+    private void keep(long seq, String partner, byte[] countersigned) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "insert into audit_countersignature (seq, partner, signed) values (?, ?, ?) on conflict (seq, partner) do nothing")) {
+            ps.setLong(1, seq);
+            ps.setString(2, partner);
+            ps.setBytes(3, countersigned);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the countersignature cannot be kept", e);
+        }
+    }
+
+    /**
+     * This node's envelopes of the suite a checkpoint's chain uses, which signs and verifies it:
+     * its statement, carried in the clear as the SignedData's content, names the algorithm.
+     */
+    private Envelopes envelopesFor(byte[] signed) {
+        boolean intl = new String(signed, StandardCharsets.ISO_8859_1).contains("\nalgorithm SHA-256\n");
+        return envelopes.suite(intl ? Suite.INTL : Suite.GM);
+    }
+
+    private static byte[] json(Map<String, String> body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
