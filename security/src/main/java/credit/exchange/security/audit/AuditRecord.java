@@ -1,6 +1,5 @@
 package credit.exchange.security.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,38 +30,57 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
     }
 
     public byte[] canonical() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        writeInt(out, FORM);
-        writeLong(out, seq);
-        writeLong(out, ChronoUnit.MICROS.between(Instant.EPOCH, at));
+        Bytes out = new Bytes();
+        out.writeInt(FORM);
+        out.writeLong(seq);
+        out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, at));
         for (String field : new String[] {node, actorKind, actor, partner, action, subjectKey, classification, dataset, purpose,
                 authorisationId, decision, reason, outcome, latencyMs == null ? null : latencyMs.toString(), detail}) {
-            writeText(out, field);
+            out.writeText(field);
         }
-        writeInt(out, messageIds.size());
-        messageIds.forEach(id -> writeText(out, id));
+        out.writeInt(messageIds.size());
+        messageIds.forEach(out::writeText);
         return out.toByteArray();
     }
 
-    private static void writeText(ByteArrayOutputStream out, String value) {
-        if (value == null) {
-            writeInt(out, -1);
-            return;
+    /** A growing byte array, unsynchronised: the canonical form is built for every event verified. */
+    private static final class Bytes {
+        private byte[] buffer = new byte[256];
+        private int size;
+
+        void writeText(String value) {
+            if (value == null) {
+                writeInt(-1);
+                return;
+            }
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            writeInt(bytes.length);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buffer, size, bytes.length);
+            size += bytes.length;
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        writeInt(out, bytes.length);
-        out.write(bytes, 0, bytes.length);
-    }
 
-    private static void writeInt(ByteArrayOutputStream out, int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
-    }
+        void writeInt(int v) {
+            ensure(4);
+            buffer[size++] = (byte) (v >>> 24);
+            buffer[size++] = (byte) (v >>> 16);
+            buffer[size++] = (byte) (v >>> 8);
+            buffer[size++] = (byte) v;
+        }
 
-    private static void writeLong(ByteArrayOutputStream out, long v) {
-        writeInt(out, (int) (v >>> 32));
-        writeInt(out, (int) v);
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
     }
 }
