@@ -3,21 +3,39 @@ package credit.exchange.gateway.cli;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.EvidenceBundle;
 import credit.exchange.security.CodedException;
+import credit.exchange.security.access.SignedConsents;
+import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
+import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ProtectionKeys;
+import credit.exchange.security.pki.CertificateValidator;
+import credit.exchange.security.pki.PemFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl audit verify}: recomputes the audit trail's hash chain and reports its first break. */
 @Command(name = "audit", description = "The audit trail (docs/operations.md, \"Audit trail\").",
-        subcommands = {AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyBundle.class})
 final class AuditCommand {
 
     @Command(name = "verify", description = "Recompute the hash chain; exit 0 if intact, 1 with the first broken event and its kind"
@@ -65,6 +83,96 @@ final class AuditCommand {
                         broken.explanation(), from, result.lastGoodSeq());
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "export", description = "Write an evidence bundle of the events between two times: the chain segment covering"
+            + " them, extended to signed checkpoints at both ends, with countersignatures and CRLs; the filter marks the events asked for.")
+    static final class Export implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--from", required = true, paramLabel = "TIME", description = "ISO-8601 instant, e.g. 2026-11-27T00:00:00Z")
+        Instant from;
+
+        @Option(names = "--to", required = true, paramLabel = "TIME", description = "ISO-8601 instant (exclusive)")
+        Instant to;
+
+        @Option(names = "--action", description = "access, exchange.in, …") String action;
+        @Option(names = "--partner", description = "a partner node id") String partner;
+        @Option(names = "--actor", description = "a user, client or partner name") String actor;
+        @Option(names = "--decision", description = "ALLOW or DENY") String decision;
+        @Option(names = "--subject", paramLabel = "USCC|ID", description = "a subject's USCC or resident ID number (pseudonymised before the search)")
+        String subject;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            StringBuilder crls = new StringBuilder();
+            for (Path f : config.paths("gateway.trust.crls")) {
+                crls.append(Files.readString(f, StandardCharsets.US_ASCII));
+            }
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
+                        new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile())),
+                        new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
+                EvidenceBundle.Exported exported = EvidenceBundle.export(store.database(), config.nodeId(), config.auditChain(), from, to,
+                        new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), crls.toString(), out);
+                System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,
+                        exported.firstSeq(), exported.lastSeq(), exported.selected(), exported.checkpoints());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "verify-bundle", description = "Verify an evidence bundle offline, with the alliance CA certificates and no database;"
+            + " exit 0 if it verifies, 1 with the reason.")
+    static final class VerifyBundle implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Parameters(paramLabel = "BUNDLE") Path bundle;
+
+        @Option(names = "--trust", paramLabel = "PEM", split = ",",
+                description = "alliance CA certificates to trust (default: the node configuration's gateway.trust.anchors)")
+        List<Path> trust;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Path> anchorFiles = trust != null ? trust : node.load().paths("gateway.trust.anchors");
+            List<X509Certificate> anchors = new ArrayList<>();
+            for (Path f : anchorFiles) {
+                anchors.addAll(PemFiles.readCertificates(f));
+            }
+            if (anchors.isEmpty()) {
+                System.out.println("no trust anchors: give --trust with the alliance CA certificates");
+                return 2;
+            }
+            List<X509CRL> crls = new ArrayList<>();
+            String pem = EvidenceBundle.crls(bundle);
+            if (!pem.isBlank()) {
+                for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(
+                        new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                    X509CRL x = (X509CRL) crl;
+                    if (anchors.stream().anyMatch(a -> a.getSubjectX500Principal().equals(x.getIssuerX500Principal()))) {
+                        crls.add(x);
+                    }
+                }
+            }
+            StatementVerifier verifier = new StatementVerifier(new CertificateValidator(anchors, crls, Clock.systemUTC()));
+            EvidenceBundle.Verified v = EvidenceBundle.verify(bundle, verifier);
+            if (v.intact()) {
+                System.out.printf("%s verifies: events %d–%d of %s's audit trail (%s), %d selected, %d signed checkpoint(s),"
+                        + " countersigned by %s%n", bundle, v.firstSeq(), v.lastSeq(), v.node(), v.algorithm(), v.selected(),
+                        v.checkpoints(), v.countersignedBy().isEmpty() ? "no partner" : v.countersignedBy().keySet());
+                return 0;
+            }
+            System.out.printf("%s does NOT verify: %s%n", bundle, v.problem().get());
+            return 1;
         }
     }
 }

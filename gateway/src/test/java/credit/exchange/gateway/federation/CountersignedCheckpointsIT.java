@@ -9,14 +9,19 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.security.Suite;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.PemFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,18 +62,70 @@ class CountersignedCheckpointsIT {
         }
         Path file = root.resolve("hangzhou.properties");
         hangzhou.save(file);
+        Run verified = run("audit", "verify", "--config", file.toString());
+        assertEquals(0, verified.exit, verified.out);
+        assertTrue(verified.out.matches("(?s).*countersigned by huzhou \\(\\d+\\), jiaxing \\(\\d+\\).*"), verified.out);
+
+        // an evidence bundle of the whole day, verified offline with the alliance CA certificates only
+        Path bundle = root.resolve("evidence.zip");
+        Run exported = run("audit", "export", "--config", file.toString(), "--from", Instant.now().minus(Duration.ofDays(1)).toString(),
+                "--to", Instant.now().plus(Duration.ofHours(1)).toString(), "--partner", "huzhou", "--out", bundle.toString());
+        assertEquals(0, exported.exit, exported.out);
+        String anchors = hangzhou.get("gateway.trust.anchors");
+        Run intact = run("audit", "verify-bundle", bundle.toString(), "--trust", anchors);
+        assertEquals(0, intact.exit, intact.out);
+        assertTrue(intact.out.matches("(?s).*verifies: events 1–\\d+ of hangzhou's audit trail \\(SM3\\), 0 selected.*countersigned by"
+                + " \\[huzhou, jiaxing\\].*"), intact.out);
+
+        Path edited = rewriteEntry(bundle, "events.jsonl", text -> text.replaceFirst("\"actor\":\"anonymous\"", "\"actor\":\"someone\""));
+        Run modified = run("audit", "verify-bundle", edited.toString(), "--trust", anchors);
+        assertEquals(1, modified.exit, modified.out);
+        assertTrue(modified.out.contains("event 1: MODIFIED"), modified.out);
+
+        Path truncated = root.resolve("truncated.zip");
+        byte[] whole = Files.readAllBytes(bundle);
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Run cut = run("audit", "verify-bundle", truncated.toString(), "--trust", anchors);
+        assertEquals(1, cut.exit, cut.out);
+        assertTrue(cut.out.contains("does NOT verify: E_MALFORMED"), cut.out);
+
+        Path otherCa = root.resolve("other-ca.pem");
+        PemFiles.writeCertificate(otherCa, AllianceCa.init(Suite.GM, "Another Root", Duration.ofDays(30)).certificate());
+        Run unknown = run("audit", "verify-bundle", bundle.toString(), "--trust", otherCa.toString());
+        assertEquals(1, unknown.exit, unknown.out);
+        assertTrue(unknown.out.contains("does NOT verify: E_CERT_UNTRUSTED"), unknown.out);
+    }
+
+    /** A copy of a bundle with one file edited by hand. */
+    private Path rewriteEntry(Path bundle, String name, java.util.function.UnaryOperator<String> edit) throws Exception {
+        Path copy = root.resolve("edited-" + bundle.getFileName());
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(bundle));
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                byte[] content = in.readAllBytes();
+                if (entry.getName().equals(name)) {
+                    content = edit.apply(new String(content, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(content);
+                out.closeEntry();
+            }
+        }
+        return copy;
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static synchronized Run run(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int exit;
         try {
-            exit = GatewayCtl.execute("audit", "verify", "--config", file.toString());
+            return new Run(GatewayCtl.execute(args), out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
         }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit, printed);
-        assertTrue(printed.matches("(?s).*countersigned by huzhou \\(\\d+\\), jiaxing \\(\\d+\\).*"), printed);
     }
 
     /** Checkpoints after a few events, countersignatures asked for every second. */

@@ -48,7 +48,15 @@ public record Checkpoint(String node, String algorithm, long seq, byte[] headHas
      * names; for a countersignature, the signer is the partner named.
      */
     public static Checkpoint verify(Envelopes trust, byte[] signed, String expectedSigner) {
-        VerifiedContent content = trust.verifyStatement(signed, ExchangeAttributes.AUDIT_CHECKPOINT);
+        return verified(trust.verifyStatement(signed, ExchangeAttributes.AUDIT_CHECKPOINT), expectedSigner);
+    }
+
+    /** As {@link #verify(Envelopes, byte[], String)}, offline: by the alliance CA certificates alone (an evidence bundle). */
+    public static Checkpoint verify(StatementVerifier trust, byte[] signed, String expectedSigner) {
+        return verified(trust.verify(signed, ExchangeAttributes.AUDIT_CHECKPOINT), expectedSigner);
+    }
+
+    private static Checkpoint verified(VerifiedContent content, String expectedSigner) {
         Checkpoint checkpoint = parse(content.payload());
         String signer = AllianceProfile.nodeId(content.signer());
         if (!signer.equals(expectedSigner)) {

@@ -1,0 +1,71 @@
+package credit.exchange.security.audit;
+
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.envelope.VerifiedContent;
+import credit.exchange.security.pki.CertificateValidator;
+import credit.exchange.security.pki.Providers;
+import credit.exchange.security.pki.Usage;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.util.Selector;
+
+/**
+ * Verifies signed statements (audit checkpoints, countersignatures) without any node key: for an
+ * auditor holding an evidence bundle and the alliance CA certificates, offline. The signer's
+ * certificate must be valid under the given trust anchors and CRLs, in either suite, for signing.
+ */
+public final class StatementVerifier {
+
+    private static final int MAX_BYTES = 1024 * 1024;
+
+    private final CertificateValidator validator;
+
+    public StatementVerifier(CertificateValidator validator) {
+        this.validator = validator;
+    }
+
+    public VerifiedContent verify(byte[] signed, ASN1ObjectIdentifier contentType) {
+        if (signed == null || signed.length == 0 || signed.length > MAX_BYTES) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "a signed statement is a CMS SignedData of at most " + MAX_BYTES + " bytes");
+        }
+        try {
+            CMSSignedData data = new CMSSignedData(signed);
+            if (!contentType.getId().equals(data.getSignedContentTypeOID())) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the signed content is of type " + data.getSignedContentTypeOID());
+            }
+            Collection<SignerInformation> signers = data.getSignerInfos().getSigners();
+            if (signers.size() != 1 || data.getSignedContent() == null || !(data.getSignedContent().getContent() instanceof byte[] payload)) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the SignedData must carry its content and exactly one signer");
+            }
+            SignerInformation signer = signers.iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> matches = data.getCertificates().getMatches((Selector<X509CertificateHolder>) signer.getSID());
+            if (matches.size() != 1) {
+                throw new CodedException(ErrorCode.E_CERT_UNTRUSTED, "the SignedData does not carry its signer's certificate");
+            }
+            X509Certificate presented = new JcaX509CertificateConverter().setProvider(Providers.bc()).getCertificate(matches.iterator().next());
+            Suite suite = Suite.ofKey(presented.getPublicKey()).orElseThrow(() -> new CodedException(ErrorCode.E_SUITE_MISMATCH,
+                    "the signer's key is of neither suite"));
+            X509Certificate trusted = validator.validate(presented, suite, Usage.SIGNING);
+            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted))) {
+                throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the statement's signature does not verify");
+            }
+            return new VerifiedContent(payload, trusted, signer.getSignedAttributes(), null);
+        } catch (CodedException e) {
+            throw e;
+        } catch (CMSException e) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the statement's signature does not verify");
+        } catch (Exception e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the statement is not a readable SignedData");
+        }
+    }
+}
