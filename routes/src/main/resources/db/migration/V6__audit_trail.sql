@@ -10,7 +10,7 @@ create table audit_event (
     id               bigint      generated always as identity primary key,  -- insertion order
     seq              bigint      unique,                                   -- chain position, from 1
     at               timestamptz not null default clock_timestamp(),
-    actor_kind       text        not null,   -- OPERATOR, ANONYMOUS, PARTNER, PERSON, PLATFORM, NODE
+    actor_kind       text        not null,   -- OPERATOR, ANONYMOUS, PARTNER, PERSON, PLATFORM, DEPARTMENT
     actor            text        not null,   -- never a personal identifier
     partner          text,                   -- the partner node concerned, if any
     action           text        not null,   -- access, exchange.in, exchange.out, import, config, key, login, export

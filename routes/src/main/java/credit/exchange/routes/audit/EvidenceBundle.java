@@ -171,6 +171,12 @@ public final class EvidenceBundle {
                     }
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into audit_event (actor_kind, actor, action, outcome, detail) values ('OPERATOR', 'operator', 'export', 'WRITTEN', ?)""")) {
+                ps.setString(1, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
+                        + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter));
+                ps.executeUpdate(); // the export's own event: pending, chained by the node's chainer
+            }
             c.commit();
             ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("node", node).put("algorithm", chain.algorithm())
                     .put("from", from.toString()).put("to", to.toString()).put("firstSeq", startCheckpoint + 1).put("lastSeq", endCheckpoint)

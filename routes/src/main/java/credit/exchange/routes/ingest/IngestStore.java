@@ -210,6 +210,15 @@ final class IngestStore {
             ps.setLong(5, importId);
             ps.executeUpdate();
         }
+        // the import's audit event, in the import's own closing transaction (the chainer links it)
+        try (PreparedStatement ps = connection.prepareStatement("""
+                insert into audit_event (actor_kind, actor, action, dataset, outcome, detail)
+                select 'DEPARTMENT', coalesce(department, 'departments named in the rows'), 'import', category, 'COMPLETED',
+                       format('import %s: %s rows read, %s stored, %s duplicates, %s rejected', id, rows_read, stored, duplicates, rejected)
+                from import_run where id = ?""")) {
+            ps.setLong(1, importId);
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = connection.prepareStatement("""
                 insert into import_quality (file_digest, department, rows_read, rows_valid, fields_expected, fields_filled,
                                             double_publicity, late)

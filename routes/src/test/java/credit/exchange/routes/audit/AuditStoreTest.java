@@ -191,6 +191,21 @@ class AuditStoreTest {
     }
 
     @Test
+    void anImport_leavesItsEvent_committedWithIt_andChainedAfterwards() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("licences", ".csv");
+        credit.exchange.routes.support.Seeds.companyRows(credit.exchange.routes.support.Seeds.SEED, "licensing", 3,
+                file.getParent()).write(file);
+        node.importFile(file, "licensing");
+        AuditStore store = node.audit();
+
+        assertEquals(1, store.verify(1).pending(), "written by the import's closing transaction");
+        assertEquals(1, store.chainAll(100));
+        assertTrue(sql("select detail from audit_event where action = 'import' and seq = 1").matches("import \\d+: 3 rows read, 3 stored.*"),
+                sql("select detail from audit_event where action = 'import'"));
+        assertTrue(store.verify(1).result().intact());
+    }
+
+    @Test
     void anotherNodesChain_isNotContinued() {
         record(1, store(Suite.GM));
         try {
