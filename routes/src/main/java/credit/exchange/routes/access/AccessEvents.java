@@ -28,6 +28,15 @@ public final class AccessEvents {
 
     /** Records the decisions of one query, one event per dataset; returns when they are durable. */
     public void recordAll(Caller caller, AccessContext context, Map<String, Map.Entry<Classification, AccessDecision>> byDataset) {
+        submit(caller, context, byDataset).await();
+    }
+
+    /**
+     * Hands the decisions to the audit writer and returns at once, so that the query reads while
+     * they are committed; it must {@link AuditWriter.Pending#await} before it answers.
+     */
+    public AuditWriter.Pending submit(Caller caller, AccessContext context,
+                                      Map<String, Map.Entry<Classification, AccessDecision>> byDataset) {
         List<AuditRecord> events = new ArrayList<>(byDataset.size());
         String authorisation = context.authorisation().map(SubjectAuthorisation::id).orElse(null);
         for (var e : byDataset.entrySet()) {
@@ -38,6 +47,6 @@ public final class AccessEvents {
                     d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name(),
                     List.of(), null, null, null));
         }
-        writer.append(events);
+        return writer.submit(events);
     }
 }

@@ -68,6 +68,8 @@ public final class AuditStore {
     private final Database database;
     private final String node;
     private final AuditChain chain;
+    /** The head as this store last appended it: the next append starts there unless the head moved meanwhile. */
+    private volatile Head lastWritten;
 
     /** @param node this node's id, which every event's canonical bytes name; @param chain its suite's hash chain */
     public AuditStore(Database database, String node, AuditChain chain) {
@@ -151,22 +153,42 @@ public final class AuditStore {
      * that wait for their events instead of sharing a transaction with them.
      */
     public void append(List<AuditRecord> events) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                append(c, events);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        for (int attempt = 0; ; attempt++) {
+            Head known = attempt == 0 ? lastWritten : null;
+            try (Connection c = database.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    Optional<Head> written = append(c, events, known);
+                    if (written.isPresent()) {
+                        c.commit();
+                        lastWritten = written.get();
+                        return;
+                    }
+                    c.rollback(); // the head moved since this store last wrote: again, from the head as it is
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (known == null || !"23505".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                lastWritten = null;
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be written; nothing is done without it", e);
             }
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be written; nothing is done without it", e);
+            lastWritten = null;
         }
     }
 
-    private void append(Connection c, List<AuditRecord> events) throws SQLException {
-        Head head = lockedHead(c);
+    /**
+     * One append. With the head this store last wrote ({@code known}), three round trips: the insert
+     * takes the chain's lock itself, and the head moves only if it is still that one (empty if not);
+     * without, the lock and the head are read first.
+     */
+    private Optional<Head> append(Connection c, List<AuditRecord> events, Head known) throws SQLException {
+        Head head = known != null ? known : lockedHead(c);
         int n = events.size();
         Long[] seqs = new Long[n];
         Long[] micros = new Long[n];
@@ -199,14 +221,15 @@ public final class AuditStore {
             previous = hash;
         }
         try (PreparedStatement ps = c.prepareStatement("""
+                with chain_lock as (select pg_advisory_xact_lock(%d))
                 insert into audit_event (seq, at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
                                          authorisation_id, decision, reason, message_ids, outcome, latency_ms, detail, prev_hash, hash)
                 select seq, timestamptz 'epoch' + m * interval '1 microsecond', ak, a, p, ac, sk, cl, ds, pu, au::uuid, de, re,
                        string_to_array(mi, ','), ou, la, dt, ph, h
-                from unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::bytea[],
-                            ?::bytea[])
-                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, la, dt, ph, h)""")) {
+                from chain_lock, unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[],
+                            ?::bytea[], ?::bytea[])
+                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, la, dt, ph, h)""".formatted(CHAIN_LOCK))) {
             ps.setArray(1, c.createArrayOf("bigint", seqs));
             ps.setArray(2, c.createArrayOf("bigint", micros));
             for (int f = 0; f < 13; f++) {
@@ -218,7 +241,20 @@ public final class AuditStore {
             ps.setArray(19, c.createArrayOf("bytea", hashes));
             ps.executeUpdate();
         }
-        moveHead(c, seq, previous);
+        if (known == null) {
+            moveHead(c, seq, previous);
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("update audit_chain_head set seq = ?, hash = ? where seq = ? and hash = ?")) {
+                ps.setLong(1, seq);
+                ps.setBytes(2, previous);
+                ps.setLong(3, known.seq());
+                ps.setBytes(4, known.hash());
+                if (ps.executeUpdate() != 1) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(new Head(node, chain.algorithm(), seq, previous));
     }
 
     /** Each partner's countersignature of a checkpoint: its signature, its signer, and the very same statement. */

@@ -43,8 +43,27 @@ public final class AuditWriter implements AutoCloseable {
 
     /** Appends the events to the chain; returns when they are durable. E_UNAVAILABLE if they cannot be written. */
     public void append(List<AuditRecord> events) {
+        submit(events).await();
+    }
+
+    /** The events on their way to the chain: an action may do its work meanwhile, and answers only after {@link #await}. */
+    public final class Pending {
+        private final CompletableFuture<Void> written;
+
+        private Pending(CompletableFuture<Void> written) {
+            this.written = written;
+        }
+
+        /** Returns when the events are durable; E_UNAVAILABLE if they cannot be written (the action must not answer). */
+        public void await() {
+            AuditWriter.await(written);
+        }
+    }
+
+    /** Hands the events to the writer and returns at once; {@link Pending#await} before the action answers. */
+    public Pending submit(List<AuditRecord> events) {
         if (events.isEmpty()) {
-            return;
+            return new Pending(CompletableFuture.completedFuture(null));
         }
         if (!open) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail is closed; nothing is done without its event");
@@ -54,7 +73,16 @@ public final class AuditWriter implements AutoCloseable {
             if (!queue.offer(waiting, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail is behind; retry later");
             }
-            waiting.written().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "interrupted while the audit event was handed over");
+        }
+        return new Pending(waiting.written());
+    }
+
+    private static void await(CompletableFuture<Void> written) {
+        try {
+            written.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "interrupted while the audit event was written");

@@ -3,6 +3,7 @@ package credit.exchange.routes.query;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.identifier.Uscc;
@@ -150,8 +151,11 @@ public final class LocalQueryService {
         }
         Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions(caller, context);
         Map<String, Disclosure> readable = readable(decisions);
-        events.recordAll(caller, context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now())), decisions);
+        // the decisions are committed to the audit trail while the store is read; nothing is answered before they are
+        AuditWriter.Pending recorded = events.submit(caller, context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now())),
+                decisions);
         if (!asked.isEmpty()) {
+            recorded.await();
             for (String dataset : asked) {
                 var decided = decisions.get(dataset);
                 if (decided == null) {
@@ -181,6 +185,7 @@ public final class LocalQueryService {
                     records.add(read(rs, readable));
                 }
             }
+            recorded.await();
             return new RecordPage(description, page, size, more, records);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
