@@ -8,9 +8,6 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.CreditStoreConnection;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,10 +39,10 @@ class AuditVerifyCommandIT {
         Path file = root.resolve("hangzhou.properties");
         config.save(file);
 
-        Run intact = run("audit", "verify", "--config", file.toString());
-        assertEquals(0, intact.exit, intact.out);
-        assertTrue(intact.out.matches("(?s)audit trail of hangzhou \\(SM3\\): events 1–24 verified in .*[1-9]\\d* signed checkpoint\\(s\\) matched.*"),
-                intact.out);
+        CliRun intact = CliRun.of("audit", "verify", "--config", file.toString());
+        assertEquals(0, intact.exit(), intact.out());
+        assertTrue(intact.out().matches("(?s)audit trail of hangzhou \\(SM3\\): events 1–24 verified in .*[1-9]\\d* signed checkpoint\\(s\\) matched.*"),
+                intact.out());
 
         try (CreditStoreConnection store = CreditStoreConnection.open(config);
              Connection c = store.database().connection(); Statement s = c.createStatement()) {
@@ -55,22 +52,9 @@ class AuditVerifyCommandIT {
                 assertEquals(24, rs.getInt(1), "eight datasets, three queries");
             }
         }
-        Run broken = run("audit", "verify", "--config", file.toString());
-        assertEquals(1, broken.exit, broken.out);
-        assertTrue(broken.out.contains("BROKEN at event 5: MODIFIED"), broken.out);
+        CliRun broken = CliRun.of("audit", "verify", "--config", file.toString());
+        assertEquals(1, broken.exit(), broken.out());
+        assertTrue(broken.out().contains("BROKEN at event 5: MODIFIED"), broken.out());
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(GatewayCtl.execute(args), buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
-    }
 }

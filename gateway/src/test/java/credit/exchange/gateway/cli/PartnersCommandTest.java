@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.AllianceCa;
 import credit.exchange.security.pki.PemFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,31 +28,17 @@ class PartnersCommandTest {
             PemFiles.writeCertificate(certs.resolve(id + ".intl.pem"), intl.issueNode(id, Duration.ofDays(30)).certificate());
         }
 
-        Run valid = run("partners", "validate", SHIPPED.toString(), "--certificates", certs.toString());
-        assertEquals(0, valid.exit, valid.out);
-        assertTrue(valid.out.contains("6 valid, 0 problems"), valid.out);
+        CliRun valid = CliRun.of("partners", "validate", SHIPPED.toString(), "--certificates", certs.toString());
+        assertEquals(0, valid.exit(), valid.out());
+        assertTrue(valid.out().contains("6 valid, 0 problems"), valid.out());
 
         Path broken = dir.resolve("broken");
         Files.createDirectories(broken);
         Files.writeString(broken.resolve("huzhou.yaml"), Files.readString(SHIPPED.resolve("huzhou.yaml"))
                 .replace("suite: GM", "suite: RSA"));
-        Run invalid = run("partners", "validate", broken.toString(), "--certificates", certs.toString());
-        assertEquals(1, invalid.exit, invalid.out);
-        assertTrue(invalid.out.contains("huzhou.yaml:7: suite"), invalid.out);
+        CliRun invalid = CliRun.of("partners", "validate", broken.toString(), "--certificates", certs.toString());
+        assertEquals(1, invalid.exit(), invalid.out());
+        assertTrue(invalid.out().contains("huzhou.yaml:7: suite"), invalid.out());
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            int exit = GatewayCtl.execute(args);
-            return new Run(exit, buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
-    }
 }

@@ -5,34 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI round trip an operator or partner runs: CA, two nodes, seal, open, revoke, tamper — in both suites. */
 class PkiAndEnvelopeCommandsTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out) {
-    }
-
-    private Run gatewayctl(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(GatewayCtl.execute(args), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
-    }
 
     private String p(String name) {
         return dir.resolve(name).toString();
@@ -48,22 +32,22 @@ class PkiAndEnvelopeCommandsTest {
         byte[] payload = "{\"query\":{\"uscc\":\"91330100716105852F\"}}".getBytes(StandardCharsets.UTF_8);
         Files.write(dir.resolve("payload.json"), payload);
 
-        assertEquals(0, gatewayctl("pki", "init-ca", "--suite", suite, "--out", p("ca"), "--passphrase", caPass).exit());
-        Run hangzhou = gatewayctl("pki", "issue", "--node", "hangzhou", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
+        assertEquals(0, CliRun.of("pki", "init-ca", "--suite", suite, "--out", p("ca"), "--passphrase", caPass).exit());
+        CliRun hangzhou = CliRun.of("pki", "issue", "--node", "hangzhou", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
                 "--ca-passphrase", caPass, "--passphrase", keyPass);
         assertEquals(0, hangzhou.exit(), hangzhou.out());
-        assertEquals(0, gatewayctl("pki", "issue", "--node", "huzhou", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
+        assertEquals(0, CliRun.of("pki", "issue", "--node", "huzhou", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
                 "--ca-passphrase", caPass, "--passphrase", keyPass).exit());
         assertTrue(Files.readString(dir.resolve("nodes/hangzhou.key.pem")).contains("ENCRYPTED PRIVATE KEY"));
 
-        Run sealed = gatewayctl("envelope", "seal", "--suite", suite, "--key", p("nodes/hangzhou.key.pem"),
+        CliRun sealed = CliRun.of("envelope", "seal", "--suite", suite, "--key", p("nodes/hangzhou.key.pem"),
                 "--cert", p("nodes/hangzhou.cert.pem"), "--passphrase", keyPass, "--to", p("nodes/huzhou.cert.pem"),
                 "--in", p("payload.json"), "--out", p("msg.p7m"), "--type", "query");
         assertEquals(0, sealed.exit(), sealed.out());
 
         String[] open = {"envelope", "open", "--key", p("nodes/huzhou.key.pem"), "--cert", p("nodes/huzhou.cert.pem"),
                 "--passphrase", keyPass, "--trust", p("ca/ca.cert.pem"), "--in", p("msg.p7m"), "--out", p("opened.json")};
-        Run opened = gatewayctl(open);
+        CliRun opened = CliRun.of(open);
         assertEquals(0, opened.exit(), opened.out());
         assertTrue(opened.out().contains("sender hangzhou"), opened.out());
         assertTrue(opened.out().contains("recipient huzhou"), opened.out());
@@ -73,17 +57,17 @@ class PkiAndEnvelopeCommandsTest {
         byte[] tampered = Files.readAllBytes(dir.resolve("msg.p7m"));
         tampered[tampered.length / 2] ^= 0x01;
         Files.write(dir.resolve("msg.p7m"), tampered);
-        Run refused = gatewayctl(open);
+        CliRun refused = CliRun.of(open);
         assertEquals(3, refused.exit());
         assertTrue(refused.out().startsWith("REFUSED E_"), refused.out());
 
         String serial = hangzhou.out().replaceAll("(?s).*serial ([0-9a-f]+).*", "$1").strip();
-        assertEquals(0, gatewayctl("pki", "revoke", "--ca", p("ca"), "--serial", serial, "--reason", "KEY_COMPROMISE",
+        assertEquals(0, CliRun.of("pki", "revoke", "--ca", p("ca"), "--serial", serial, "--reason", "KEY_COMPROMISE",
                 "--ca-passphrase", caPass).exit());
-        assertEquals(0, gatewayctl("envelope", "seal", "--suite", suite, "--key", p("nodes/hangzhou.key.pem"),
+        assertEquals(0, CliRun.of("envelope", "seal", "--suite", suite, "--key", p("nodes/hangzhou.key.pem"),
                 "--cert", p("nodes/hangzhou.cert.pem"), "--passphrase", keyPass, "--to", p("nodes/huzhou.cert.pem"),
                 "--in", p("payload.json"), "--out", p("msg.p7m")).exit());
-        Run revoked = gatewayctl(open);
+        CliRun revoked = CliRun.of(open);
         assertEquals(3, revoked.exit());
         assertTrue(revoked.out().contains("E_CERT_REVOKED"), revoked.out());
     }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
-import credit.exchange.gateway.cli.GatewayCtl;
+import credit.exchange.gateway.cli.CliRun;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.AllianceCa;
 import credit.exchange.security.pki.PemFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,38 +60,38 @@ class CountersignedCheckpointsIT {
         }
         Path file = root.resolve("hangzhou.properties");
         hangzhou.save(file);
-        Run verified = run("audit", "verify", "--config", file.toString());
-        assertEquals(0, verified.exit, verified.out);
-        assertTrue(verified.out.matches("(?s).*countersigned by huzhou \\(\\d+\\), jiaxing \\(\\d+\\).*"), verified.out);
+        CliRun verified = CliRun.of("audit", "verify", "--config", file.toString());
+        assertEquals(0, verified.exit(), verified.out());
+        assertTrue(verified.out().matches("(?s).*countersigned by huzhou \\(\\d+\\), jiaxing \\(\\d+\\).*"), verified.out());
 
         // an evidence bundle of the whole day, verified offline with the alliance CA certificates only
         Path bundle = root.resolve("evidence.zip");
-        Run exported = run("audit", "export", "--config", file.toString(), "--from", Instant.now().minus(Duration.ofDays(1)).toString(),
+        CliRun exported = CliRun.of("audit", "export", "--config", file.toString(), "--from", Instant.now().minus(Duration.ofDays(1)).toString(),
                 "--to", Instant.now().plus(Duration.ofHours(1)).toString(), "--partner", "huzhou", "--out", bundle.toString());
-        assertEquals(0, exported.exit, exported.out);
+        assertEquals(0, exported.exit(), exported.out());
         String anchors = hangzhou.get("gateway.trust.anchors");
-        Run intact = run("audit", "verify-bundle", bundle.toString(), "--trust", anchors);
-        assertEquals(0, intact.exit, intact.out);
-        assertTrue(intact.out.matches("(?s).*verifies: events 1–\\d+ of hangzhou's audit trail \\(SM3\\), 0 selected.*countersigned by"
-                + " \\[huzhou, jiaxing\\].*"), intact.out);
+        CliRun intact = CliRun.of("audit", "verify-bundle", bundle.toString(), "--trust", anchors);
+        assertEquals(0, intact.exit(), intact.out());
+        assertTrue(intact.out().matches("(?s).*verifies: events 1–\\d+ of hangzhou's audit trail \\(SM3\\), 0 selected.*countersigned by"
+                + " \\[huzhou, jiaxing\\].*"), intact.out());
 
         Path edited = rewriteEntry(bundle, "events.jsonl", text -> text.replaceFirst("\"actor\":\"anonymous\"", "\"actor\":\"someone\""));
-        Run modified = run("audit", "verify-bundle", edited.toString(), "--trust", anchors);
-        assertEquals(1, modified.exit, modified.out);
-        assertTrue(modified.out.contains("event 1: MODIFIED"), modified.out);
+        CliRun modified = CliRun.of("audit", "verify-bundle", edited.toString(), "--trust", anchors);
+        assertEquals(1, modified.exit(), modified.out());
+        assertTrue(modified.out().contains("event 1: MODIFIED"), modified.out());
 
         Path truncated = root.resolve("truncated.zip");
         byte[] whole = Files.readAllBytes(bundle);
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
-        Run cut = run("audit", "verify-bundle", truncated.toString(), "--trust", anchors);
-        assertEquals(1, cut.exit, cut.out);
-        assertTrue(cut.out.contains("does NOT verify: E_MALFORMED"), cut.out);
+        CliRun cut = CliRun.of("audit", "verify-bundle", truncated.toString(), "--trust", anchors);
+        assertEquals(1, cut.exit(), cut.out());
+        assertTrue(cut.out().contains("does NOT verify: E_MALFORMED"), cut.out());
 
         Path otherCa = root.resolve("other-ca.pem");
         PemFiles.writeCertificate(otherCa, AllianceCa.init(Suite.GM, "Another Root", Duration.ofDays(30)).certificate());
-        Run unknown = run("audit", "verify-bundle", bundle.toString(), "--trust", otherCa.toString());
-        assertEquals(1, unknown.exit, unknown.out);
-        assertTrue(unknown.out.contains("does NOT verify: E_CERT_UNTRUSTED"), unknown.out);
+        CliRun unknown = CliRun.of("audit", "verify-bundle", bundle.toString(), "--trust", otherCa.toString());
+        assertEquals(1, unknown.exit(), unknown.out());
+        assertTrue(unknown.out().contains("does NOT verify: E_CERT_UNTRUSTED"), unknown.out());
     }
 
     /** A copy of a bundle with one file edited by hand. */
@@ -114,19 +112,6 @@ class CountersignedCheckpointsIT {
         return copy;
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(GatewayCtl.execute(args), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
-    }
 
     /** Checkpoints after a few events, countersignatures asked for every second. */
     private static NodeConfig fast(NodeConfig config) {
