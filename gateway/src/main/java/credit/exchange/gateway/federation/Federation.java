@@ -137,7 +137,7 @@ public final class Federation implements AutoCloseable {
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
-                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, clock),
+                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue, clock),
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");

@@ -8,6 +8,7 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
 import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
 import credit.exchange.routes.mutualquery.MergedAnswer.ReceivedRecord;
@@ -16,6 +17,7 @@ import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.query.RecordDisclosure;
+import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -69,11 +71,13 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     private final Authenticator authenticator;
     private final AccessPolicy policy;
     private final AccessEvents events;
+    private final CategoryCatalogue catalogue;
     private final Clock clock;
     private volatile ExchangeMetrics metrics;
 
     public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Authenticator authenticator, AccessPolicy policy,
-                             AccessEvents events, Clock clock) {
+                             AccessEvents events, CategoryCatalogue catalogue, Clock clock) {
+        this.catalogue = catalogue;
         this.partners = partners;
         this.client = client;
         this.authenticator = authenticator;
@@ -187,8 +191,9 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
             List<ReceivedRecord> records = new ArrayList<>();
             for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
-                AccessDecision decision = decisions.computeIfAbsent(r.category(), dataset -> Map.entry(r.classification(),
-                        policy.decideRelayed(q.caller(), r.classification(), dataset))).getValue();
+                Classification classification = relayedClass(catalogue, r);
+                AccessDecision decision = decisions.computeIfAbsent(String.valueOf(r.category()), dataset -> Map.entry(classification,
+                        policy.decideRelayed(q.caller(), classification, dataset))).getValue();
                 if (decision instanceof AccessDecision.Allow allow) {
                     records.add(new ReceivedRecord(partner.id(), answeredAt, messageId, true, RecordDisclosure.apply(r, allow.disclosure())));
                 }
@@ -203,6 +208,16 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     }
 
     /** One partner's result, the records the local caller sees, and the decisions that chose them, by dataset. */
+    /**
+     * The class a partner's record is shown under here: a dataset this node keeps under this node's
+     * class for it, whatever the partner labelled it; an unknown one under the partner's label, or
+     * as class C (the strictest) without one.
+     */
+    static Classification relayedClass(CategoryCatalogue catalogue, CreditRecord r) {
+        return catalogue.find(String.valueOf(r.category())).map(RecordCategory::classification)
+                .orElse(r.classification() == null ? Classification.C : r.classification());
+    }
+
     private record PartnerResultWithRecords(PartnerResult result, List<ReceivedRecord> records,
                                             Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
     }
