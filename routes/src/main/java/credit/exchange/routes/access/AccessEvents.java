@@ -15,8 +15,9 @@ import java.util.Map;
  * Every access decision, allow or deny, as an audit event (action {@code access}): who asked,
  * about which subject (its store key: a pseudonym for a person), which class and dataset, for
  * what purpose, on which authorisation, and the decision with its reason (a deny's code, or the
- * fields shown). A query records its decisions before it reads, and waits until they are in the
- * audit trail's chain (the {@link AuditWriter}'s group commit): nothing is read without its event.
+ * fields shown). A query hands its decisions to the {@link AuditWriter} (group commit), reads while
+ * they are chained and committed, and answers only once they are: nothing is answered without its
+ * event.
  */
 public final class AccessEvents {
 

@@ -71,7 +71,7 @@ public final class LocalQueryService {
     private final PersonalIdProtector protector;
     private final AccessEvents events;
 
-    /** @param events where every decision is recorded before the read (the audit trail) */
+    /** @param events where every decision is recorded (the audit trail); a query answers only once its decisions are durable */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events) {
         this.database = database;
