@@ -117,7 +117,7 @@ public final class Node implements AutoCloseable {
                     config.getInt("gateway.audit.batch"), identity.flatMap(id -> checkpointPolicy(config, id))));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
-                        authenticator, policy, accessEvents, brokerConnection.factory(), Clock.systemUTC());
+                        authenticator, policy, auditWriter, brokerConnection.factory(), Clock.systemUTC());
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

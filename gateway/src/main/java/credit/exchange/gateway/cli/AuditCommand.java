@@ -22,6 +22,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -54,14 +55,7 @@ final class AuditCommand {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                Optional<Envelopes> trust = NodeIdentity.load(config, Clock.systemUTC()).flatMap(id -> {
-                    try {
-                        return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
-                                .suite(config.auditChain().suite()));
-                    } catch (CodedException e) {
-                        return Optional.empty();
-                    }
-                });
+                Optional<Envelopes> trust = signer(config);
                 long started = System.nanoTime();
                 AuditStore.Verification v = audit.verify(from, trust);
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -84,6 +78,18 @@ final class AuditCommand {
                 return 1;
             }
         }
+    }
+
+    /** The node's envelopes of the chain's suite, which sign its checkpoints; none without that credential. */
+    private static Optional<Envelopes> signer(NodeConfig config) throws java.io.IOException {
+        return NodeIdentity.load(config, Clock.systemUTC()).flatMap(id -> {
+            try {
+                return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                        .suite(config.auditChain().suite()));
+            } catch (CodedException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     @Command(name = "export", description = "Write an evidence bundle of the events between two times: the chain segment covering"
@@ -119,6 +125,10 @@ final class AuditCommand {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
                         new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile())),
                         new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
+                // what is pending is chained, and a head not yet pinned is signed now, so that the bundle can end at a checkpoint
+                AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
+                audit.chainAll(config.getInt("gateway.audit.batch"));
+                signer(config).ifPresent(self -> audit.checkpointIfDue(self, 1, Duration.ZERO, Instant.now()));
                 EvidenceBundle.Exported exported = EvidenceBundle.export(store.database(), config.nodeId(), config.auditChain(), from, to,
                         new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), crls.toString(), out);
                 System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,

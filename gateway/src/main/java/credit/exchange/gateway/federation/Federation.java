@@ -4,8 +4,9 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
-import credit.exchange.routes.audit.Countersignatures;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CountersignRoutes;
+import credit.exchange.routes.audit.Countersignatures;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.ExchangeMessages;
 import credit.exchange.routes.exchange.ExchangeRoutes;
@@ -32,6 +33,7 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
@@ -40,6 +42,7 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,12 +85,13 @@ public final class Federation implements AutoCloseable {
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
                                     LocalQueryService queries, SubjectAuthorisations authorisations, Authenticator authenticator,
-                                    AccessPolicy policy, AccessEvents accessEvents, ConnectionFactory broker, Clock clock) {
+                                    AccessPolicy policy, AuditWriter audit, ConnectionFactory broker, Clock clock) {
+        AccessEvents accessEvents = new AccessEvents(audit);
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
         PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
         PushSubscriptions subscriptions = new PushSubscriptions(database, catalogue);
-        partners.reload();
+        audit.append(List.of(configurationChanged(partners.reload()))); // the configuration in force at start
         subscriptions.sync(partners.all());
 
         boolean devMode = Boolean.parseBoolean(config.get("gateway.exchange.dev-mode"));
@@ -113,7 +117,7 @@ public final class Federation implements AutoCloseable {
         Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), answerEnvelopes);
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
-                handlers, clock);
+                handlers, audit, clock);
 
         String scheme = devMode ? "http" : "https";
         String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
@@ -127,8 +131,10 @@ public final class Federation implements AutoCloseable {
                 from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
                         .routeId("partner-config-reload")
                         .process(e -> {
-                            if (!partners.reload().changed().isEmpty()) {
+                            PartnerDirectory.Reload reloaded = partners.reload();
+                            if (!reloaded.changed().isEmpty()) {
                                 subscriptions.sync(partners.all());
+                                audit.append(List.of(configurationChanged(reloaded)));
                             }
                             identity.refreshCrls();
                         });
@@ -202,5 +208,13 @@ public final class Federation implements AutoCloseable {
         public SSLContext createSSLContext(CamelContext camelContext) {
             return context;
         }
+    }
+
+    /** The audit event of a partner configuration change taking effect: which partners, and any file refused (its last good kept). */
+    private static AuditRecord configurationChanged(PartnerDirectory.Reload reloaded) {
+        String detail = "partner configuration in force: " + reloaded.partners() + " partners; changed: " + reloaded.changed()
+                + (reloaded.problems().isEmpty() ? "" : "; refused (last good kept): " + reloaded.problems());
+        return new AuditRecord(0, Instant.now(), null, "OPERATOR", "partner-configs", null, "config", null, null, null, null, null, null,
+                null, List.of(), "IN_FORCE", null, detail);
     }
 }

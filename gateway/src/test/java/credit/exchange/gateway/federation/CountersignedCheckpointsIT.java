@@ -53,8 +53,12 @@ class CountersignedCheckpointsIT {
             }
             TestNodes.await("countersignatures of Hangzhou's checkpoint from Huzhou and Jiaxing", Duration.ofSeconds(60),
                     () -> rows(hangzhou, "select distinct partner from audit_countersignature").containsAll(Set.of("huzhou", "jiaxing")));
-            assertEquals(Set.of("hangzhou"), rows(fast(alliance.config(DemoAlliance.member("huzhou"))),
-                    "select distinct partner from audit_witnessed"), "Huzhou keeps what it witnessed");
+            NodeConfig huzhou = fast(alliance.config(DemoAlliance.member("huzhou")));
+            assertTrue(rows(huzhou, "select distinct partner from audit_witnessed").contains("hangzhou"), "Huzhou keeps what it witnessed");
+            assertTrue(rows(huzhou, "select partner || ' ' || detail || ' ' || cardinality(message_ids) from audit_event"
+                    + " where action = 'exchange.in'").contains("hangzhou checkpoint 2"), "each answered exchange is an event, with both message ids");
+            assertTrue(rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config")),
+                    "the configuration in force at start is an event too");
         } finally {
             nodes.forEach(Node::close);
         }
@@ -72,13 +76,13 @@ class CountersignedCheckpointsIT {
         String anchors = hangzhou.get("gateway.trust.anchors");
         CliRun intact = CliRun.of("audit", "verify-bundle", bundle.toString(), "--trust", anchors);
         assertEquals(0, intact.exit(), intact.out());
-        assertTrue(intact.out().matches("(?s).*verifies: events 1–\\d+ of hangzhou's audit trail \\(SM3\\), 0 selected.*countersigned by"
+        assertTrue(intact.out().matches("(?s).*verifies: events 1–\\d+ of hangzhou's audit trail \\(SM3\\), [1-9]\\d* selected.*countersigned by"
                 + " \\[huzhou, jiaxing\\].*"), intact.out());
 
         Path edited = rewriteEntry(bundle, "events.jsonl", text -> text.replaceFirst("\"actor\":\"anonymous\"", "\"actor\":\"someone\""));
         CliRun modified = CliRun.of("audit", "verify-bundle", edited.toString(), "--trust", anchors);
         assertEquals(1, modified.exit(), modified.out());
-        assertTrue(modified.out().contains("event 1: MODIFIED"), modified.out());
+        assertTrue(modified.out().matches("(?s).*does NOT verify: E_SIGNATURE_INVALID: event \\d+: MODIFIED.*"), modified.out());
 
         Path truncated = root.resolve("truncated.zip");
         byte[] whole = Files.readAllBytes(bundle);

@@ -1,11 +1,13 @@
 package credit.exchange.routes.exchange;
 
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.ExchangeAdmission;
+import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -13,7 +15,9 @@ import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
 import credit.exchange.security.envelope.ReplayedEnvelopeException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,12 +40,15 @@ public final class InboundExchange {
     private final ExchangeMessages messages;
     private final RateLimiter rateLimiter;
     private final Map<Partner.ExchangeType, ExchangeHandler> handlers;
+    private final AuditWriter audit;
     private final Clock clock;
     private final ExchangeAdmission admission;
 
+    /** @param audit the audit trail: every answered exchange is an event there before the answer leaves */
     public InboundExchange(String self, NodeEnvelopes envelopes, PartnerDirectory partners, ExchangeMessages messages,
-                           RateLimiter rateLimiter, Map<Partner.ExchangeType, ExchangeHandler> handlers, Clock clock) {
+                           RateLimiter rateLimiter, Map<Partner.ExchangeType, ExchangeHandler> handlers, AuditWriter audit, Clock clock) {
         this.self = self;
+        this.audit = audit;
         this.envelopes = envelopes;
         this.partners = partners;
         this.messages = messages;
@@ -106,11 +113,17 @@ public final class InboundExchange {
         byte[] answerPayload = handlers.get(type).answer(partner, request);
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());
+        // the exchange's audit event is committed while the answer is sealed and kept; the answer leaves only after both
+        AuditWriter.Pending audited = audit.submit(List.of(new AuditRecord(0, clock.instant(), null, "PARTNER", partner.id(),
+                partner.id(), "exchange.in", null, null, null, null, null, null, null,
+                List.of(headers.messageId(), answerHeaders.messageId()), "ANSWERED",
+                (int) Math.min(Integer.MAX_VALUE, Duration.between(receivedAt, clock.instant()).toMillis()), type.wireName())));
         byte[] answer = envelopes.seal(answerPayload, answerHeaders, partner.certificate());
         Envelopes suiteEnvelopes = envelopes.suite(suite);
         byte[] receipt = suiteEnvelopes.signReceipt(new Receipt(headers.messageId(), headers.sender(), self,
                 suiteEnvelopes.digestAlgorithm(), request.receivedDigest(), receivedAt, Receipt.ACCEPTED));
         messages.storeAnswer(headers.sender(), headers.messageId(), answer, receipt);
+        audited.await();
         return new ExchangeReply(answer, receipt);
     }
 }
