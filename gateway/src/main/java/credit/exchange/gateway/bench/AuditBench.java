@@ -89,12 +89,12 @@ final class AuditBench implements Callable<Integer> {
                 "B", "tax", "query 1", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null);
         byte[] previous = AuditChain.GENESIS;
         for (int i = 0; i < 200_000; i++) { // warm-up
-            previous = chain.hash(record.at(i), previous);
+            previous = chain.hash(record.atPosition(i), previous);
         }
         int n = 1_000_000;
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            previous = chain.hash(record.at(i), previous);
+            previous = chain.hash(record.atPosition(i), previous);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("RESULT bound: %s of an access event's canonical bytes (%d bytes), one thread: %,.0f events/s%n",

@@ -9,6 +9,7 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,14 +31,16 @@ class AuditVerifyCommandIT {
         DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
         NodeConfig config = alliance.config(DemoAlliance.member("hangzhou")).with("gateway.audit.checkpoint-events", "4");
         String api = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        Path file = root.resolve("hangzhou.properties");
+        config.save(file);
         try (Node node = Node.start(config)) {
             for (String uscc : new String[] {"91330100716105852F", "914403001922038216", "9144030071526726XG"}) {
                 assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=" + uscc).statusCode());
             }
-            Thread.sleep(2_000); // twenty ticks of the chainer (gateway.audit.chain-ms 100): chained and checkpointed
+            // the command works beside the running node (it finds its embedded PostgreSQL); wait for a signed checkpoint of all 25
+            TestNodes.await("a signed checkpoint at the trail's head", Duration.ofSeconds(30), () -> CliRun.of("audit", "verify", "--config",
+                    file.toString()).out().matches("(?s).*events 1–25 verified.*[1-9]\\d* signed checkpoint\\(s\\) matched.*"));
         }
-        Path file = root.resolve("hangzhou.properties");
-        config.save(file);
 
         CliRun intact = CliRun.of("audit", "verify", "--config", file.toString());
         assertEquals(0, intact.exit(), intact.out());

@@ -62,7 +62,7 @@ public final class AuditStore {
         return t;
     });
     /** Columns of an event, the time as microseconds since the epoch (what the canonical form holds; cheaper to read). */
-    private static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
+    static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
             + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail";
 
     private final Database database;
@@ -79,7 +79,7 @@ public final class AuditStore {
     }
 
     /** Chains up to {@code batch} pending events in insertion order; returns how many it chained. */
-    public int chain(int batch) {
+    private int chain(int batch) {
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             try {
@@ -107,6 +107,12 @@ public final class AuditStore {
     }
 
     private int chain(Connection c, int batch) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select exists (select 1 from audit_event where seq is null)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return 0; // nothing pending (the usual tick): the chain's lock is not taken
+            }
+        }
         Head head = lockedHead(c);
         List<Long> ids = new ArrayList<>(batch);
         List<Long> seqs = new ArrayList<>(batch);
@@ -344,14 +350,6 @@ public final class AuditStore {
         }
     }
 
-    public Optional<Head> head() {
-        try (Connection c = database.connection()) {
-            return head(c);
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
-        }
-    }
-
     private static Optional<Head> head(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select node, algorithm, seq, hash from audit_chain_head")) {
@@ -496,8 +494,8 @@ public final class AuditStore {
         }
     }
 
-    /** Reads an event from columns 2.. of {@link #COLUMNS} (column 1 is seq or id). */
-    private static AuditRecord record(ResultSet rs, long seq, String node) throws SQLException {
+    /** Reads an event from columns 2.. of {@link #COLUMNS} (column 1 is seq or id); the evidence export reads them so too. */
+    static AuditRecord record(ResultSet rs, long seq, String node) throws SQLException {
         Array ids = rs.getArray(14);
         Object latency = rs.getObject(16);
         long micros = rs.getLong(2);

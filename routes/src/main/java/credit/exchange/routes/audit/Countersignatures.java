@@ -114,22 +114,20 @@ public final class Countersignatures {
             if (!partner.enabled()) {
                 continue;
             }
-            for (Map.Entry<Long, byte[]> checkpoint : missing(partner.id(), limit).entrySet()) {
+            for (Unwitnessed checkpoint : missing(partner.id(), limit)) {
                 try {
                     PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT,
-                            json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.getValue()))));
+                            json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.signed()))));
                     JsonNode answer = JSON.readTree(answered.answer().payload());
                     if (!answer.has("countersignature")) {
                         continue; // refused: its code is in the exchange's record; asked again next round
                     }
                     byte[] countersigned = Base64.getDecoder().decode(answer.get("countersignature").asText());
                     Checkpoint theirs = Checkpoint.verify(envelopesFor(countersigned), countersigned, partner.id());
-                    Checkpoint ours = Checkpoint.parse(Checkpoint.verify(envelopesFor(checkpoint.getValue()), checkpoint.getValue(), self)
-                            .statement());
-                    if (!Arrays.equals(theirs.statement(), ours.statement())) {
-                        continue;
+                    if (!theirs.node().equals(self) || theirs.seq() != checkpoint.seq() || !Arrays.equals(theirs.headHash(), checkpoint.headHash())) {
+                        continue; // a countersignature of something else: not kept
                     }
-                    keep(checkpoint.getKey(), partner.id(), countersigned);
+                    keep(checkpoint.seq(), partner.id(), countersigned);
                     collected++;
                 } catch (CodedException | IOException | IllegalArgumentException e) {
                     break; // the partner is down or answers nonsense: next round
@@ -139,17 +137,21 @@ public final class Countersignatures {
         return collected;
     }
 
-    private Map<Long, byte[]> missing(String partner, int limit) {
-        Map<Long, byte[]> out = new java.util.LinkedHashMap<>();
+    /** One of our checkpoints a partner has not countersigned yet. */
+    private record Unwitnessed(long seq, byte[] headHash, byte[] signed) {
+    }
+
+    private List<Unwitnessed> missing(String partner, int limit) {
+        List<Unwitnessed> out = new java.util.ArrayList<>();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select k.seq, k.signed from audit_checkpoint k
+                select k.seq, k.head_hash, k.signed from audit_checkpoint k
                 where not exists (select 1 from audit_countersignature s where s.seq = k.seq and s.partner = ?)
                 order by k.seq limit ?""")) {
             ps.setString(1, partner);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), rs.getBytes(2));
+                    out.add(new Unwitnessed(rs.getLong(1), rs.getBytes(2), rs.getBytes(3)));
                 }
             }
             return out;

@@ -19,13 +19,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -133,40 +133,18 @@ public final class EvidenceBundle {
             }
             List<Long> selected = new ArrayList<>();
             ByteArrayOutputStream events = new ByteArrayOutputStream();
-            try (PreparedStatement ps = c.prepareStatement("select seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor,"
-                    + " partner, action, subject_key, classification, dataset, purpose, authorisation_id::text, decision, reason, message_ids,"
-                    + " outcome, latency_ms, detail, prev_hash, hash from audit_event where seq between ? and ? order by seq")) {
+            try (PreparedStatement ps = c.prepareStatement("select " + AuditStore.COLUMNS + ", prev_hash, hash from audit_event"
+                    + " where seq between ? and ? order by seq")) {
                 ps.setFetchSize(10_000);
                 ps.setLong(1, startCheckpoint + 1);
                 ps.setLong(2, endCheckpoint);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Array ids = rs.getArray(14);
-                        Object latency = rs.getObject(16);
-                        ObjectNode e = JSON.createObjectNode().put("seq", rs.getLong(1)).put("atMicros", rs.getLong(2));
-                        String[] names = {"actorKind", "actor", "partner", "action", "subjectKey", "classification", "dataset", "purpose",
-                            "authorisationId", "decision", "reason"};
-                        for (int i = 0; i < names.length; i++) {
-                            e.put(names[i], rs.getString(3 + i));
-                        }
-                        ArrayNode messageIds = e.putArray("messageIds");
-                        if (ids != null) {
-                            for (String id : (String[]) ids.getArray()) {
-                                messageIds.add(id);
-                            }
-                        }
-                        e.put("outcome", rs.getString(15));
-                        if (latency != null) {
-                            e.put("latencyMs", ((Number) latency).intValue());
-                        }
-                        e.put("detail", rs.getString(17)).put("prevHash", HexFormat.of().formatHex(rs.getBytes(18)))
-                                .put("hash", HexFormat.of().formatHex(rs.getBytes(19)));
-                        AuditRecord record = record(e, node);
-                        Instant at = record.at();
-                        if (!at.isBefore(from) && at.isBefore(to) && filter.matches(record)) {
+                        AuditRecord record = AuditStore.record(rs, rs.getLong(1), node);
+                        if (!record.at().isBefore(from) && record.at().isBefore(to) && filter.matches(record)) {
                             selected.add(record.seq());
                         }
-                        events.write(JSON.writeValueAsBytes(e));
+                        events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(18), rs.getBytes(19))));
                         events.write('\n');
                     }
                 }
@@ -298,6 +276,18 @@ public final class EvidenceBundle {
         }
     }
 
+    /** An event as a line of events.jsonl: every field of its canonical form (the time in microseconds), and its hashes. */
+    private static ObjectNode json(AuditRecord r, byte[] prevHash, byte[] hash) {
+        ObjectNode e = JSON.createObjectNode().put("seq", r.seq()).put("atMicros", ChronoUnit.MICROS.between(Instant.EPOCH, r.at()))
+                .put("actorKind", r.actorKind()).put("actor", r.actor()).put("partner", r.partner()).put("action", r.action())
+                .put("subjectKey", r.subjectKey()).put("classification", r.classification()).put("dataset", r.dataset())
+                .put("purpose", r.purpose()).put("authorisationId", r.authorisationId()).put("decision", r.decision())
+                .put("reason", r.reason()).put("outcome", r.outcome()).put("latencyMs", r.latencyMs()).put("detail", r.detail())
+                .put("prevHash", HexFormat.of().formatHex(prevHash)).put("hash", HexFormat.of().formatHex(hash));
+        r.messageIds().forEach(e.putArray("messageIds")::add);
+        return e;
+    }
+
     private static AuditRecord record(JsonNode e, String node) {
         long micros = e.path("atMicros").asLong();
         List<String> ids = new ArrayList<>();
@@ -306,7 +296,8 @@ public final class EvidenceBundle {
                 Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L), node,
                 text(e, "actorKind"), text(e, "actor"), text(e, "partner"), text(e, "action"), text(e, "subjectKey"),
                 text(e, "classification"), text(e, "dataset"), text(e, "purpose"), text(e, "authorisationId"), text(e, "decision"),
-                text(e, "reason"), ids, text(e, "outcome"), e.has("latencyMs") ? e.get("latencyMs").asInt() : null, text(e, "detail"));
+                text(e, "reason"), ids, text(e, "outcome"), e.path("latencyMs").isNumber() ? e.get("latencyMs").asInt() : null,
+                text(e, "detail"));
     }
 
     private static String text(JsonNode e, String field) {

@@ -24,7 +24,7 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
     }
 
     /** The same event at another position in the chain. */
-    public AuditRecord at(long position) {
+    public AuditRecord atPosition(long position) {
         return new AuditRecord(position, at, node, actorKind, actor, partner, action, subjectKey, classification, dataset, purpose,
                 authorisationId, decision, reason, messageIds, outcome, latencyMs, detail);
     }

@@ -165,7 +165,7 @@ public final class ChainVerifier {
     /** Whether the event's stored hash is its content's at this position, after its stored previous hash. */
     private boolean selfConsistent(ChainedRecord r, long position) {
         return r.hash() != null && r.prevHash() != null
-                && Arrays.equals(chain.hash(position == r.seq() ? r.record() : r.record().at(position), r.prevHash()), r.hash());
+                && Arrays.equals(chain.hash(position == r.seq() ? r.record() : r.record().atPosition(position), r.prevHash()), r.hash());
     }
 
     private static String hex(byte[] b) {

@@ -52,7 +52,7 @@ class ChainVerifierTest {
     }
 
     private static ChainedRecord withSeq(ChainedRecord r, long seq) {
-        return new ChainedRecord(r.record().at(seq), r.prevHash(), r.hash());
+        return new ChainedRecord(r.record().atPosition(seq), r.prevHash(), r.hash());
     }
 
     private static ChainedRecord withActor(ChainedRecord r, String actor) {
