@@ -63,4 +63,18 @@ public final class TestNodes {
     public static Path samples() {
         return Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     }
+
+    /** The first column of every row the query returns on the node's database, sorted and without repeats. */
+    public static java.util.SortedSet<String> rows(NodeConfig config, String sql) {
+        try (var store = credit.exchange.gateway.infra.CreditStoreConnection.open(config);
+             var c = store.database().connection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            java.util.SortedSet<String> out = new java.util.TreeSet<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

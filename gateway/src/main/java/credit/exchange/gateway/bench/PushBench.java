@@ -5,6 +5,8 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
@@ -87,7 +89,9 @@ final class PushBench implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (Node node = alliance.start(hangzhou);
              CreditStoreConnection cityStore = CreditStoreConnection.open(alliance.config(hangzhou));
-             CreditStoreConnection provinceStore = CreditStoreConnection.open(provinceConfig)) {
+             CreditStoreConnection provinceStore = CreditStoreConnection.open(provinceConfig);
+             AuditWriter provinceAudit = new AuditWriter(new AuditStore(provinceStore.database(), "zhejiang", provinceConfig.auditChain()),
+                     provinceConfig.getInt("gateway.audit.batch"))) {
             NodeIdentity province = NodeIdentity.load(provinceConfig, clock).orElseThrow();
             PartnerDirectory directory = new PartnerDirectory(Path.of(provinceConfig.get("gateway.partners.dir")),
                     Path.of(provinceConfig.get("gateway.partners.certificates")));
@@ -96,7 +100,7 @@ final class PushBench implements Callable<Integer> {
             NodeEnvelopes envelopes = province.envelopes(new InMemoryReplayGuard(clock), clock);
             PartnerClient client = new PartnerClient("zhejiang", envelopes,
                     p -> MutualTls.client(province.tlsCredential().orElseThrow(), province.validator(), p.id()),
-                    new SentExchanges(provinceStore.database()), province.policy(), clock);
+                    new SentExchanges(provinceStore.database()), province.policy(), provinceAudit, clock);
             ReceivedDeliveries received = new ReceivedDeliveries(provinceStore.database());
             OutboxPuller puller = new OutboxPuller("zhejiang", client, envelopes, received, clock);
             System.out.printf("Hangzhou -> zhejiang over REST, GM suite, batches of %d, %d records a round%n", batch, records);

@@ -108,7 +108,7 @@ public final class Federation implements AutoCloseable {
         NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
         Function<Partner, SSLContext> clientTls = devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id());
         PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
-                identity.policy(), clock);
+                identity.policy(), audit, clock);
         Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
         handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries, authorisations));
         handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());

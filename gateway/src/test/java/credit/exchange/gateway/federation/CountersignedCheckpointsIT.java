@@ -8,22 +8,17 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.cli.CliRun;
 import credit.exchange.gateway.demo.DemoAlliance;
-import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.AllianceCa;
 import credit.exchange.security.pki.PemFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,12 +47,12 @@ class CountersignedCheckpointsIT {
                 assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=" + uscc).statusCode());
             }
             TestNodes.await("countersignatures of Hangzhou's checkpoint from Huzhou and Jiaxing", Duration.ofSeconds(60),
-                    () -> rows(hangzhou, "select distinct partner from audit_countersignature").containsAll(Set.of("huzhou", "jiaxing")));
+                    () -> TestNodes.rows(hangzhou, "select distinct partner from audit_countersignature").containsAll(Set.of("huzhou", "jiaxing")));
             NodeConfig huzhou = fast(alliance.config(DemoAlliance.member("huzhou")));
-            assertTrue(rows(huzhou, "select distinct partner from audit_witnessed").contains("hangzhou"), "Huzhou keeps what it witnessed");
-            assertTrue(rows(huzhou, "select partner || ' ' || detail || ' ' || cardinality(message_ids) from audit_event"
+            assertTrue(TestNodes.rows(huzhou, "select distinct partner from audit_witnessed").contains("hangzhou"), "Huzhou keeps what it witnessed");
+            assertTrue(TestNodes.rows(huzhou, "select partner || ' ' || detail || ' ' || cardinality(message_ids) from audit_event"
                     + " where action = 'exchange.in'").contains("hangzhou checkpoint 2"), "each answered exchange is an event, with both message ids");
-            assertTrue(rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config")),
+            assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config")),
                     "the configuration in force at start is an event too");
         } finally {
             nodes.forEach(Node::close);
@@ -120,18 +115,5 @@ class CountersignedCheckpointsIT {
     /** Checkpoints after a few events, countersignatures asked for every second. */
     private static NodeConfig fast(NodeConfig config) {
         return config.with("gateway.audit.checkpoint-events", "4").with("gateway.audit.countersign-seconds", "1");
-    }
-
-    private static Set<String> rows(NodeConfig config, String sql) {
-        try (CreditStoreConnection store = CreditStoreConnection.open(config);
-             Connection c = store.database().connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            Set<String> out = new TreeSet<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -120,6 +120,16 @@ class FederationIT {
             assertTrue(r.hasNonNull("answeredAt") && r.hasNonNull("answerMessageId"), r.toString());
             assertEquals(uscc, r.path("record").path("uscc").asText());
         }
+        // each exchange Hangzhou started is an audit event with its outcome; Huzhou's answer is one at Huzhou, same message id
+        var started = TestNodes.rows(alliance.config(DemoAlliance.member("hangzhou")), "select partner || ' ' || outcome || ' ' || detail"
+                + " from audit_event where action = 'exchange.out' and at >= '" + start + "'");
+        assertTrue(started.containsAll(List.of("huzhou ANSWERED query", "jiaxing ANSWERED query", "shaoxing E_TIMEOUT query",
+                "zhejiang E_BAD_ANSWER query", "national E_CERT_UNTRUSTED query")), started.toString());
+        var askedIds = TestNodes.rows(alliance.config(DemoAlliance.member("hangzhou")), "select message_ids[1] from audit_event"
+                + " where action = 'exchange.out' and partner = 'huzhou' and at >= '" + start + "'");
+        var answeredIds = TestNodes.rows(alliance.config(DemoAlliance.member("huzhou")), "select message_ids[1] from audit_event"
+                + " where action = 'exchange.in' and partner = 'hangzhou' and outcome = 'ANSWERED'");
+        assertTrue(answeredIds.containsAll(askedIds) && !askedIds.isEmpty(), askedIds + " answered at Huzhou: " + answeredIds);
     }
 
     @Test
@@ -169,6 +179,9 @@ class FederationIT {
 
         assertEquals(400, answer.statusCode());
         assertTrue(code(answer).matches("E_DECRYPTION_FAILED|E_SIGNATURE_INVALID|E_MALFORMED"), code(answer));
+        assertTrue(TestNodes.rows(alliance.config(DemoAlliance.member("hangzhou")), "select actor || ' ' || decision || ' ' || reason"
+                + " from audit_event where action = 'exchange.in' and outcome = 'REFUSED'").contains("huzhou DENY " + code(answer)),
+                "the refusal is an audit event naming the TLS peer and the code");
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The receiving half of every exchange: one envelope in, a sealed answer and a signed receipt
@@ -34,6 +36,7 @@ import java.util.UUID;
  */
 public final class InboundExchange {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InboundExchange.class);
     private final String self;
     private final NodeEnvelopes envelopes;
     private final PartnerDirectory partners;
@@ -72,27 +75,53 @@ public final class InboundExchange {
      */
     public ExchangeReply receive(byte[] envelope, Optional<String> transportPeer, Optional<Partner.ExchangeType> only) {
         Instant receivedAt = clock.instant();
-        transportPeer.ifPresent(peer -> {
-            admission.admitTransport(peer);
-            rateLimiter.acquire(partners.find(peer).orElseThrow());
-        });
-        OpenedEnvelope request;
+        ExchangeHeaders headers = null;
         try {
-            request = envelopes.open(envelope);
-        } catch (ReplayedEnvelopeException duplicate) {
-            ExchangeHeaders h = duplicate.headers();
-            admission.requireSameNode(transportPeer, h.sender());
-            return messages.answerTo(h.sender(), h.messageId())
-                    .map(stored -> new ExchangeReply(stored.answer(), stored.receipt()))
-                    .orElseThrow(() -> duplicate);
+            transportPeer.ifPresent(peer -> {
+                admission.admitTransport(peer);
+                rateLimiter.acquire(partners.find(peer).orElseThrow());
+            });
+            OpenedEnvelope request;
+            try {
+                request = envelopes.open(envelope);
+            } catch (ReplayedEnvelopeException duplicate) {
+                headers = duplicate.headers();
+                admission.requireSameNode(transportPeer, headers.sender());
+                return messages.answerTo(headers.sender(), headers.messageId())
+                        .map(stored -> new ExchangeReply(stored.answer(), stored.receipt()))
+                        .orElseThrow(() -> duplicate);
+            }
+            headers = request.headers();
+            try {
+                return answer(request, receivedAt, transportPeer, only);
+            } catch (RuntimeException e) {
+                // not answered: the sender may send the same envelope again and have it processed
+                messages.release(headers.sender(), headers.messageId());
+                throw e;
+            }
+        } catch (CodedException refused) {
+            refusal(refused, transportPeer, Optional.ofNullable(headers), receivedAt);
+            throw refused;
         }
-        ExchangeHeaders headers = request.headers();
+    }
+
+    /**
+     * A refused envelope is an {@code exchange.in} event too, durable before the refusal leaves:
+     * who connected (the TLS peer) or, failing that, who the opened envelope says sent it, the
+     * message id and type if the envelope opened, and the refusal's code.
+     */
+    private void refusal(CodedException refused, Optional<String> transportPeer, Optional<ExchangeHeaders> headers,
+                         Instant receivedAt) {
+        String who = transportPeer.or(() -> headers.map(ExchangeHeaders::sender)).orElse("unknown");
         try {
-            return answer(request, receivedAt, transportPeer, only);
-        } catch (RuntimeException e) {
-            // not answered: the sender may send the same envelope again and have it processed
-            messages.release(headers.sender(), headers.messageId());
-            throw e;
+            audit.append(List.of(new AuditRecord(0, clock.instant(), null, "PARTNER", who,
+                        partners.find(who).map(Partner::id).orElse(null), "exchange.in", null, null, null, null, null, "DENY",
+                        refused.code().name(), headers.map(h -> List.of(h.messageId())).orElse(List.of()), "REFUSED",
+                        (int) Math.min(Integer.MAX_VALUE, Duration.between(receivedAt, clock.instant()).toMillis()),
+                        headers.map(ExchangeHeaders::exchangeType).orElse(null))));
+        } catch (CodedException unavailable) {
+            // the refusal stands without its event: nothing was done, and the sender learns why
+            LOG.warn("refusal {} of an envelope from {} not audited: {}", refused.code(), who, unavailable.code());
         }
     }
 

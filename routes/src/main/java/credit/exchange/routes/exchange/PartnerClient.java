@@ -2,9 +2,11 @@ package credit.exchange.routes.exchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -25,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every outcome is either an {@link Answered} or a {@link CodedException} within the partner's
  * configured answer timeout, retries included: E_TIMEOUT, E_PARTNER_UNREACHABLE, E_BAD_ANSWER,
  * E_CERT_UNTRUSTED (the server is not the partner), or the code the partner refused us with.
+ * Each outcome is an {@code exchange.out} audit event (type, both message ids, latency, outcome),
+ * durable before the caller learns it.
  */
 public final class PartnerClient {
 
@@ -60,6 +65,7 @@ public final class PartnerClient {
     private final Function<Partner, SSLContext> tls;
     private final SentExchanges sent;
     private final EnvelopePolicy policy;
+    private final AuditWriter audit;
     private final Clock clock;
     private final Map<String, ClientForPartner> clients = new ConcurrentHashMap<>();
 
@@ -87,10 +93,12 @@ public final class PartnerClient {
     /**
      * @param tls the TLS context for calling a partner (see MutualTls.client), or null in dev mode,
      *        where partners' plain http:// endpoints are called without TLS
+     * @param audit the audit trail, where every exchange this node starts is an event
      */
     public PartnerClient(String self, NodeEnvelopes envelopes, Function<Partner, SSLContext> tls, SentExchanges sent,
-                         EnvelopePolicy policy, Clock clock) {
+                         EnvelopePolicy policy, AuditWriter audit, Clock clock) {
         this.self = self;
+        this.audit = audit;
         this.envelopes = envelopes;
         this.tls = tls;
         this.sent = sent;
@@ -118,15 +126,27 @@ public final class PartnerClient {
         ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(), type.wireName(),
                 null, start);
         byte[] envelope = envelopes.seal(payload, headers, partner.certificate());
+        PartnerResponse response;
+        Answered answered;
         try {
-            PartnerResponse response = carryWithRetries(partner, type, envelope, start.plus(partner.answerTimeout()), carrier);
-            Answered answered = proven(partner, headers, envelope, response, start);
-            sent.record(headers, digest(envelope), response.receipt().map(PartnerClient::base64).orElse(null), "ANSWERED");
-            return answered;
+            response = carryWithRetries(partner, type, envelope, start.plus(partner.answerTimeout()), carrier);
+            answered = proven(partner, headers, envelope, response, start);
         } catch (CodedException e) {
             sent.record(headers, digest(envelope), null, e.code().name());
+            audited(partner, type, List.of(headers.messageId()), start, e.code().name(), e.code().name());
             throw e;
         }
+        sent.record(headers, digest(envelope), response.receipt().map(PartnerClient::base64).orElse(null), "ANSWERED");
+        audited(partner, type, List.of(headers.messageId(), answered.answer().headers().messageId()), start, "ANSWERED", null);
+        return answered;
+    }
+
+    private void audited(Partner partner, Partner.ExchangeType type, List<String> messageIds, Instant start, String outcome,
+                         String reason) {
+        Instant end = clock.instant();
+        audit.append(List.of(new AuditRecord(0, end, null, "NODE", self, partner.id(), "exchange.out", null, null, null, null,
+                null, null, reason, messageIds, outcome, (int) Math.min(Integer.MAX_VALUE, Duration.between(start, end).toMillis()),
+                type.wireName())));
     }
 
     /**

@@ -57,7 +57,7 @@ class PushDeliveriesTest {
         Path file = Seeds.writeRows(Seeds.SEED, "penalty", RECORDS, 10, Files.createTempDirectory("push").resolve("penalty.csv"));
         assertEquals(RECORDS, node.importFile(file, "penalty").stored());
         // since subscribing, the nation has been disabled: the client refuses every attempt, before any network
-        PartnerClient client = new PartnerClient("hangzhou", null, null, null, null, Clock.systemUTC());
+        PartnerClient client = new PartnerClient("hangzhou", null, null, null, null, null, Clock.systemUTC());
         deliveries = new PushDeliveries("hangzhou", node.database(), id -> Optional.of(nation(false)), client, Duration.ofMinutes(1));
     }
 
