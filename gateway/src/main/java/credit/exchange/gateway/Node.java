@@ -12,8 +12,11 @@ import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.DevIssuerRoutes;
 import credit.exchange.routes.audit.AuditRoutes;
+import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.audit.ChainMonitor;
+import credit.exchange.routes.audit.ConsoleRoutes;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
@@ -113,8 +116,17 @@ public final class Node implements AutoCloseable {
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
+            Optional<Envelopes> checkpointSigner = identity.flatMap(id -> checkpointSigner(config, id));
+            ChainMonitor chainMonitor = new ChainMonitor(audit, checkpointSigner, Clock.systemUTC());
             main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
-                    config.getInt("gateway.audit.batch"), identity.flatMap(id -> checkpointPolicy(config, id))));
+                    config.getInt("gateway.audit.batch"), checkpointSigner.map(signer -> new AuditRoutes.CheckpointPolicy(signer,
+                            config.getInt("gateway.audit.checkpoint-events"),
+                            Duration.ofSeconds(config.getInt("gateway.audit.checkpoint-seconds")))),
+                    chainMonitor, Duration.ofSeconds(config.getInt("gateway.audit.verify-seconds"))));
+            main.configure().addRoutesBuilder(new ConsoleRoutes(new ConsoleRoutes.Settings(config.nodeId(), realm.tokens().issuer(),
+                    config.get("gateway.console.client-id"), checkpointSigner, config.getInt("gateway.audit.batch"), config.crlsPem()),
+                    authenticator, policy, audit, auditWriter, new AuditSearch(database, config.nodeId()), chainMonitor,
+                    authorisations::subjectKey));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
                         authenticator, policy, auditWriter, brokerConnection.factory(), Clock.systemUTC());
@@ -157,12 +169,10 @@ public final class Node implements AutoCloseable {
     }
 
     /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */
-    private static Optional<AuditRoutes.CheckpointPolicy> checkpointPolicy(NodeConfig config, NodeIdentity identity) {
+    private static Optional<Envelopes> checkpointSigner(NodeConfig config, NodeIdentity identity) {
         try {
-            Envelopes signer = identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
-                    .suite(config.auditChain().suite());
-            return Optional.of(new AuditRoutes.CheckpointPolicy(signer, config.getInt("gateway.audit.checkpoint-events"),
-                    Duration.ofSeconds(config.getInt("gateway.audit.checkpoint-seconds"))));
+            return Optional.of(identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                    .suite(config.auditChain().suite()));
         } catch (CodedException e) {
             LOG.warn("node {} signs no audit checkpoints: {}", config.nodeId(), e.getMessage());
             return Optional.empty();

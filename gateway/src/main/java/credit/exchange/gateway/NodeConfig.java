@@ -147,6 +147,15 @@ public final class NodeConfig {
         return v.isEmpty() ? nodeDir().resolve("keys/personal-id.keys") : Path.of(v);
     }
 
+    /** The alliance CRLs (gateway.trust.crls) as one PEM text, as evidence bundles carry them. */
+    public String crlsPem() throws java.io.IOException {
+        StringBuilder pem = new StringBuilder();
+        for (Path f : paths("gateway.trust.crls")) {
+            pem.append(java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return pem.toString();
+    }
+
     public Path inbox() {
         String v = get("gateway.inbox");
         return v.isEmpty() ? nodeDir().resolve("inbox") : Path.of(v);

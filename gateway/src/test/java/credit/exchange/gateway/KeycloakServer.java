@@ -92,6 +92,16 @@ public final class KeycloakServer {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
+    /** Lets the officer console of a gateway at {@code baseUrl} sign officers in (its redirect URI, as an operator registers it). */
+    public void allowConsoleAt(String baseUrl) throws Exception {
+        ObjectNode client = (ObjectNode) adminGet("/clients?clientId=officer-console").get(0);
+        client.putArray("redirectUris").add(baseUrl + "/console/*");
+        int status = admin("PUT", "/clients/" + client.path("id").asText(), Json.mapper().writeValueAsString(client));
+        if (status != 204) {
+            throw new IllegalStateException("the officer console's redirect URI was not registered: " + status);
+        }
+    }
+
     public JsonNode adminGet(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/admin/realms/" + REALM + path))
                 .header("Authorization", "Bearer " + adminToken()).timeout(Duration.ofSeconds(30)).GET().build(),

@@ -56,6 +56,8 @@ public enum ErrorCode {
     E_REPLAY(409, "this message id was already received; a replay is refused"),
     /** The partner's configuration does not grant the class or dataset asked for. */
     E_NOT_GRANTED(403, "the partner configuration does not grant this class or dataset"),
+    /** A person's token lacks the realm role the duty asks for (auditor for the audit trail, operator for operations). */
+    E_ROLE_REQUIRED(403, "this needs a realm role the signed-in user does not hold"),
     /** The sender is not a configured partner, is disabled, or may not start this exchange. */
     E_UNKNOWN_PARTNER(403, "the sender is not an enabled partner of this node for this exchange"),
     /** The TLS client certificate names another node than the envelope's signer. */

@@ -22,7 +22,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -117,20 +116,13 @@ final class AuditCommand {
         @Override
         public Integer call() throws Exception {
             NodeConfig config = node.load();
-            StringBuilder crls = new StringBuilder();
-            for (Path f : config.paths("gateway.trust.crls")) {
-                crls.append(Files.readString(f, StandardCharsets.US_ASCII));
-            }
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
                         new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile())),
                         new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
-                // what is pending is chained, and a head not yet pinned is signed now, so that the bundle can end at a checkpoint
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                audit.chainAll(config.getInt("gateway.audit.batch"));
-                signer(config).ifPresent(self -> audit.checkpointIfDue(self, 1, Duration.ZERO, Instant.now()));
-                EvidenceBundle.Exported exported = EvidenceBundle.export(store.database(), config.nodeId(), config.auditChain(), from, to,
-                        new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), crls.toString(), out);
+                EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,
+                        new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), "OPERATOR", "operator", out);
                 System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,
                         exported.firstSeq(), exported.lastSeq(), exported.selected(), exported.checkpoints());
                 return 0;

@@ -3,7 +3,9 @@ package credit.exchange.routes.api;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.auth.DevIssuer;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +19,11 @@ import org.apache.camel.Exchange;
  * {@code GET /dev-issuer/protocol/openid-connect/certs} (its key set) and
  * {@code POST /dev-issuer/protocol/openid-connect/token} with a form of {@code username}, {@code roles}
  * (comma-separated) and optionally {@code department}. No password: development only.
+ *
+ * <p>For the officer console's browser sign-in, the same code flow with PKCE as a Keycloak realm:
+ * {@code GET …/auth} shows a form (user name, roles, department), {@code POST …/auth} redirects
+ * back to the console with a code, and the token endpoint redeems it ({@code grant_type=
+ * authorization_code} with the code verifier). Only this node's own console may be redirected to.
  */
 public final class DevIssuerRoutes extends ApiRouteBuilder {
 
@@ -36,29 +43,114 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
                 });
         from("platform-http:" + DevIssuer.PATH + "/protocol/openid-connect/token?httpMethodRestrict=POST").routeId("dev-issuer-token")
                 .process(this::token);
+        from("platform-http:" + DevIssuer.PATH + "/protocol/openid-connect/auth?httpMethodRestrict=GET,POST").routeId("dev-issuer-sign-in")
+                .process(this::signIn);
+    }
+
+    /** GET: the sign-in form; POST: its answer, redirected to the console with an authorisation code. */
+    private void signIn(Exchange exchange) {
+        Map<String, String> form = fields(exchange, "response_type", "client_id", "redirect_uri", "state", "code_challenge",
+                "code_challenge_method", "username", "roles", "department");
+        String redirect = form.getOrDefault("redirect_uri", "");
+        URI target;
+        try {
+            target = URI.create(redirect);
+        } catch (IllegalArgumentException e) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "redirect_uri is not a URI");
+        }
+        String host = exchange.getMessage().getHeader("Host", String.class);
+        if (target.getAuthority() == null || !target.getAuthority().equals(host) || target.getPath() == null
+                || !target.getPath().startsWith("/console/")) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "the development issuer signs in to this node's console only");
+        }
+        if (!"code".equals(form.get("response_type")) || !"S256".equals(form.get("code_challenge_method"))
+                || form.getOrDefault("code_challenge", "").isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "the sign-in takes response_type=code with a PKCE S256 code_challenge");
+        }
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
+        if ("GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+            exchange.getMessage().setBody(signInPage(form));
+            return;
+        }
+        String username = form.getOrDefault("username", "").strip();
+        if (username.isEmpty()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "name the user to sign in as");
+        }
+        String code = issuer.authorisationCode(username, roles(form.get("roles")),
+                Optional.ofNullable(form.get("department")).map(String::strip).filter(d -> !d.isEmpty()), redirect,
+                form.get("code_challenge"));
+        String state = form.get("state");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
+        exchange.getMessage().setHeader("Location", redirect + (redirect.contains("?") ? "&" : "?") + "code=" + enc(code)
+                + (state == null ? "" : "&state=" + enc(state)));
+        exchange.getMessage().setBody("");
+    }
+
+    private static String signInPage(Map<String, String> form) {
+        StringBuilder hidden = new StringBuilder();
+        for (String f : new String[] {"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}) {
+            hidden.append("<input type=\"hidden\" name=\"").append(f).append("\" value=\"").append(html(form.getOrDefault(f, "")))
+                    .append("\">");
+        }
+        return """
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development issuer — sign in</title></head>
+                <body><h1>Development issuer</h1>
+                <p><strong>Development only:</strong> this node has no realm; it signs whoever asks in with the roles they name.</p>
+                <form method="post">%s
+                <label>User <input id="username" name="username" value="officer" required></label>
+                <label>Roles <input id="roles" name="roles" value="auditor"></label>
+                <label>Department <input id="department" name="department"></label>
+                <button id="sign-in" type="submit">Sign in</button></form></body></html>
+                """.formatted(hidden);
+    }
+
+    private static String html(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private void token(Exchange exchange) {
-        // platform-http hands a form's fields over as headers; other transports leave the body
-        Map<String, String> form = form(exchange.getMessage().getBody(String.class));
-        for (String field : new String[] {"username", "roles", "department"}) {
-            String value = exchange.getMessage().getHeader(field, String.class);
-            if (value != null) {
-                form.put(field, value);
-            }
+        Map<String, String> form = fields(exchange, "grant_type", "code", "redirect_uri", "code_verifier", "username", "roles",
+                "department");
+        if ("authorization_code".equals(form.get("grant_type"))) {
+            String token = issuer.redeem(form.get("code"), form.get("redirect_uri"), form.get("code_verifier"));
+            answer(exchange, 200, Map.of("access_token", token, "token_type", "Bearer", "dev_issuer", true));
+            return;
         }
         String username = form.get("username");
         if (username == null || username.isBlank()) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "name the username (and roles, department) to sign a development token for");
         }
+        String token = issuer.token(username.strip(), roles(form.get("roles")),
+                Optional.ofNullable(form.get("department")).filter(d -> !d.isBlank()));
+        answer(exchange, 200, Map.of("access_token", token, "token_type", "Bearer", "dev_issuer", true));
+    }
+
+    private static Set<String> roles(String list) {
         Set<String> roles = new LinkedHashSet<>();
-        for (String r : form.getOrDefault("roles", "").split(",")) {
+        for (String r : (list == null ? "" : list).split(",")) {
             if (!r.isBlank()) {
                 roles.add(r.strip());
             }
         }
-        String token = issuer.token(username.strip(), roles, Optional.ofNullable(form.get("department")).filter(d -> !d.isBlank()));
-        answer(exchange, 200, Map.of("access_token", token, "token_type", "Bearer", "dev_issuer", true));
+        return roles;
+    }
+
+    /** A form's or query's fields: platform-http hands them over as headers; other transports leave the body. */
+    private static Map<String, String> fields(Exchange exchange, String... names) {
+        Map<String, String> form = form(exchange.getMessage().getBody(String.class));
+        for (String field : names) {
+            String value = exchange.getMessage().getHeader(field, String.class);
+            if (value != null) {
+                form.put(field, value);
+            }
+        }
+        return form;
     }
 
     private static Map<String, String> form(String body) {

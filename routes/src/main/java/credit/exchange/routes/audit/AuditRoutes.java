@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The chainer: every few milliseconds it links the pending audit events into the hash chain
  * ({@link AuditStore#chainAll}) and, when one is due, signs a checkpoint of the head. Events are
  * already durable with their actions; a chainer that cannot reach the database tries again at the
- * next tick, and the first replica to take the lock does the work.
+ * next tick, and the first replica to take the lock does the work. On its own period the whole
+ * chain is verified again ({@link ChainMonitor}), for the officer console's chain status.
  */
 public final class AuditRoutes extends RouteBuilder {
 
@@ -26,13 +27,21 @@ public final class AuditRoutes extends RouteBuilder {
     private final long periodMillis;
     private final int batch;
     private final Optional<CheckpointPolicy> checkpoints;
+    private final ChainMonitor monitor;
+    private final Duration verifyEvery;
 
-    /** @param checkpoints the node's signing envelopes (of the chain's suite) and when to sign; none: a node without credentials */
-    public AuditRoutes(AuditStore store, long periodMillis, int batch, Optional<CheckpointPolicy> checkpoints) {
+    /**
+     * @param checkpoints the node's signing envelopes (of the chain's suite) and when to sign; none: a node without credentials
+     * @param verifyEvery how often the whole chain is verified again
+     */
+    public AuditRoutes(AuditStore store, long periodMillis, int batch, Optional<CheckpointPolicy> checkpoints, ChainMonitor monitor,
+                       Duration verifyEvery) {
         this.store = store;
         this.periodMillis = periodMillis;
         this.batch = batch;
         this.checkpoints = checkpoints;
+        this.monitor = monitor;
+        this.verifyEvery = verifyEvery;
     }
 
     @Override
@@ -46,6 +55,14 @@ public final class AuditRoutes extends RouteBuilder {
                     } catch (RuntimeException failure) {
                         LOG.warn("the audit trail could not be chained ({}); pending events wait for the next tick",
                                 failure.getMessage());
+                    }
+                });
+        from("timer:audit-verify?period=" + verifyEvery.toMillis() + "&delay=" + verifyEvery.toMillis()).routeId("audit-verify")
+                .process(e -> {
+                    try {
+                        monitor.verifyNow();
+                    } catch (RuntimeException failure) {
+                        LOG.warn("the audit trail could not be verified ({}); next try in {}", failure.getMessage(), verifyEvery);
                     }
                 });
     }

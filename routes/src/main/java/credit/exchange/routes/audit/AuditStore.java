@@ -41,11 +41,11 @@ public final class AuditStore {
 
     /**
      * What a verification found, with the head it was compared against, how many signed
-     * checkpoints pinned the chain, and what was wrong with any checkpoint (a signature that does
+     * checkpoints pinned the chain (the last of them), and what was wrong with any checkpoint (a signature that does
      * not verify, a statement that does not match its row); checkpoints are not checked without
      * the node's envelopes to verify them with.
      */
-    public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending, int checkpoints,
+    public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending, int checkpoints, long lastCheckpoint,
                                List<String> checkpointProblems, java.util.SortedMap<String, Integer> countersignedBy) {
         public boolean intact() {
             return result.intact() && checkpointProblems.isEmpty();
@@ -475,10 +475,25 @@ public final class AuditStore {
                 pending = rs.getLong(1);
             }
             c.commit();
-            return new Verification(result, head, pending, pinned, problems, countersignedBy);
+            return new Verification(result, head, pending, pinned, lastPinned, problems, countersignedBy);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
         }
+    }
+
+    /**
+     * Writes an evidence bundle of the events between two times ({@link EvidenceBundle#export}):
+     * what is pending is chained first, and a head no checkpoint pins yet is signed now (with the
+     * node's envelopes, when it has them), so that the bundle can end at a signed checkpoint.
+     *
+     * @param actor who asks for it (the export is an event of the trail, under this name)
+     */
+    public EvidenceBundle.Exported exportEvidence(Optional<Envelopes> signer, int batch, Instant from, Instant to,
+                                                  EvidenceBundle.Filter filter, String crlsPem, String actorKind, String actor,
+                                                  java.nio.file.Path out) throws java.io.IOException {
+        chainAll(batch);
+        signer.ifPresent(self -> checkpointIfDue(self, 1, java.time.Duration.ZERO, Instant.now()));
+        return EvidenceBundle.export(database, node, chain, from, to, filter, crlsPem, actorKind, actor, out);
     }
 
     private static List<ChainedRecord> take(BlockingQueue<List<ChainedRecord>> queue) throws InterruptedException {

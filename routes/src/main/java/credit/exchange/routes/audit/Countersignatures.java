@@ -20,10 +20,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Partners witness each other's audit trails: this node sends each signed checkpoint to every
@@ -43,6 +46,11 @@ public final class Countersignatures {
     private final Database database;
     private final String self;
     private final NodeEnvelopes envelopes;
+    /** A partner that failed is asked again only after a pause that doubles with each failure (at most MAX_PAUSE). */
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(5);
+    private static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     public Countersignatures(Database database, String self, NodeEnvelopes envelopes) {
         this.database = database;
@@ -111,13 +119,15 @@ public final class Countersignatures {
     public int collect(List<Partner> partners, PartnerClient client, int limit) {
         int collected = 0;
         for (Partner partner : partners) {
-            if (!partner.enabled()) {
+            if (!partner.enabled() || pausedUntil.getOrDefault(partner.id(), Instant.MIN).isAfter(Instant.now())) {
                 continue;
             }
             for (Unwitnessed checkpoint : missing(partner.id(), limit)) {
                 try {
                     PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT,
                             json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.signed()))));
+                    failures.remove(partner.id());
+                    pausedUntil.remove(partner.id());
                     JsonNode answer = JSON.readTree(answered.answer().payload());
                     if (!answer.has("countersignature")) {
                         continue; // refused: its code is in the exchange's record; asked again next round
@@ -130,11 +140,21 @@ public final class Countersignatures {
                     keep(checkpoint.seq(), partner.id(), countersigned);
                     collected++;
                 } catch (CodedException | IOException | IllegalArgumentException e) {
-                    break; // the partner is down or answers nonsense: next round
+                    // the partner is down or answers nonsense: each failed exchange is an audit event, so a partner
+                    // that stays down is asked ever less often (5 s, 10 s, … 10 min), not every round
+                    int failed = failures.merge(partner.id(), 1, Integer::sum);
+                    pausedUntil.put(partner.id(), Instant.now().plus(pause(failed)));
+                    break;
                 }
             }
         }
         return collected;
+    }
+
+    /** How long a partner is left alone after so many failures in a row. */
+    static Duration pause(int failures) {
+        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(failures - 1, 20));
+        return pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
     }
 
     /** One of our checkpoints a partner has not countersigned yet. */

@@ -89,7 +89,7 @@ public final class EvidenceBundle {
      *     checkpoint covers its end yet (the next one is at most gateway.audit.checkpoint-seconds away)
      */
     public static Exported export(Database database, String node, AuditChain chain, Instant from, Instant to, Filter filter,
-                                  String crlsPem, Path out) throws IOException {
+                                  String crlsPem, String actorKind, String actor, Path out) throws IOException {
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             long minSeq;
@@ -150,8 +150,10 @@ public final class EvidenceBundle {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    insert into audit_event (actor_kind, actor, action, outcome, detail) values ('OPERATOR', 'operator', 'export', 'WRITTEN', ?)""")) {
-                ps.setString(1, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
+                    insert into audit_event (actor_kind, actor, action, outcome, detail) values (?, ?, 'export', 'WRITTEN', ?)""")) {
+                ps.setString(1, actorKind);
+                ps.setString(2, actor);
+                ps.setString(3, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
                         + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter));
                 ps.executeUpdate(); // the export's own event: pending, chained by the node's chainer
             }

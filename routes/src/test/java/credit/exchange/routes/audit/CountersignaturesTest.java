@@ -77,4 +77,13 @@ class CountersignaturesTest {
         CodedException notHis = assertThrows(CodedException.class, () -> huzhou.countersign("hangzhou", at10.sign(HUZHOU)));
         assertEquals(ErrorCode.E_SIGNATURE_INVALID, notHis.code());
     }
+
+    @Test
+    void aPartnerThatStaysDown_isAskedEverLessOften_atMostEveryTenMinutes() {
+        assertEquals(java.time.Duration.ofSeconds(5), Countersignatures.pause(1));
+        assertEquals(java.time.Duration.ofSeconds(10), Countersignatures.pause(2));
+        assertEquals(java.time.Duration.ofSeconds(320), Countersignatures.pause(7));
+        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.pause(8));
+        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.pause(1000));
+    }
 }

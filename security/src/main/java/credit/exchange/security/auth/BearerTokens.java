@@ -58,6 +58,11 @@ public final class BearerTokens {
      * @param issuer the realm's issuer, e.g. {@code https://sso.example/realms/credit-exchange}
      * @param audience the client id tokens must be meant for ({@code gateway-api})
      */
+    /** The realm whose tokens these are (its issuer URL). */
+    public String issuer() {
+        return issuer;
+    }
+
     public BearerTokens(String issuer, String audience, Duration minRefresh, Clock clock) {
         this(issuer, audience, minRefresh, clock, Optional.empty(), Duration.ZERO);
     }

@@ -12,20 +12,28 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The development issuer (开发用): what a node without a realm signs tokens with, so that the demo
  * and a developer's node can show every class of access without a Keycloak. It asks for no
- * password: whoever reaches it gets the roles they name. Its issuer ends in {@code /dev-issuer},
+ * password: whoever reaches it gets the roles they name, by a form or, for the officer console's
+ * browser sign-in, by an authorisation code (PKCE S256). Its issuer ends in {@code /dev-issuer},
  * its tokens carry {@code "dev_issuer": true}, the node says so in its log at start, and a node in
  * the production profile refuses to start with it. Its key is made at start and lives in memory.
  */
@@ -33,11 +41,13 @@ public final class DevIssuer {
 
     public static final String PATH = "/dev-issuer";
     private static final Duration LIFETIME = Duration.ofMinutes(30);
+    private static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
     private final String issuer;
     private final String audience;
     private final ECKey key;
     private final Clock clock;
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
 
     /** @param nodeUrl the node's own API base URL, e.g. {@code http://127.0.0.1:8080} */
     public DevIssuer(String nodeUrl, String audience, Clock clock) {
@@ -77,5 +87,44 @@ public final class DevIssuer {
             throw new IllegalStateException("the development issuer cannot sign", e);
         }
         return jwt.serialize();
+    }
+
+    /** An authorisation code waiting to be redeemed: whom it signs in, for which redirect, under which PKCE challenge. */
+    private record Grant(String username, Set<String> roles, Optional<String> department, String redirectUri, String challenge,
+                         Instant expires) {
+    }
+
+    /**
+     * An authorisation code for the browser sign-in (OAuth 2.0 code flow with PKCE S256, as the
+     * officer console uses at a Keycloak realm): redeemable once, within a minute, for the same
+     * redirect URI by the holder of the verifier.
+     */
+    public String authorisationCode(String username, Set<String> roles, Optional<String> department, String redirectUri,
+                                    String codeChallenge) {
+        Instant now = clock.instant();
+        codes.values().removeIf(g -> g.expires().isBefore(now));
+        String code = UUID.randomUUID().toString();
+        codes.put(code, new Grant(username, Set.copyOf(roles), department, redirectUri, codeChallenge, now.plus(CODE_LIFETIME)));
+        return code;
+    }
+
+    /** The token for a code; E_TOKEN_MALFORMED if the code is unknown, spent, expired, or not this redirect's and verifier's. */
+    public String redeem(String code, String redirectUri, String codeVerifier) {
+        Grant grant = code == null ? null : codes.remove(code);
+        if (grant == null || grant.expires().isBefore(clock.instant()) || !grant.redirectUri().equals(redirectUri)
+                || codeVerifier == null || !grant.challenge().equals(s256(codeVerifier))) {
+            throw new CodedException(ErrorCode.E_TOKEN_MALFORMED,
+                    "the authorisation code is unknown, spent, expired, or not issued for this redirect and verifier");
+        }
+        return token(grant.username(), grant.roles(), grant.department());
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

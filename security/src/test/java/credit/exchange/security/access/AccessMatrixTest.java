@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -152,7 +153,7 @@ class AccessMatrixTest {
         return rows.stream();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aClassBOrCDatasetWithoutConfiguredDisclosure_showsNoMoreThanClassA() {
         Caller department = person("department-reader", Optional.of(DEPARTMENT), "reader-shared", "agreement-fines");
         assertEquals(new AccessDecision.Allow(Disclosure.PUBLIC), POLICY.decide(department, Classification.C, "fines"));
@@ -161,7 +162,7 @@ class AccessMatrixTest {
         assertEquals(Disclosure.PUBLIC, POLICY.disclosure(Classification.A, "penalty"), "class A is always shown as public");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void authorisationsAreManaged_byTheOperator_orByAClassBReaderForItselfOnly() {
         Caller officer = person("officer", Optional.of(DEPARTMENT), "reader-public", "reader-authorised");
         Caller province = platform("reader-public", "reader-authorised");
@@ -179,6 +180,19 @@ class AccessMatrixTest {
         assertEquals(true, POLICY.mayManageAuthorisation(nodeOperator, "huzhou").allowed(), "the operator role registers for partners");
         assertEquals(false, POLICY.decide(nodeOperator, Classification.A, "penalty").allowed(), "operating the node reads no record");
         assertEquals(false, POLICY.mayManageAuthorisation(person("officer", Optional.empty(), "auditor"), "huzhou").allowed());
+    }
+
+    @Test
+    void onlyTheAuditorRole_andTheOperatorOnItsHost_readTheAuditTrail() {
+        assertEquals(true, POLICY.mayReadAuditTrail(person("officer", Optional.empty(), "auditor")).allowed());
+        assertEquals(true, POLICY.mayReadAuditTrail(Caller.operator()).allowed());
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), POLICY.mayReadAuditTrail(Caller.anonymous()));
+        for (Caller other : List.of(person("node-operator", Optional.empty(), "operator"),
+                person("department-reader", Optional.of(DEPARTMENT), "reader-public", "reader-authorised", "reader-shared"),
+                platform("reader-public", "reader-authorised", "reader-shared", "auditor"),
+                Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.A, Classification.B), Set.of(), Map.of())))) {
+            assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), POLICY.mayReadAuditTrail(other), other.name());
+        }
     }
 
     @ParameterizedTest(name = "{0} reads class {2} with authorisation {3}: {4}")

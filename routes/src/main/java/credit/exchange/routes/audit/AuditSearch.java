@@ -1,0 +1,179 @@
+package credit.exchange.routes.audit;
+
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.audit.AuditRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the officer console reads of the audit trail: chained events by time range and criteria,
+ * newest first, a page at a time; one event with its place in the chain; counts for the charts.
+ * Every criterion is a bound parameter of a fixed statement: what an officer types is data.
+ */
+public final class AuditSearch {
+
+    public static final int MAX_PAGE = 500;
+
+    /** What an officer searches for: a time range, and any of partner, subject key, action, decision; null matches anything. */
+    public record Criteria(Instant from, Instant to, String partner, String subjectKey, String action, String decision) {
+    }
+
+    /** A page of events, newest first; {@code nextBefore} continues the search with older ones, if there are. */
+    public record Page(List<AuditRecord> events, Long nextBefore) {
+    }
+
+    /** An event with its hashes, the chain's algorithm, and the first signed checkpoint that covers it, if one does yet. */
+    public record Detail(AuditRecord event, String prevHash, String hash, String algorithm, Optional<CoveringCheckpoint> checkpoint) {
+    }
+
+    /** A signed checkpoint and the partners that countersigned it. */
+    public record CoveringCheckpoint(long seq, Instant at, List<String> countersignedBy) {
+    }
+
+    /** Exchanges of type query with one partner in one hour, both directions. */
+    public record HourlyQueries(Instant hour, String partner, long queries) {
+    }
+
+    public record Denials(String reason, long count) {
+    }
+
+    public record Charts(List<HourlyQueries> queriesPerPartnerPerHour, List<Denials> denialsByReason) {
+    }
+
+    private final Database database;
+    private final String node;
+
+    public AuditSearch(Database database, String node) {
+        this.database = database;
+        this.node = node;
+    }
+
+    /** Chained events matching the criteria with a sequence number below {@code before} (none: from the newest). */
+    public Page search(Criteria criteria, Optional<Long> before, int limit) {
+        int size = Math.max(1, Math.min(MAX_PAGE, limit));
+        String sql = "select " + AuditStore.COLUMNS + " from audit_event where seq is not null and at >= ? and at < ?"
+                + " and (?::text is null or partner = ?) and (?::text is null or subject_key = ?)"
+                + " and (?::text is null or action = ?) and (?::text is null or decision = ?) and seq < ?"
+                + " order by seq desc limit ?";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(criteria.from()));
+            ps.setTimestamp(2, Timestamp.from(criteria.to()));
+            int i = 3;
+            for (String value : new String[] {criteria.partner(), criteria.subjectKey(), criteria.action(), criteria.decision()}) {
+                ps.setString(i++, value);
+                ps.setString(i++, value);
+            }
+            ps.setLong(i++, before.orElse(Long.MAX_VALUE));
+            ps.setInt(i, size + 1);
+            List<AuditRecord> events = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(AuditStore.record(rs, rs.getLong(1), node));
+                }
+            }
+            Long next = null;
+            if (events.size() > size) {
+                events.remove(size);
+                next = events.get(size - 1).seq();
+            }
+            return new Page(events, next);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The chained event {@code seq}, or E_NOT_FOUND. */
+    public Detail event(long seq) {
+        try (Connection c = database.connection()) {
+            AuditRecord record;
+            String prevHash;
+            String hash;
+            try (PreparedStatement ps = c.prepareStatement("select " + AuditStore.COLUMNS + ", prev_hash, hash from audit_event where seq = ?")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new CodedException(ErrorCode.E_NOT_FOUND, "no chained audit event " + seq);
+                    }
+                    record = AuditStore.record(rs, seq, node);
+                    prevHash = HexFormat.of().formatHex(rs.getBytes(18));
+                    hash = HexFormat.of().formatHex(rs.getBytes(19));
+                }
+            }
+            String algorithm = "";
+            try (PreparedStatement ps = c.prepareStatement("select algorithm from audit_chain_head limit 1"); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    algorithm = rs.getString(1);
+                }
+            }
+            Optional<CoveringCheckpoint> checkpoint = Optional.empty();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select k.seq, k.at, coalesce(array_agg(s.partner order by s.partner) filter (where s.partner is not null), '{}')
+                    from audit_checkpoint k left join audit_countersignature s on s.seq = k.seq
+                    where k.seq = (select min(seq) from audit_checkpoint where seq >= ?) group by k.seq, k.at""")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        checkpoint = Optional.of(new CoveringCheckpoint(rs.getLong(1), rs.getTimestamp(2).toInstant(),
+                                List.of((String[]) rs.getArray(3).getArray())));
+                    }
+                }
+            }
+            return new Detail(record, prevHash, hash, algorithm, checkpoint);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Queries exchanged with each partner per hour (asked and answered), and denials by reason code, in the range. */
+    public Charts charts(Instant from, Instant to) {
+        try (Connection c = database.connection()) {
+            List<HourlyQueries> queries = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select date_trunc('hour', at), partner, count(*) from audit_event
+                    where seq is not null and at >= ? and at < ? and action in ('exchange.in', 'exchange.out') and detail = 'query'
+                      and partner is not null
+                    group by 1, 2 order by 1, 2""")) {
+                range(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        queries.add(new HourlyQueries(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            List<Denials> denials = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select coalesce(reason, '-'), count(*) from audit_event
+                    where seq is not null and at >= ? and at < ? and decision = 'DENY'
+                    group by 1 order by 2 desc, 1""")) {
+                range(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        denials.add(new Denials(rs.getString(1), rs.getLong(2)));
+                    }
+                }
+            }
+            return new Charts(queries, denials);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static void range(PreparedStatement ps, Instant from, Instant to) throws SQLException {
+        ps.setTimestamp(1, Timestamp.from(from));
+        ps.setTimestamp(2, Timestamp.from(to));
+    }
+
+    private static CodedException unavailable(SQLException e) {
+        return new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+    }
+}

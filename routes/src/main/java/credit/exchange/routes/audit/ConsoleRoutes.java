@@ -1,0 +1,275 @@
+package credit.exchange.routes.audit;
+
+import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Authenticator;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
+import credit.exchange.security.audit.AuditRecord;
+import credit.exchange.security.envelope.Envelopes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.camel.Exchange;
+
+/**
+ * The security officers' console (审计控制台) at {@code /console} and the API it reads, under
+ * {@code /api/v1/audit}. The console is a static page that signs its officer in at the realm
+ * (authorisation code with PKCE, client {@code officer-console}; the development issuer on a node
+ * without a realm) and calls the API with the officer's bearer token. Every API call needs the
+ * auditor role ({@link AccessPolicy#mayReadAuditTrail}); a signed-in person without it is refused,
+ * sees nothing, and the refusal is an audit event. The console's sign-in (a session it opens) and
+ * every bundle it exports are audit events too.
+ *
+ * <p>Searches: a time range and any of partner, subject (a USCC or resident ID number, turned into
+ * its store key here, so that a person's number is never searched for or kept in the clear),
+ * action and decision; every value is a bound parameter, and the page renders values as text.
+ */
+public final class ConsoleRoutes extends ApiRouteBuilder {
+
+    private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
+    private static final Set<String> DECISIONS = Set.of("ALLOW", "DENY");
+    /** The page's files: name → content type. Nothing else under /console is served. */
+    private static final Map<String, String> FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "console.js", "text/javascript; charset=utf-8",
+            "console.css", "text/css; charset=utf-8");
+
+    /** Where the console signs officers in, and what an evidence export needs. */
+    public record Settings(String node, String issuer, String clientId, Optional<Envelopes> checkpointSigner, int chainBatch,
+                           String crlsPem) {
+    }
+
+    private final Settings settings;
+    private final Authenticator authenticator;
+    private final AccessPolicy policy;
+    private final AuditStore store;
+    private final AuditWriter writer;
+    private final AuditSearch search;
+    private final ChainMonitor monitor;
+    private final UnaryOperator<String> subjectKeys;
+
+    /** @param subjectKeys a USCC or resident ID number → its store key (E_IDENTIFIER_INVALID for anything else) */
+    public ConsoleRoutes(Settings settings, Authenticator authenticator, AccessPolicy policy, AuditStore store, AuditWriter writer,
+                         AuditSearch search, ChainMonitor monitor, UnaryOperator<String> subjectKeys) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.store = store;
+        this.writer = writer;
+        this.search = search;
+        this.monitor = monitor;
+        this.subjectKeys = subjectKeys;
+    }
+
+    @Override
+    protected void configureApi() {
+        from("platform-http:/console?matchOnUriPrefix=true&httpMethodRestrict=GET").routeId("console-page").process(this::page);
+
+        rest("/api/v1/audit").description("The audit trail, for security officers (auditor role)")
+                .post("/sessions").id("audit-session").produces("application/json")
+                    .description("Opens a console session: checks the auditor role and records the sign-in").to("direct:audit-session")
+                .get("/events").id("audit-events").produces("application/json")
+                    .description("Chained events by time range, partner, subject, action and decision, newest first").to("direct:audit-events")
+                .get("/events/{seq}").id("audit-event").produces("application/json")
+                    .description("One event with its hashes and the checkpoint that covers it").to("direct:audit-event")
+                .get("/status").id("audit-status").produces("application/json")
+                    .description("The chain's head and its last full verification").to("direct:audit-status")
+                .post("/verification").id("audit-verification").produces("application/json")
+                    .description("Verifies the whole chain now").to("direct:audit-verification")
+                .get("/charts").id("audit-charts").produces("application/json")
+                    .description("Queries per partner per hour, denials by reason").to("direct:audit-charts")
+                .get("/bundle").id("audit-bundle").produces("application/zip")
+                    .description("The current search as an evidence bundle").to("direct:audit-bundle");
+
+        from("direct:audit-session").routeId("audit-session").process(e -> {
+            Caller caller = officer(e, "login");
+            writer.append(List.of(event(caller, "login", "ALLOW", "AUDITOR", "officer console")));
+            answer(e, 200, Map.of("user", caller.name(), "node", settings.node()));
+        });
+        from("direct:audit-events").routeId("audit-events").process(e -> {
+            officer(e, "audit.read");
+            Optional<Long> before = Optional.ofNullable(text(e, "before")).map(v -> number(v, "before"));
+            String limit = text(e, "limit");
+            AuditSearch.Page page = search.search(criteria(e), before, limit == null ? 100 : (int) number(limit, "limit"));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("events", page.events());
+            body.put("nextBefore", page.nextBefore());
+            answer(e, 200, body);
+        });
+        from("direct:audit-event").routeId("audit-event").process(e -> {
+            officer(e, "audit.read");
+            answer(e, 200, search.event(number(text(e, "seq"), "seq")));
+        });
+        from("direct:audit-status").routeId("audit-status").process(e -> {
+            officer(e, "audit.read");
+            answer(e, 200, status(monitor.latest()));
+        });
+        from("direct:audit-verification").routeId("audit-verification").process(e -> {
+            officer(e, "audit.read");
+            answer(e, 200, status(monitor.verifyNow()));
+        });
+        from("direct:audit-charts").routeId("audit-charts").process(e -> {
+            officer(e, "audit.read");
+            AuditSearch.Criteria c = criteria(e);
+            answer(e, 200, search.charts(c.from(), c.to()));
+        });
+        from("direct:audit-bundle").routeId("audit-bundle").process(this::bundle);
+    }
+
+    /** The caller, if the decision point lets it read the trail; a signed-in person refused is an audit event. */
+    private Caller officer(Exchange exchange, String action) {
+        Caller caller = authenticator.caller(exchange);
+        if (policy.mayReadAuditTrail(caller) instanceof AccessDecision.Deny deny) {
+            if (caller.kind() != Caller.Kind.ANONYMOUS) {
+                writer.append(List.of(event(caller, action, "DENY", deny.code().name(), "officer console")));
+            }
+            throw new CodedException(deny.code(), caller.kind() == Caller.Kind.ANONYMOUS
+                    ? "sign in as a security officer to read the audit trail"
+                    : "reading the audit trail needs the auditor role; ask the realm's administrator");
+        }
+        return caller;
+    }
+
+    private AuditRecord event(Caller caller, String action, String decision, String reason, String detail) {
+        return new AuditRecord(0, Instant.now(), null, caller.kind().name(), caller.name(), null, action, null, null, null, null, null,
+                decision, reason, List.of(), null, null, detail);
+    }
+
+    private void bundle(Exchange exchange) throws IOException {
+        Caller caller = officer(exchange, "export");
+        AuditSearch.Criteria c = criteria(exchange);
+        Path file = Files.createTempFile("evidence-", ".zip");
+        try {
+            EvidenceBundle.Exported exported = store.exportEvidence(settings.checkpointSigner(), settings.chainBatch(), c.from(), c.to(),
+                    new EvidenceBundle.Filter(c.action(), c.partner(), null, c.subjectKey(), c.decision()), settings.crlsPem(),
+                    caller.kind().name(), caller.name(), file);
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/zip");
+            exchange.getMessage().setHeader("Content-Disposition", "attachment; filename=\"audit-" + settings.node() + "-"
+                    + exported.firstSeq() + "-" + exported.lastSeq() + ".zip\"");
+            exchange.getMessage().setHeader("Cache-Control", "no-store");
+            exchange.getMessage().setBody(Files.readAllBytes(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private AuditSearch.Criteria criteria(Exchange exchange) {
+        Instant to = Optional.ofNullable(text(exchange, "to")).map(v -> instant(v, "to")).orElseGet(() -> Instant.now().plusSeconds(60));
+        Instant from = Optional.ofNullable(text(exchange, "from")).map(v -> instant(v, "from")).orElse(to.minus(DEFAULT_RANGE));
+        if (!from.isBefore(to)) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "the search's 'from' must be before its 'to'");
+        }
+        String decision = Optional.ofNullable(text(exchange, "decision")).map(d -> d.toUpperCase(Locale.ROOT)).orElse(null);
+        if (decision != null && !DECISIONS.contains(decision)) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "a decision is ALLOW or DENY");
+        }
+        String subject = text(exchange, "subject");
+        return new AuditSearch.Criteria(from, to, text(exchange, "partner"), subject == null ? null : subjectKeys.apply(subject),
+                text(exchange, "action"), decision);
+    }
+
+    private Map<String, Object> status(ChainMonitor.Status status) {
+        AuditStore.Verification v = status.verification();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", settings.node());
+        v.head().ifPresent(h -> {
+            body.put("algorithm", h.algorithm());
+            body.put("headSeq", h.seq());
+            body.put("headHash", HexFormat.of().formatHex(h.hash()));
+        });
+        body.put("pending", v.pending());
+        body.put("verifiedAt", status.verifiedAt());
+        body.put("tookMillis", status.took().toMillis());
+        body.put("intact", v.intact());
+        body.put("verifiedEvents", v.result().verified());
+        v.result().firstBreak().ifPresent(b -> body.put("firstBreak", Map.of("seq", b.seq(), "kind", b.kind().name(),
+                "explanation", b.explanation())));
+        body.put("checkpointProblems", v.checkpointProblems());
+        body.put("checkpointsVerified", v.checkpoints());
+        if (v.lastCheckpoint() > 0) {
+            search.event(v.lastCheckpoint()).checkpoint().ifPresent(k -> body.put("lastVerifiedCheckpoint", k));
+        }
+        body.put("countersignedBy", v.countersignedBy());
+        return body;
+    }
+
+    /** The page's files; {@code /console/config.json} tells it where to sign in. */
+    private void page(Exchange exchange) {
+        String path = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URI, "/console", String.class)).getPath();
+        if (path.equals("/console")) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
+            exchange.getMessage().setHeader("Location", "/console/");
+            exchange.getMessage().setBody("");
+            return;
+        }
+        String name = path.startsWith("/console/") ? path.substring("/console/".length()) : "";
+        name = name.isEmpty() ? "index.html" : name;
+        exchange.getMessage().setHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' " + origin(settings.issuer())
+                + "; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' " + origin(settings.issuer()));
+        exchange.getMessage().setHeader("X-Content-Type-Options", "nosniff");
+        exchange.getMessage().setHeader("Referrer-Policy", "no-referrer");
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
+        if (name.equals("config.json")) {
+            answer(exchange, 200, Map.of("node", settings.node(), "issuer", settings.issuer(), "clientId", settings.clientId()));
+            return;
+        }
+        String type = FILES.get(name);
+        if (type == null) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "the console has no file " + name);
+        }
+        try (InputStream in = ConsoleRoutes.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the console's " + name + " is missing from the build");
+            }
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, type);
+            exchange.getMessage().setBody(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String origin(String url) {
+        URI u = URI.create(url);
+        return u.getScheme() + "://" + u.getAuthority();
+    }
+
+    private static String text(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static long number(String value, String field) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "'" + field + "' must be a whole number");
+        }
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new CodedException(ErrorCode.E_DATE_INVALID, "'" + field + "' must be an ISO-8601 instant, e.g. 2026-11-27T08:00:00Z");
+        }
+    }
+}
