@@ -50,6 +50,59 @@ class DevIssuerIT {
     }
 
     @Test
+    void theConsolesBrowserSignIn_worksAgainstTheDevelopmentIssuer_withPkce_forThisNodesConsoleOnly(@TempDir Path dir) throws Exception {
+        NodeConfig config = TestNodes.config(dir, Map.of());
+        try (Node node = Node.start(config)) {
+            String url = TestNodes.baseUrl(config);
+            String verifier = "a-verifier-of-forty-three-characters-or-more-0123";
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String console = url + "/console/";
+            String query = "response_type=code&client_id=officer-console&state=s1&code_challenge=" + challenge
+                    + "&code_challenge_method=S256&redirect_uri=" + java.net.URLEncoder.encode(console, java.nio.charset.StandardCharsets.UTF_8);
+            String auth = url + "/dev-issuer/protocol/openid-connect/auth";
+
+            HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(auth + "?" + query)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, form.statusCode(), form.body());
+            assertTrue(form.body().contains("Development only"), form.body());
+            HttpResponse<String> signedIn = post(auth, query + "&username=dev-officer&roles=auditor");
+            assertEquals(302, signedIn.statusCode(), signedIn.body());
+            String location = signedIn.headers().firstValue("Location").orElseThrow();
+            assertTrue(location.startsWith(console + "?code=") && location.endsWith("&state=s1"), location);
+            String code = location.substring(location.indexOf("code=") + 5, location.indexOf("&state"));
+
+            String redeem = "grant_type=authorization_code&code=" + code + "&redirect_uri="
+                    + java.net.URLEncoder.encode(console, java.nio.charset.StandardCharsets.UTF_8) + "&code_verifier=";
+            assertEquals(401, post(url + "/dev-issuer/protocol/openid-connect/token", redeem + "another-verifier").statusCode(),
+                    "without the verifier the code is worthless");
+            assertEquals(401, post(url + "/dev-issuer/protocol/openid-connect/token", redeem + verifier).statusCode(),
+                    "and a code is spent by its first use, even a failed one");
+
+            HttpResponse<String> again = post(auth, query + "&username=dev-officer&roles=auditor");
+            String second = again.headers().firstValue("Location").orElseThrow();
+            String code2 = second.substring(second.indexOf("code=") + 5, second.indexOf("&state"));
+            HttpResponse<String> token = post(url + "/dev-issuer/protocol/openid-connect/token",
+                    redeem.replace("code=" + code, "code=" + code2) + verifier);
+            assertEquals(200, token.statusCode(), token.body());
+            String bearer = "Bearer " + Json.mapper().readTree(token.body()).path("access_token").asText();
+            HttpResponse<String> session = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/audit/sessions"))
+                    .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, session.statusCode(), session.body());
+            assertEquals("dev-officer", Json.mapper().readTree(session.body()).path("user").asText());
+
+            HttpResponse<String> elsewhere = post(auth, query.replace(java.net.URLEncoder.encode(console, java.nio.charset.StandardCharsets.UTF_8),
+                    "https%3A%2F%2Fattacker.example%2Fconsole%2F") + "&username=x&roles=auditor");
+            assertEquals(400, elsewhere.statusCode(), "no code for another site's page");
+        }
+    }
+
+    private static HttpResponse<String> post(String url, String form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theProductionProfile_refusesToStartWithoutARealm(@TempDir Path dir) throws Exception {
         NodeConfig config = TestNodes.config(dir, Map.of("gateway.profile", "production"));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Node.start(config).close());

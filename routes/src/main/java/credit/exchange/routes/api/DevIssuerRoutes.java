@@ -58,7 +58,8 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
         } catch (IllegalArgumentException e) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "redirect_uri is not a URI");
         }
-        String host = exchange.getMessage().getHeader("Host", String.class);
+        // the authority the browser reached this node by (the request's URL, as its Host header gave it)
+        String host = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URL, "http://-/", String.class)).getAuthority();
         if (target.getAuthority() == null || !target.getAuthority().equals(host) || target.getPath() == null
                 || !target.getPath().startsWith("/console/")) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "the development issuer signs in to this node's console only");
