@@ -216,12 +216,14 @@ function renderStatus(s) {
   const status = $('chain-status');
   status.dataset.intact = String(s.intact);
   setText(status, s.intact
-    ? 'Intact: ' + s.verifiedEvents + ' events recomputed, ' + s.checkpointsVerified + ' signed checkpoints verified'
+    ? 'Intact: ' + s.verifiedEvents + ' events recomputed' + (s.fromSeq > 1 ? ' from event ' + s.fromSeq : '') + ', ' + s.checkpointsVerified + ' signed checkpoints verified'
     : 'BROKEN' + (s.firstBreak ? ' at event ' + s.firstBreak.seq + ' (' + s.firstBreak.kind + '): ' + s.firstBreak.explanation : '')
       + (s.checkpointProblems.length ? ' — ' + s.checkpointProblems.join('; ') : ''));
   const k = s.lastVerifiedCheckpoint;
   facts($('chain-facts'), [
     ['Head', s.headSeq === undefined ? 'no event yet' : 'event ' + s.headSeq + ' (' + s.algorithm + ')'],
+    ['Archived and purged', s.purged ? 'events 1–' + s.purged.throughSeq + ' in ' + s.purged.archive + ' (SHA-256 '
+      + s.purged.archiveSha256 + ')' : null],
     ['Pending', s.pending], ['Verified at', s.verifiedAt + ' in ' + s.tookMillis + ' ms'],
     ['Last verified checkpoint', k ? 'event ' + k.seq + ' signed at ' + k.at + ', countersigned by '
       + (k.countersignedBy.join(', ') || 'no partner yet') : 'none yet'],

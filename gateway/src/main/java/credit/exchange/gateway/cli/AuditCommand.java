@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl audit verify}: recomputes the audit trail's hash chain and reports its first break. */
 @Command(name = "audit", description = "The audit trail (docs/operations.md, \"Audit trail\").",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyBundle.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyBundle.class, AuditCommand.Purge.class,
+                AuditCommand.Purges.class})
 final class AuditCommand {
 
     @Command(name = "verify", description = "Recompute the hash chain; exit 0 if intact, 1 with the first broken event and its kind"
@@ -66,14 +67,14 @@ final class AuditCommand {
                                 .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ")));
                 v.checkpointProblems().forEach(p -> System.out.println("PROBLEM " + p));
                 if (result.intact()) {
-                    System.out.printf("%s: events %d–%d verified in %.2f s, head %s; %s; %d pending%n", chain, from, result.lastGoodSeq(),
+                    System.out.printf("%s: events %d–%d verified in %.2f s, head %s; %s; %d pending%n", chain, v.fromSeq(), result.lastGoodSeq(),
                             seconds, result.lastGoodSeq() == 0 ? "-" : HexFormat.of().formatHex(result.lastGoodHash()), checkpoints,
                             v.pending());
                     return v.intact() ? 0 : 1;
                 }
                 var broken = result.firstBreak().get();
                 System.out.printf("%s: BROKEN at event %d: %s — %s (events %d–%d verified)%n", chain, broken.seq(), broken.kind(),
-                        broken.explanation(), from, result.lastGoodSeq());
+                        broken.explanation(), v.fromSeq(), result.lastGoodSeq());
                 return 1;
             }
         }
@@ -89,6 +90,63 @@ final class AuditCommand {
                 return Optional.empty();
             }
         });
+    }
+
+    @Command(name = "purge", description = "Archive the events after the last purge up to a signed checkpoint in an evidence bundle,"
+            + " verify the bundle, then remove those events from the database; the chain stays verifiable from that checkpoint.")
+    static final class Purge implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--through", required = true, paramLabel = "SEQ", description = "the last event to purge: a signed checkpoint")
+        long through;
+
+        @Option(names = "--archive-dir", required = true, paramLabel = "DIR", description = "where the archive bundle is written (keep it)")
+        Path archiveDir;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElse(null);
+            if (identity == null) {
+                System.out.println("a purge needs the node's credentials: its archive is verified with them before anything is removed");
+                return 2;
+            }
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
+                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(identity.validator()), config.crlsPem(),
+                        "operator");
+                System.out.printf("events up to %d archived in %s (SHA-256 %s), verified, and purged; the chain now starts after"
+                        + " event %d%n", purge.throughSeq(), archiveDir.resolve(purge.archive()), purge.archiveSha256(), purge.throughSeq());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "purges", description = "List the purges: which events each removed, and the archive that holds them.")
+    static final class Purges implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                List<AuditStore.Purge> purges = new AuditStore(store.database(), config.nodeId(), config.auditChain()).purges();
+                if (purges.isEmpty()) {
+                    System.out.println("nothing purged: the whole trail is in the database");
+                }
+                long from = 1;
+                for (AuditStore.Purge p : purges) {
+                    System.out.printf("events %d–%d: %s (SHA-256 %s), purged %s by %s%n", from, p.throughSeq(), p.archive(),
+                            p.archiveSha256(), p.purgedAt(), p.purgedBy());
+                    from = p.throughSeq() + 1;
+                }
+                return 0;
+            }
+        }
     }
 
     @Command(name = "export", description = "Write an evidence bundle of the events between two times: the chain segment covering"

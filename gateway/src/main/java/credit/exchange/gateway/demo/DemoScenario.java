@@ -318,6 +318,19 @@ public final class DemoScenario implements AutoCloseable {
             expect(v.intact() && v.result().verified() > 0, "the audit trail verifies: chain and signed checkpoints");
             expect(witnessed && v.countersignedBy().keySet().containsAll(partners), "every partner countersigned Hangzhou's checkpoints");
         }
+        String api = alliance.apiUrl(hangzhou);
+        out.printf("   the officer console: %s/console/ (%s)%n", api, alliance.hasRealm() ? "sign in with the auditor role"
+                : "the development issuer signs in any name; give it the role auditor");
+        if (!alliance.hasRealm()) {
+            String officer = devToken(api, "security-officer", "auditor", null);
+            JsonNode status = Json.mapper().readTree(call("POST", api + "/api/v1/audit/verification", officer, null).body());
+            JsonNode refused = Json.mapper().readTree(call("GET", api + "/api/v1/audit/events", devToken(api, "loan-officer",
+                    "reader-public,reader-authorised", TAX_READER_DEPARTMENT), null).body());
+            out.printf("   console API: chain %s at event %d; a reader without the auditor role: %s%n",
+                    status.path("intact").asBoolean() ? "intact" : "BROKEN", status.path("headSeq").asLong(), refused.path("code").asText());
+            expect(status.path("intact").asBoolean(), "the console's verification agrees");
+            expect("E_ROLE_REQUIRED".equals(refused.path("code").asText()), "only the auditor role reads the trail");
+        }
     }
 
     private static Set<String> countersigners(CreditStoreConnection store) {

@@ -11,7 +11,6 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,27 +36,48 @@ class AuditVerifyCommandIT {
             for (String uscc : new String[] {"91330100716105852F", "914403001922038216", "9144030071526726XG"}) {
                 assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=" + uscc).statusCode());
             }
-            // the command works beside the running node (it finds its embedded PostgreSQL); wait for a signed checkpoint of all 25
+            // the command works beside the running node (it finds its embedded PostgreSQL); wait for a signed checkpoint of the head
             TestNodes.await("a signed checkpoint at the trail's head", Duration.ofSeconds(30), () -> CliRun.of("audit", "verify", "--config",
-                    file.toString()).out().matches("(?s).*events 1–25 verified.*[1-9]\\d* signed checkpoint\\(s\\) matched.*"));
+                    file.toString()).out().matches("(?s).*events 1–\\d+ verified.*[1-9]\\d* signed checkpoint\\(s\\) matched.*"));
+            // more events after that checkpoint, themselves signed: a range to purge and a trail after it
+            long checkpointed = Long.parseLong(TestNodes.rows(config, "select max(seq) from audit_checkpoint").first());
+            assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=91330100716105852F").statusCode());
+            TestNodes.await("a later signed checkpoint at the head", Duration.ofSeconds(30), () -> TestNodes.rows(config,
+                    "select 1 from audit_chain_head h where h.seq > " + checkpointed
+                            + " and h.seq = (select max(seq) from audit_checkpoint)").contains("1"));
         }
+        assertEquals("33", TestNodes.rows(config, "select count(*) from audit_event where action in ('access', 'config')").first(),
+                "the partner configuration in force at start, and eight datasets for each of four queries");
+        long head = Long.parseLong(TestNodes.rows(config, "select seq from audit_chain_head").first());
 
         CliRun intact = CliRun.of("audit", "verify", "--config", file.toString());
         assertEquals(0, intact.exit(), intact.out());
-        assertTrue(intact.out().matches("(?s)audit trail of hangzhou \\(SM3\\): events 1–25 verified in .*[1-9]\\d* signed checkpoint\\(s\\) matched.*"),
-                intact.out());
+        assertTrue(intact.out().matches("(?s)audit trail of hangzhou \\(SM3\\): events 1–" + head
+                + " verified in .*[1-9]\\d* signed checkpoint\\(s\\) matched.*"), intact.out());
 
+        // the oldest range is archived and purged; the rest still verifies, and so does the archive, offline
+        long first = Long.parseLong(TestNodes.rows(config, "select min(seq) from audit_checkpoint").first());
+        Path archives = root.resolve("archives");
+        CliRun purged = CliRun.of("audit", "purge", "--config", file.toString(), "--through", Long.toString(first),
+                "--archive-dir", archives.toString());
+        assertEquals(0, purged.exit(), purged.out());
+        CliRun afterPurge = CliRun.of("audit", "verify", "--config", file.toString());
+        assertEquals(0, afterPurge.exit(), afterPurge.out());
+        assertTrue(afterPurge.out().contains("events " + (first + 1) + "–"), afterPurge.out());
+        CliRun purges = CliRun.of("audit", "purges", "--config", file.toString());
+        assertTrue(purges.out().startsWith("events 1–" + first + ": audit-hangzhou-1-" + first + ".zip (SHA-256 "), purges.out());
+        CliRun archive = CliRun.of("audit", "verify-bundle", archives.resolve("audit-hangzhou-1-" + first + ".zip").toString(),
+                "--trust", config.get("gateway.trust.anchors"));
+        assertEquals(0, archive.exit(), archive.out());
+
+        long changed = first + 1;
         try (CreditStoreConnection store = CreditStoreConnection.open(config);
              Connection c = store.database().connection(); Statement s = c.createStatement()) {
-            s.execute("update audit_event set dataset = 'penalty' where seq = 5");
-            try (ResultSet rs = s.executeQuery("select count(*) from audit_event where seq is not null")) {
-                rs.next();
-                assertEquals(25, rs.getInt(1), "the partner configuration in force at start, and eight datasets for each of three queries");
-            }
+            s.execute("update audit_event set detail = 'rewritten' where seq = " + changed);
         }
         CliRun broken = CliRun.of("audit", "verify", "--config", file.toString());
         assertEquals(1, broken.exit(), broken.out());
-        assertTrue(broken.out().contains("BROKEN at event 5: MODIFIED"), broken.out());
+        assertTrue(broken.out().contains("BROKEN at event " + changed + ": MODIFIED"), broken.out());
     }
 
 }

@@ -8,6 +8,7 @@ import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.audit.ChainVerifier.ChainedRecord;
 import credit.exchange.security.audit.ChainVerifier;
 import credit.exchange.security.audit.Checkpoint;
+import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.Envelopes;
 import java.sql.Array;
 import java.sql.Connection;
@@ -41,12 +42,13 @@ public final class AuditStore {
 
     /**
      * What a verification found, with the head it was compared against, how many signed
-     * checkpoints pinned the chain (the last of them), and what was wrong with any checkpoint (a signature that does
+     * checkpoints pinned the chain (the last of them), where it started (after the last purge, at
+     * the earliest), and what was wrong with any checkpoint (a signature that does
      * not verify, a statement that does not match its row); checkpoints are not checked without
      * the node's envelopes to verify them with.
      */
     public record Verification(ChainVerifier.Result result, Optional<Head> head, long pending, int checkpoints, long lastCheckpoint,
-                               List<String> checkpointProblems, java.util.SortedMap<String, Integer> countersignedBy) {
+                               List<String> checkpointProblems, java.util.SortedMap<String, Integer> countersignedBy, long fromSeq) {
         public boolean intact() {
             return result.intact() && checkpointProblems.isEmpty();
         }
@@ -374,7 +376,17 @@ public final class AuditStore {
             AuditChain chainOfHead = head.map(h -> AuditChain.named(h.algorithm())).orElse(chain);
             String chainNode = head.map(Head::node).orElse(node);
             byte[] previous = AuditChain.GENESIS;
-            if (fromSeq > 1) {
+            List<String> problems = new ArrayList<>();
+            Optional<Purge> purge = lastPurge(c);
+            if (purge.isPresent() && fromSeq <= purge.get().throughSeq() + 1) {
+                // the events up to the purge are in its archive: the chain here starts from the hash the purge kept,
+                // which the signed checkpoint at that event must hold
+                fromSeq = purge.get().throughSeq() + 1;
+                previous = purge.get().throughHash();
+                if (trust.isPresent()) {
+                    purgeProblem(c, trust.get(), chainNode, purge.get()).ifPresent(problems::add);
+                }
+            } else if (fromSeq > 1) {
                 try (PreparedStatement ps = c.prepareStatement("select hash from audit_event where seq = ?")) {
                     ps.setLong(1, fromSeq - 1);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -386,7 +398,6 @@ public final class AuditStore {
                 }
             }
             ChainVerifier verifier = new ChainVerifier(chainOfHead, fromSeq, previous);
-            List<String> problems = new ArrayList<>();
             int pinned = 0;
             long lastPinned = 0;
             java.util.SortedMap<String, Integer> countersignedBy = new java.util.TreeMap<>();
@@ -475,7 +486,7 @@ public final class AuditStore {
                 pending = rs.getLong(1);
             }
             c.commit();
-            return new Verification(result, head, pending, pinned, lastPinned, problems, countersignedBy);
+            return new Verification(result, head, pending, pinned, lastPinned, problems, countersignedBy, fromSeq);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
         }
@@ -494,6 +505,142 @@ public final class AuditStore {
         chainAll(batch);
         signer.ifPresent(self -> checkpointIfDue(self, 1, java.time.Duration.ZERO, Instant.now()));
         return EvidenceBundle.export(database, node, chain, from, to, filter, crlsPem, actorKind, actor, out);
+    }
+
+    /** A purge: the events up to {@code throughSeq} were archived in a bundle and removed; the chain goes on from its hash. */
+    public record Purge(long throughSeq, byte[] throughHash, String archive, String archiveSha256, Instant purgedAt, String purgedBy) {
+    }
+
+    /** Every purge, oldest first. */
+    public List<Purge> purges() {
+        try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select through_seq, through_hash, archive, archive_sha256, purged_at, purged_by from audit_purge order by through_seq")) {
+            List<Purge> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(purge(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+    }
+
+    /**
+     * Archives the events after the last purge up to the signed checkpoint {@code throughSeq} in an
+     * evidence bundle in {@code archiveDir}, verifies the bundle with {@code trust} as an officer
+     * would offline, and only then removes those events from the database, in one transaction with
+     * the purge's record and its own (pending) event. The checkpoint and its countersignatures stay:
+     * they pin where the chain now starts.
+     *
+     * @throws CodedException E_FIELD_INVALID if {@code throughSeq} is not a signed checkpoint after
+     *     the last purge; E_SIGNATURE_INVALID if the archive does not verify (nothing is removed)
+     */
+    public Purge purge(long throughSeq, java.nio.file.Path archiveDir, StatementVerifier trust, String crlsPem, String actor)
+            throws java.io.IOException {
+        long after = lastPurgeSeq();
+        if (throughSeq <= after) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "events up to " + after + " are purged already");
+        }
+        byte[] hash;
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("select head_hash from audit_checkpoint where seq = ?")) {
+            ps.setLong(1, throughSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "event " + throughSeq + " is not a signed checkpoint;"
+                            + " a purge ends at one, so that the chain after it stays pinned");
+                }
+                hash = rs.getBytes(1);
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+        java.nio.file.Files.createDirectories(archiveDir);
+        java.nio.file.Path archive = archiveDir.resolve("audit-" + node + "-" + (after + 1) + "-" + throughSeq + ".zip");
+        EvidenceBundle.exportArchive(database, node, chain, after, throughSeq, crlsPem, "OPERATOR", actor, archive);
+        EvidenceBundle.Verified verified = EvidenceBundle.verify(archive, trust);
+        if (!verified.intact() || verified.firstSeq() != after + 1 || verified.lastSeq() != throughSeq) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the archive " + archive + " does not verify ("
+                    + verified.problem().orElse("it covers events " + verified.firstSeq() + "–" + verified.lastSeq()) + "); nothing was purged");
+        }
+        String sha256;
+        try {
+            sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.nio.file.Files.readAllBytes(archive)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into audit_purge (through_seq, through_hash, archive, archive_sha256, purged_by) values (?, ?, ?, ?, ?)""")) {
+                    ps.setLong(1, throughSeq);
+                    ps.setBytes(2, hash);
+                    ps.setString(3, archive.getFileName().toString());
+                    ps.setString(4, sha256);
+                    ps.setString(5, actor);
+                    ps.executeUpdate();
+                }
+                long removed;
+                try (PreparedStatement ps = c.prepareStatement("delete from audit_event where seq <= ?")) {
+                    ps.setLong(1, throughSeq);
+                    removed = ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into audit_event (actor_kind, actor, action, outcome, detail) values ('OPERATOR', ?, 'purge', 'PURGED', ?)""")) {
+                    ps.setString(1, actor);
+                    ps.setString(2, removed + " events " + (after + 1) + "–" + throughSeq + " archived in " + archive.getFileName()
+                            + " (SHA-256 " + sha256 + ") and purged");
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            return lastPurge(c).orElseThrow();
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the purge could not be committed; nothing was removed", e);
+        }
+    }
+
+    private long lastPurgeSeq() {
+        try (Connection c = database.connection()) {
+            return lastPurge(c).map(Purge::throughSeq).orElse(0L);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+    }
+
+    private static Optional<Purge> lastPurge(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select through_seq, through_hash, archive, archive_sha256,"
+                + " purged_at, purged_by from audit_purge order by through_seq desc limit 1")) {
+            return rs.next() ? Optional.of(purge(rs)) : Optional.empty();
+        }
+    }
+
+    private static Purge purge(ResultSet rs) throws SQLException {
+        return new Purge(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getString(6));
+    }
+
+    /** What is wrong with the purge's start, if anything: its hash must be the one the signed checkpoint at that event holds. */
+    private static Optional<String> purgeProblem(Connection c, Envelopes trust, String chainNode, Purge purge) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select signed from audit_checkpoint where seq = ?")) {
+            ps.setLong(1, purge.throughSeq());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.of("the purge through event " + purge.throughSeq() + " has no signed checkpoint to start from");
+                }
+                Checkpoint cp = Checkpoint.verify(trust, rs.getBytes(1), chainNode);
+                if (cp.seq() != purge.throughSeq() || !java.util.Arrays.equals(cp.headHash(), purge.throughHash())) {
+                    return Optional.of("the purge through event " + purge.throughSeq() + " starts from a hash its signed checkpoint does not hold");
+                }
+                return Optional.empty();
+            } catch (CodedException e) {
+                return Optional.of("the checkpoint the purge through event " + purge.throughSeq() + " starts from: " + e.code() + " " + e.getMessage());
+            }
+        }
     }
 
     private static List<ChainedRecord> take(BlockingQueue<List<ChainedRecord>> queue) throws InterruptedException {

@@ -208,6 +208,13 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             search.event(v.lastCheckpoint()).checkpoint().ifPresent(k -> body.put("lastVerifiedCheckpoint", k));
         }
         body.put("countersignedBy", v.countersignedBy());
+        body.put("fromSeq", v.fromSeq());
+        List<AuditStore.Purge> purges = store.purges();
+        if (!purges.isEmpty()) {
+            AuditStore.Purge last = purges.get(purges.size() - 1);
+            body.put("purged", Map.of("throughSeq", last.throughSeq(), "archive", last.archive(), "archiveSha256", last.archiveSha256(),
+                    "purgedAt", last.purgedAt()));
+        }
         return body;
     }
 

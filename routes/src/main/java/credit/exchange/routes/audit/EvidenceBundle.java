@@ -100,80 +100,117 @@ public final class EvidenceBundle {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getObject(1) == null) {
-                        throw new CodedException(ErrorCode.E_NOT_FOUND, "no chained audit event between " + from + " and " + to);
+                        long purged = single(c, "select coalesce(max(through_seq), ?) from audit_purge", 0);
+                        throw new CodedException(ErrorCode.E_NOT_FOUND, "no chained audit event between " + from + " and " + to
+                                + (purged > 0 ? " in the database (events up to " + purged + " were archived and purged: see"
+                                + " gatewayctl audit purges)" : ""));
                     }
                     minSeq = rs.getLong(1);
                     maxSeq = rs.getLong(2);
                 }
             }
-            long startCheckpoint = single(c, "select coalesce(max(seq), 0) from audit_checkpoint where seq < ?", minSeq);
-            long endCheckpoint = single(c, "select coalesce(min(seq), -1) from audit_checkpoint where seq >= ?", maxSeq);
-            if (endCheckpoint < 0) {
-                throw new CodedException(ErrorCode.E_NOT_FOUND, "no signed checkpoint covers event " + maxSeq
-                        + " yet; the next is made within gateway.audit.checkpoint-seconds");
-            }
-            ArrayNode checkpoints = JSON.createArrayNode();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select k.seq, k.signed, s.partner, s.signed from audit_checkpoint k left join audit_countersignature s on s.seq = k.seq
-                    where k.seq between ? and ? order by k.seq, s.partner""")) {
-                ps.setLong(1, startCheckpoint);
-                ps.setLong(2, endCheckpoint);
-                try (ResultSet rs = ps.executeQuery()) {
-                    ObjectNode current = null;
-                    while (rs.next()) {
-                        if (current == null || current.get("seq").asLong() != rs.getLong(1)) {
-                            current = checkpoints.addObject().put("seq", rs.getLong(1)).put("signed", b64(rs.getBytes(2)));
-                            current.putObject("countersignatures");
-                        }
-                        if (rs.getString(3) != null) {
-                            ((ObjectNode) current.get("countersignatures")).put(rs.getString(3), b64(rs.getBytes(4)));
-                        }
-                    }
-                }
-            }
-            List<Long> selected = new ArrayList<>();
-            ByteArrayOutputStream events = new ByteArrayOutputStream();
-            try (PreparedStatement ps = c.prepareStatement("select " + AuditStore.COLUMNS + ", prev_hash, hash from audit_event"
-                    + " where seq between ? and ? order by seq")) {
-                ps.setFetchSize(10_000);
-                ps.setLong(1, startCheckpoint + 1);
-                ps.setLong(2, endCheckpoint);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        AuditRecord record = AuditStore.record(rs, rs.getLong(1), node);
-                        if (!record.at().isBefore(from) && record.at().isBefore(to) && filter.matches(record)) {
-                            selected.add(record.seq());
-                        }
-                        events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(18), rs.getBytes(19))));
-                        events.write('\n');
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into audit_event (actor_kind, actor, action, outcome, detail) values (?, ?, 'export', 'WRITTEN', ?)""")) {
-                ps.setString(1, actorKind);
-                ps.setString(2, actor);
-                ps.setString(3, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
-                        + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter));
-                ps.executeUpdate(); // the export's own event: pending, chained by the node's chainer
-            }
-            c.commit();
-            ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("node", node).put("algorithm", chain.algorithm())
-                    .put("from", from.toString()).put("to", to.toString()).put("firstSeq", startCheckpoint + 1).put("lastSeq", endCheckpoint)
-                    .put("createdAt", Instant.now().toString());
-            manifest.set("filter", JSON.valueToTree(filter));
-            ArrayNode selectedNode = manifest.putArray("selected");
-            selected.forEach(selectedNode::add);
-            try (OutputStream file = Files.newOutputStream(out); ZipOutputStream zip = new ZipOutputStream(file)) {
-                entry(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-                entry(zip, "events.jsonl", events.toByteArray());
-                entry(zip, "checkpoints.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoints));
-                entry(zip, "crls.pem", crlsPem.getBytes(StandardCharsets.US_ASCII));
-            }
-            return new Exported(startCheckpoint + 1, endCheckpoint, selected.size(), checkpoints.size());
+            return segment(c, node, chain, minSeq, maxSeq, from, to, filter, crlsPem, actorKind, actor, out);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
         }
+    }
+
+    /**
+     * Writes the bundle of every event after the signed checkpoint {@code afterSeq} up to the signed
+     * checkpoint {@code throughSeq}, all selected: the archive of a range before it is purged.
+     */
+    public static Exported exportArchive(Database database, String node, AuditChain chain, long afterSeq, long throughSeq,
+                                         String crlsPem, String actorKind, String actor, Path out) throws IOException {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            Instant first = instantOf(c, afterSeq + 1);
+            Instant last = instantOf(c, throughSeq);
+            return segment(c, node, chain, afterSeq + 1, throughSeq, first, last.plusNanos(1000), Filter.ALL, crlsPem, actorKind, actor, out);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be read; retry later", e);
+        }
+    }
+
+    private static Instant instantOf(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select at from audit_event where seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no chained audit event " + seq + " in the database");
+                }
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
+    /** The bundle of the events minSeq–maxSeq, extended to signed checkpoints at both ends; the filter marks those asked for. */
+    private static Exported segment(Connection c, String node, AuditChain chain, long minSeq, long maxSeq, Instant from, Instant to,
+                                    Filter filter, String crlsPem, String actorKind, String actor, Path out) throws SQLException, IOException {
+        long startCheckpoint = single(c, "select coalesce(max(seq), 0) from audit_checkpoint where seq < ?", minSeq);
+        long endCheckpoint = single(c, "select coalesce(min(seq), -1) from audit_checkpoint where seq >= ?", maxSeq);
+        if (endCheckpoint < 0) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "no signed checkpoint covers event " + maxSeq
+                    + " yet; the next is made within gateway.audit.checkpoint-seconds");
+        }
+        ArrayNode checkpoints = JSON.createArrayNode();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select k.seq, k.signed, s.partner, s.signed from audit_checkpoint k left join audit_countersignature s on s.seq = k.seq
+                where k.seq between ? and ? order by k.seq, s.partner""")) {
+            ps.setLong(1, startCheckpoint);
+            ps.setLong(2, endCheckpoint);
+            try (ResultSet rs = ps.executeQuery()) {
+                ObjectNode current = null;
+                while (rs.next()) {
+                    if (current == null || current.get("seq").asLong() != rs.getLong(1)) {
+                        current = checkpoints.addObject().put("seq", rs.getLong(1)).put("signed", b64(rs.getBytes(2)));
+                        current.putObject("countersignatures");
+                    }
+                    if (rs.getString(3) != null) {
+                        ((ObjectNode) current.get("countersignatures")).put(rs.getString(3), b64(rs.getBytes(4)));
+                    }
+                }
+            }
+        }
+        List<Long> selected = new ArrayList<>();
+        ByteArrayOutputStream events = new ByteArrayOutputStream();
+        try (PreparedStatement ps = c.prepareStatement("select " + AuditStore.COLUMNS + ", prev_hash, hash from audit_event"
+                + " where seq between ? and ? order by seq")) {
+            ps.setFetchSize(10_000);
+            ps.setLong(1, startCheckpoint + 1);
+            ps.setLong(2, endCheckpoint);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    AuditRecord record = AuditStore.record(rs, rs.getLong(1), node);
+                    if (!record.at().isBefore(from) && record.at().isBefore(to) && filter.matches(record)) {
+                        selected.add(record.seq());
+                    }
+                    events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(18), rs.getBytes(19))));
+                    events.write('\n');
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into audit_event (actor_kind, actor, action, outcome, detail) values (?, ?, 'export', 'WRITTEN', ?)""")) {
+            ps.setString(1, actorKind);
+            ps.setString(2, actor);
+            ps.setString(3, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
+                    + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter));
+            ps.executeUpdate(); // the export's own event: pending, chained by the node's chainer
+        }
+        c.commit();
+        ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("node", node).put("algorithm", chain.algorithm())
+                .put("from", from.toString()).put("to", to.toString()).put("firstSeq", startCheckpoint + 1).put("lastSeq", endCheckpoint)
+                .put("createdAt", Instant.now().toString());
+        manifest.set("filter", JSON.valueToTree(filter));
+        ArrayNode selectedNode = manifest.putArray("selected");
+        selected.forEach(selectedNode::add);
+        try (OutputStream file = Files.newOutputStream(out); ZipOutputStream zip = new ZipOutputStream(file)) {
+            entry(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            entry(zip, "events.jsonl", events.toByteArray());
+            entry(zip, "checkpoints.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoints));
+            entry(zip, "crls.pem", crlsPem.getBytes(StandardCharsets.US_ASCII));
+        }
+        return new Exported(startCheckpoint + 1, endCheckpoint, selected.size(), checkpoints.size());
     }
 
     /** The CRLs a bundle carries (PEM), for the verifier to validate signers with; none from a bundle that cannot be read. */

@@ -1,12 +1,14 @@
 package credit.exchange.routes.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.security.Classification;
+import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.AccessContext;
@@ -17,6 +19,7 @@ import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.audit.AuditChain;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.audit.ChainVerifier.BreakKind;
+import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
@@ -175,6 +178,41 @@ class AuditStoreTest {
         assertEquals(21, pinned.result().firstBreak().orElseThrow().seq(), pinned.toString());
         assertEquals(BreakKind.MODIFIED, pinned.result().firstBreak().get().kind());
         assertEquals(20, pinned.result().verified(), "events up to the checkpoint it still matches");
+    }
+
+    @Test
+    void anArchivedRange_isPurged_andTheChainStaysVerifiable_fromItsSignedCheckpoint() throws Exception {
+        AuditStore store = store(Suite.GM);
+        Instant now = Instant.now();
+        record(10, store); // events 1–20
+        store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
+        record(10, store); // events 21–40
+        store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
+        java.nio.file.Path archives = java.nio.file.Files.createTempDirectory("archives");
+        StatementVerifier trust = new StatementVerifier(new CertificateValidator(List.of(CA.certificate()), List.of(CA.crl(Duration.ofDays(3))),
+                Clock.systemUTC()));
+
+        CodedException notACheckpoint = assertThrows(CodedException.class, () -> store.purge(25, archives, trust, "", "operator"));
+        assertEquals(ErrorCode.E_FIELD_INVALID, notACheckpoint.code());
+        AuditStore.Purge purge = store.purge(20, archives, trust, "", "operator");
+
+        assertEquals("0", sql("select count(*) from audit_event where seq <= 20"), "events 1–20 left the database");
+        EvidenceBundle.Verified archive = EvidenceBundle.verify(archives.resolve(purge.archive()), trust);
+        assertTrue(archive.intact() && archive.firstSeq() == 1 && archive.lastSeq() == 20, archive.toString());
+        store.chainAll(100); // the archive's export and the purge are events of the trail too
+        assertEquals("export purge", sql("select string_agg(action, ' ' order by seq) from audit_event where seq > 40"));
+        AuditStore.Verification after = store.verify(1, Optional.of(HANGZHOU));
+        assertTrue(after.intact(), after.toString());
+        assertEquals(21, after.fromSeq(), "the chain starts after the purge, from the hash its signed checkpoint holds");
+        assertEquals(42, after.result().lastGoodSeq());
+        assertThrows(CodedException.class, () -> store.purge(20, archives, trust, "", "operator"), "purged already");
+
+        // the purge's start is pinned: a forged start hash, or an event removed after it, is found
+        execute("update audit_purge set through_hash = (select hash from audit_event where seq = 21)");
+        AuditStore.Verification forged = store.verify(1, Optional.of(HANGZHOU));
+        assertTrue(!forged.intact() && forged.checkpointProblems().toString().contains("its signed checkpoint does not hold"), forged.toString());
+        execute("update audit_purge set through_hash = (select head_hash from audit_checkpoint where seq = 20); delete from audit_event where seq = 21");
+        assertEquals(BreakKind.DELETED, store.verify(1, Optional.of(HANGZHOU)).result().firstBreak().orElseThrow().kind());
     }
 
     @Test
