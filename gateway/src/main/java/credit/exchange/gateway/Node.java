@@ -27,6 +27,7 @@ import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.SignedConsents;
+import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.auth.BearerTokens;
 import credit.exchange.security.auth.DevIssuer;
 import credit.exchange.security.envelope.Envelopes;
@@ -41,6 +42,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -73,6 +75,7 @@ public final class Node implements AutoCloseable {
         try {
             Files.createDirectories(config.nodeDir());
             Realm realm = realm(config);
+            boolean protectionKeysCreated = !Files.exists(config.personalIdKeyFile());
             PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
 
             CreditStoreConnection store = CreditStoreConnection.open(config);
@@ -116,6 +119,7 @@ public final class Node implements AutoCloseable {
             main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
+            auditWriter.append(List.of(keysInForce(identity, protectionKeysCreated)));
             Optional<Envelopes> checkpointSigner = identity.flatMap(id -> checkpointSigner(config, id));
             ChainMonitor chainMonitor = new ChainMonitor(audit, checkpointSigner, Clock.systemUTC());
             main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
@@ -166,6 +170,14 @@ public final class Node implements AutoCloseable {
             crls.add(PemFiles.readCrl(f));
         }
         return new SignedConsents(anchors, crls, Clock.systemUTC());
+    }
+
+    /** The key operation of every start: which credentials the node signs, seals and answers TLS with, and its personal-ID keys. */
+    private static AuditRecord keysInForce(Optional<NodeIdentity> identity, boolean protectionKeysCreated) {
+        String detail = identity.map(NodeIdentity::describe).orElse("no alliance credential")
+                + "; personal-ID protection keys " + (protectionKeysCreated ? "created" : "loaded");
+        return new AuditRecord(0, Instant.now(), null, "OPERATOR", "node", null, "key", null, null, null, null, null, null, null,
+                List.of(), protectionKeysCreated ? "CREATED" : "LOADED", null, detail);
     }
 
     /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */

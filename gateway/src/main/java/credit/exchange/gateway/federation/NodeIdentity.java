@@ -95,6 +95,25 @@ public final class NodeIdentity {
         return new NodeEnvelopes(bySuite, policy);
     }
 
+    /**
+     * The credentials in force, as the audit trail records them at start (a key operation): per
+     * suite, the certificate's serial, subject, signature algorithm and validity, never key material.
+     */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Suite suite : Suite.values()) {
+            NodeCredentials c = credentials.get(suite);
+            if (c == null) {
+                continue;
+            }
+            X509Certificate cert = c.certificate();
+            out.append(out.isEmpty() ? "" : "; ").append(suite).append(" certificate serial ").append(cert.getSerialNumber().toString(16))
+                    .append(" (").append(cert.getSubjectX500Principal().getName()).append(", signed ").append(cert.getSigAlgName())
+                    .append(", valid until ").append(cert.getNotAfter().toInstant()).append(")");
+        }
+        return out.toString();
+    }
+
     /** The TLS credential: the INTL one. */
     public Optional<NodeCredentials> tlsCredential() {
         return Optional.ofNullable(credentials.get(Suite.INTL));

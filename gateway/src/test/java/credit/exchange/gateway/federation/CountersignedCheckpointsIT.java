@@ -52,8 +52,11 @@ class CountersignedCheckpointsIT {
             assertTrue(TestNodes.rows(huzhou, "select distinct partner from audit_witnessed").contains("hangzhou"), "Huzhou keeps what it witnessed");
             assertTrue(TestNodes.rows(huzhou, "select partner || ' ' || detail || ' ' || cardinality(message_ids) from audit_event"
                     + " where action = 'exchange.in'").contains("hangzhou checkpoint 2"), "each answered exchange is an event, with both message ids");
-            assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config")),
-                    "the configuration in force at start is an event too");
+            assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config", "key")),
+                    "the configuration and the credentials in force at start are events too");
+            String keys = TestNodes.rows(hangzhou, "select detail from audit_event where action = 'key'").first();
+            assertTrue(keys.matches("GM certificate serial [0-9a-f]+ \\(CN=hangzhou.*, valid until .*\\); INTL certificate serial .*;"
+                    + " personal-ID protection keys created"), keys);
         } finally {
             nodes.forEach(Node::close);
         }

@@ -61,7 +61,7 @@ public final class AuthorisationRoutes extends ApiRouteBuilder {
             Caller caller = authenticator.caller(e);
             SubjectAuthorisation a = existing(e.getMessage().getHeader("id", String.class));
             permitted(caller, a.grantee());
-            answer(e, 200, view(authorisations.revoke(a.id(), caller.name())));
+            answer(e, 200, view(authorisations.revoke(a.id(), caller.name(), caller.kind().name())));
         });
     }
 
@@ -85,7 +85,7 @@ public final class AuthorisationRoutes extends ApiRouteBuilder {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee");
         }
         permitted(caller, registration.grantee());
-        answer(exchange, 201, view(authorisations.register(registration)));
+        answer(exchange, 201, view(authorisations.register(registration, caller.kind().name())));
     }
 
     private void permitted(Caller caller, String grantee) {

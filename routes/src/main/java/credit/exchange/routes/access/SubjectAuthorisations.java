@@ -131,8 +131,17 @@ public final class SubjectAuthorisations {
         throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "the subject is neither a valid USCC nor a valid resident ID number");
     }
 
-    /** Registers an authorisation; one that carries the subject's signed consent is {@link #resolve resolved} from it first. */
+    /** Registers an authorisation as the operator; see {@link #register(Registration, String)}. */
     public SubjectAuthorisation register(Registration given) {
+        return register(given, "OPERATOR");
+    }
+
+    /**
+     * Registers an authorisation; one that carries the subject's signed consent is {@link #resolve
+     * resolved} from it first. The registration is an audit event of the caller (of this kind),
+     * committed with it.
+     */
+    public SubjectAuthorisation register(Registration given, String actorKind) {
         Registration r = resolve(given);
         if (r.grantee() == null || r.grantee().isBlank() || r.purpose() == null || r.purpose().isBlank()) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee and its purpose");
@@ -149,10 +158,14 @@ public final class SubjectAuthorisations {
         }
         SubjectAuthorisation a = new SubjectAuthorisation(UUID.randomUUID().toString(), subjectKey(r.subjectIdentifier()),
                 r.grantee().strip(), r.purpose().strip(), r.datasets(), r.validFrom(), r.validUntil(), Optional.empty());
+        // the authorisation and its audit event in one statement: one commits only with the other
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                insert into subject_authorisation (id, subject_key, grantee, purpose, datasets, valid_from, valid_until,
-                                                   evidence, subject_signature, registered_by)
-                values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                with registered as (
+                    insert into subject_authorisation (id, subject_key, grantee, purpose, datasets, valid_from, valid_until,
+                                                       evidence, subject_signature, registered_by)
+                    values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, subject_key, purpose)
+                insert into audit_event (actor_kind, actor, action, subject_key, purpose, authorisation_id, outcome, detail)
+                select ?, ?, 'authorisation', subject_key, purpose, id, 'REGISTERED', ? from registered""")) {
             ps.setString(1, a.id());
             ps.setString(2, a.subject());
             ps.setString(3, a.grantee());
@@ -163,6 +176,11 @@ public final class SubjectAuthorisations {
             ps.setString(8, r.evidence().orElse(null));
             ps.setBytes(9, r.subjectSignature().orElse(null));
             ps.setString(10, r.registeredBy());
+            ps.setString(11, actorKind);
+            ps.setString(12, r.registeredBy());
+            ps.setString(13, "granted to " + a.grantee() + " for " + String.join(",", a.datasets()) + " from " + a.validFrom()
+                    + " until " + a.validUntil() + (r.subjectSignature().isPresent() ? ", consent signed by the subject"
+                    : ", consent evidenced by reference"));
             ps.executeUpdate();
             return a;
         } catch (SQLException e) {
@@ -195,13 +213,24 @@ public final class SubjectAuthorisations {
         return id == null || id.isBlank() ? Optional.empty() : find(id.strip());
     }
 
-    /** Revokes an authorisation from now on; revoking again changes nothing. E_NOT_FOUND if there is none. */
+    /** Revokes an authorisation from now on, as the operator; revoking again changes nothing. E_NOT_FOUND if there is none. */
     public SubjectAuthorisation revoke(String id, String by) {
+        return revoke(id, by, "OPERATOR");
+    }
+
+    /** As {@link #revoke(String, String)}, by a caller of this kind (the audit event's actor kind). */
+    public SubjectAuthorisation revoke(String id, String by, String actorKind) {
         SubjectAuthorisation a = find(id).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no authorisation " + id));
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "update subject_authorisation set revoked_at = now(), revoked_by = ? where id = ?::uuid and revoked_at is null")) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                with revoked as (
+                    update subject_authorisation set revoked_at = now(), revoked_by = ? where id = ?::uuid and revoked_at is null
+                    returning id, subject_key, purpose)
+                insert into audit_event (actor_kind, actor, action, subject_key, purpose, authorisation_id, outcome)
+                select ?, ?, 'authorisation', subject_key, purpose, id, 'REVOKED' from revoked""")) {
             ps.setString(1, by);
             ps.setString(2, a.id());
+            ps.setString(3, actorKind);
+            ps.setString(4, by);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be revoked; retry later", e);

@@ -70,7 +70,9 @@ class SubjectAuthorisationsTest {
                 "revoking again changes nothing");
 
         assertEquals("ALLOW PARTNER huzhou PUBLIC|DENY PARTNER huzhou E_AUTHORIZATION_REVOKED", rows(
-                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from audit_event order by id"));
+                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from audit_event where action = 'access' order by id"));
+        assertEquals("REGISTERED OPERATOR officer-17|REVOKED OPERATOR officer-17", rows("select outcome || ' ' || actor_kind || ' ' || actor"
+                + " from audit_event where action = 'authorisation' order by id"), "registered and revoked, each with its event; revoking again is none");
         assertEquals(a.id(), rows("select distinct authorisation_id::text from audit_event"));
     }
 
