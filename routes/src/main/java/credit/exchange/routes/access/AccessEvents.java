@@ -38,6 +38,12 @@ public final class AccessEvents {
      */
     public AuditWriter.Pending submit(Caller caller, AccessContext context,
                                       Map<String, Map.Entry<Classification, AccessDecision>> byDataset) {
+        return submit(caller, context, byDataset, null);
+    }
+
+    /** As {@link #submit(Caller, AccessContext, Map)}, each event with this detail (a partner's vouched end user). */
+    public AuditWriter.Pending submit(Caller caller, AccessContext context,
+                                      Map<String, Map.Entry<Classification, AccessDecision>> byDataset, String detail) {
         List<AuditRecord> events = new ArrayList<>(byDataset.size());
         String authorisation = context.authorisation().map(SubjectAuthorisation::id).orElse(null);
         for (var e : byDataset.entrySet()) {
@@ -46,7 +52,7 @@ public final class AccessEvents {
                     caller.kind() == Caller.Kind.PARTNER ? caller.name() : null, "access", context.subject(),
                     e.getValue().getKey().name(), e.getKey(), context.purpose(), authorisation, d.allowed() ? "ALLOW" : "DENY",
                     d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name(),
-                    List.of(), null, null, null));
+                    List.of(), null, null, detail));
         }
         return writer.submit(events);
     }

@@ -35,11 +35,12 @@ public final class PartnerQueryHandler implements ExchangeHandler {
 
     /**
      * The query's basis: its purpose, the authorisation it names (registered at this node; an id
-     * registered nowhere here is no authorisation) and the datasets it asks for.
+     * registered nowhere here is no authorisation), the datasets it asks for, and the end user the
+     * partner vouches for, whom this node's access events name.
      */
     private LocalQueryService.Basis basis(QueryRequest question) {
         return new LocalQueryService.Basis(question.purpose(), authorisations.named(question.authorisation()),
-                question.datasets() == null ? Set.of() : Set.copyOf(question.datasets()));
+                question.datasets() == null ? Set.of() : Set.copyOf(question.datasets()), question.requestedBy());
     }
 
     @Override

@@ -83,10 +83,16 @@ public final class LocalQueryService {
 
     /**
      * Why a query about one subject is asked, and on which of the subject's authorisations it
-     * relies for class B: what the decision point weighs beyond who asks.
+     * relies for class B: what the decision point weighs beyond who asks; and, for a partner's
+     * query, the end user the partner vouches for ({@code requestedBy}), whom the access events
+     * name beside the partner.
      */
-    public record Basis(String purpose, Optional<SubjectAuthorisation> authorisation, Set<String> datasets) {
+    public record Basis(String purpose, Optional<SubjectAuthorisation> authorisation, Set<String> datasets, String requestedBy) {
         public static final Basis NONE = new Basis(null, Optional.empty(), Set.of());
+
+        public Basis(String purpose, Optional<SubjectAuthorisation> authorisation, Set<String> datasets) {
+            this(purpose, authorisation, datasets, null);
+        }
 
         /**
          * @param datasets the datasets the query asks for; empty: whatever the caller may read.
@@ -95,6 +101,8 @@ public final class LocalQueryService {
          */
         public Basis {
             datasets = Set.copyOf(datasets);
+            requestedBy = requestedBy == null || requestedBy.isBlank() ? null
+                    : requestedBy.strip().substring(0, Math.min(128, requestedBy.strip().length()));
         }
     }
 
@@ -108,7 +116,7 @@ public final class LocalQueryService {
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
-        return query(caller, context("U:" + code, basis), basis.datasets(), "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
+        return query(caller, context("U:" + code, basis), basis, "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
                 page, size);
     }
 
@@ -124,7 +132,7 @@ public final class LocalQueryService {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
         }
         String key = "P:" + protector.lookupHashHex(id);
-        return query(caller, context(key, basis), basis.datasets(), "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
+        return query(caller, context(key, basis), basis, "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
                 "l.decision_date desc, l.id desc", page, size);
     }
 
@@ -139,12 +147,13 @@ public final class LocalQueryService {
                     "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
         }
         String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return query(caller, Optional.empty(), Set.of(), "name " + p + "*", "s.name like ?", pattern,
+        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*", "s.name like ?", pattern,
                 "s.name, l.decision_date desc, l.id desc", page, size);
     }
 
-    private RecordPage query(Caller caller, Optional<AccessContext> context, Set<String> asked, String description,
+    private RecordPage query(Caller caller, Optional<AccessContext> context, Basis basis, String description,
                              String subjectCondition, String argument, String order, int page, int size) {
+        Set<String> asked = basis.datasets();
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
@@ -153,7 +162,7 @@ public final class LocalQueryService {
         Map<String, Disclosure> readable = readable(decisions);
         // the decisions are committed to the audit trail while the store is read; nothing is answered before they are
         AuditWriter.Pending recorded = events.submit(caller, context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now())),
-                decisions);
+                decisions, Optional.ofNullable(basis.requestedBy()).map(user -> "on behalf of " + user).orElse(null));
         if (!asked.isEmpty()) {
             recorded.await();
             for (String dataset : asked) {
