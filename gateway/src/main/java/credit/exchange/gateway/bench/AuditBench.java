@@ -3,6 +3,7 @@ package credit.exchange.gateway.bench;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.store.Database;
@@ -80,8 +81,33 @@ final class AuditBench implements Callable<Integer> {
             rates.sort(null);
             System.out.printf("RESULT verify: median of 5 runs %,.0f events/s (slowest %s)%n", rates.get(2),
                     String.format("%,.0f", rates.get(0)));
+            try (Connection c = db.connection(); Statement s = c.createStatement()) {
+                s.execute("analyze audit_event"); // as autovacuum would have by now on a trail that grew over days
+            }
+            console(new AuditSearch(db, config.nodeId()));
         }
         return 0;
+    }
+
+    /** What an officer waits for in the console on this trail: a page of a subject's events, and the day's charts. */
+    private static void console(AuditSearch search) {
+        Instant to = Instant.now().plusSeconds(60);
+        Instant from = to.minus(java.time.Duration.ofDays(1));
+        AuditSearch.Criteria subject = new AuditSearch.Criteria(from, to, "huzhou", "U:91330100716105852F", "access", "DENY");
+        double[] page = new double[21];
+        double[] charts = new double[21];
+        for (int i = 0; i < page.length; i++) {
+            long t0 = System.nanoTime();
+            search.search(subject, java.util.Optional.empty(), 100);
+            page[i] = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            search.charts(from, to);
+            charts[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        java.util.Arrays.sort(page);
+        java.util.Arrays.sort(charts);
+        System.out.printf("RESULT console: a page of 100 of a subject's denials by one partner, median of 21: %.1f ms (slowest %.1f);"
+                + " the day's charts: %.0f ms (slowest %.0f)%n", page[10], page[20], charts[10], charts[20]);
     }
 
     private void hashBound(AuditChain chain) {

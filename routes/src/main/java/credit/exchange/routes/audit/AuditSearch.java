@@ -61,16 +61,23 @@ public final class AuditSearch {
     /** Chained events matching the criteria with a sequence number below {@code before} (none: from the newest). */
     public Page search(Criteria criteria, Optional<Long> before, int limit) {
         int size = Math.max(1, Math.min(MAX_PAGE, limit));
-        String sql = "select " + AuditStore.COLUMNS + " from audit_event where seq is not null and at >= ? and at < ?"
-                + " and (?::text is null or partner = ?) and (?::text is null or subject_key = ?)"
-                + " and (?::text is null or action = ?) and (?::text is null or decision = ?) and seq < ?"
-                + " order by seq desc limit ?";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        // only the criteria given become conditions (each a bound parameter), so that each search is planned for what it asks
+        StringBuilder sql = new StringBuilder("select " + AuditStore.COLUMNS + " from audit_event where seq is not null and at >= ? and at < ?");
+        List<String> values = new ArrayList<>();
+        String[][] given = {{"partner", criteria.partner()}, {"subject_key", criteria.subjectKey()}, {"action", criteria.action()},
+                {"decision", criteria.decision()}};
+        for (String[] criterion : given) {
+            if (criterion[1] != null) {
+                sql.append(" and ").append(criterion[0]).append(" = ?");
+                values.add(criterion[1]);
+            }
+        }
+        sql.append(" and seq < ? order by seq desc limit ?");
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setTimestamp(1, Timestamp.from(criteria.from()));
             ps.setTimestamp(2, Timestamp.from(criteria.to()));
             int i = 3;
-            for (String value : new String[] {criteria.partner(), criteria.subjectKey(), criteria.action(), criteria.decision()}) {
-                ps.setString(i++, value);
+            for (String value : values) {
                 ps.setString(i++, value);
             }
             ps.setLong(i++, before.orElse(Long.MAX_VALUE));
