@@ -47,6 +47,8 @@ public final class DemoAlliance {
 
     /** Partners the shipped files name that the demo does not run (Shanghai ships disabled): certificate only. */
     private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
+    /** The alliance notices the demo's cities send each other (docs/protocol.md §13). */
+    private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response");
 
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;
@@ -226,6 +228,8 @@ public final class DemoAlliance {
                 continue;
             }
             Suite suite = suiteBetween(self.id(), p.id());
+            // the alliance cities do their joint work with each other: notices go both ways between them
+            boolean alliance = self.level().equals("alliance-city") && p.level().equals("alliance-city");
             String yaml = """
                     # %s's configuration for partner %s, written by ./gatewayctl demo.
                     id: %s
@@ -239,13 +243,14 @@ public final class DemoAlliance {
                       query:
                         classes: [A]
                     %s
-                    we-send: [query]
+                    we-send: [query%s]
                     rate-limit: {per-second: 50, burst: 100}
                     timeouts: {connect-ms: 1000, answer-ms: 4000}
                     retry: {attempts: 2, backoff-ms: 200}
                     """.formatted(self.id(), p.id(), p.id(), p.name(), p.level(), suite, basePort + MEMBERS.indexOf(p), p.id(),
-                    suite.name().toLowerCase(Locale.ROOT), p.level().equals("alliance-city") && self.id().equals("national")
-                            ? "  publicity: {}" : "").replace("\n\n", "\n") + pushFlows(self, p);
+                    suite.name().toLowerCase(Locale.ROOT), (p.level().equals("alliance-city") && self.id().equals("national")
+                            ? "  publicity: {}" : "") + (alliance ? "  notice: {kinds: [" + String.join(", ", NOTICE_KINDS) + "]}" : ""),
+                    alliance ? ", notice" : "").replace("\n\n", "\n") + pushFlows(self, p);
             Files.writeString(dir.resolve(p.id() + ".yaml"), yaml, StandardCharsets.UTF_8);
         }
     }

@@ -3,6 +3,11 @@ package credit.exchange.gateway.federation;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.alliance.AllianceNotices;
+import credit.exchange.routes.alliance.AllianceRoutes;
+import credit.exchange.routes.alliance.JointSanctions;
+import credit.exchange.routes.alliance.NoticePropagation;
+import credit.exchange.routes.alliance.NoticeReceiver;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CountersignRoutes;
@@ -116,6 +121,9 @@ public final class Federation implements AutoCloseable {
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
         Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), answerEnvelopes);
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
+        AllianceNotices notices = new AllianceNotices(database);
+        JointSanctions sanctions = new JointSanctions(database, notices, clock);
+        handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, sanctions.kinds()));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
 
@@ -145,6 +153,9 @@ public final class Federation implements AutoCloseable {
                 new ExchangeRoutes(inbound, messages, listener, devMode),
                 new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue, clock),
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
+                new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
+                        Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
+                new AllianceRoutes(sanctions, notices, partners, authenticator, policy),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @param source the file it was read from
  * @param certificate the partner's envelope certificate, loaded and of {@code suite}
+ * @param noticeKinds the kinds of alliance notice (docs/protocol.md §13) the partner may send us
  */
 public record Partner(
         String id,
@@ -30,6 +31,7 @@ public record Partner(
         Optional<PartnerGrant> mayQuery,
         Set<ExchangeType> weSend,
         boolean mayDeliverPublicity,
+        Set<String> noticeKinds,
         Optional<Push> push,
         Optional<PullFrom> pullFrom,
         RateLimit rateLimit,
@@ -74,7 +76,9 @@ public record Partner(
         /** A delivery of double-publicity records (双公示) to the national platform. */
         PUBLICITY("publicity"),
         /** A signed checkpoint of the sender's audit trail, for the partner to countersign. Every enabled partner takes part. */
-        CHECKPOINT("checkpoint");
+        CHECKPOINT("checkpoint"),
+        /** An alliance notice (docs/protocol.md §13): joint punishment, its response, recognition, repair, objection, filing. */
+        NOTICE("notice");
 
         private final String wireName;
 
@@ -174,6 +178,9 @@ public record Partner(
             mayStart.add(ExchangeType.PUBLICITY.wireName());
         }
         mayStart.add(ExchangeType.CHECKPOINT.wireName()); // every alliance partner witnesses the others' audit trails
+        if (!noticeKinds.isEmpty()) {
+            mayStart.add(ExchangeType.NOTICE.wireName());
+        }
         return new PartnerTerms(id, enabled, suite, mayStart);
     }
 
@@ -183,7 +190,7 @@ public record Partner(
      */
     public boolean weStart(ExchangeType type) {
         return switch (type) {
-            case QUERY -> weSend.contains(type);
+            case QUERY, NOTICE -> weSend.contains(type);
             case PULL, ACKNOWLEDGE -> pullFrom.isPresent();
             case PUBLICITY -> push.filter(p -> !p.pull()).isPresent();
             case CHECKPOINT -> true;

@@ -161,12 +161,14 @@ public final class PartnerConfigReader {
                     pullNode.has("soap-endpoint") ? Optional.of(URI.create(pullNode.get("soap-endpoint").asText())) : Optional.empty(),
                     pullNode.path("batch").asInt(500), Duration.ofMillis(pullNode.path("interval-ms").asLong(1000))));
         }
+        Set<String> noticeKinds = new LinkedHashSet<>();
+        tree.path("may-start").path("notice").path("kinds").forEach(k -> noticeKinds.add(k.asText()));
         JsonNode rate = tree.get("rate-limit");
         JsonNode timeouts = tree.get("timeouts");
         JsonNode retry = tree.get("retry");
         return new Result.Read(new Partner(id, tree.get("name").asText(), Partner.Level.of(tree.get("level").asText()),
                 tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend),
-                tree.path("may-start").has("publicity"), push, pullFrom,
+                tree.path("may-start").has("publicity"), Set.copyOf(noticeKinds), push, pullFrom,
                 new Partner.RateLimit(rate.get("per-second").asDouble(), rate.get("burst").asInt()),
                 Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()),
                 retry.get("attempts").asInt(), Duration.ofMillis(retry.get("backoff-ms").asLong()), file));

@@ -80,7 +80,7 @@ class PartnerDirectoryTest {
 
     @Test
     void brokenYaml_isReportedAtItsLine(@TempDir Path dir) throws IOException {
-        Files.writeString(dir.resolve("huzhou.yaml"), huzhouYaml().replace("we-send: [query]", "we-send: [query"));
+        Files.writeString(dir.resolve("huzhou.yaml"), huzhouYaml().replace("we-send: [query, notice]", "we-send: [query, notice"));
 
         List<ConfigProblem> problems = new PartnerDirectory(dir, certificates).reload().problems();
 

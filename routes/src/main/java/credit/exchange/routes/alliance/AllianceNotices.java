@@ -1,0 +1,227 @@
+package credit.exchange.routes.alliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The notices this node starts for the alliance's joint work (docs/protocol.md §13) and their
+ * delivery to each partner, all in PostgreSQL: a notice is written with one delivery per partner
+ * and its audit event in one transaction; deliveries are tried until the partner answers, each
+ * failure pausing the partner's delivery longer (from the database's clock, so that a restart or
+ * another replica goes on where this one stopped).
+ */
+public final class AllianceNotices {
+
+    /** A notice as issued: its kind (sanction, sanction-response, …), the enterprise, what it says, who issued it. */
+    public record Notice(String id, String kind, String subject, JsonNode body, Instant createdAt, String createdBy,
+                         Optional<Instant> respondBy) {
+    }
+
+    /** One partner's delivery of a notice: PENDING until it answers, then ANSWERED (with its answer) or REFUSED (with its code). */
+    public record Delivery(String noticeId, String partner, String state, int attempts, Instant nextAttemptAt, String lastError,
+                           Optional<Instant> answeredAt, Optional<JsonNode> answer) {
+    }
+
+    /** A delivery due now, with its notice. */
+    public record Due(Notice notice, String partner, int attempts) {
+    }
+
+    private static final String NOTICE_COLUMNS = "n.id::text, n.kind, n.subject, n.body::text, n.created_at, n.created_by, n.respond_by";
+
+    private final Database database;
+
+    public AllianceNotices(Database database) {
+        this.database = database;
+    }
+
+    /** Issues a notice to the partners named; returns it. The notice, its deliveries and its audit event commit together. */
+    public Notice issue(String kind, String subject, ObjectNode body, Collection<String> partners, String actorKind, String actor,
+                        Optional<Instant> respondBy) {
+        if (partners.isEmpty()) {
+            throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "no enabled partner takes alliance notices from this node");
+        }
+        String id = UUID.randomUUID().toString();
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into alliance_notice (id, kind, subject, body, created_by, respond_by) values (?::uuid, ?, ?, ?::jsonb, ?, ?)""")) {
+                    ps.setString(1, id);
+                    ps.setString(2, kind);
+                    ps.setString(3, subject);
+                    ps.setString(4, Json.mapper().writeValueAsString(body));
+                    ps.setString(5, actor);
+                    ps.setTimestamp(6, respondBy.map(Timestamp::from).orElse(null));
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into alliance_delivery (notice_id, partner) values (?::uuid, ?)")) {
+                    for (String partner : partners) {
+                        ps.setString(1, id);
+                        ps.setString(2, partner);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
+                        values (?, ?, 'notice.out', ?, 'ISSUED', ?)""")) {
+                    ps.setString(1, actorKind);
+                    ps.setString(2, actor);
+                    ps.setString(3, "U:" + subject);
+                    ps.setString(4, kind + " " + id + " to " + String.join(",", partners));
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notice cannot be stored; nothing was sent", e);
+        }
+        return notice(id).orElseThrow();
+    }
+
+    public Optional<Notice> notice(String id) {
+        if (!isUuid(id)) {
+            return Optional.empty();
+        }
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("select " + NOTICE_COLUMNS + " from alliance_notice n where n.id = ?::uuid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(notice(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The notices of a kind, newest first. */
+    public List<Notice> ofKind(String kind, int limit) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select " + NOTICE_COLUMNS + " from alliance_notice n where n.kind = ? order by n.created_at desc limit ?")) {
+            ps.setString(1, kind);
+            ps.setInt(2, limit);
+            List<Notice> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(notice(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public List<Delivery> deliveries(String noticeId) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select notice_id::text, partner, state, attempts, next_attempt_at, last_error, answered_at, answer::text
+                from alliance_delivery where notice_id = ?::uuid order by partner""")) {
+            ps.setString(1, noticeId);
+            List<Delivery> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp answeredAt = rs.getTimestamp(7);
+                    out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5).toInstant(),
+                            rs.getString(6), Optional.ofNullable(answeredAt).map(Timestamp::toInstant),
+                            Optional.ofNullable(rs.getString(8)).map(AllianceNotices::json)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Deliveries due now, oldest first. */
+    public List<Due> due(int limit) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("select " + NOTICE_COLUMNS
+                + ", d.partner, d.attempts from alliance_delivery d join alliance_notice n on n.id = d.notice_id"
+                + " where d.state = 'PENDING' and d.next_attempt_at <= now() order by d.next_attempt_at limit ?")) {
+            ps.setInt(1, limit);
+            List<Due> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Due(notice(rs), rs.getString(8), rs.getInt(9)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The partner answered: ANSWERED, or REFUSED when its answer refuses the notice with a code. */
+    public void answered(String noticeId, String partner, JsonNode answer) {
+        boolean refused = answer.has("refused");
+        update("""
+                update alliance_delivery set state = ?, attempts = attempts + 1, answered_at = now(), answer = ?::jsonb,
+                    last_error = ? where notice_id = ?::uuid and partner = ? and state = 'PENDING'""",
+                refused ? "REFUSED" : "ANSWERED", answer.toString(), refused ? answer.path("refused").asText() : null, noticeId, partner);
+    }
+
+    /** The partner could not be reached or did not answer well: the delivery is tried again after {@code pause}. */
+    public void failed(String noticeId, String partner, String error, Duration pause) {
+        update("""
+                update alliance_delivery set attempts = attempts + 1, last_error = ?,
+                    next_attempt_at = now() + make_interval(secs => ?) where notice_id = ?::uuid and partner = ? and state = 'PENDING'""",
+                error, pause.toMillis() / 1000.0, noticeId, partner);
+    }
+
+    private void update(String sql, Object... values) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static Notice notice(ResultSet rs) throws SQLException {
+        Timestamp respondBy = rs.getTimestamp(7);
+        return new Notice(rs.getString(1), rs.getString(2), rs.getString(3), json(rs.getString(4)), rs.getTimestamp(5).toInstant(),
+                rs.getString(6), Optional.ofNullable(respondBy).map(Timestamp::toInstant));
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored notice is not JSON", e);
+        }
+    }
+
+    static boolean isUuid(String id) {
+        try {
+            UUID.fromString(id);
+            return id != null;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private static CodedException unavailable(SQLException e) {
+        return new CodedException(ErrorCode.E_UNAVAILABLE, "the alliance notices cannot be read; retry later", e);
+    }
+}

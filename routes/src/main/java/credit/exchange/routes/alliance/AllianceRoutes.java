@@ -1,0 +1,153 @@
+package credit.exchange.routes.alliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+
+/**
+ * The alliance's joint work through the API, for the node's operators (operator realm role):
+ * {@code POST /api/v1/lists} records a red or black list entry; {@code POST /api/v1/sanctions}
+ * issues its joint punishment or incentive notice to every alliance partner; {@code GET
+ * /api/v1/sanctions[/{id}]} tracks them; {@code GET /api/v1/sanctions/received} lists the notices
+ * partners sent, and {@code POST /api/v1/sanctions/received/{sender}/{id}/response} answers one
+ * with the measures applied.
+ */
+public final class AllianceRoutes extends ApiRouteBuilder {
+
+    private final JointSanctions sanctions;
+    private final AllianceNotices notices;
+    private final PartnerDirectory partners;
+    private final Authenticator authenticator;
+    private final AccessPolicy policy;
+
+    public AllianceRoutes(JointSanctions sanctions, AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator,
+                          AccessPolicy policy) {
+        this.sanctions = sanctions;
+        this.notices = notices;
+        this.partners = partners;
+        this.authenticator = authenticator;
+        this.policy = policy;
+    }
+
+    @Override
+    protected void configureApi() {
+        rest("/api/v1").description("Alliance workflows: red and black lists, joint incentives and punishment (联合奖惩)")
+                .post("/lists").id("list-entry-record").consumes("application/json").produces("application/json").to("direct:list-entry-record")
+                .post("/sanctions").id("sanction-initiate").consumes("application/json").produces("application/json").to("direct:sanction-initiate")
+                .get("/sanctions").id("sanction-list").produces("application/json").to("direct:sanction-list")
+                .get("/sanctions/received").id("sanction-received").produces("application/json").to("direct:sanction-received")
+                .get("/sanctions/{id}").id("sanction-status").produces("application/json").to("direct:sanction-status")
+                .post("/sanctions/received/{sender}/{id}/response").id("sanction-respond").consumes("application/json")
+                    .produces("application/json").to("direct:sanction-respond");
+
+        from("direct:list-entry-record").routeId("list-entry-record").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            JointSanctions.Severity severity;
+            try {
+                severity = JointSanctions.Severity.valueOf(b.path("severity").asText("").toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException unknown) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "severity is MINOR, GENERAL or SERIOUS");
+            }
+            answer(e, 201, sanctions.record(text(b, "listType"), text(b, "uscc"), text(b, "partyName"), text(b, "legalBasis"),
+                    text(b, "authority"), text(b, "documentNumber"), date(b, "listedOn"), Optional.ofNullable(date(b, "publicationEnd")),
+                    severity, caller.name()));
+        });
+        from("direct:sanction-initiate").routeId("sanction-initiate").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            Duration within;
+            try {
+                within = Duration.parse(b.path("respondWithin").asText("P7D"));
+            } catch (DateTimeParseException bad) {
+                throw new CodedException(ErrorCode.E_DATE_INVALID, "respondWithin is an ISO-8601 duration, e.g. P7D");
+            }
+            AllianceNotices.Notice n = sanctions.initiate(text(b, "entryId"), texts(b, "measures"), within, partners.all(),
+                    caller.kind().name(), caller.name());
+            answer(e, 201, sanctions.status(n.id()));
+        });
+        from("direct:sanction-list").routeId("sanction-list").process(e -> {
+            operator(e);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (AllianceNotices.Notice n : notices.ofKind(JointSanctions.NOTICE, 100)) {
+                JointSanctions.Status s = sanctions.status(n.id());
+                out.add(Map.of("id", n.id(), "subject", n.subject(), "createdAt", n.createdAt(), "partners", s.partners().size(),
+                        "acknowledged", s.acknowledged(), "responded", s.responded(), "overdue", s.overdue()));
+            }
+            answer(e, 200, Map.of("notices", out));
+        });
+        from("direct:sanction-status").routeId("sanction-status").process(e -> {
+            operator(e);
+            answer(e, 200, sanctions.status(e.getMessage().getHeader("id", String.class)));
+        });
+        from("direct:sanction-received").routeId("sanction-received").process(e -> {
+            operator(e);
+            answer(e, 200, Map.of("notices", sanctions.receivedNotices(100)));
+        });
+        from("direct:sanction-respond").routeId("sanction-respond").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            AllianceNotices.Notice n = sanctions.respond(e.getMessage().getHeader("sender", String.class),
+                    e.getMessage().getHeader("id", String.class), texts(b, "measuresApplied"), caller.kind().name(), caller.name());
+            answer(e, 201, Map.of("id", n.id(), "respondsTo", n.body().path("respondsTo").asText(),
+                    "to", e.getMessage().getHeader("sender", String.class)));
+        });
+    }
+
+    private Caller operator(Exchange exchange) {
+        Caller caller = authenticator.caller(exchange);
+        if (policy.mayDirectAllianceWork(caller) instanceof AccessDecision.Deny deny) {
+            throw new CodedException(deny.code(), "the alliance's joint work is directed by the node's operators (operator role)");
+        }
+        return caller;
+    }
+
+    private static JsonNode body(Exchange exchange) {
+        try {
+            JsonNode b = Json.mapper().readTree(exchange.getMessage().getBody(String.class));
+            if (b == null || !b.isObject()) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the body must be a JSON object");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the body must be a JSON object");
+        }
+    }
+
+    private static String text(JsonNode b, String field) {
+        JsonNode v = b.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static List<String> texts(JsonNode b, String field) {
+        List<String> out = new ArrayList<>();
+        b.path(field).forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static LocalDate date(JsonNode b, String field) {
+        String v = text(b, field);
+        try {
+            return v == null ? null : LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new CodedException(ErrorCode.E_DATE_INVALID, field + " is a date, e.g. 2026-11-27");
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package credit.exchange.routes.alliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Red and black lists (红黑名单) and the joint incentives and punishment built on them (联合奖惩):
+ * the initiating node records a list entry and issues a notice (发起) to every alliance partner,
+ * with the measures it asks for and when responses are due; each partner acknowledges at once and
+ * later responds (响应) with the measures it applied; the initiator tracks who acknowledged, who
+ * responded with what, and who is overdue (跟踪问效).
+ */
+public final class JointSanctions {
+
+    public static final String NOTICE = "sanction";
+    public static final String RESPONSE = "sanction-response";
+
+    /** How long a black-list entry is published under the repair rules: minor 3 months, general 1 year, serious 3 years. */
+    public enum Severity {
+        MINOR(Period.ofMonths(3)), GENERAL(Period.ofYears(1)), SERIOUS(Period.ofYears(3));
+
+        private final Period publication;
+
+        Severity(Period publication) {
+            this.publication = publication;
+        }
+
+        public Period publication() {
+            return publication;
+        }
+    }
+
+    /** A list entry as recorded: red (incentives) or black (punishment), on what basis, by whom, until when it is published. */
+    public record ListEntry(String id, String listType, String uscc, String partyName, String legalBasis, String authority,
+                            String documentNumber, LocalDate listedOn, LocalDate publicationEnd, Severity severity, String status) {
+    }
+
+    /** Where a notice stands at one partner: delivered (acknowledged) or not yet, and its response, if any. */
+    public record PartnerStatus(String partner, String delivery, int attempts, String lastError, Optional<Instant> acknowledgedAt,
+                                Optional<Instant> respondedAt, List<String> measuresApplied, boolean overdue) {
+    }
+
+    /** A notice and where it stands at every partner. */
+    public record Status(AllianceNotices.Notice notice, List<PartnerStatus> partners, long acknowledged, long responded, long overdue) {
+    }
+
+    private final Database database;
+    private final AllianceNotices notices;
+    private final Clock clock;
+
+    public JointSanctions(Database database, AllianceNotices notices, Clock clock) {
+        this.database = database;
+        this.notices = notices;
+        this.clock = clock;
+    }
+
+    /** Records a list entry; its publication ends after the severity's period unless the decision says otherwise. */
+    public ListEntry record(String listType, String uscc, String partyName, String legalBasis, String authority, String documentNumber,
+                            LocalDate listedOn, Optional<LocalDate> publicationEnd, Severity severity, String by) {
+        String type = listType == null ? "" : listType.strip().toUpperCase(Locale.ROOT);
+        if (!type.equals("RED") && !type.equals("BLACK")) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "a list entry is on the RED or the BLACK list");
+        }
+        String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
+        if (!Uscc.check(code).valid()) {
+            throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "the listed enterprise's USCC is not valid");
+        }
+        for (String[] field : new String[][] {{"partyName", partyName}, {"legalBasis", legalBasis}, {"authority", authority},
+                {"documentNumber", documentNumber}}) {
+            if (field[1] == null || field[1].isBlank()) {
+                throw new CodedException(ErrorCode.E_FIELD_MISSING, "a list entry names its " + field[0]);
+            }
+        }
+        if (listedOn == null) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "a list entry has its listed date");
+        }
+        LocalDate end = publicationEnd.orElse(listedOn.plus(severity.publication()));
+        if (end.isAfter(listedOn.plus(severity.publication())) || end.isBefore(listedOn)) {
+            throw new CodedException(ErrorCode.E_DATE_INVALID, "a " + severity + " entry is published for at most "
+                    + severity.publication() + " from its listed date");
+        }
+        String id = UUID.randomUUID().toString();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                with entry as (
+                    insert into credit_list_entry (id, list_type, uscc, party_name, legal_basis, authority, document_number, listed_on,
+                                                   publication_end, severity, recorded_by)
+                    values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, uscc)
+                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
+                select 'OPERATOR', ?, 'list', 'U:' || uscc, 'RECORDED', ? from entry""")) {
+            ps.setString(1, id);
+            ps.setString(2, type);
+            ps.setString(3, code);
+            ps.setString(4, partyName.strip());
+            ps.setString(5, legalBasis.strip());
+            ps.setString(6, authority.strip());
+            ps.setString(7, documentNumber.strip());
+            ps.setDate(8, Date.valueOf(listedOn));
+            ps.setDate(9, Date.valueOf(end));
+            ps.setString(10, severity.name());
+            ps.setString(11, by);
+            ps.setString(12, by);
+            ps.setString(13, type + " list entry " + id + " (" + severity + ", " + documentNumber.strip() + ")");
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, authority + " already listed decision " + documentNumber);
+            }
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the list entry cannot be stored; retry later", e);
+        }
+        return entry(id).orElseThrow();
+    }
+
+    public Optional<ListEntry> entry(String id) {
+        if (!AllianceNotices.isUuid(id)) {
+            return Optional.empty();
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select id::text, list_type, uscc, party_name, legal_basis, authority, document_number, listed_on, publication_end,
+                       severity, status from credit_list_entry where id = ?::uuid""")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ListEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getDate(8).toLocalDate(), rs.getDate(9).toLocalDate(),
+                        Severity.valueOf(rs.getString(10)), rs.getString(11)));
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the lists cannot be read; retry later", e);
+        }
+    }
+
+    /**
+     * Issues the joint punishment (black list) or incentive (red list) notice of an entry to the
+     * partners named, asking for the measures given, responses due within {@code respondWithin}.
+     */
+    public AllianceNotices.Notice initiate(String entryId, List<String> measures, Duration respondWithin, Collection<Partner> partners,
+                                           String actorKind, String actor) {
+        ListEntry entry = entry(entryId).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no list entry " + entryId));
+        if (!entry.status().equals("ACTIVE")) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "list entry " + entryId + " is " + entry.status() + ", not ACTIVE");
+        }
+        if (measures == null || measures.isEmpty() || measures.stream().anyMatch(m -> m == null || m.isBlank())) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "a notice names the measures it asks partners to apply");
+        }
+        ObjectNode body = Json.mapper().valueToTree(Map.of("listType", entry.listType(), "partyName", entry.partyName(),
+                "legalBasis", entry.legalBasis(), "authority", entry.authority(), "documentNumber", entry.documentNumber(),
+                "listedOn", entry.listedOn().toString(), "publicationEnd", entry.publicationEnd().toString(),
+                "severity", entry.severity().name()));
+        ArrayNode asked = body.putArray("measures");
+        measures.forEach(m -> asked.add(m.strip()));
+        Instant respondBy = clock.instant().plus(respondWithin);
+        body.put("respondBy", respondBy.toString());
+        List<String> to = partners.stream().filter(Partner::enabled).filter(p -> p.weStart(Partner.ExchangeType.NOTICE)).map(Partner::id)
+                .sorted().toList();
+        return notices.issue(NOTICE, entry.uscc(), body, to, actorKind, actor, Optional.of(respondBy));
+    }
+
+    /** At a partner: responds to a notice received from {@code initiator} with the measures applied. */
+    public AllianceNotices.Notice respond(String initiator, String noticeId, List<String> measuresApplied, String actorKind, String actor) {
+        JsonNode received = received(initiator, noticeId).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND,
+                "no joint punishment notice " + noticeId + " from " + initiator));
+        if (measuresApplied == null || measuresApplied.isEmpty()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "a response names the measures applied");
+        }
+        ObjectNode body = Json.mapper().createObjectNode().put("respondsTo", noticeId).put("appliedAt", clock.instant().toString());
+        ArrayNode applied = body.putArray("measuresApplied");
+        measuresApplied.forEach(m -> applied.add(m.strip()));
+        return notices.issue(RESPONSE, received.path("subject").asText(), body, List.of(initiator), actorKind, actor, Optional.empty());
+    }
+
+    /** The joint punishment notices this node received, newest first: sender, notice id, subject, what was asked, when due. */
+    public List<JsonNode> receivedNotices(int limit) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select json_build_object('sender', sender, 'noticeId', notice_id, 'subject', subject, 'receivedAt', received_at,
+                                         'notice', body)::text
+                from alliance_received where kind = 'sanction' order by received_at desc limit ?""")) {
+            ps.setInt(1, limit);
+            List<JsonNode> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(AllianceNotices.json(rs.getString(1)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notices cannot be read; retry later", e);
+        }
+    }
+
+    private Optional<JsonNode> received(String sender, String noticeId) {
+        if (!AllianceNotices.isUuid(noticeId)) {
+            return Optional.empty();
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select json_build_object('subject', subject, 'body', body)::text from alliance_received
+                where sender = ? and notice_id = ?::uuid and kind = 'sanction'""")) {
+            ps.setString(1, sender);
+            ps.setString(2, noticeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(AllianceNotices.json(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notices cannot be read; retry later", e);
+        }
+    }
+
+    /** Where a notice this node issued stands at every partner it went to. */
+    public Status status(String noticeId) {
+        AllianceNotices.Notice notice = notices.notice(noticeId).filter(n -> n.kind().equals(NOTICE))
+                .orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no joint punishment notice " + noticeId));
+        Map<String, JsonNode> responses = new LinkedHashMap<>();
+        Map<String, Instant> respondedAt = new LinkedHashMap<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select sender, body::text, received_at from alliance_received where kind = 'sanction-response' and body->>'respondsTo' = ?
+                order by received_at""")) {
+            ps.setString(1, noticeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    responses.put(rs.getString(1), AllianceNotices.json(rs.getString(2)));
+                    respondedAt.put(rs.getString(1), rs.getTimestamp(3).toInstant());
+                }
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the responses cannot be read; retry later", e);
+        }
+        Instant now = clock.instant();
+        List<PartnerStatus> partners = new ArrayList<>();
+        for (AllianceNotices.Delivery d : notices.deliveries(noticeId)) {
+            JsonNode response = responses.get(d.partner());
+            List<String> applied = new ArrayList<>();
+            if (response != null) {
+                response.path("measuresApplied").forEach(m -> applied.add(m.asText()));
+            }
+            boolean overdue = response == null && notice.respondBy().filter(now::isAfter).isPresent();
+            partners.add(new PartnerStatus(d.partner(), d.state(), d.attempts(), d.lastError(), d.answeredAt(),
+                    Optional.ofNullable(respondedAt.get(d.partner())), applied, overdue));
+        }
+        return new Status(notice, partners, partners.stream().filter(p -> p.delivery().equals("ANSWERED")).count(),
+                partners.stream().filter(p -> p.respondedAt().isPresent()).count(), partners.stream().filter(PartnerStatus::overdue).count());
+    }
+
+    /** The handlers of the two kinds this workflow receives. */
+    public Map<String, NoticeKind> kinds() {
+        return Map.of(NOTICE, (c, sender, n) -> Json.mapper().createObjectNode().put("status", "acknowledged"),
+                RESPONSE, this::response);
+    }
+
+    /** A partner's response: to a notice this node issued and sent to that partner, about the same enterprise. */
+    private ObjectNode response(Connection c, Partner sender, NoticeReceiver.Received n) throws SQLException {
+        String respondsTo = n.body().path("respondsTo").asText("");
+        if (!AllianceNotices.isUuid(respondsTo)) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "a response names the notice it responds to (respondsTo)");
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select n.subject from alliance_notice n join alliance_delivery d on d.notice_id = n.id and d.partner = ?
+                where n.id = ?::uuid and n.kind = 'sanction'""")) {
+            ps.setString(1, sender.id());
+            ps.setString(2, respondsTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getString(1).equals(n.subject())) {
+                    throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "this node sent " + sender.id() + " no joint punishment notice "
+                            + respondsTo + " about this enterprise");
+                }
+            }
+        }
+        return Json.mapper().createObjectNode().put("status", "recorded");
+    }
+}

@@ -1,0 +1,63 @@
+-- The alliance's joint work (docs/protocol.md §13, docs/operations.md "Alliance workflows").
+
+-- Red and black lists (红黑名单) this node keeps: who listed whom, on what basis, until when.
+-- Severity sets how long a black-list entry is published under the repair rules: minor 3 months,
+-- general 1 year, serious 3 years.
+create table credit_list_entry (
+    id               uuid        primary key,
+    list_type        text        not null check (list_type in ('RED', 'BLACK')),
+    uscc             text        not null,
+    party_name       text        not null,
+    legal_basis      text        not null,
+    authority        text        not null,
+    document_number  text        not null,
+    listed_on        date        not null,
+    publication_end  date        not null,
+    severity         text        not null check (severity in ('MINOR', 'GENERAL', 'SERIOUS')),
+    status           text        not null default 'ACTIVE' check (status in ('ACTIVE', 'REPAIRED', 'EXPIRED', 'WITHDRAWN')),
+    recorded_at      timestamptz not null default now(),
+    recorded_by      text        not null,
+    unique (authority, document_number)
+);
+create index credit_list_entry_uscc on credit_list_entry (uscc);
+
+-- Notices this node starts (a joint-punishment notice, a response to one, …): the notice, and one
+-- delivery per partner it goes to. Deliveries are retried from this state until the partner
+-- answers: a partner offline during propagation receives the notice when it returns.
+create table alliance_notice (
+    id          uuid        primary key,
+    kind        text        not null,
+    subject     text        not null,            -- the enterprise's USCC
+    body        jsonb       not null,
+    created_at  timestamptz not null default now(),
+    created_by  text        not null,
+    respond_by  timestamptz                      -- when the partners' responses are due (joint punishment)
+);
+create index alliance_notice_subject on alliance_notice (subject);
+
+create table alliance_delivery (
+    notice_id        uuid        not null references alliance_notice (id),
+    partner          text        not null,
+    state            text        not null default 'PENDING' check (state in ('PENDING', 'ANSWERED', 'REFUSED')),
+    attempts         integer     not null default 0,
+    next_attempt_at  timestamptz not null default now(),
+    last_error       text,
+    answered_at      timestamptz,
+    answer           jsonb,
+    primary key (notice_id, partner)
+);
+create index alliance_delivery_due on alliance_delivery (next_attempt_at) where state = 'PENDING';
+
+-- Notices received from partners, each kept once by (sender, notice id) with the answer given, so
+-- that a notice sent again (a retry) gets the same answer and is applied once.
+create table alliance_received (
+    sender       text        not null,
+    notice_id    uuid        not null,
+    kind         text        not null,
+    subject      text        not null,
+    body         jsonb       not null,
+    received_at  timestamptz not null default now(),
+    answer       jsonb       not null,
+    primary key (sender, notice_id)
+);
+create index alliance_received_subject on alliance_received (subject);
