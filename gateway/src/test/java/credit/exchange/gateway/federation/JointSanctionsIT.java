@@ -1,0 +1,168 @@
+package credit.exchange.gateway.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.TestNodes;
+import credit.exchange.gateway.cli.CliRun;
+import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.routes.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Joint punishment (联合奖惩) end to end on real nodes: Hangzhou black-lists an enterprise and
+ * notifies its alliance partners; Huzhou acknowledges at once and responds with the measures it
+ * applied; Jiaxing is down while the notice propagates and receives it when it returns; Shaoxing
+ * never runs. Hangzhou tracks each: acknowledged, responded with what, still trying, overdue —
+ * through the API and {@code gatewayctl sanctions status}.
+ */
+class JointSanctionsIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String USCC = "91330100716105852F";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aBlackListNotice_reachesEveryPartner_evenOneOfflineDuringPropagation_andTheResponsesAreTracked() throws Exception {
+        DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
+        NodeConfig hangzhou = quick(alliance.config(DemoAlliance.member("hangzhou")));
+        NodeConfig jiaxing = quick(alliance.config(DemoAlliance.member("jiaxing")));
+        String hz = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        String hu = alliance.apiUrl(DemoAlliance.member("huzhou"));
+        List<Node> nodes = new ArrayList<>();
+        try {
+            nodes.add(Node.start(hangzhou));
+            nodes.add(Node.start(quick(alliance.config(DemoAlliance.member("huzhou")))));
+            String operator = token(hz, "node-operator", "operator");
+
+            // the list entry: checked, and its publication bounded by its severity
+            assertCode(call("POST", hz + "/api/v1/lists", operator, entry(USCC, "2030-01-01")), 400, "E_DATE_INVALID");
+            assertCode(call("POST", hz + "/api/v1/lists", operator, entry("91330100716105852E", null)), 400, "E_IDENTIFIER_INVALID");
+            assertCode(call("POST", hz + "/api/v1/lists", token(hz, "reader", "reader-public"), entry(USCC, null)), 403, "E_ROLE_REQUIRED");
+            HttpResponse<String> listed = call("POST", hz + "/api/v1/lists", operator, entry(USCC, null));
+            assertEquals(201, listed.statusCode(), listed.body());
+            JsonNode entry = Json.mapper().readTree(listed.body());
+            assertEquals(LocalDate.now().plusYears(3).toString(), entry.path("publicationEnd").asText(), "SERIOUS: published three years");
+
+            HttpResponse<String> issued = call("POST", hz + "/api/v1/sanctions", operator, """
+                    {"entryId": "%s", "measures": ["no public funding", "stricter inspection"], "respondWithin": "PT15S"}"""
+                    .formatted(entry.path("id").asText()));
+            assertEquals(201, issued.statusCode(), issued.body());
+            String id = Json.mapper().readTree(issued.body()).path("notice").path("id").asText();
+
+            TestNodes.await("Huzhou acknowledges; Jiaxing's delivery fails and is retried", Duration.ofSeconds(30), () -> {
+                JsonNode s = status(hz, operator, id);
+                return "ANSWERED".equals(partner(s, "huzhou").path("delivery").asText())
+                        && partner(s, "jiaxing").path("attempts").asInt() >= 2;
+            });
+            JsonNode whileDown = status(hz, operator, id);
+            assertEquals("PENDING", partner(whileDown, "jiaxing").path("delivery").asText());
+            assertEquals("E_PARTNER_UNREACHABLE", partner(whileDown, "jiaxing").path("lastError").asText(), whileDown.toString());
+
+            nodes.add(Node.start(jiaxing));
+            TestNodes.await("Jiaxing, back, receives the notice", Duration.ofSeconds(60),
+                    () -> "ANSWERED".equals(partner(status(hz, operator, id), "jiaxing").path("delivery").asText()));
+            assertEquals("1", TestNodes.rows(jiaxing, "select count(*) from alliance_received where kind = 'sanction'").first(),
+                    "received once, however many times it was tried");
+
+            // Huzhou responds with the measures it applied
+            String huzhouOperator = token(hu, "node-operator", "operator");
+            JsonNode received = Json.mapper().readTree(call("GET", hu + "/api/v1/sanctions/received", huzhouOperator, null).body());
+            assertEquals(id, received.path("notices").get(0).path("noticeId").asText(), received.toString());
+            assertEquals("no public funding", received.path("notices").get(0).path("notice").path("measures").get(0).asText());
+            HttpResponse<String> responded = call("POST", hu + "/api/v1/sanctions/received/hangzhou/" + id + "/response", huzhouOperator,
+                    "{\"measuresApplied\": [\"excluded from the 2027 subsidy round\"]}");
+            assertEquals(201, responded.statusCode(), responded.body());
+            TestNodes.await("Huzhou's response reaches Hangzhou", Duration.ofSeconds(30),
+                    () -> partner(status(hz, operator, id), "huzhou").has("respondedAt"));
+            TestNodes.await("Jiaxing is overdue", Duration.ofSeconds(30),
+                    () -> partner(status(hz, operator, id), "jiaxing").path("overdue").asBoolean());
+
+            JsonNode tracked = status(hz, operator, id);
+            assertEquals("excluded from the 2027 subsidy round", partner(tracked, "huzhou").path("measuresApplied").get(0).asText());
+            assertTrue(!partner(tracked, "huzhou").path("overdue").asBoolean());
+            assertEquals("PENDING", partner(tracked, "shaoxing").path("delivery").asText(), "Shaoxing never ran");
+            assertEquals(2, tracked.path("acknowledged").asInt());
+            assertEquals(1, tracked.path("responded").asInt());
+
+            Path file = root.resolve("hangzhou.properties");
+            hangzhou.save(file);
+            CliRun cli = CliRun.of("sanctions", "status", id, "--config", file.toString());
+            assertEquals(1, cli.exit(), "exit 1 while a response is overdue: " + cli.out());
+            assertTrue(cli.out().matches("(?s).*huzhou\\s+acknowledged .*; responded .*: excluded from the 2027 subsidy round.*"), cli.out());
+            assertTrue(cli.out().matches("(?s).*jiaxing\\s+acknowledged .*; OVERDUE.*"), cli.out());
+            assertTrue(cli.out().matches("(?s).*shaoxing\\s+not delivered yet \\(\\d+ attempts, last E_PARTNER_UNREACHABLE\\).*"), cli.out());
+
+            // a response to a notice Hangzhou never sent Jiaxing is refused, with its code, and nothing is recorded
+            String jiaxingOperator = token(alliance.apiUrl(DemoAlliance.member("jiaxing")), "node-operator", "operator");
+            assertCode(call("POST", alliance.apiUrl(DemoAlliance.member("jiaxing")) + "/api/v1/sanctions/received/hangzhou/"
+                    + java.util.UUID.randomUUID() + "/response", jiaxingOperator, "{\"measuresApplied\": [\"x\"]}"), 404, "E_NOT_FOUND");
+            assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(List.of("list", "notice.out", "notice.in")),
+                    "the entry, the notice and the response are events of Hangzhou's trail");
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
+
+    private static NodeConfig quick(NodeConfig config) {
+        return config.with("gateway.alliance.propagate-ms", "300").with("gateway.alliance.retry-seconds", "1");
+    }
+
+    private static String entry(String uscc, String publicationEnd) {
+        return """
+                {"listType": "BLACK", "uscc": "%s", "partyName": "杭州演示失信企业有限公司", "legalBasis": "《失信行为纠正后的信用信息修复管理办法》",
+                 "authority": "杭州市市场监督管理局", "documentNumber": "杭市监〔2026〕12号", "listedOn": "%s", "severity": "SERIOUS"%s}"""
+                .formatted(uscc, LocalDate.now(), publicationEnd == null ? "" : ", \"publicationEnd\": \"" + publicationEnd + "\"");
+    }
+
+    private static JsonNode status(String api, String token, String id) {
+        try {
+            return Json.mapper().readTree(call("GET", api + "/api/v1/sanctions/" + id, token, null).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode partner(JsonNode status, String id) {
+        for (JsonNode p : status.path("partners")) {
+            if (p.path("partner").asText().equals(id)) {
+                return p;
+            }
+        }
+        return Json.mapper().createObjectNode();
+    }
+
+    private static String token(String api, String user, String roles) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&roles=" + roles)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
+    }
+}
