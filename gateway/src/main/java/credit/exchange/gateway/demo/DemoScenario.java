@@ -120,8 +120,9 @@ public final class DemoScenario implements AutoCloseable {
 
         showClassesBAndC(uscc);
         showAuditTrail();
+        showJointPunishment(uscc);
 
-        step("7. Shaoxing stops; Hangzhou asks again");
+        step("8. Shaoxing stops; Hangzhou asks again");
         nodes.remove("shaoxing").close();
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
@@ -330,6 +331,51 @@ public final class DemoScenario implements AutoCloseable {
                     status.path("intact").asBoolean() ? "intact" : "BROKEN", status.path("headSeq").asLong(), refused.path("code").asText());
             expect(status.path("intact").asBoolean(), "the console's verification agrees");
             expect("E_ROLE_REQUIRED".equals(refused.path("code").asText()), "only the auditor role reads the trail");
+        }
+    }
+
+    /**
+     * Joint punishment (联合奖惩): Hangzhou black-lists the enterprise and notifies the alliance
+     * cities (发起); each acknowledges; Huzhou responds with the measures it applied (响应); Hangzhou
+     * tracks them (跟踪问效).
+     */
+    private void showJointPunishment(String uscc) throws Exception {
+        step("7. Joint punishment: Hangzhou black-lists " + uscc + " and notifies the alliance cities; Huzhou responds");
+        if (alliance.hasRealm()) {
+            out.println("   skipped: the nodes accept the realm's tokens only; sign in with the operator role to try it");
+            return;
+        }
+        String hangzhou = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        String huzhou = alliance.apiUrl(DemoAlliance.member("huzhou"));
+        String operator = devToken(hangzhou, "node-operator", "operator", null);
+        HttpResponse<String> listed = call("POST", hangzhou + "/api/v1/lists", operator, """
+                {"listType": "BLACK", "uscc": "%s", "partyName": "演示失信企业", "legalBasis": "《浙江省公共信用信息管理条例》",
+                 "authority": "杭州市市场监督管理局", "documentNumber": "杭市监〔2026〕%d号", "listedOn": "%s", "severity": "GENERAL"}"""
+                .formatted(uscc, System.currentTimeMillis() / 1000 % 100000, java.time.LocalDate.now()));
+        String entryId = Json.mapper().readTree(listed.body()).path("id").asText();
+        expect(listed.statusCode() == 201, "the black-list entry is recorded, published for one year (GENERAL)");
+        HttpResponse<String> issued = call("POST", hangzhou + "/api/v1/sanctions", operator, """
+                {"entryId": "%s", "measures": ["no public funding", "stricter inspection"], "respondWithin": "P7D"}""".formatted(entryId));
+        String id = Json.mapper().readTree(issued.body()).path("notice").path("id").asText();
+        expect(issued.statusCode() == 201, "the notice is issued to Huzhou, Jiaxing and Shaoxing");
+        boolean acknowledged = awaitCounts(() -> sanction(hangzhou, operator, id).path("acknowledged").asInt() == 3);
+        String huzhouOperator = devToken(huzhou, "node-operator", "operator", null);
+        HttpResponse<String> responded = call("POST", huzhou + "/api/v1/sanctions/received/hangzhou/" + id + "/response", huzhouOperator,
+                "{\"measuresApplied\": [\"excluded from public procurement\"]}");
+        boolean tracked = responded.statusCode() == 201 && awaitCounts(() -> sanction(hangzhou, operator, id).path("responded").asInt() == 1);
+        for (JsonNode p : sanction(hangzhou, operator, id).path("partners")) {
+            out.printf("   %-9s %s%s%n", p.path("partner").asText(), p.path("delivery").asText().equals("ANSWERED") ? "acknowledged" : "pending",
+                    p.has("respondedAt") ? ", responded: " + p.path("measuresApplied") : ", no response yet (due in 7 days)");
+        }
+        expect(acknowledged, "every alliance city acknowledged the notice");
+        expect(tracked, "Huzhou's response and the measures it applied reach Hangzhou (gatewayctl sanctions status " + id + ")");
+    }
+
+    private static JsonNode sanction(String api, String token, String id) {
+        try {
+            return Json.mapper().readTree(call("GET", api + "/api/v1/sanctions/" + id, token, null).body());
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode();
         }
     }
 

@@ -85,7 +85,9 @@ class GatewayctlScriptIT {
         assertTrue(demo.output.contains("scenario passed"), demo.output);
         for (String step : List.of("1. Hangzhou asks every partner", "2. Huzhou asks Hangzhou", "3. A tampered envelope",
                 "4. Push flows", "pulled every record of hangzhou over SOAP", "5. Classes B and C", "E_AUTHORIZATION_REVOKED",
-                "E_SHARING_AGREEMENT_REQUIRED", "6. Hangzhou's audit trail", "every partner countersigned", "7. Shaoxing stops",
+                "E_SHARING_AGREEMENT_REQUIRED", "6. Hangzhou's audit trail", "every partner countersigned", "the console's verification agrees",
+                "7. Joint punishment", "every alliance city acknowledged the notice", "Huzhou's response and the measures it applied",
+                "8. Shaoxing stops",
                 "E_PARTNER_UNREACHABLE")) {
             assertTrue(demo.output.contains(step), step + " missing from:\n" + demo.output);
         }
