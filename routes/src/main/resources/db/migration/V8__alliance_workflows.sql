@@ -61,3 +61,14 @@ create table alliance_received (
     primary key (sender, notice_id)
 );
 create index alliance_received_subject on alliance_received (subject);
+
+-- Trusted-enterprise mutual recognition (诚信企业互认): a recognition of an enterprise is withdrawn
+-- everywhere once it enters a black list at any node; each node keeps the withdrawals it made or
+-- was told of.
+create table recognition_withdrawal (
+    uscc          text        not null,
+    withdrawn_at  timestamptz not null default now(),
+    by_node       text        not null,
+    reason        text        not null,
+    primary key (uscc, by_node, withdrawn_at)
+);

@@ -6,8 +6,10 @@ import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.alliance.AllianceRoutes;
 import credit.exchange.routes.alliance.JointSanctions;
+import credit.exchange.routes.alliance.NoticeKind;
 import credit.exchange.routes.alliance.NoticePropagation;
 import credit.exchange.routes.alliance.NoticeReceiver;
+import credit.exchange.routes.alliance.Recognitions;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CountersignRoutes;
@@ -123,7 +125,11 @@ public final class Federation implements AutoCloseable {
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
         AllianceNotices notices = new AllianceNotices(database);
         JointSanctions sanctions = new JointSanctions(database, notices, clock);
-        handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, sanctions.kinds()));
+        Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(), config.getInt("gateway.recognition.penalty-years"),
+                clock);
+        Map<String, NoticeKind> noticeKinds = new HashMap<>(sanctions.kinds());
+        noticeKinds.putAll(recognitions.kinds());
+        handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
 
@@ -155,7 +161,7 @@ public final class Federation implements AutoCloseable {
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, notices, partners, authenticator, policy),
+                new AllianceRoutes(sanctions, recognitions, notices, partners, authenticator, policy),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

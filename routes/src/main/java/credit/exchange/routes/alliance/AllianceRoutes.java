@@ -27,19 +27,23 @@ import org.apache.camel.Exchange;
  * issues its joint punishment or incentive notice to every alliance partner; {@code GET
  * /api/v1/sanctions[/{id}]} tracks them; {@code GET /api/v1/sanctions/received} lists the notices
  * partners sent, and {@code POST /api/v1/sanctions/received/{sender}/{id}/response} answers one
- * with the measures applied.
+ * with the measures applied. {@code POST /api/v1/recognitions} nominates a trusted enterprise to the
+ * alliance (诚信企业互认) and {@code GET /api/v1/recognitions/{uscc}} shows where it stands; a
+ * black-list entry withdraws every recognition of its enterprise, here and at every partner.
  */
 public final class AllianceRoutes extends ApiRouteBuilder {
 
     private final JointSanctions sanctions;
+    private final Recognitions recognitions;
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
     private final Authenticator authenticator;
     private final AccessPolicy policy;
 
-    public AllianceRoutes(JointSanctions sanctions, AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator,
-                          AccessPolicy policy) {
+    public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, AllianceNotices notices, PartnerDirectory partners,
+                          Authenticator authenticator, AccessPolicy policy) {
         this.sanctions = sanctions;
+        this.recognitions = recognitions;
         this.notices = notices;
         this.partners = partners;
         this.authenticator = authenticator;
@@ -55,7 +59,22 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                 .get("/sanctions/received").id("sanction-received").produces("application/json").to("direct:sanction-received")
                 .get("/sanctions/{id}").id("sanction-status").produces("application/json").to("direct:sanction-status")
                 .post("/sanctions/received/{sender}/{id}/response").id("sanction-respond").consumes("application/json")
-                    .produces("application/json").to("direct:sanction-respond");
+                    .produces("application/json").to("direct:sanction-respond")
+                .post("/recognitions").id("recognition-nominate").consumes("application/json").produces("application/json")
+                    .to("direct:recognition-nominate")
+                .get("/recognitions/{uscc}").id("recognition-status").produces("application/json").to("direct:recognition-status");
+
+        from("direct:recognition-nominate").routeId("recognition-nominate").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            AllianceNotices.Notice n = recognitions.nominate(text(b, "uscc"), text(b, "partyName"), text(b, "basis"), date(b, "validUntil"),
+                    partners.all(), caller.kind().name(), caller.name());
+            answer(e, 201, recognitions.status(n.subject()));
+        });
+        from("direct:recognition-status").routeId("recognition-status").process(e -> {
+            operator(e);
+            answer(e, 200, recognitions.status(e.getMessage().getHeader("uscc", String.class)));
+        });
 
         from("direct:list-entry-record").routeId("list-entry-record").process(e -> {
             Caller caller = operator(e);
@@ -66,9 +85,14 @@ public final class AllianceRoutes extends ApiRouteBuilder {
             } catch (IllegalArgumentException unknown) {
                 throw new CodedException(ErrorCode.E_FIELD_INVALID, "severity is MINOR, GENERAL or SERIOUS");
             }
-            answer(e, 201, sanctions.record(text(b, "listType"), text(b, "uscc"), text(b, "partyName"), text(b, "legalBasis"),
-                    text(b, "authority"), text(b, "documentNumber"), date(b, "listedOn"), Optional.ofNullable(date(b, "publicationEnd")),
-                    severity, caller.name()));
+            JointSanctions.ListEntry entry = sanctions.record(text(b, "listType"), text(b, "uscc"), text(b, "partyName"),
+                    text(b, "legalBasis"), text(b, "authority"), text(b, "documentNumber"), date(b, "listedOn"),
+                    Optional.ofNullable(date(b, "publicationEnd")), severity, caller.name());
+            if (entry.listType().equals("BLACK")) {
+                recognitions.blackListed(entry.uscc(), "black-listed (" + entry.authority() + " " + entry.documentNumber() + ")",
+                        partners.all(), caller.kind().name(), caller.name());
+            }
+            answer(e, 201, entry);
         });
         from("direct:sanction-initiate").routeId("sanction-initiate").process(e -> {
             Caller caller = operator(e);

@@ -1,0 +1,136 @@
+package credit.exchange.gateway.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.TestNodes;
+import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.routes.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trusted-enterprise mutual recognition (诚信企业互认) on real nodes: Hangzhou nominates two
+ * enterprises; Huzhou recognises both; Jiaxing, which black-listed one of them, declines it with
+ * its reason and recognises the other. When Huzhou later black-lists the recognised one, its
+ * recognition is withdrawn at Huzhou, at Hangzhou and at Jiaxing.
+ */
+class RecognitionIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String TRUSTED = "91330100716105852F";
+    private static final String LISTED_AT_JIAXING = "914403001922038216";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void partnersWeighANomination_byTheirOwnRules_andABlackListAnywhereWithdrawsIt_everywhere() throws Exception {
+        DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
+        String hz = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        String hu = alliance.apiUrl(DemoAlliance.member("huzhou"));
+        String jx = alliance.apiUrl(DemoAlliance.member("jiaxing"));
+        List<Node> nodes = new ArrayList<>();
+        try {
+            for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
+                nodes.add(Node.start(quick(alliance.config(DemoAlliance.member(id)))));
+            }
+            String hzOperator = token(hz, "node-operator", "operator");
+            String huOperator = token(hu, "node-operator", "operator");
+            String jxOperator = token(jx, "node-operator", "operator");
+            assertEquals(201, call("POST", jx + "/api/v1/lists", jxOperator, blackList(LISTED_AT_JIAXING, "嘉市监〔2026〕3号")).statusCode());
+
+            for (String uscc : List.of(TRUSTED, LISTED_AT_JIAXING)) {
+                HttpResponse<String> nominated = call("POST", hz + "/api/v1/recognitions", hzOperator, """
+                        {"uscc": "%s", "partyName": "演示诚信企业", "basis": "A级纳税人 (A-grade taxpayer)", "validUntil": "%s"}"""
+                        .formatted(uscc, LocalDate.now().plusYears(1)));
+                assertEquals(201, nominated.statusCode(), nominated.body());
+            }
+            assertCode(call("POST", hz + "/api/v1/recognitions", hzOperator, """
+                    {"uscc": "91330100716105852E", "partyName": "x", "basis": "y", "validUntil": "2099-01-01"}"""), 400, "E_IDENTIFIER_INVALID");
+            TestNodes.await("Huzhou's and Jiaxing's answers", Duration.ofSeconds(30), () -> answered(status(hz, hzOperator, TRUSTED))
+                    && answered(status(hz, hzOperator, LISTED_AT_JIAXING)));
+
+            JsonNode trusted = status(hz, hzOperator, TRUSTED);
+            assertEquals("IN_FORCE", trusted.path("status").asText());
+            assertEquals("recognised", answer(trusted, "huzhou").path("status").asText(), trusted.toString());
+            assertEquals("recognised", answer(trusted, "jiaxing").path("status").asText(), trusted.toString());
+            JsonNode listed = status(hz, hzOperator, LISTED_AT_JIAXING);
+            assertEquals("recognised", answer(listed, "huzhou").path("status").asText());
+            assertEquals("declined", answer(listed, "jiaxing").path("status").asText(), listed.toString());
+            assertEquals("on jiaxing's black list", answer(listed, "jiaxing").path("reasons").get(0).asText());
+            JsonNode atJiaxing = status(jx, jxOperator, LISTED_AT_JIAXING);
+            assertEquals("declined", atJiaxing.path("nominations").get(0).path("answers").path("jiaxing").path("status").asText(),
+                    "Jiaxing shows the nomination it received and its own answer: " + atJiaxing);
+
+            // Huzhou black-lists the trusted enterprise: its recognition is withdrawn everywhere
+            assertEquals(201, call("POST", hu + "/api/v1/lists", huOperator, blackList(TRUSTED, "湖市监〔2026〕8号")).statusCode());
+            TestNodes.await("the withdrawal at Hangzhou and Jiaxing", Duration.ofSeconds(30),
+                    () -> "WITHDRAWN".equals(status(hz, hzOperator, TRUSTED).path("status").asText())
+                            && "WITHDRAWN".equals(status(jx, jxOperator, TRUSTED).path("status").asText()));
+            assertEquals("WITHDRAWN", status(hu, huOperator, TRUSTED).path("status").asText());
+            assertEquals("huzhou", status(hz, hzOperator, TRUSTED).path("withdrawn").path("by").asText());
+            assertEquals("IN_FORCE", status(hz, hzOperator, LISTED_AT_JIAXING).path("status").asText(), "the other one stands");
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
+
+    private static boolean answered(JsonNode status) {
+        return status.path("nominations").size() > 0 && !"pending".equals(answer(status, "huzhou").path("status").asText("pending"))
+                && !"pending".equals(answer(status, "jiaxing").path("status").asText("pending"));
+    }
+
+    private static JsonNode answer(JsonNode status, String partner) {
+        return status.path("nominations").get(0).path("answers").path(partner);
+    }
+
+    private static JsonNode status(String api, String token, String uscc) {
+        try {
+            return Json.mapper().readTree(call("GET", api + "/api/v1/recognitions/" + uscc, token, null).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String blackList(String uscc, String documentNumber) {
+        return """
+                {"listType": "BLACK", "uscc": "%s", "partyName": "演示企业", "legalBasis": "《浙江省公共信用信息管理条例》",
+                 "authority": "市场监督管理局", "documentNumber": "%s", "listedOn": "%s", "severity": "GENERAL"}"""
+                .formatted(uscc, documentNumber, LocalDate.now());
+    }
+
+    private static NodeConfig quick(NodeConfig config) {
+        return config.with("gateway.alliance.propagate-ms", "300").with("gateway.alliance.retry-seconds", "1");
+    }
+
+    private static String token(String api, String user, String roles) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&roles=" + roles)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
+    }
+}
