@@ -72,3 +72,28 @@ create table recognition_withdrawal (
     reason        text        not null,
     primary key (uscc, by_node, withdrawn_at)
 );
+
+-- Credit repair (信用修复): a record repaired, withdrawn or past its publication end is no longer
+-- served (its status), and every partner it was handed to is told so by a repair notice.
+create table credit_repair (
+    id                 uuid        primary key,
+    category           text        not null,
+    source_department  text        not null,
+    document_number    text        not null,
+    uscc               text,
+    reason             text        not null check (reason in ('REPAIRED', 'WITHDRAWN', 'EXPIRED')),
+    basis              text        not null,
+    repaired_at        timestamptz not null default now(),
+    repaired_by        text        not null,
+    notice_id          uuid        references alliance_notice (id)
+);
+
+-- At a holder: the records a sender withdrew, by the message id they were delivered under. A
+-- record whose delivery arrives after its withdrawal is withdrawn on arrival.
+create table withdrawn_message (
+    sender        text        not null,
+    message_id    text        not null,
+    reason        text        not null,
+    withdrawn_at  timestamptz not null default now(),
+    primary key (sender, message_id)
+);

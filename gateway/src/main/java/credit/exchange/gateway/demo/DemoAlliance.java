@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The demo alliance on loopback: Hangzhou, Huzhou, Jiaxing, Shaoxing, the provincial and the
@@ -48,7 +49,8 @@ public final class DemoAlliance {
     /** Partners the shipped files name that the demo does not run (Shanghai ships disabled): certificate only. */
     private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
     /** The alliance notices the demo's cities send each other (docs/protocol.md §13). */
-    private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "recognition", "recognition-withdrawal");
+    private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "recognition", "recognition-withdrawal",
+            "repair");
 
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;
@@ -228,8 +230,12 @@ public final class DemoAlliance {
                 continue;
             }
             Suite suite = suiteBetween(self.id(), p.id());
-            // the alliance cities do their joint work with each other: notices go both ways between them
+            // the alliance cities do their joint work with each other: notices go both ways between them; the
+            // province and the nation take repair notices of the records the cities hand them
             boolean alliance = self.level().equals("alliance-city") && p.level().equals("alliance-city");
+            boolean holder = !self.level().equals("alliance-city") && p.level().equals("alliance-city");
+            boolean toHolder = self.level().equals("alliance-city") && !p.level().equals("alliance-city");
+            List<String> kinds = alliance ? NOTICE_KINDS : holder ? List.of("repair") : List.of();
             String yaml = """
                     # %s's configuration for partner %s, written by ./gatewayctl demo.
                     id: %s
@@ -248,9 +254,10 @@ public final class DemoAlliance {
                     timeouts: {connect-ms: 1000, answer-ms: 4000}
                     retry: {attempts: 2, backoff-ms: 200}
                     """.formatted(self.id(), p.id(), p.id(), p.name(), p.level(), suite, basePort + MEMBERS.indexOf(p), p.id(),
-                    suite.name().toLowerCase(Locale.ROOT), (p.level().equals("alliance-city") && self.id().equals("national")
-                            ? "  publicity: {}" : "") + (alliance ? "  notice: {kinds: [" + String.join(", ", NOTICE_KINDS) + "]}" : ""),
-                    alliance ? ", notice" : "").replace("\n\n", "\n") + pushFlows(self, p);
+                    suite.name().toLowerCase(Locale.ROOT), String.join("\n", Stream.of(
+                            p.level().equals("alliance-city") && self.id().equals("national") ? "  publicity: {}" : "",
+                            kinds.isEmpty() ? "" : "  notice: {kinds: [" + String.join(", ", kinds) + "]}").filter(x -> !x.isEmpty()).toList()),
+                    alliance || toHolder ? ", notice" : "").replace("\n\n", "\n") + pushFlows(self, p);
             Files.writeString(dir.resolve(p.id() + ".yaml"), yaml, StandardCharsets.UTF_8);
         }
     }

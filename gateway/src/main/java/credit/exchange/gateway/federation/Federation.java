@@ -5,6 +5,7 @@ import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.alliance.AllianceRoutes;
+import credit.exchange.routes.alliance.CreditRepairs;
 import credit.exchange.routes.alliance.JointSanctions;
 import credit.exchange.routes.alliance.NoticeKind;
 import credit.exchange.routes.alliance.NoticePropagation;
@@ -129,6 +130,8 @@ public final class Federation implements AutoCloseable {
                 clock);
         Map<String, NoticeKind> noticeKinds = new HashMap<>(sanctions.kinds());
         noticeKinds.putAll(recognitions.kinds());
+        CreditRepairs repairs = new CreditRepairs(database, notices, identity.nodeId());
+        noticeKinds.putAll(repairs.kinds());
         handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
@@ -161,7 +164,8 @@ public final class Federation implements AutoCloseable {
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, recognitions, notices, partners, authenticator, policy),
+                new AllianceRoutes(sanctions, recognitions, repairs, notices, partners, authenticator, policy,
+                        Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes"))),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

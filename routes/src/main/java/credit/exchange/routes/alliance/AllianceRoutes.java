@@ -30,20 +30,28 @@ import org.apache.camel.Exchange;
  * with the measures applied. {@code POST /api/v1/recognitions} nominates a trusted enterprise to the
  * alliance (诚信企业互认) and {@code GET /api/v1/recognitions/{uscc}} shows where it stands; a
  * black-list entry withdraws every recognition of its enterprise, here and at every partner.
+ * {@code POST /api/v1/records/{id}/repair} repairs or withdraws a record (信用修复) and tells every
+ * partner it was handed to; {@code GET /api/v1/repairs/{id}} shows their confirmations; records
+ * past their publication end are repaired as EXPIRED on a period (route {@code publication-expiry}).
  */
 public final class AllianceRoutes extends ApiRouteBuilder {
 
     private final JointSanctions sanctions;
     private final Recognitions recognitions;
+    private final CreditRepairs repairs;
+    private final Duration expiryEvery;
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
     private final Authenticator authenticator;
     private final AccessPolicy policy;
 
-    public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, AllianceNotices notices, PartnerDirectory partners,
-                          Authenticator authenticator, AccessPolicy policy) {
+    /** @param expiryEvery how often records past their publication end are repaired as EXPIRED */
+    public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, AllianceNotices notices,
+                          PartnerDirectory partners, Authenticator authenticator, AccessPolicy policy, Duration expiryEvery) {
         this.sanctions = sanctions;
         this.recognitions = recognitions;
+        this.repairs = repairs;
+        this.expiryEvery = expiryEvery;
         this.notices = notices;
         this.partners = partners;
         this.authenticator = authenticator;
@@ -62,7 +70,34 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                     .produces("application/json").to("direct:sanction-respond")
                 .post("/recognitions").id("recognition-nominate").consumes("application/json").produces("application/json")
                     .to("direct:recognition-nominate")
-                .get("/recognitions/{uscc}").id("recognition-status").produces("application/json").to("direct:recognition-status");
+                .get("/recognitions/{uscc}").id("recognition-status").produces("application/json").to("direct:recognition-status")
+                .post("/records/{id}/repair").id("record-repair").consumes("application/json").produces("application/json")
+                    .to("direct:record-repair")
+                .get("/repairs/{id}").id("repair-status").produces("application/json").to("direct:repair-status");
+
+        from("direct:record-repair").routeId("record-repair").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            long record;
+            try {
+                record = Long.parseLong(e.getMessage().getHeader("id", String.class));
+            } catch (NumberFormatException bad) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "a record id is a number");
+            }
+            answer(e, 201, repairs.repair(record, text(b, "reason"), text(b, "basis"), caller.kind().name(), caller.name()));
+        });
+        from("direct:repair-status").routeId("repair-status").process(e -> {
+            operator(e);
+            answer(e, 200, repairs.status(e.getMessage().getHeader("id", String.class)));
+        });
+        from("timer:publication-expiry?period=" + expiryEvery.toMillis() + "&delay=" + expiryEvery.toMillis()).routeId("publication-expiry")
+                .process(e -> {
+                    try {
+                        repairs.expire(1000);
+                    } catch (CodedException failure) {
+                        log.warn("records past their publication end not withdrawn this round: {}", failure.getMessage());
+                    }
+                });
 
         from("direct:recognition-nominate").routeId("recognition-nominate").process(e -> {
             Caller caller = operator(e);

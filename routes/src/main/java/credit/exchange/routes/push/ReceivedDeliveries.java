@@ -52,10 +52,11 @@ public final class ReceivedDeliveries {
         }
     }
 
-    /** How many deliveries this node holds, per sender and category. */
+    /** How many deliveries this node holds and serves, per sender and category: not those their sender withdrew (信用修复). */
     public Map<String, Map<String, Long>> counts() {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "select sender, category, count(*) from received_delivery group by sender, category");
+                "select sender, category, count(*) from received_delivery d where not exists (select 1 from withdrawn_message w"
+                        + " where w.sender = d.sender and w.message_id = d.message_id) group by sender, category");
              ResultSet rs = ps.executeQuery()) {
             Map<String, Map<String, Long>> out = new TreeMap<>();
             while (rs.next()) {

@@ -62,6 +62,7 @@ public final class LocalQueryService {
                    l.publication_end, l.status, l.authority, l.authority_code, l.content, l.legacy_identifier,
                    l.attributes::text, l.ingested_at
             from latest l join subject s on s.id = l.subject_id
+            where l.status not in ('REPAIRED', 'WITHDRAWN')
             order by %s
             limit ? offset ?""";
 

@@ -1,0 +1,231 @@
+package credit.exchange.routes.alliance;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.push.PushMessages;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Credit repair (信用修复). A record repaired, withdrawn, or past its publication end is no longer
+ * served here (every version of its document takes that status), and every partner it was handed
+ * to — known from the outbox, whatever the delivery's state — receives a repair notice naming the
+ * message ids it was delivered under. The holder withdraws them (and any that arrives later) and
+ * confirms; {@link #status} shows each partner's confirmation.
+ */
+public final class CreditRepairs {
+
+    public static final String NOTICE = "repair";
+
+    /** A repair as recorded, with where its notice stands at each holder. */
+    public record Repair(String id, String category, String sourceDepartment, String documentNumber, String uscc, String reason,
+                         String basis, String repairedBy, Optional<String> noticeId, List<AllianceNotices.Delivery> holders) {
+    }
+
+    private final Database database;
+    private final AllianceNotices notices;
+    private final String self;
+
+    public CreditRepairs(Database database, AllianceNotices notices, String self) {
+        this.database = database;
+        this.notices = notices;
+        this.self = self;
+    }
+
+    /**
+     * Repairs the document of record {@code recordId} (any of its versions) for a reason (REPAIRED,
+     * WITHDRAWN, EXPIRED) on a basis, and notifies every partner it was handed to.
+     */
+    public Repair repair(long recordId, String reason, String basis, String actorKind, String actor) {
+        String why = reason == null ? "" : reason.strip().toUpperCase(Locale.ROOT);
+        if (!List.of("REPAIRED", "WITHDRAWN", "EXPIRED").contains(why)) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "a repair's reason is REPAIRED, WITHDRAWN or EXPIRED");
+        }
+        if (basis == null || basis.isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "a repair names its basis (the repair decision, the withdrawal, the rule)");
+        }
+        String id = UUID.randomUUID().toString();
+        String category;
+        String department;
+        String document;
+        String uscc;
+        TreeSet<String> holders = new TreeSet<>();
+        List<String> messageIds = new ArrayList<>();
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        select r.category, r.source_department, r.document_number, s.uscc from credit_record r
+                        join subject s on s.id = r.subject_id where r.id = ?""")) {
+                    ps.setLong(1, recordId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new CodedException(ErrorCode.E_NOT_FOUND, "no credit record " + recordId);
+                        }
+                        category = rs.getString(1);
+                        department = rs.getString(2);
+                        document = rs.getString(3);
+                        uscc = rs.getString(4);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        update credit_record set status = ? where category = ? and source_department = ? and document_number = ?
+                        and status in ('ACTIVE', 'UNDER_OBJECTION')""")) {
+                    ps.setString(1, why.equals("EXPIRED") ? "WITHDRAWN" : why);
+                    ps.setString(2, category);
+                    ps.setString(3, department);
+                    ps.setString(4, document);
+                    if (ps.executeUpdate() == 0) {
+                        throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        select o.id, o.destination from outbox o join credit_record r on r.id = o.record_id
+                        where r.category = ? and r.source_department = ? and r.document_number = ? order by o.id""")) {
+                    ps.setString(1, category);
+                    ps.setString(2, department);
+                    ps.setString(3, document);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            messageIds.add(PushMessages.messageId(self, rs.getLong(1)));
+                            holders.add(rs.getString(2));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into credit_repair (id, category, source_department, document_number, uscc, reason, basis, repaired_by)
+                        values (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    ps.setString(1, id);
+                    ps.setString(2, category);
+                    ps.setString(3, department);
+                    ps.setString(4, document);
+                    ps.setString(5, uscc);
+                    ps.setString(6, why);
+                    ps.setString(7, basis.strip());
+                    ps.setString(8, actor);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'repair', ?, ?, ?)""")) {
+                    ps.setString(1, actorKind);
+                    ps.setString(2, actor);
+                    ps.setString(3, uscc == null ? null : "U:" + uscc);
+                    ps.setString(4, why);
+                    ps.setString(5, category + " " + document + " of " + department + ": " + basis.strip() + "; held by " + holders);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair cannot be stored; retry later", e);
+        }
+        if (!holders.isEmpty() && uscc != null) {
+            ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip()).put("category", category)
+                    .put("documentNumber", document);
+            ArrayNode ids = body.putArray("messageIds");
+            messageIds.forEach(ids::add);
+            AllianceNotices.Notice notice = notices.issue(NOTICE, uscc, body, holders, actorKind, actor, Optional.empty());
+            try (Connection c = database.connection();
+                 PreparedStatement ps = c.prepareStatement("update credit_repair set notice_id = ?::uuid where id = ?::uuid")) {
+                ps.setString(1, notice.id());
+                ps.setString(2, id);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair's notice cannot be linked; it is sent all the same", e);
+            }
+        }
+        return status(id);
+    }
+
+    /** A repair and each holder's confirmation. */
+    public Repair status(String id) {
+        if (!AllianceNotices.isUuid(id)) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "no repair " + id);
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select id::text, category, source_department, document_number, uscc, reason, basis, repaired_by, notice_id::text
+                from credit_repair where id = ?::uuid""")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no repair " + id);
+                }
+                Optional<String> notice = Optional.ofNullable(rs.getString(9));
+                return new Repair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7), rs.getString(8), notice, notice.map(notices::deliveries).orElse(List.of()));
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repairs cannot be read; retry later", e);
+        }
+    }
+
+    /** Records whose publication ended before today and are still served: each is repaired as EXPIRED. */
+    public int expire(int limit) {
+        List<Long> due = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select distinct on (category, source_department, document_number) id from credit_record
+                where publication_end < current_date and status = 'ACTIVE' order by category, source_department, document_number, version desc
+                limit ?""")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the publication ends cannot be read; retry later", e);
+        }
+        for (long record : due) {
+            repair(record, "EXPIRED", "publication end date reached", "OPERATOR", "publication-end");
+        }
+        return due.size();
+    }
+
+    /**
+     * The handler of repair notices at a holder: the message ids named, of this sender, are
+     * withdrawn — those it holds, and any that arrives later; the answer says how many it held.
+     */
+    public Map<String, NoticeKind> kinds() {
+        return Map.of(NOTICE, (c, sender, n) -> {
+            int held = 0;
+            for (var id : n.body().path("messageIds")) {
+                String messageId = id.asText();
+                if (!messageId.startsWith(sender.id() + ":outbox:")) {
+                    continue; // only the sender's own deliveries can be withdrawn by it
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
+                    ps.setString(1, sender.id());
+                    ps.setString(2, messageId);
+                    ps.setString(3, n.body().path("reason").asText("REPAIRED") + ": " + n.body().path("basis").asText(""));
+                    ps.executeUpdate(); // kept even if not held (yet): a delivery arriving later is withdrawn on arrival
+                }
+                try (PreparedStatement ps = c.prepareStatement("select count(*) from received_delivery where sender = ? and message_id = ?")) {
+                    ps.setString(1, sender.id());
+                    ps.setString(2, messageId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        held += rs.getInt(1);
+                    }
+                }
+            }
+            return Json.mapper().createObjectNode().put("status", "confirmed").put("withdrawn", held);
+        });
+    }
+}
