@@ -97,3 +97,32 @@ create table withdrawn_message (
     withdrawn_at  timestamptz not null default now(),
     primary key (sender, message_id)
 );
+
+-- Objections (异议处理): a subject's objection marks a record's document UNDER_OBJECTION here and
+-- at every holder; rejected, the flag is cleared everywhere; upheld, the department's corrected
+-- version replaces it and the objected versions are withdrawn everywhere.
+create table credit_objection (
+    id                 uuid        primary key,
+    category           text        not null,
+    source_department  text        not null,
+    document_number    text        not null,
+    uscc               text        not null,
+    objected_version   integer     not null,
+    basis              text        not null,
+    state              text        not null default 'OPEN' check (state in ('OPEN', 'UPHELD', 'REJECTED')),
+    resolution         text,
+    opened_at          timestamptz not null default now(),
+    opened_by          text        not null,
+    resolved_at        timestamptz,
+    resolved_by        text,
+    notice_id          uuid        references alliance_notice (id)
+);
+
+-- At a holder: the sender's deliveries under objection, while the objection is open.
+create table objected_message (
+    sender        text        not null,
+    message_id    text        not null,
+    objection_id  uuid        not null,
+    flagged_at    timestamptz not null default now(),
+    primary key (sender, message_id, objection_id)
+);

@@ -50,7 +50,7 @@ public final class DemoAlliance {
     private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
     /** The alliance notices the demo's cities send each other (docs/protocol.md §13). */
     private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "recognition", "recognition-withdrawal",
-            "repair");
+            "repair", "objection");
 
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;
@@ -231,11 +231,11 @@ public final class DemoAlliance {
             }
             Suite suite = suiteBetween(self.id(), p.id());
             // the alliance cities do their joint work with each other: notices go both ways between them; the
-            // province and the nation take repair notices of the records the cities hand them
+            // province and the nation take repair and objection notices of the records the cities hand them
             boolean alliance = self.level().equals("alliance-city") && p.level().equals("alliance-city");
             boolean holder = !self.level().equals("alliance-city") && p.level().equals("alliance-city");
             boolean toHolder = self.level().equals("alliance-city") && !p.level().equals("alliance-city");
-            List<String> kinds = alliance ? NOTICE_KINDS : holder ? List.of("repair") : List.of();
+            List<String> kinds = alliance ? NOTICE_KINDS : holder ? List.of("repair", "objection") : List.of();
             String yaml = """
                     # %s's configuration for partner %s, written by ./gatewayctl demo.
                     id: %s

@@ -5,6 +5,7 @@ import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.alliance.AllianceRoutes;
+import credit.exchange.routes.alliance.CreditObjections;
 import credit.exchange.routes.alliance.CreditRepairs;
 import credit.exchange.routes.alliance.JointSanctions;
 import credit.exchange.routes.alliance.NoticeKind;
@@ -132,6 +133,8 @@ public final class Federation implements AutoCloseable {
         noticeKinds.putAll(recognitions.kinds());
         CreditRepairs repairs = new CreditRepairs(database, notices, identity.nodeId());
         noticeKinds.putAll(repairs.kinds());
+        CreditObjections objections = new CreditObjections(database, notices, identity.nodeId());
+        noticeKinds.putAll(objections.kinds());
         handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
@@ -164,7 +167,7 @@ public final class Federation implements AutoCloseable {
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, recognitions, repairs, notices, partners, authenticator, policy,
+                new AllianceRoutes(sanctions, recognitions, repairs, objections, notices, partners, authenticator, policy,
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes"))),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");

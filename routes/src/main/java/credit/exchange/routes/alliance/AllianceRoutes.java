@@ -33,12 +33,16 @@ import org.apache.camel.Exchange;
  * {@code POST /api/v1/records/{id}/repair} repairs or withdraws a record (信用修复) and tells every
  * partner it was handed to; {@code GET /api/v1/repairs/{id}} shows their confirmations; records
  * past their publication end are repaired as EXPIRED on a period (route {@code publication-expiry}).
+ * {@code POST /api/v1/records/{id}/objection} records a subject's objection (异议处理), flagged at
+ * every holder; {@code POST /api/v1/objections/{id}/resolution} rejects or upholds it, and
+ * {@code GET /api/v1/objections/{id}} shows it with each holder's answer.
  */
 public final class AllianceRoutes extends ApiRouteBuilder {
 
     private final JointSanctions sanctions;
     private final Recognitions recognitions;
     private final CreditRepairs repairs;
+    private final CreditObjections objections;
     private final Duration expiryEvery;
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
@@ -46,11 +50,13 @@ public final class AllianceRoutes extends ApiRouteBuilder {
     private final AccessPolicy policy;
 
     /** @param expiryEvery how often records past their publication end are repaired as EXPIRED */
-    public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, AllianceNotices notices,
-                          PartnerDirectory partners, Authenticator authenticator, AccessPolicy policy, Duration expiryEvery) {
+    public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, CreditObjections objections,
+                          AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator, AccessPolicy policy,
+                          Duration expiryEvery) {
         this.sanctions = sanctions;
         this.recognitions = recognitions;
         this.repairs = repairs;
+        this.objections = objections;
         this.expiryEvery = expiryEvery;
         this.notices = notices;
         this.partners = partners;
@@ -73,18 +79,32 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                 .get("/recognitions/{uscc}").id("recognition-status").produces("application/json").to("direct:recognition-status")
                 .post("/records/{id}/repair").id("record-repair").consumes("application/json").produces("application/json")
                     .to("direct:record-repair")
-                .get("/repairs/{id}").id("repair-status").produces("application/json").to("direct:repair-status");
+                .get("/repairs/{id}").id("repair-status").produces("application/json").to("direct:repair-status")
+                .post("/records/{id}/objection").id("record-objection").consumes("application/json").produces("application/json")
+                    .to("direct:record-objection")
+                .post("/objections/{id}/resolution").id("objection-resolution").consumes("application/json").produces("application/json")
+                    .to("direct:objection-resolution")
+                .get("/objections/{id}").id("objection-status").produces("application/json").to("direct:objection-status");
+
+        from("direct:record-objection").routeId("record-objection").process(e -> {
+            Caller caller = operator(e);
+            answer(e, 201, objections.object(recordId(e), text(body(e), "basis"), caller.kind().name(), caller.name()));
+        });
+        from("direct:objection-resolution").routeId("objection-resolution").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            answer(e, 200, objections.resolve(e.getMessage().getHeader("id", String.class), text(b, "outcome"), text(b, "note"),
+                    caller.kind().name(), caller.name()));
+        });
+        from("direct:objection-status").routeId("objection-status").process(e -> {
+            operator(e);
+            answer(e, 200, objections.status(e.getMessage().getHeader("id", String.class)));
+        });
 
         from("direct:record-repair").routeId("record-repair").process(e -> {
             Caller caller = operator(e);
             JsonNode b = body(e);
-            long record;
-            try {
-                record = Long.parseLong(e.getMessage().getHeader("id", String.class));
-            } catch (NumberFormatException bad) {
-                throw new CodedException(ErrorCode.E_FIELD_INVALID, "a record id is a number");
-            }
-            answer(e, 201, repairs.repair(record, text(b, "reason"), text(b, "basis"), caller.kind().name(), caller.name()));
+            answer(e, 201, repairs.repair(recordId(e), text(b, "reason"), text(b, "basis"), caller.kind().name(), caller.name()));
         });
         from("direct:repair-status").routeId("repair-status").process(e -> {
             operator(e);
@@ -176,6 +196,14 @@ public final class AllianceRoutes extends ApiRouteBuilder {
             throw new CodedException(deny.code(), "the alliance's joint work is directed by the node's operators (operator role)");
         }
         return caller;
+    }
+
+    private static long recordId(Exchange exchange) {
+        try {
+            return Long.parseLong(exchange.getMessage().getHeader("id", String.class));
+        } catch (NumberFormatException bad) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "a record id is a number");
+        }
     }
 
     private static JsonNode body(Exchange exchange) {

@@ -1,0 +1,308 @@
+package credit.exchange.routes.alliance;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.push.PushMessages;
+import credit.exchange.routes.store.Database;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Objections (异议处理). A subject's objection to a record marks its document UNDER_OBJECTION here
+ * (still served, with that status) and at every partner it was handed to, by an {@code objection}
+ * notice. Rejected: the flag is cleared here and everywhere. Upheld: the department's corrected
+ * version (imported as a new version, which the push flows carry to the same partners) replaces
+ * it; the objected versions are withdrawn here and at every holder.
+ */
+public final class CreditObjections {
+
+    public static final String NOTICE = "objection";
+
+    /** An objection and where its latest notice stands at each holder. */
+    public record Objection(String id, String category, String sourceDepartment, String documentNumber, String uscc,
+                            int objectedVersion, String basis, String state, Optional<String> resolution,
+                            List<AllianceNotices.Delivery> holders) {
+    }
+
+    private final Database database;
+    private final AllianceNotices notices;
+    private final String self;
+
+    public CreditObjections(Database database, AllianceNotices notices, String self) {
+        this.database = database;
+        this.notices = notices;
+        this.self = self;
+    }
+
+    /** Opens an objection to the document of record {@code recordId}. */
+    public Objection object(long recordId, String basis, String actorKind, String actor) {
+        if (basis == null || basis.isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "an objection states its grounds");
+        }
+        String id = UUID.randomUUID().toString();
+        Document d;
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                d = document(c, recordId);
+                if (setStatus(c, d, "ACTIVE", "UNDER_OBJECTION") == 0) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is not ACTIVE (under objection, repaired or withdrawn)");
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into credit_objection (id, category, source_department, document_number, uscc, objected_version, basis,
+                                                      opened_by)
+                        values (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    ps.setString(1, id);
+                    ps.setString(2, d.category());
+                    ps.setString(3, d.department());
+                    ps.setString(4, d.document());
+                    ps.setString(5, d.uscc());
+                    ps.setInt(6, d.objectedVersion());
+                    ps.setString(7, basis.strip());
+                    ps.setString(8, actor);
+                    ps.executeUpdate();
+                }
+                event(c, actorKind, actor, d, "OPEN", basis.strip());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objection cannot be stored; retry later", e);
+        }
+        tell(id, d, "OPEN", actorKind, actor);
+        return status(id);
+    }
+
+    /**
+     * Resolves an objection: REJECTED clears the flag; UPHELD needs the corrected version imported
+     * first (a version newer than the objected ones) and withdraws the objected versions.
+     */
+    public Objection resolve(String id, String outcome, String note, String actorKind, String actor) {
+        String resolution = outcome == null ? "" : outcome.strip().toUpperCase(Locale.ROOT);
+        if (!resolution.equals("UPHELD") && !resolution.equals("REJECTED")) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "an objection is UPHELD or REJECTED");
+        }
+        Objection o = status(id);
+        if (!o.state().equals("OPEN")) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "objection " + id + " is " + o.state() + " already");
+        }
+        Document d = new Document(o.category(), o.sourceDepartment(), o.documentNumber(), o.uscc(), o.objectedVersion());
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                if (resolution.equals("REJECTED")) {
+                    setStatus(c, d, "UNDER_OBJECTION", "ACTIVE");
+                } else if (!hasCorrection(c, d)) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "an upheld objection needs the department's corrected version"
+                            + " imported first (a newer version of " + d.document() + ")");
+                } else {
+                    setStatus(c, d, "UNDER_OBJECTION", "WITHDRAWN");
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        update credit_objection set state = ?, resolution = ?, resolved_at = now(), resolved_by = ? where id = ?::uuid""")) {
+                    ps.setString(1, resolution);
+                    ps.setString(2, note == null ? "" : note.strip());
+                    ps.setString(3, actor);
+                    ps.setString(4, id);
+                    ps.executeUpdate();
+                }
+                event(c, actorKind, actor, d, resolution, note == null ? "" : note.strip());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the resolution cannot be stored; retry later", e);
+        }
+        tell(id, d, resolution, actorKind, actor);
+        return status(id);
+    }
+
+    public Objection status(String id) {
+        if (!AllianceNotices.isUuid(id)) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "no objection " + id);
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select id::text, category, source_department, document_number, uscc, objected_version, basis, state, resolution,
+                       notice_id::text
+                from credit_objection where id = ?::uuid""")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no objection " + id);
+                }
+                Optional<String> notice = Optional.ofNullable(rs.getString(10));
+                return new Objection(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getString(7), rs.getString(8), Optional.ofNullable(rs.getString(9)), notice.map(notices::deliveries).orElse(List.of()));
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objections cannot be read; retry later", e);
+        }
+    }
+
+    /**
+     * At a holder: OPEN flags the sender's deliveries named as under objection; REJECTED clears the
+     * flag; UPHELD withdraws them (the corrected version arrives as a delivery of its own).
+     */
+    public Map<String, NoticeKind> kinds() {
+        return Map.of(NOTICE, (c, sender, n) -> {
+            String state = n.body().path("state").asText("");
+            if (!List.of("OPEN", "REJECTED", "UPHELD").contains(state)) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "an objection notice's state is OPEN, REJECTED or UPHELD");
+            }
+            int held = 0;
+            for (var id : n.body().path("messageIds")) {
+                String messageId = id.asText();
+                if (!messageId.startsWith(sender.id() + ":outbox:")) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement(state.equals("OPEN")
+                        ? "insert into objected_message (sender, message_id, objection_id) values (?, ?, ?::uuid) on conflict do nothing"
+                        : "delete from objected_message where sender = ? and message_id = ? and objection_id = ?::uuid")) {
+                    ps.setString(1, sender.id());
+                    ps.setString(2, messageId);
+                    ps.setString(3, n.body().path("objectionId").asText());
+                    ps.executeUpdate();
+                }
+                if (state.equals("UPHELD")) {
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
+                        ps.setString(1, sender.id());
+                        ps.setString(2, messageId);
+                        ps.setString(3, "objection upheld: corrected by a newer version");
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("select count(*) from received_delivery where sender = ? and message_id = ?")) {
+                    ps.setString(1, sender.id());
+                    ps.setString(2, messageId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        held += rs.getInt(1);
+                    }
+                }
+            }
+            return Json.mapper().createObjectNode().put("status", switch (state) {
+                case "OPEN" -> "flagged";
+                case "REJECTED" -> "cleared";
+                default -> "withdrawn";
+            }).put("held", held);
+        });
+    }
+
+    /** A record's document (all its versions), and the last version objected to. */
+    private record Document(String category, String department, String document, String uscc, int objectedVersion) {
+    }
+
+    private static Document document(Connection c, long recordId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select r.category, r.source_department, r.document_number, s.uscc,
+                       (select max(v.version) from credit_record v where v.category = r.category
+                          and v.source_department = r.source_department and v.document_number = r.document_number)
+                from credit_record r join subject s on s.id = r.subject_id where r.id = ?""")) {
+            ps.setLong(1, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no credit record " + recordId);
+                }
+                if (rs.getString(4) == null) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "objections to records of natural persons are handled by the department");
+                }
+                return new Document(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
+            }
+        }
+    }
+
+    private static int setStatus(Connection c, Document d, String from, String to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                update credit_record set status = ? where category = ? and source_department = ? and document_number = ? and status = ?
+                and version <= ?""")) {
+            ps.setString(1, to);
+            ps.setString(2, d.category());
+            ps.setString(3, d.department());
+            ps.setString(4, d.document());
+            ps.setString(5, from);
+            ps.setInt(6, d.objectedVersion());
+            return ps.executeUpdate();
+        }
+    }
+
+    private static boolean hasCorrection(Connection c, Document d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select count(*) from credit_record where category = ? and source_department = ? and document_number = ? and version > ?""")) {
+            ps.setString(1, d.category());
+            ps.setString(2, d.department());
+            ps.setString(3, d.document());
+            ps.setInt(4, d.objectedVersion());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static void event(Connection c, String actorKind, String actor, Document d, String outcome, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'objection', ?, ?, ?)""")) {
+            ps.setString(1, actorKind);
+            ps.setString(2, actor);
+            ps.setString(3, "U:" + d.uscc());
+            ps.setString(4, outcome);
+            ps.setString(5, d.category() + " " + d.document() + " of " + d.department() + ": " + detail);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */
+    private void tell(String objectionId, Document d, String state, String actorKind, String actor) {
+        TreeSet<String> holders = new TreeSet<>();
+        List<String> messageIds = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select o.id, o.destination from outbox o join credit_record r on r.id = o.record_id
+                where r.category = ? and r.source_department = ? and r.document_number = ? and r.version <= ? order by o.id""")) {
+            ps.setString(1, d.category());
+            ps.setString(2, d.department());
+            ps.setString(3, d.document());
+            ps.setInt(4, d.objectedVersion());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    messageIds.add(PushMessages.messageId(self, rs.getLong(1)));
+                    holders.add(rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the holders cannot be read; retry later", e);
+        }
+        if (holders.isEmpty()) {
+            return;
+        }
+        ObjectNode body = Json.mapper().createObjectNode().put("objectionId", objectionId).put("state", state)
+                .put("category", d.category()).put("documentNumber", d.document());
+        ArrayNode ids = body.putArray("messageIds");
+        messageIds.forEach(ids::add);
+        AllianceNotices.Notice notice = notices.issue(NOTICE, d.uscc(), body, holders, actorKind, actor, Optional.empty());
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("update credit_objection set notice_id = ?::uuid where id = ?::uuid")) {
+            ps.setString(1, notice.id());
+            ps.setString(2, objectionId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objection's notice cannot be linked; it is sent all the same", e);
+        }
+    }
+}
