@@ -1,5 +1,10 @@
 package credit.exchange.gateway.federation;
 
+import static credit.exchange.gateway.federation.AllianceApi.assertCode;
+import static credit.exchange.gateway.federation.AllianceApi.call;
+import static credit.exchange.gateway.federation.AllianceApi.operator;
+import static credit.exchange.gateway.federation.AllianceApi.quick;
+import static credit.exchange.gateway.federation.AllianceApi.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +15,6 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.cli.CliRun;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JointSanctionsIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String USCC = "91330100716105852F";
 
     @TempDir
@@ -48,7 +49,7 @@ class JointSanctionsIT {
         try {
             nodes.add(Node.start(hangzhou));
             nodes.add(Node.start(quick(alliance.config(DemoAlliance.member("huzhou")))));
-            String operator = token(hz, "node-operator", "operator");
+            String operator = operator(hz);
 
             // the list entry: checked, and its publication bounded by its severity
             assertCode(call("POST", hz + "/api/v1/lists", operator, entry(USCC, "2030-01-01")), 400, "E_DATE_INVALID");
@@ -81,7 +82,7 @@ class JointSanctionsIT {
                     "received once, however many times it was tried");
 
             // Huzhou responds with the measures it applied
-            String huzhouOperator = token(hu, "node-operator", "operator");
+            String huzhouOperator = operator(hu);
             JsonNode received = Json.mapper().readTree(call("GET", hu + "/api/v1/sanctions/received", huzhouOperator, null).body());
             assertEquals(id, received.path("notices").get(0).path("noticeId").asText(), received.toString());
             assertEquals("no public funding", received.path("notices").get(0).path("notice").path("measures").get(0).asText());
@@ -109,7 +110,7 @@ class JointSanctionsIT {
             assertTrue(cli.out().matches("(?s).*shaoxing\\s+not delivered yet \\(\\d+ attempts, last E_PARTNER_UNREACHABLE\\).*"), cli.out());
 
             // a response to a notice Hangzhou never sent Jiaxing is refused, with its code, and nothing is recorded
-            String jiaxingOperator = token(alliance.apiUrl(DemoAlliance.member("jiaxing")), "node-operator", "operator");
+            String jiaxingOperator = operator(alliance.apiUrl(DemoAlliance.member("jiaxing")));
             assertCode(call("POST", alliance.apiUrl(DemoAlliance.member("jiaxing")) + "/api/v1/sanctions/received/hangzhou/"
                     + java.util.UUID.randomUUID() + "/response", jiaxingOperator, "{\"measuresApplied\": [\"x\"]}"), 404, "E_NOT_FOUND");
             assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(List.of("list", "notice.out", "notice.in")),
@@ -117,10 +118,6 @@ class JointSanctionsIT {
         } finally {
             nodes.forEach(Node::close);
         }
-    }
-
-    private static NodeConfig quick(NodeConfig config) {
-        return config.with("gateway.alliance.propagate-ms", "300").with("gateway.alliance.retry-seconds", "1");
     }
 
     private static String entry(String uscc, String publicationEnd) {
@@ -147,22 +144,4 @@ class JointSanctionsIT {
         return Json.mapper().createObjectNode();
     }
 
-    private static String token(String api, String user, String roles) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&roles=" + roles)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(r.body()).path("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
-        assertEquals(status, answer.statusCode(), answer.body());
-        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
-    }
 }

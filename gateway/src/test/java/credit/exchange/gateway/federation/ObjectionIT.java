@@ -1,5 +1,8 @@
 package credit.exchange.gateway.federation;
 
+import static credit.exchange.gateway.federation.AllianceApi.assertCode;
+import static credit.exchange.gateway.federation.AllianceApi.call;
+import static credit.exchange.gateway.federation.AllianceApi.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +13,6 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.seed.SeedGenerator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * corrected version reaches the province, and the objected one is withdrawn there.
  */
 class ObjectionIT {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path root;
@@ -59,7 +57,7 @@ class ObjectionIT {
             String uscc = TestNodes.rows(hangzhou, "select s.uscc from credit_record r join subject s on s.id = r.subject_id where r.id = "
                     + recordId).first();
             String document = TestNodes.rows(hangzhou, "select document_number from credit_record where id = " + recordId).first();
-            String operator = token(hz);
+            String operator = operator(hz);
 
             String first = objectionId(call("POST", hz + "/api/v1/records/" + recordId + "/objection", operator,
                     "{\"basis\": \"the licence was never revoked (subject's letter 2026-11-20)\"}"));
@@ -123,22 +121,4 @@ class ObjectionIT {
         return Json.mapper().readTree(answer.body()).path("id").asText();
     }
 
-    private static String token(String api) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=node-operator&roles=operator")).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(r.body()).path("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
-        assertEquals(status, answer.statusCode(), answer.body());
-        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
-    }
 }

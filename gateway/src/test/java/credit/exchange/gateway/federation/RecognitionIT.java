@@ -1,16 +1,16 @@
 package credit.exchange.gateway.federation;
 
+import static credit.exchange.gateway.federation.AllianceApi.assertCode;
+import static credit.exchange.gateway.federation.AllianceApi.call;
+import static credit.exchange.gateway.federation.AllianceApi.operator;
+import static credit.exchange.gateway.federation.AllianceApi.quick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
-import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecognitionIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String TRUSTED = "91330100716105852F";
     private static final String LISTED_AT_JIAXING = "914403001922038216";
 
@@ -46,9 +45,9 @@ class RecognitionIT {
             for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
                 nodes.add(Node.start(quick(alliance.config(DemoAlliance.member(id)))));
             }
-            String hzOperator = token(hz, "node-operator", "operator");
-            String huOperator = token(hu, "node-operator", "operator");
-            String jxOperator = token(jx, "node-operator", "operator");
+            String hzOperator = operator(hz);
+            String huOperator = operator(hu);
+            String jxOperator = operator(jx);
             assertEquals(201, call("POST", jx + "/api/v1/lists", jxOperator, blackList(LISTED_AT_JIAXING, "嘉市监〔2026〕3号")).statusCode());
 
             for (String uscc : List.of(TRUSTED, LISTED_AT_JIAXING)) {
@@ -111,26 +110,4 @@ class RecognitionIT {
                 .formatted(uscc, documentNumber, LocalDate.now());
     }
 
-    private static NodeConfig quick(NodeConfig config) {
-        return config.with("gateway.alliance.propagate-ms", "300").with("gateway.alliance.retry-seconds", "1");
-    }
-
-    private static String token(String api, String user, String roles) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&roles=" + roles)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(r.body()).path("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
-        assertEquals(status, answer.statusCode(), answer.body());
-        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
-    }
 }

@@ -1,5 +1,9 @@
 package credit.exchange.gateway.federation;
 
+import static credit.exchange.gateway.federation.AllianceApi.assertCode;
+import static credit.exchange.gateway.federation.AllianceApi.call;
+import static credit.exchange.gateway.federation.AllianceApi.operator;
+import static credit.exchange.gateway.federation.AllianceApi.quick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +16,6 @@ import credit.exchange.gateway.cli.CliRun;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.seed.SeedGenerator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * confirms, and the nation does so when it returns; {@code gatewayctl repair status} shows both.
  */
 class RepairIT {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path root;
@@ -65,7 +64,7 @@ class RepairIT {
             assertTrue(local(hz, uscc).contains(document), "served before the repair");
 
             nodes.remove("national").close();
-            String operator = token(hz, "node-operator", "operator");
+            String operator = operator(hz);
             assertCode(call("POST", hz + "/api/v1/records/" + recordId + "/repair", operator, "{\"reason\": \"FORGIVEN\", \"basis\": \"x\"}"),
                     400, "E_FIELD_INVALID");
             HttpResponse<String> repaired = call("POST", hz + "/api/v1/records/" + recordId + "/repair", operator,
@@ -136,26 +135,4 @@ class RepairIT {
         return Json.mapper().createObjectNode();
     }
 
-    private static NodeConfig quick(NodeConfig config) {
-        return config.with("gateway.alliance.propagate-ms", "300").with("gateway.alliance.retry-seconds", "1");
-    }
-
-    private static String token(String api, String user, String roles) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&roles=" + roles)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(r.body()).path("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void assertCode(HttpResponse<String> answer, int status, String code) throws Exception {
-        assertEquals(status, answer.statusCode(), answer.body());
-        assertEquals(code, Json.mapper().readTree(answer.body()).path("code").asText(), answer.body());
-    }
 }

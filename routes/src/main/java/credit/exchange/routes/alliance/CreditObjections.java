@@ -3,7 +3,6 @@ package credit.exchange.routes.alliance;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.push.PushMessages;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -11,12 +10,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -165,18 +162,14 @@ public final class CreditObjections {
             if (!List.of("OPEN", "REJECTED", "UPHELD").contains(state)) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "an objection notice's state is OPEN, REJECTED or UPHELD");
             }
-            int held = 0;
-            for (var id : n.body().path("messageIds")) {
-                String messageId = id.asText();
-                if (!messageId.startsWith(sender.id() + ":outbox:")) {
-                    continue;
-                }
+            String objection = n.body().path("objectionId").asText();
+            int held = RecordHolders.atHolder(c, sender, n.body().path("messageIds"), messageId -> {
                 try (PreparedStatement ps = c.prepareStatement(state.equals("OPEN")
                         ? "insert into objected_message (sender, message_id, objection_id) values (?, ?, ?::uuid) on conflict do nothing"
                         : "delete from objected_message where sender = ? and message_id = ? and objection_id = ?::uuid")) {
                     ps.setString(1, sender.id());
                     ps.setString(2, messageId);
-                    ps.setString(3, n.body().path("objectionId").asText());
+                    ps.setString(3, objection);
                     ps.executeUpdate();
                 }
                 if (state.equals("UPHELD")) {
@@ -188,15 +181,7 @@ public final class CreditObjections {
                         ps.executeUpdate();
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("select count(*) from received_delivery where sender = ? and message_id = ?")) {
-                    ps.setString(1, sender.id());
-                    ps.setString(2, messageId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        held += rs.getInt(1);
-                    }
-                }
-            }
+            });
             return Json.mapper().createObjectNode().put("status", switch (state) {
                 case "OPEN" -> "flagged";
                 case "REJECTED" -> "cleared";
@@ -270,32 +255,20 @@ public final class CreditObjections {
 
     /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */
     private void tell(String objectionId, Document d, String state, String actorKind, String actor) {
-        TreeSet<String> holders = new TreeSet<>();
-        List<String> messageIds = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select o.id, o.destination from outbox o join credit_record r on r.id = o.record_id
-                where r.category = ? and r.source_department = ? and r.document_number = ? and r.version <= ? order by o.id""")) {
-            ps.setString(1, d.category());
-            ps.setString(2, d.department());
-            ps.setString(3, d.document());
-            ps.setInt(4, d.objectedVersion());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    messageIds.add(PushMessages.messageId(self, rs.getLong(1)));
-                    holders.add(rs.getString(2));
-                }
-            }
+        RecordHolders holders;
+        try (Connection c = database.connection()) {
+            holders = RecordHolders.of(c, self, d.category(), d.department(), d.document(), d.objectedVersion());
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the holders cannot be read; retry later", e);
         }
-        if (holders.isEmpty()) {
+        if (holders.partners().isEmpty()) {
             return;
         }
         ObjectNode body = Json.mapper().createObjectNode().put("objectionId", objectionId).put("state", state)
                 .put("category", d.category()).put("documentNumber", d.document());
         ArrayNode ids = body.putArray("messageIds");
-        messageIds.forEach(ids::add);
-        AllianceNotices.Notice notice = notices.issue(NOTICE, d.uscc(), body, holders, actorKind, actor, Optional.empty());
+        holders.messageIds().forEach(ids::add);
+        AllianceNotices.Notice notice = notices.issue(NOTICE, d.uscc(), body, holders.partners(), actorKind, actor, Optional.empty());
         try (Connection c = database.connection();
              PreparedStatement ps = c.prepareStatement("update credit_objection set notice_id = ?::uuid where id = ?::uuid")) {
             ps.setString(1, notice.id());

@@ -3,7 +3,6 @@ package credit.exchange.routes.alliance;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.push.PushMessages;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -62,8 +60,7 @@ public final class CreditRepairs {
         String department;
         String document;
         String uscc;
-        TreeSet<String> holders = new TreeSet<>();
-        List<String> messageIds = new ArrayList<>();
+        RecordHolders holders;
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             try {
@@ -92,19 +89,7 @@ public final class CreditRepairs {
                         throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select o.id, o.destination from outbox o join credit_record r on r.id = o.record_id
-                        where r.category = ? and r.source_department = ? and r.document_number = ? order by o.id""")) {
-                    ps.setString(1, category);
-                    ps.setString(2, department);
-                    ps.setString(3, document);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            messageIds.add(PushMessages.messageId(self, rs.getLong(1)));
-                            holders.add(rs.getString(2));
-                        }
-                    }
-                }
+                holders = RecordHolders.of(c, self, category, department, document, Integer.MAX_VALUE);
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into credit_repair (id, category, source_department, document_number, uscc, reason, basis, repaired_by)
                         values (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -124,7 +109,7 @@ public final class CreditRepairs {
                     ps.setString(2, actor);
                     ps.setString(3, uscc == null ? null : "U:" + uscc);
                     ps.setString(4, why);
-                    ps.setString(5, category + " " + document + " of " + department + ": " + basis.strip() + "; held by " + holders);
+                    ps.setString(5, category + " " + document + " of " + department + ": " + basis.strip() + "; held by " + holders.partners());
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -135,12 +120,12 @@ public final class CreditRepairs {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair cannot be stored; retry later", e);
         }
-        if (!holders.isEmpty() && uscc != null) {
+        if (!holders.partners().isEmpty() && uscc != null) {
             ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip()).put("category", category)
                     .put("documentNumber", document);
             ArrayNode ids = body.putArray("messageIds");
-            messageIds.forEach(ids::add);
-            AllianceNotices.Notice notice = notices.issue(NOTICE, uscc, body, holders, actorKind, actor, Optional.empty());
+            holders.messageIds().forEach(ids::add);
+            AllianceNotices.Notice notice = notices.issue(NOTICE, uscc, body, holders.partners(), actorKind, actor, Optional.empty());
             try (Connection c = database.connection();
                  PreparedStatement ps = c.prepareStatement("update credit_repair set notice_id = ?::uuid where id = ?::uuid")) {
                 ps.setString(1, notice.id());
@@ -203,28 +188,15 @@ public final class CreditRepairs {
      */
     public Map<String, NoticeKind> kinds() {
         return Map.of(NOTICE, (c, sender, n) -> {
-            int held = 0;
-            for (var id : n.body().path("messageIds")) {
-                String messageId = id.asText();
-                if (!messageId.startsWith(sender.id() + ":outbox:")) {
-                    continue; // only the sender's own deliveries can be withdrawn by it
-                }
+            int held = RecordHolders.atHolder(c, sender, n.body().path("messageIds"), messageId -> {
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
                     ps.setString(1, sender.id());
                     ps.setString(2, messageId);
                     ps.setString(3, n.body().path("reason").asText("REPAIRED") + ": " + n.body().path("basis").asText(""));
-                    ps.executeUpdate(); // kept even if not held (yet): a delivery arriving later is withdrawn on arrival
+                    ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("select count(*) from received_delivery where sender = ? and message_id = ?")) {
-                    ps.setString(1, sender.id());
-                    ps.setString(2, messageId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        held += rs.getInt(1);
-                    }
-                }
-            }
+            });
             return Json.mapper().createObjectNode().put("status", "confirmed").put("withdrawn", held);
         });
     }
