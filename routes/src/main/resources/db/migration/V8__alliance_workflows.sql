@@ -126,3 +126,19 @@ create table objected_message (
     flagged_at    timestamptz not null default now(),
     primary key (sender, message_id, objection_id)
 );
+
+-- Credit service institution filings (信用服务机构备案): an institution filed at this node, which the
+-- alliance partners see and recognise (or decline, with reasons) through a filing notice.
+create table credit_service_filing (
+    id           uuid        primary key,
+    uscc         text        not null,
+    name         text        not null,
+    services     text[]      not null,
+    authority    text        not null,
+    filed_on     date        not null,
+    valid_until  date        not null,
+    recorded_at  timestamptz not null default now(),
+    recorded_by  text        not null,
+    notice_id    uuid        references alliance_notice (id),
+    unique (uscc, authority, filed_on)
+);

@@ -50,7 +50,7 @@ public final class DemoAlliance {
     private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
     /** The alliance notices the demo's cities send each other (docs/protocol.md §13). */
     private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "recognition", "recognition-withdrawal",
-            "repair", "objection");
+            "repair", "objection", "filing");
 
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;

@@ -12,6 +12,7 @@ import credit.exchange.routes.alliance.NoticeKind;
 import credit.exchange.routes.alliance.NoticePropagation;
 import credit.exchange.routes.alliance.NoticeReceiver;
 import credit.exchange.routes.alliance.Recognitions;
+import credit.exchange.routes.alliance.ServiceFilings;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CountersignRoutes;
@@ -135,6 +136,8 @@ public final class Federation implements AutoCloseable {
         noticeKinds.putAll(repairs.kinds());
         CreditObjections objections = new CreditObjections(database, notices, identity.nodeId());
         noticeKinds.putAll(objections.kinds());
+        ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
+        noticeKinds.putAll(filings.kinds());
         handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
@@ -167,7 +170,7 @@ public final class Federation implements AutoCloseable {
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, recognitions, repairs, objections, notices, partners, authenticator, policy,
+                new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator, policy,
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes"))),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");

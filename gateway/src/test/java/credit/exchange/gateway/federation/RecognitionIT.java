@@ -81,6 +81,24 @@ class RecognitionIT {
             assertEquals("WITHDRAWN", status(hu, huOperator, TRUSTED).path("status").asText());
             assertEquals("huzhou", status(hz, hzOperator, TRUSTED).path("withdrawn").path("by").asText());
             assertEquals("IN_FORCE", status(hz, hzOperator, LISTED_AT_JIAXING).path("status").asText(), "the other one stands");
+
+            // a credit service institution filed at Hangzhou is visible and recognised at the partners (信用服务机构备案互认)
+            HttpResponse<String> filed = call("POST", hz + "/api/v1/filings", hzOperator, """
+                    {"uscc": "%s", "name": "演示信用评级有限公司", "services": ["credit rating", "credit reports"],
+                     "authority": "中国人民银行杭州中心支行", "filedOn": "%s", "validUntil": "%s"}"""
+                    .formatted(LISTED_AT_JIAXING, LocalDate.now(), LocalDate.now().plusYears(3)));
+            assertEquals(201, filed.statusCode(), filed.body());
+            TestNodes.await("the filing's answers", Duration.ofSeconds(30), () -> {
+                JsonNode f = filing(hz, hzOperator, LISTED_AT_JIAXING);
+                return f.path("answers").has("huzhou") && !"pending".equals(f.path("answers").path("huzhou").path("status").asText())
+                        && !"pending".equals(f.path("answers").path("jiaxing").path("status").asText("pending"));
+            });
+            JsonNode atHangzhou = filing(hz, hzOperator, LISTED_AT_JIAXING);
+            assertEquals("recognised", atHangzhou.path("answers").path("huzhou").path("status").asText(), atHangzhou.toString());
+            assertEquals("declined", atHangzhou.path("answers").path("jiaxing").path("status").asText(), atHangzhou.toString());
+            JsonNode atHuzhou = filing(hu, huOperator, LISTED_AT_JIAXING);
+            assertEquals("hangzhou", atHuzhou.path("filedAt").asText(), "visible at the partner: " + atHuzhou);
+            assertEquals("credit rating", atHuzhou.path("services").get(0).asText());
         } finally {
             nodes.forEach(Node::close);
         }
@@ -100,6 +118,14 @@ class RecognitionIT {
             return Json.mapper().readTree(call("GET", api + "/api/v1/recognitions/" + uscc, token, null).body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode filing(String api, String token, String uscc) {
+        try {
+            return Json.mapper().readTree(call("GET", api + "/api/v1/filings/" + uscc, token, null).body()).path("filings").get(0);
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode();
         }
     }
 

@@ -35,7 +35,9 @@ import org.apache.camel.Exchange;
  * past their publication end are repaired as EXPIRED on a period (route {@code publication-expiry}).
  * {@code POST /api/v1/records/{id}/objection} records a subject's objection (异议处理), flagged at
  * every holder; {@code POST /api/v1/objections/{id}/resolution} rejects or upholds it, and
- * {@code GET /api/v1/objections/{id}} shows it with each holder's answer.
+ * {@code GET /api/v1/objections/{id}} shows it with each holder's answer. {@code POST
+ * /api/v1/filings} records a credit service institution's filing and sends it to the partners
+ * (信用服务机构备案互认); {@code GET /api/v1/filings/{uscc}} shows the filings known here.
  */
 public final class AllianceRoutes extends ApiRouteBuilder {
 
@@ -43,6 +45,7 @@ public final class AllianceRoutes extends ApiRouteBuilder {
     private final Recognitions recognitions;
     private final CreditRepairs repairs;
     private final CreditObjections objections;
+    private final ServiceFilings filings;
     private final Duration expiryEvery;
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
@@ -51,12 +54,13 @@ public final class AllianceRoutes extends ApiRouteBuilder {
 
     /** @param expiryEvery how often records past their publication end are repaired as EXPIRED */
     public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, CreditObjections objections,
-                          AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator, AccessPolicy policy,
-                          Duration expiryEvery) {
+                          ServiceFilings filings, AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator,
+                          AccessPolicy policy, Duration expiryEvery) {
         this.sanctions = sanctions;
         this.recognitions = recognitions;
         this.repairs = repairs;
         this.objections = objections;
+        this.filings = filings;
         this.expiryEvery = expiryEvery;
         this.notices = notices;
         this.partners = partners;
@@ -84,7 +88,20 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                     .to("direct:record-objection")
                 .post("/objections/{id}/resolution").id("objection-resolution").consumes("application/json").produces("application/json")
                     .to("direct:objection-resolution")
-                .get("/objections/{id}").id("objection-status").produces("application/json").to("direct:objection-status");
+                .get("/objections/{id}").id("objection-status").produces("application/json").to("direct:objection-status")
+                .post("/filings").id("filing-record").consumes("application/json").produces("application/json").to("direct:filing-record")
+                .get("/filings/{uscc}").id("filing-status").produces("application/json").to("direct:filing-status");
+
+        from("direct:filing-record").routeId("filing-record").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            answer(e, 201, filings.file(text(b, "uscc"), text(b, "name"), texts(b, "services"), text(b, "authority"), date(b, "filedOn"),
+                    date(b, "validUntil"), partners.all(), caller.kind().name(), caller.name()));
+        });
+        from("direct:filing-status").routeId("filing-status").process(e -> {
+            operator(e);
+            answer(e, 200, filings.filings(e.getMessage().getHeader("uscc", String.class)));
+        });
 
         from("direct:record-objection").routeId("record-objection").process(e -> {
             Caller caller = operator(e);

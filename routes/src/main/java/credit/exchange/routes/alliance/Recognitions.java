@@ -206,7 +206,7 @@ public final class Recognitions {
     }
 
     /** Why this node would not recognise the enterprise under its rules; none: it would. */
-    private List<String> reasons(Connection c, String uscc) throws SQLException {
+    List<String> reasons(Connection c, String uscc) throws SQLException {
         List<String> reasons = new ArrayList<>();
         LocalDate today = LocalDate.now(clock);
         try (PreparedStatement ps = c.prepareStatement("""
