@@ -121,8 +121,9 @@ public final class DemoScenario implements AutoCloseable {
         showClassesBAndC(uscc);
         showAuditTrail();
         showJointPunishment(uscc);
+        showRecognitionRepairAndObjection();
 
-        step("8. Shaoxing stops; Hangzhou asks again");
+        step("9. Shaoxing stops; Hangzhou asks again");
         nodes.remove("shaoxing").close();
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
@@ -369,6 +370,100 @@ public final class DemoScenario implements AutoCloseable {
         }
         expect(acknowledged, "every alliance city acknowledged the notice");
         expect(tracked, "Huzhou's response and the measures it applied reach Hangzhou (gatewayctl sanctions status " + id + ")");
+    }
+
+    /**
+     * Trusted-enterprise recognition (诚信企业互认), credit repair (信用修复) and an objection (异议处理):
+     * Hangzhou nominates an enterprise and each city answers by its own rules; Hangzhou repairs a
+     * record it handed the province and the nation, and both withdraw their copies and confirm; an
+     * objection to another record is flagged at the province, then rejected and cleared there.
+     */
+    private void showRecognitionRepairAndObjection() throws Exception {
+        step("8. Recognition, credit repair and an objection, propagated to every partner concerned");
+        if (alliance.hasRealm()) {
+            out.println("   skipped: the nodes accept the realm's tokens only; sign in with the operator role to try it");
+            return;
+        }
+        String hangzhou = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        String operator = devToken(hangzhou, "node-operator", "operator", null);
+        List<String> records = new ArrayList<>();
+        String nominee = null;
+        try (CreditStoreConnection store = CreditStoreConnection.open(alliance.config(DemoAlliance.member("hangzhou")));
+             var c = store.database().connection(); var st = c.createStatement(); var rs = st.executeQuery("""
+                     select r.id, s.uscc from credit_record r join subject s on s.id = r.subject_id
+                     where s.uscc is not null and r.status = 'ACTIVE' and r.category = 'licensing'
+                       and exists (select 1 from outbox o where o.record_id = r.id and o.destination = 'zhejiang')
+                       and exists (select 1 from outbox o where o.record_id = r.id and o.destination = 'national')
+                       and not exists (select 1 from credit_list_entry e where e.uscc = s.uscc)
+                     order by r.id limit 2""")) {
+            while (rs.next()) {
+                records.add(rs.getString(1));
+                nominee = nominee == null ? rs.getString(2) : nominee;
+            }
+        }
+        if (records.size() < 2) {
+            expect(false, "two of Hangzhou's records handed to the province and the nation");
+            return;
+        }
+        String nomineeUscc = nominee;
+        HttpResponse<String> nominated = call("POST", hangzhou + "/api/v1/recognitions", operator, """
+                {"uscc": "%s", "partyName": "演示诚信企业", "basis": "红名单 (red list)", "validUntil": "%s"}"""
+                .formatted(nomineeUscc, java.time.LocalDate.now().plusYears(1)));
+        boolean answered = nominated.statusCode() == 201 && awaitCounts(() -> {
+            JsonNode answers = recognition(hangzhou, operator, nomineeUscc).path("nominations").path(0).path("answers");
+            return answers.size() == 3 && !answers.toString().contains("pending");
+        });
+        recognition(hangzhou, operator, nomineeUscc).path("nominations").path(0).path("answers").fields().forEachRemaining(a ->
+                out.printf("   recognition of %s at %-9s %s%s%n", nomineeUscc, a.getKey(), a.getValue().path("status").asText(),
+                        a.getValue().has("reasons") ? " " + a.getValue().path("reasons") : ""));
+        expect(answered, "every alliance city answered the nomination by its own rules (recognised, or declined with reasons)");
+
+        HttpResponse<String> repaired = call("POST", hangzhou + "/api/v1/records/" + records.get(0) + "/repair", operator,
+                "{\"reason\": \"REPAIRED\", \"basis\": \"信用修复决定（演示）\"}");
+        String repairId = Json.mapper().readTree(repaired.body()).path("id").asText();
+        boolean confirmed = repaired.statusCode() == 201 && awaitCounts(() -> {
+            JsonNode holders = getQuietlyWith(hangzhou + "/api/v1/repairs/" + repairId, operator).path("holders");
+            return holders.size() == 2 && !holders.toString().contains("PENDING");
+        });
+        for (JsonNode h : getQuietlyWith(hangzhou + "/api/v1/repairs/" + repairId, operator).path("holders")) {
+            out.printf("   repair of record %s at %-9s %s%n", records.get(0), h.path("partner").asText(),
+                    h.path("state").asText().equals("ANSWERED") ? "confirmed, withdrew " + h.path("answer").path("withdrawn").asInt() : "pending");
+        }
+        expect(confirmed, "the province and the nation withdrew the repaired record and confirmed (gatewayctl repair status " + repairId + ")");
+
+        HttpResponse<String> objected = call("POST", hangzhou + "/api/v1/records/" + records.get(1) + "/objection", operator,
+                "{\"basis\": \"the subject disputes the licence's scope\"}");
+        String objectionId = Json.mapper().readTree(objected.body()).path("id").asText();
+        boolean flagged = objected.statusCode() == 201 && awaitCounts(() -> objectionAnswer(hangzhou, operator, objectionId, "flagged"));
+        call("POST", hangzhou + "/api/v1/objections/" + objectionId + "/resolution", operator,
+                "{\"outcome\": \"REJECTED\", \"note\": \"the record stands\"}");
+        boolean cleared = awaitCounts(() -> objectionAnswer(hangzhou, operator, objectionId, "cleared"));
+        expect(flagged && cleared, "an objection is flagged at the province and the nation, then cleared there when rejected");
+    }
+
+    private boolean objectionAnswer(String api, String token, String id, String status) {
+        JsonNode holders = getQuietlyWith(api + "/api/v1/objections/" + id, token).path("holders");
+        if (holders.size() != 2) {
+            return false;
+        }
+        for (JsonNode h : holders) {
+            if (!status.equals(h.path("answer").path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode recognition(String api, String token, String uscc) {
+        return getQuietlyWith(api + "/api/v1/recognitions/" + uscc, token);
+    }
+
+    private static JsonNode getQuietlyWith(String url, String token) {
+        try {
+            return Json.mapper().readTree(call("GET", url, token, null).body());
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode();
+        }
     }
 
     private static JsonNode sanction(String api, String token, String id) {

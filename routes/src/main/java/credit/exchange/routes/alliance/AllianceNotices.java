@@ -3,6 +3,7 @@ package credit.exchange.routes.alliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -49,6 +50,16 @@ public final class AllianceNotices {
 
     public AllianceNotices(Database database) {
         this.database = database;
+    }
+
+    /**
+     * The alliance cities among these partners that this node sends notices to (enabled, {@code
+     * notice} in their we-send): where the alliance's joint work goes. The province and the nation
+     * take only what concerns the records they were handed (repairs, objections).
+     */
+    public static List<String> allianceCities(Collection<Partner> partners) {
+        return partners.stream().filter(Partner::enabled).filter(p -> p.level() == Partner.Level.ALLIANCE_CITY)
+                .filter(p -> p.weStart(Partner.ExchangeType.NOTICE)).map(Partner::id).sorted().toList();
     }
 
     /** Issues a notice to the partners named; returns it. The notice, its deliveries and its audit event commit together. */

@@ -177,9 +177,7 @@ public final class JointSanctions {
         measures.forEach(m -> asked.add(m.strip()));
         Instant respondBy = clock.instant().plus(respondWithin);
         body.put("respondBy", respondBy.toString());
-        List<String> to = partners.stream().filter(Partner::enabled).filter(p -> p.weStart(Partner.ExchangeType.NOTICE)).map(Partner::id)
-                .sorted().toList();
-        return notices.issue(NOTICE, entry.uscc(), body, to, actorKind, actor, Optional.of(respondBy));
+        return notices.issue(NOTICE, entry.uscc(), body, AllianceNotices.allianceCities(partners), actorKind, actor, Optional.of(respondBy));
     }
 
     /** At a partner: responds to a notice received from {@code initiator} with the measures applied. */

@@ -70,7 +70,7 @@ public final class Recognitions {
         }
         ObjectNode body = Json.mapper().createObjectNode().put("partyName", partyName.strip()).put("basis", basis.strip())
                 .put("validUntil", validUntil.toString());
-        return notices.issue(NOMINATION, code, body, destinations(partners), actorKind, actor, Optional.empty());
+        return notices.issue(NOMINATION, code, body, AllianceNotices.allianceCities(partners), actorKind, actor, Optional.empty());
     }
 
     /**
@@ -87,7 +87,7 @@ public final class Recognitions {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the withdrawal cannot be stored; retry later", e);
         }
-        List<String> to = destinations(partners);
+        List<String> to = AllianceNotices.allianceCities(partners);
         if (to.isEmpty()) {
             return Optional.empty();
         }
@@ -153,10 +153,6 @@ public final class Recognitions {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the recognitions cannot be read; retry later", e);
         }
         return out;
-    }
-
-    private List<String> destinations(Collection<Partner> partners) {
-        return partners.stream().filter(Partner::enabled).filter(p -> p.weStart(Partner.ExchangeType.NOTICE)).map(Partner::id).sorted().toList();
     }
 
     /** Whether any recognition of the enterprise exists here (made or received). */

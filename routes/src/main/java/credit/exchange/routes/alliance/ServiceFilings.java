@@ -79,8 +79,7 @@ public final class ServiceFilings {
                 .put("filedOn", filedOn.toString()).put("validUntil", validUntil.toString());
         ArrayNode offered = body.putArray("services");
         services.forEach(s -> offered.add(s.strip()));
-        List<String> to = partners.stream().filter(Partner::enabled).filter(p -> p.weStart(Partner.ExchangeType.NOTICE)).map(Partner::id)
-                .sorted().toList();
+        List<String> to = AllianceNotices.allianceCities(partners);
         if (!to.isEmpty()) {
             AllianceNotices.Notice notice = notices.issue(NOTICE, code, body, to, actorKind, actor, Optional.empty());
             try (Connection c = database.connection();
