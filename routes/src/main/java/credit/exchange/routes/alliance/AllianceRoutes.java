@@ -70,7 +70,8 @@ public final class AllianceRoutes extends ApiRouteBuilder {
 
     @Override
     protected void configureApi() {
-        rest("/api/v1").description("Alliance workflows: red and black lists, joint incentives and punishment (联合奖惩)")
+        rest("/api/v1").description("Alliance workflows: red and black lists, joint incentives and punishment (联合奖惩),"
+                        + " trusted-enterprise recognition, credit repair, objections, credit service institution filings")
                 .post("/lists").id("list-entry-record").consumes("application/json").produces("application/json").to("direct:list-entry-record")
                 .post("/sanctions").id("sanction-initiate").consumes("application/json").produces("application/json").to("direct:sanction-initiate")
                 .get("/sanctions").id("sanction-list").produces("application/json").to("direct:sanction-list")
