@@ -373,13 +373,14 @@ public final class DemoScenario implements AutoCloseable {
     }
 
     /**
-     * Trusted-enterprise recognition (诚信企业互认), credit repair (信用修复) and an objection (异议处理):
-     * Hangzhou nominates an enterprise and each city answers by its own rules; Hangzhou repairs a
+     * Trusted-enterprise recognition (诚信企业互认), a filing (信用服务机构备案互认), credit repair (信用修复)
+     * and an objection (异议处理): Hangzhou nominates an enterprise and files an institution, and each
+     * city answers by its own rules; Hangzhou repairs a
      * record it handed the province and the nation, and both withdraw their copies and confirm; an
      * objection to another record is flagged at the province, then rejected and cleared there.
      */
     private void showRecognitionRepairAndObjection() throws Exception {
-        step("8. Recognition, credit repair and an objection, propagated to every partner concerned");
+        step("8. Recognition, a service institution's filing, credit repair and an objection, propagated to every partner concerned");
         if (alliance.hasRealm()) {
             out.println("   skipped: the nodes accept the realm's tokens only; sign in with the operator role to try it");
             return;
@@ -417,6 +418,16 @@ public final class DemoScenario implements AutoCloseable {
                 out.printf("   recognition of %s at %-9s %s%s%n", nomineeUscc, a.getKey(), a.getValue().path("status").asText(),
                         a.getValue().has("reasons") ? " " + a.getValue().path("reasons") : ""));
         expect(answered, "every alliance city answered the nomination by its own rules (recognised, or declined with reasons)");
+
+        HttpResponse<String> filed = call("POST", hangzhou + "/api/v1/filings", operator, """
+                {"uscc": "%s", "name": "演示信用服务机构", "services": ["credit rating"], "authority": "中国人民银行杭州中心支行",
+                 "filedOn": "%s", "validUntil": "%s"}""".formatted(nomineeUscc, java.time.LocalDate.now(),
+                java.time.LocalDate.now().plusYears(3)));
+        boolean filingAnswered = filed.statusCode() == 201 && awaitCounts(() -> {
+            JsonNode answers = getQuietlyWith(hangzhou + "/api/v1/filings/" + nomineeUscc, operator).path("filings").path(0).path("answers");
+            return answers.size() == 3 && !answers.toString().contains("pending");
+        });
+        expect(filingAnswered, "a credit service institution's filing is visible at every alliance city, each answering by its rules");
 
         HttpResponse<String> repaired = call("POST", hangzhou + "/api/v1/records/" + records.get(0) + "/repair", operator,
                 "{\"reason\": \"REPAIRED\", \"basis\": \"信用修复决定（演示）\"}");
