@@ -6,6 +6,7 @@ import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.alliance.JointSanctions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,7 @@ final class SanctionsCommand {
                     boolean overdue = false;
                     System.out.printf("%-36s %-18s %-20s %8s %12s %9s %7s%n", "notice", "subject", "issued", "partners", "acknowledged",
                             "responded", "overdue");
-                    for (AllianceNotices.Notice n : notices.ofKind(JointSanctions.NOTICE, 100)) {
+                    for (AllianceNotices.Notice n : notices.ofKind(JointSanctions.NOTICE, Optional.empty(), 100)) {
                         JointSanctions.Status s = sanctions.status(n.id());
                         System.out.printf("%-36s %-18s %-20s %8d %12d %9d %7d%n", n.id(), n.subject(), n.createdAt().toString().substring(0, 19),
                                 s.partners().size(), s.acknowledged(), s.responded(), s.overdue());

@@ -125,12 +125,14 @@ public final class AllianceNotices {
         }
     }
 
-    /** The notices of a kind, newest first. */
-    public List<Notice> ofKind(String kind, int limit) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "select " + NOTICE_COLUMNS + " from alliance_notice n where n.kind = ? order by n.created_at desc limit ?")) {
+    /** The notices of a kind, newest first; about one enterprise only, if one is named. */
+    public List<Notice> ofKind(String kind, Optional<String> subject, int limit) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("select " + NOTICE_COLUMNS
+                + " from alliance_notice n where n.kind = ? and (n.subject = ? or ?::text is null) order by n.created_at desc limit ?")) {
             ps.setString(1, kind);
-            ps.setInt(2, limit);
+            ps.setString(2, subject.orElse(null));
+            ps.setString(3, subject.orElse(null));
+            ps.setInt(4, limit);
             List<Notice> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

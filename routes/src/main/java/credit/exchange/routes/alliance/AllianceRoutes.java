@@ -183,7 +183,7 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         from("direct:sanction-list").routeId("sanction-list").process(e -> {
             operator(e);
             List<Map<String, Object>> out = new ArrayList<>();
-            for (AllianceNotices.Notice n : notices.ofKind(JointSanctions.NOTICE, 100)) {
+            for (AllianceNotices.Notice n : notices.ofKind(JointSanctions.NOTICE, Optional.empty(), 100)) {
                 JointSanctions.Status s = sanctions.status(n.id());
                 out.add(Map.of("id", n.id(), "subject", n.subject(), "createdAt", n.createdAt(), "partners", s.partners().size(),
                         "acknowledged", s.acknowledged(), "responded", s.responded(), "overdue", s.overdue()));

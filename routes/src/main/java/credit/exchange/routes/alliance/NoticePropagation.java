@@ -31,14 +31,14 @@ public final class NoticePropagation extends RouteBuilder {
     private final PartnerDirectory partners;
     private final PartnerClient client;
     private final long tickMillis;
-    private final Duration firstPause;
+    private final Partner.DeliveryRetry retry;
 
     public NoticePropagation(AllianceNotices notices, PartnerDirectory partners, PartnerClient client, long tickMillis, Duration firstPause) {
         this.notices = notices;
         this.partners = partners;
         this.client = client;
         this.tickMillis = tickMillis;
-        this.firstPause = firstPause;
+        this.retry = new Partner.DeliveryRetry(Integer.MAX_VALUE, firstPause, MAX_PAUSE);
     }
 
     @Override
@@ -59,7 +59,7 @@ public final class NoticePropagation extends RouteBuilder {
         for (AllianceNotices.Due due : notices.due(PER_TICK)) {
             Optional<Partner> partner = partners.find(due.partner()).filter(Partner::enabled);
             if (partner.isEmpty()) {
-                notices.failed(due.notice().id(), due.partner(), "not an enabled partner now", pause(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), "not an enabled partner now", retry.backoffAfter(due.attempts() + 1));
                 continue;
             }
             ObjectNode payload = Json.mapper().createObjectNode().put("noticeId", due.notice().id()).put("kind", due.notice().kind())
@@ -72,16 +72,11 @@ public final class NoticePropagation extends RouteBuilder {
                 notices.answered(due.notice().id(), due.partner(), answer);
                 ended++;
             } catch (CodedException failure) {
-                notices.failed(due.notice().id(), due.partner(), failure.code().name(), pause(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), failure.code().name(), retry.backoffAfter(due.attempts() + 1));
             } catch (IOException notJson) {
-                notices.failed(due.notice().id(), due.partner(), "E_BAD_ANSWER", pause(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), "E_BAD_ANSWER", retry.backoffAfter(due.attempts() + 1));
             }
         }
         return ended;
-    }
-
-    private Duration pause(int failures) {
-        Duration pause = firstPause.multipliedBy(1L << Math.min(failures - 1, 20));
-        return pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
     }
 }

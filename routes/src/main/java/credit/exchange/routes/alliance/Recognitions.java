@@ -125,10 +125,7 @@ public final class Recognitions {
         out.put("status", withdrawal.isPresent() ? "WITHDRAWN" : "IN_FORCE");
         withdrawal.ifPresent(w -> out.set("withdrawn", w));
         ArrayNode nominations = out.putArray("nominations");
-        for (AllianceNotices.Notice n : notices.ofKind(NOMINATION, 1000)) {
-            if (!n.subject().equals(code)) {
-                continue;
-            }
+        for (AllianceNotices.Notice n : notices.ofKind(NOMINATION, Optional.of(code), 1000)) {
             ObjectNode nomination = nominations.addObject().put("by", self).put("noticeId", n.id()).put("at", n.createdAt().toString());
             nomination.setAll((ObjectNode) n.body());
             ObjectNode answers = nomination.putObject("answers");

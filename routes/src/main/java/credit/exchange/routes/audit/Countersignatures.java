@@ -47,8 +47,7 @@ public final class Countersignatures {
     private final String self;
     private final NodeEnvelopes envelopes;
     /** A partner that failed is asked again only after a pause that doubles with each failure (at most MAX_PAUSE). */
-    private static final Duration FIRST_PAUSE = Duration.ofSeconds(5);
-    private static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+    static final Partner.DeliveryRetry RETRY = new Partner.DeliveryRetry(Integer.MAX_VALUE, Duration.ofSeconds(5), Duration.ofMinutes(10));
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
@@ -143,18 +142,12 @@ public final class Countersignatures {
                     // the partner is down or answers nonsense: each failed exchange is an audit event, so a partner
                     // that stays down is asked ever less often (5 s, 10 s, … 10 min), not every round
                     int failed = failures.merge(partner.id(), 1, Integer::sum);
-                    pausedUntil.put(partner.id(), Instant.now().plus(pause(failed)));
+                    pausedUntil.put(partner.id(), Instant.now().plus(RETRY.backoffAfter(failed)));
                     break;
                 }
             }
         }
         return collected;
-    }
-
-    /** How long a partner is left alone after so many failures in a row. */
-    static Duration pause(int failures) {
-        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(failures - 1, 20));
-        return pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
     }
 
     /** One of our checkpoints a partner has not countersigned yet. */

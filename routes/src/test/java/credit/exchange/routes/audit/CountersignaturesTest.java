@@ -80,10 +80,10 @@ class CountersignaturesTest {
 
     @Test
     void aPartnerThatStaysDown_isAskedEverLessOften_atMostEveryTenMinutes() {
-        assertEquals(java.time.Duration.ofSeconds(5), Countersignatures.pause(1));
-        assertEquals(java.time.Duration.ofSeconds(10), Countersignatures.pause(2));
-        assertEquals(java.time.Duration.ofSeconds(320), Countersignatures.pause(7));
-        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.pause(8));
-        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.pause(1000));
+        assertEquals(java.time.Duration.ofSeconds(5), Countersignatures.RETRY.backoffAfter(1));
+        assertEquals(java.time.Duration.ofSeconds(10), Countersignatures.RETRY.backoffAfter(2));
+        assertEquals(java.time.Duration.ofSeconds(320), Countersignatures.RETRY.backoffAfter(7));
+        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.RETRY.backoffAfter(8));
+        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.RETRY.backoffAfter(1000));
     }
 }
