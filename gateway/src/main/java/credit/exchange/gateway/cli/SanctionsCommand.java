@@ -46,15 +46,18 @@ final class SanctionsCommand {
                 }
                 JointSanctions.Status s = sanctions.status(id);
                 AllianceNotices.Notice n = s.notice();
-                System.out.printf("notice %s: %s list, %s (%s), measures %s, responses due %s%n", n.id(), n.body().path("listType").asText(),
-                        n.subject(), n.body().path("partyName").asText(), n.body().path("measures"), n.respondBy().map(Instant::toString).orElse("-"));
+                System.out.printf("notice %s: %s list, %s (%s), measures %s, responses due %s; list entry %s%n", n.id(),
+                        n.body().path("listType").asText(), n.subject(), n.body().path("partyName").asText(), n.body().path("measures"),
+                        n.respondBy().map(Instant::toString).orElse("-"), s.entryStatus());
                 for (JointSanctions.PartnerStatus p : s.partners()) {
                     String delivery = p.delivery().equals("PENDING") ? "not delivered yet (" + p.attempts() + " attempts"
                             + (p.lastError() == null ? "" : ", last " + p.lastError()) + ")"
                             : p.delivery().equals("REFUSED") ? "REFUSED " + p.lastError() : "acknowledged " + p.acknowledgedAt().map(Instant::toString).orElse("");
                     String response = p.respondedAt().map(t -> "responded " + t + ": " + String.join("; ", p.measuresApplied()))
                             .orElse(p.overdue() ? "OVERDUE" : "no response yet");
-                    System.out.printf("  %-10s %s; %s%n", p.partner(), delivery, response);
+                    String lift = s.entryStatus().equals("ACTIVE") ? ""
+                            : p.liftConfirmedAt().map(t -> "; lift confirmed " + t).orElse("; lift not confirmed yet");
+                    System.out.printf("  %-10s %s; %s%s%n", p.partner(), delivery, response, lift);
                 }
                 return s.overdue() > 0 ? 1 : 0;
             }

@@ -49,8 +49,8 @@ public final class DemoAlliance {
     /** Partners the shipped files name that the demo does not run (Shanghai ships disabled): certificate only. */
     private static final List<String> CERTIFICATE_ONLY = List.of("shanghai");
     /** The alliance notices the demo's cities send each other (docs/protocol.md §13). */
-    private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "recognition", "recognition-withdrawal",
-            "repair", "objection", "filing");
+    private static final List<String> NOTICE_KINDS = List.of("sanction", "sanction-response", "sanction-lift", "recognition",
+            "recognition-withdrawal", "repair", "objection", "filing");
 
     /** The port of Hangzhou's exchange listener in the shipped partner files' world; the others follow it. */
     public static final int DEFAULT_BASE_PORT = 18440;

@@ -370,6 +370,16 @@ public final class DemoScenario implements AutoCloseable {
         }
         expect(acknowledged, "every alliance city acknowledged the notice");
         expect(tracked, "Huzhou's response and the measures it applied reach Hangzhou (gatewayctl sanctions status " + id + ")");
+
+        HttpResponse<String> lifted = call("POST", hangzhou + "/api/v1/lists/" + entryId + "/lift", operator,
+                "{\"status\": \"REPAIRED\", \"basis\": \"信用修复决定（演示）\"}");
+        boolean liftConfirmed = lifted.statusCode() == 200 && awaitCounts(() -> {
+            JsonNode partners = sanction(hangzhou, operator, id).path("partners");
+            return partners.size() == 3 && partners.findValues("liftConfirmedAt").size() == 3;
+        });
+        out.println("   the entry repaired: " + sanction(hangzhou, operator, id).path("partners").findValues("liftConfirmedAt").size()
+                + " of 3 cities confirmed the lift");
+        expect(liftConfirmed, "the entry is repaired (信用修复) and every city the notice went to confirms the lift");
     }
 
     /**
@@ -418,6 +428,11 @@ public final class DemoScenario implements AutoCloseable {
                 out.printf("   recognition of %s at %-9s %s%s%n", nomineeUscc, a.getKey(), a.getValue().path("status").asText(),
                         a.getValue().has("reasons") ? " " + a.getValue().path("reasons") : ""));
         expect(answered, "every alliance city answered the nomination by its own rules (recognised, or declined with reasons)");
+        String huzhou = alliance.apiUrl(DemoAlliance.member("huzhou"));
+        String huzhouOperator = devToken(huzhou, "node-operator", "operator", null);
+        JsonNode kept = recognition(huzhou, huzhouOperator, nomineeUscc).path("nominations").path(0);
+        expect(kept.path("by").asText().equals("hangzhou") && kept.path("statement").asText().length() > 100,
+                "Huzhou keeps Hangzhou's signed recognition statement (basis, validity) with its answer");
 
         HttpResponse<String> filed = call("POST", hangzhou + "/api/v1/filings", operator, """
                 {"uscc": "%s", "name": "演示信用服务机构", "services": ["credit rating"], "authority": "中国人民银行杭州中心支行",
@@ -428,6 +443,14 @@ public final class DemoScenario implements AutoCloseable {
             return answers.size() == 3 && !answers.toString().contains("pending");
         });
         expect(filingAnswered, "a credit service institution's filing is visible at every alliance city, each answering by its rules");
+
+        JsonNode imported = post(huzhou + "/api/v1/imports?type=blacklist", "text/csv", new SeedGenerator(1, java.time.LocalDate.now())
+                .blackListEntry(nomineeUscc, "演示诚信企业", "湖市监黑字〔2026〕" + System.currentTimeMillis() / 1000 % 100000 + "号",
+                        java.time.LocalDate.now().plusYears(1)).getBytes(StandardCharsets.UTF_8));
+        boolean withdrawn = awaitCounts(() -> "WITHDRAWN".equals(recognition(hangzhou, operator, nomineeUscc).path("status").asText()));
+        out.println("   Huzhou's market regulator imports a black-list record of " + nomineeUscc + " (" + imported.path("stored").asText("?")
+                + " stored): at Hangzhou the recognition is " + recognition(hangzhou, operator, nomineeUscc).path("status").asText());
+        expect(withdrawn, "a department's black-list record at Huzhou withdraws the recognition at every alliance city");
 
         HttpResponse<String> repaired = call("POST", hangzhou + "/api/v1/records/" + records.get(0) + "/repair", operator,
                 "{\"reason\": \"REPAIRED\", \"basis\": \"信用修复决定（演示）\"}");

@@ -44,6 +44,7 @@ import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.audit.AuditRecord;
+import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.pki.NodeCredentials;
@@ -128,8 +129,8 @@ public final class Federation implements AutoCloseable {
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
         AllianceNotices notices = new AllianceNotices(database);
         JointSanctions sanctions = new JointSanctions(database, notices, clock);
-        Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(), config.getInt("gateway.recognition.penalty-years"),
-                clock);
+        Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(), envelopes.signing(config.auditChain().suite()),
+                new StatementVerifier(identity.validator()), config.getInt("gateway.recognition.penalty-years"), clock);
         Map<String, NoticeKind> noticeKinds = new HashMap<>(sanctions.kinds());
         noticeKinds.putAll(recognitions.kinds());
         CreditRepairs repairs = new CreditRepairs(database, notices, identity.nodeId());
@@ -171,7 +172,8 @@ public final class Federation implements AutoCloseable {
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator, policy,
-                        Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes"))),
+                        Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
+                        Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

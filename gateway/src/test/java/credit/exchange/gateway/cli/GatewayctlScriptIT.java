@@ -87,8 +87,10 @@ class GatewayctlScriptIT {
                 "4. Push flows", "pulled every record of hangzhou over SOAP", "5. Classes B and C", "E_AUTHORIZATION_REVOKED",
                 "E_SHARING_AGREEMENT_REQUIRED", "6. Hangzhou's audit trail", "every partner countersigned", "the console's verification agrees",
                 "7. Joint punishment", "every alliance city acknowledged the notice", "Huzhou's response and the measures it applied",
-                "8. Recognition, a service institution's filing", "every alliance city answered the nomination",
+                "every city the notice went to confirms the lift", "8. Recognition, a service institution's filing",
+                "every alliance city answered the nomination", "Huzhou keeps Hangzhou's signed recognition statement",
                 "a credit service institution's filing is visible at every alliance city",
+                "a department's black-list record at Huzhou withdraws the recognition at every alliance city",
                 "the province and the nation withdrew the repaired record", "then cleared there when rejected", "9. Shaoxing stops",
                 "E_PARTNER_UNREACHABLE")) {
             assertTrue(demo.output.contains(step), step + " missing from:\n" + demo.output);

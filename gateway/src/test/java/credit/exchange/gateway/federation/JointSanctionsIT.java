@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * notifies its alliance partners; Huzhou acknowledges at once and responds with the measures it
  * applied; Jiaxing is down while the notice propagates and receives it when it returns; Shaoxing
  * never runs. Hangzhou tracks each: acknowledged, responded with what, still trying, overdue —
- * through the API and {@code gatewayctl sanctions status}.
+ * through the API and {@code gatewayctl sanctions status}. When Hangzhou repairs the entry, every
+ * partner the notice went to is told; those that run confirm, nobody is overdue any more, and
+ * the notice takes no response.
  */
 class JointSanctionsIT {
 
@@ -108,6 +110,36 @@ class JointSanctionsIT {
             assertTrue(cli.out().matches("(?s).*huzhou\\s+acknowledged .*; responded .*: excluded from the 2027 subsidy round.*"), cli.out());
             assertTrue(cli.out().matches("(?s).*jiaxing\\s+acknowledged .*; OVERDUE.*"), cli.out());
             assertTrue(cli.out().matches("(?s).*shaoxing\\s+not delivered yet \\(\\d+ attempts, last E_PARTNER_UNREACHABLE\\).*"), cli.out());
+
+            // the entry is repaired (信用修复): the lift goes wherever the notice went, and the partners confirm
+            String entryId = entry.path("id").asText();
+            assertCode(call("POST", hz + "/api/v1/lists/" + entryId + "/lift", operator, "{\"status\": \"EXPIRED\", \"basis\": \"x\"}"),
+                    400, "E_FIELD_INVALID");
+            HttpResponse<String> lifted = call("POST", hz + "/api/v1/lists/" + entryId + "/lift", operator,
+                    "{\"status\": \"REPAIRED\", \"basis\": \"杭市监修〔2026〕1号: corrected, repair approved\"}");
+            assertEquals(200, lifted.statusCode(), lifted.body());
+            JsonNode lift = Json.mapper().readTree(lifted.body());
+            assertEquals("REPAIRED", lift.path("entry").path("status").asText());
+            assertEquals("[\"huzhou\",\"jiaxing\",\"shaoxing\"]", lift.path("lift").path("to").toString(), "every partner the notice went to");
+            assertCode(call("POST", hz + "/api/v1/lists/" + entryId + "/lift", operator, "{\"status\": \"WITHDRAWN\", \"basis\": \"x\"}"),
+                    400, "E_FIELD_INVALID");
+            TestNodes.await("Huzhou and Jiaxing confirm the lift", Duration.ofSeconds(30), () -> {
+                JsonNode s = status(hz, operator, id);
+                return partner(s, "huzhou").has("liftConfirmedAt") && partner(s, "jiaxing").has("liftConfirmedAt");
+            });
+            JsonNode afterLift = status(hz, operator, id);
+            assertEquals("REPAIRED", afterLift.path("entryStatus").asText());
+            assertEquals(0, afterLift.path("overdue").asInt(), "a lifted notice has nobody overdue: " + afterLift);
+            assertTrue(!partner(afterLift, "shaoxing").has("liftConfirmedAt"), "Shaoxing never ran");
+            JsonNode atHuzhou = Json.mapper().readTree(call("GET", hu + "/api/v1/sanctions/received", huzhouOperator, null).body());
+            assertEquals("REPAIRED", atHuzhou.path("notices").get(0).path("lifted").path("status").asText(), atHuzhou.toString());
+            assertCode(call("POST", hu + "/api/v1/sanctions/received/hangzhou/" + id + "/response", huzhouOperator,
+                    "{\"measuresApplied\": [\"more\"]}"), 400, "E_FIELD_INVALID");
+            CliRun afterCli = CliRun.of("sanctions", "status", id, "--config", file.toString());
+            assertEquals(0, afterCli.exit(), afterCli.out());
+            assertTrue(afterCli.out().contains("list entry REPAIRED"), afterCli.out());
+            assertTrue(afterCli.out().matches("(?s).*huzhou\\s+acknowledged .*; lift confirmed .*"), afterCli.out());
+            assertTrue(afterCli.out().matches("(?s).*shaoxing\\s+not delivered yet .*; lift not confirmed yet.*"), afterCli.out());
 
             // a response to a notice Hangzhou never sent Jiaxing is refused, with its code, and nothing is recorded
             String jiaxingOperator = operator(alliance.apiUrl(DemoAlliance.member("jiaxing")));

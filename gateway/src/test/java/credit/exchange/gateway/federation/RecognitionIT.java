@@ -5,31 +5,40 @@ import static credit.exchange.gateway.federation.AllianceApi.call;
 import static credit.exchange.gateway.federation.AllianceApi.operator;
 import static credit.exchange.gateway.federation.AllianceApi.quick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.identifier.IdentifierGenerator;
+import credit.exchange.routes.seed.SeedGenerator;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.bouncycastle.cms.CMSSignedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Trusted-enterprise mutual recognition (诚信企业互认) on real nodes: Hangzhou nominates two
- * enterprises; Huzhou recognises both; Jiaxing, which black-listed one of them, declines it with
- * its reason and recognises the other. When Huzhou later black-lists the recognised one, its
- * recognition is withdrawn at Huzhou, at Hangzhou and at Jiaxing.
+ * enterprises with its signed statements; Huzhou recognises both and keeps the statements;
+ * Jiaxing, which black-listed one of them, declines it with its reason and recognises the other.
+ * When Huzhou later black-lists the recognised one, its recognition is withdrawn at Huzhou, at
+ * Hangzhou and at Jiaxing; when a Jiaxing department's import black-lists a third, so is that one.
  */
 class RecognitionIT {
 
     private static final String TRUSTED = "91330100716105852F";
     private static final String LISTED_AT_JIAXING = "914403001922038216";
+    private static final String IMPORTED_AT_JIAXING = new IdentifierGenerator(new SplittableRandom(3304)).uscc();
 
     @TempDir
     Path root;
@@ -69,6 +78,12 @@ class RecognitionIT {
             assertEquals("recognised", answer(listed, "huzhou").path("status").asText());
             assertEquals("declined", answer(listed, "jiaxing").path("status").asText(), listed.toString());
             assertEquals("on jiaxing's black list", answer(listed, "jiaxing").path("reasons").get(0).asText());
+            JsonNode keptAtHuzhou = status(hu, huOperator, TRUSTED).path("nominations").get(0);
+            assertEquals("hangzhou", keptAtHuzhou.path("by").asText());
+            String statement = new String(new CMSSignedData(Base64.getDecoder().decode(keptAtHuzhou.path("statement").asText()))
+                    .getSignedContent().getContent() instanceof byte[] b ? b : new byte[0], StandardCharsets.UTF_8);
+            assertTrue(statement.startsWith("recognition-statement 1\nnode hangzhou\nuscc " + TRUSTED + "\n"),
+                    "Huzhou keeps Hangzhou's signed statement: " + statement);
             JsonNode atJiaxing = status(jx, jxOperator, LISTED_AT_JIAXING);
             assertEquals("declined", atJiaxing.path("nominations").get(0).path("answers").path("jiaxing").path("status").asText(),
                     "Jiaxing shows the nomination it received and its own answer: " + atJiaxing);
@@ -81,6 +96,26 @@ class RecognitionIT {
             assertEquals("WITHDRAWN", status(hu, huOperator, TRUSTED).path("status").asText());
             assertEquals("huzhou", status(hz, hzOperator, TRUSTED).path("withdrawn").path("by").asText());
             assertEquals("IN_FORCE", status(hz, hzOperator, LISTED_AT_JIAXING).path("status").asText(), "the other one stands");
+
+            // a department's import black-lists a third at Jiaxing: withdrawn there, at Hangzhou and at Huzhou
+            HttpResponse<String> third = call("POST", hz + "/api/v1/recognitions", hzOperator, """
+                    {"uscc": "%s", "partyName": "演示诚信企业三", "basis": "红名单 (red list)", "validUntil": "%s"}"""
+                    .formatted(IMPORTED_AT_JIAXING, LocalDate.now().plusYears(1)));
+            assertEquals(201, third.statusCode(), third.body());
+            TestNodes.await("the third recognised at Jiaxing", Duration.ofSeconds(30),
+                    () -> "recognised".equals(status(jx, jxOperator, IMPORTED_AT_JIAXING).path("nominations").path(0).path("answers")
+                            .path("jiaxing").path("status").asText()));
+            HttpResponse<String> imported = TestNodes.post(jx + "/api/v1/imports?type=blacklist", "text/csv",
+                    new SeedGenerator(1, LocalDate.now()).blackListEntry(IMPORTED_AT_JIAXING, "演示诚信企业三", "嘉市监黑字〔2026〕7号",
+                            LocalDate.now().plusYears(1)).getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, imported.statusCode(), imported.body());
+            TestNodes.await("the imported black list withdraws it everywhere", Duration.ofSeconds(30),
+                    () -> "WITHDRAWN".equals(status(hz, hzOperator, IMPORTED_AT_JIAXING).path("status").asText())
+                            && "WITHDRAWN".equals(status(hu, huOperator, IMPORTED_AT_JIAXING).path("status").asText()));
+            JsonNode withdrawn = status(hz, hzOperator, IMPORTED_AT_JIAXING).path("withdrawn");
+            assertEquals("jiaxing", withdrawn.path("by").asText());
+            assertTrue(withdrawn.path("reason").asText().contains("嘉市监黑字〔2026〕7号"), withdrawn.toString());
+            assertEquals("WITHDRAWN", status(jx, jxOperator, IMPORTED_AT_JIAXING).path("status").asText());
 
             // a credit service institution filed at Hangzhou is visible and recognised at the partners (信用服务机构备案互认)
             HttpResponse<String> filed = call("POST", hz + "/api/v1/filings", hzOperator, """

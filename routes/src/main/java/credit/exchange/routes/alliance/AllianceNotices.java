@@ -65,49 +65,60 @@ public final class AllianceNotices {
     /** Issues a notice to the partners named; returns it. The notice, its deliveries and its audit event commit together. */
     public Notice issue(String kind, String subject, ObjectNode body, Collection<String> partners, String actorKind, String actor,
                         Optional<Instant> respondBy) {
+        String id;
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                id = issue(c, kind, subject, body, partners, actorKind, actor, respondBy);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notice cannot be stored; nothing was sent", e);
+        }
+        return notice(id).orElseThrow();
+    }
+
+    /**
+     * Writes a notice, its deliveries and its audit event in the caller's transaction, so that they
+     * commit with whatever the notice tells the partners of; returns its id.
+     */
+    public String issue(Connection c, String kind, String subject, ObjectNode body, Collection<String> partners, String actorKind,
+                        String actor, Optional<Instant> respondBy) throws SQLException {
         if (partners.isEmpty()) {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "no enabled partner takes alliance notices from this node");
         }
         String id = UUID.randomUUID().toString();
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into alliance_notice (id, kind, subject, body, created_by, respond_by) values (?::uuid, ?, ?, ?::jsonb, ?, ?)""")) {
-                    ps.setString(1, id);
-                    ps.setString(2, kind);
-                    ps.setString(3, subject);
-                    ps.setString(4, Json.mapper().writeValueAsString(body));
-                    ps.setString(5, actor);
-                    ps.setTimestamp(6, respondBy.map(Timestamp::from).orElse(null));
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("insert into alliance_delivery (notice_id, partner) values (?::uuid, ?)")) {
-                    for (String partner : partners) {
-                        ps.setString(1, id);
-                        ps.setString(2, partner);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
-                        values (?, ?, 'notice.out', ?, 'ISSUED', ?)""")) {
-                    ps.setString(1, actorKind);
-                    ps.setString(2, actor);
-                    ps.setString(3, "U:" + subject);
-                    ps.setString(4, kind + " " + id + " to " + String.join(",", partners));
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException | IOException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notice cannot be stored; nothing was sent", e);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into alliance_notice (id, kind, subject, body, created_by, respond_by) values (?::uuid, ?, ?, ?::jsonb, ?, ?)""")) {
+            ps.setString(1, id);
+            ps.setString(2, kind);
+            ps.setString(3, subject);
+            ps.setString(4, body.toString());
+            ps.setString(5, actor);
+            ps.setTimestamp(6, respondBy.map(Timestamp::from).orElse(null));
+            ps.executeUpdate();
         }
-        return notice(id).orElseThrow();
+        try (PreparedStatement ps = c.prepareStatement("insert into alliance_delivery (notice_id, partner) values (?::uuid, ?)")) {
+            for (String partner : partners) {
+                ps.setString(1, id);
+                ps.setString(2, partner);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
+                values (?, ?, 'notice.out', ?, 'ISSUED', ?)""")) {
+            ps.setString(1, actorKind);
+            ps.setString(2, actor);
+            ps.setString(3, "U:" + subject);
+            ps.setString(4, kind + " " + id + " to " + String.join(",", partners));
+            ps.executeUpdate();
+        }
+        return id;
     }
 
     public Optional<Notice> notice(String id) {

@@ -27,9 +27,13 @@ import org.apache.camel.Exchange;
  * issues its joint punishment or incentive notice to every alliance partner; {@code GET
  * /api/v1/sanctions[/{id}]} tracks them; {@code GET /api/v1/sanctions/received} lists the notices
  * partners sent, and {@code POST /api/v1/sanctions/received/{sender}/{id}/response} answers one
- * with the measures applied. {@code POST /api/v1/recognitions} nominates a trusted enterprise to the
- * alliance (诚信企业互认) and {@code GET /api/v1/recognitions/{uscc}} shows where it stands; a
- * black-list entry withdraws every recognition of its enterprise, here and at every partner.
+ * with the measures applied. {@code GET /api/v1/lists/{id}} shows an entry; {@code POST
+ * /api/v1/lists/{id}/lift} lifts it (repaired or withdrawn) and tells every partner its notices went
+ * to; entries past their publication end are lifted as EXPIRED on a period. {@code POST
+ * /api/v1/recognitions} nominates a trusted enterprise to the alliance (诚信企业互认) with this
+ * node's signed statement and {@code GET /api/v1/recognitions/{uscc}} shows where it stands; a
+ * black-list entry or an imported black-list record withdraws every recognition of its enterprise,
+ * here and at every partner (at once for an entry, within {@code blackListWatch} for an import).
  * {@code POST /api/v1/records/{id}/repair} repairs or withdraws a record (信用修复) and tells every
  * partner it was handed to; {@code GET /api/v1/repairs/{id}} shows their confirmations; records
  * past their publication end are repaired as EXPIRED on a period (route {@code publication-expiry}).
@@ -47,21 +51,26 @@ public final class AllianceRoutes extends ApiRouteBuilder {
     private final CreditObjections objections;
     private final ServiceFilings filings;
     private final Duration expiryEvery;
+    private final Duration blackListWatch;
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
     private final Authenticator authenticator;
     private final AccessPolicy policy;
 
-    /** @param expiryEvery how often records past their publication end are repaired as EXPIRED */
+    /**
+     * @param expiryEvery    how often records and list entries past their publication end are repaired (lifted) as EXPIRED
+     * @param blackListWatch how often recognitions of enterprises black-listed here are looked for and withdrawn
+     */
     public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, CreditObjections objections,
                           ServiceFilings filings, AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator,
-                          AccessPolicy policy, Duration expiryEvery) {
+                          AccessPolicy policy, Duration expiryEvery, Duration blackListWatch) {
         this.sanctions = sanctions;
         this.recognitions = recognitions;
         this.repairs = repairs;
         this.objections = objections;
         this.filings = filings;
         this.expiryEvery = expiryEvery;
+        this.blackListWatch = blackListWatch;
         this.notices = notices;
         this.partners = partners;
         this.authenticator = authenticator;
@@ -73,6 +82,9 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         rest("/api/v1").description("Alliance workflows: red and black lists, joint incentives and punishment (联合奖惩),"
                         + " trusted-enterprise recognition, credit repair, objections, credit service institution filings")
                 .post("/lists").id("list-entry-record").consumes("application/json").produces("application/json").to("direct:list-entry-record")
+                .get("/lists/{id}").id("list-entry").produces("application/json").to("direct:list-entry")
+                .post("/lists/{id}/lift").id("list-entry-lift").consumes("application/json").produces("application/json")
+                    .to("direct:list-entry-lift")
                 .post("/sanctions").id("sanction-initiate").consumes("application/json").produces("application/json").to("direct:sanction-initiate")
                 .get("/sanctions").id("sanction-list").produces("application/json").to("direct:sanction-list")
                 .get("/sanctions/received").id("sanction-received").produces("application/json").to("direct:sanction-received")
@@ -132,8 +144,17 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                 .process(e -> {
                     try {
                         repairs.expire(1000);
+                        sanctions.expire(1000);
                     } catch (CodedException failure) {
-                        log.warn("records past their publication end not withdrawn this round: {}", failure.getMessage());
+                        log.warn("records or list entries past their publication end not lifted this round: {}", failure.getMessage());
+                    }
+                });
+        from("timer:black-list-watch?period=" + blackListWatch.toMillis() + "&delay=" + blackListWatch.toMillis()).routeId("black-list-watch")
+                .process(e -> {
+                    try {
+                        recognitions.withdrawBlackListed(partners.all(), "SYSTEM", "black-list-watch");
+                    } catch (CodedException failure) {
+                        log.warn("recognitions of black-listed enterprises not withdrawn this round: {}", failure.getMessage());
                     }
                 });
 
@@ -152,20 +173,34 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         from("direct:list-entry-record").routeId("list-entry-record").process(e -> {
             Caller caller = operator(e);
             JsonNode b = body(e);
-            JointSanctions.Severity severity;
-            try {
-                severity = JointSanctions.Severity.valueOf(b.path("severity").asText("").toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException unknown) {
-                throw new CodedException(ErrorCode.E_FIELD_INVALID, "severity is MINOR, GENERAL or SERIOUS");
-            }
+            JointSanctions.Severity severity = choice(b, "severity", JointSanctions.Severity.class);
             JointSanctions.ListEntry entry = sanctions.record(text(b, "listType"), text(b, "uscc"), text(b, "partyName"),
                     text(b, "legalBasis"), text(b, "authority"), text(b, "documentNumber"), date(b, "listedOn"),
                     Optional.ofNullable(date(b, "publicationEnd")), severity, caller.name());
             if (entry.listType().equals("BLACK")) {
-                recognitions.blackListed(entry.uscc(), "black-listed (" + entry.authority() + " " + entry.documentNumber() + ")",
-                        partners.all(), caller.kind().name(), caller.name());
+                recognitions.withdrawBlackListed(partners.all(), caller.kind().name(), caller.name());
             }
             answer(e, 201, entry);
+        });
+        from("direct:list-entry").routeId("list-entry").process(e -> {
+            operator(e);
+            String id = e.getMessage().getHeader("id", String.class);
+            answer(e, 200, sanctions.entry(id).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no list entry " + id)));
+        });
+        from("direct:list-entry-lift").routeId("list-entry-lift").process(e -> {
+            Caller caller = operator(e);
+            JsonNode b = body(e);
+            JointSanctions.Lifted how = choice(b, "status", JointSanctions.Lifted.class);
+            if (how == JointSanctions.Lifted.EXPIRED) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "status is REPAIRED or WITHDRAWN (entries expire by themselves)");
+            }
+            String id = e.getMessage().getHeader("id", String.class);
+            Optional<AllianceNotices.Notice> lift = sanctions.lift(id, how, text(b, "basis"), caller.kind().name(), caller.name());
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("entry", sanctions.entry(id).orElseThrow());
+            lift.ifPresent(n -> out.put("lift", Map.of("noticeId", n.id(), "to", notices.deliveries(n.id()).stream()
+                    .map(AllianceNotices.Delivery::partner).toList())));
+            answer(e, 200, out);
         });
         from("direct:sanction-initiate").routeId("sanction-initiate").process(e -> {
             Caller caller = operator(e);
@@ -245,6 +280,17 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         List<String> out = new ArrayList<>();
         b.path(field).forEach(v -> out.add(v.asText()));
         return out;
+    }
+
+    /** The field's value among the enum's constants (any case); E_FIELD_INVALID naming them otherwise. */
+    private static <E extends Enum<E>> E choice(JsonNode b, String field, Class<E> type) {
+        String value = b.path(field).asText("").toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        throw new CodedException(ErrorCode.E_FIELD_INVALID, field + " is one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
     private static LocalDate date(JsonNode b, String field) {

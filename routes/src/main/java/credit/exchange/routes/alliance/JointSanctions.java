@@ -33,12 +33,20 @@ import java.util.UUID;
  * the initiating node records a list entry and issues a notice (发起) to every alliance partner,
  * with the measures it asks for and when responses are due; each partner acknowledges at once and
  * later responds (响应) with the measures it applied; the initiator tracks who acknowledged, who
- * responded with what, and who is overdue (跟踪问效).
+ * responded with what, and who is overdue (跟踪问效). When the entry is repaired, withdrawn or
+ * reaches its publication end, every partner its notices went to is told it is lifted (a
+ * {@code sanction-lift} notice), confirms, and takes no response of it any more.
  */
 public final class JointSanctions {
 
     public static final String NOTICE = "sanction";
     public static final String RESPONSE = "sanction-response";
+    public static final String LIFT = "sanction-lift";
+
+    /** How a list entry stops being in force: repaired (信用修复), withdrawn by its authority, or past its publication end. */
+    public enum Lifted {
+        REPAIRED, WITHDRAWN, EXPIRED
+    }
 
     /** How long a black-list entry is published under the repair rules: minor 3 months, general 1 year, serious 3 years. */
     public enum Severity {
@@ -60,14 +68,25 @@ public final class JointSanctions {
                             String documentNumber, LocalDate listedOn, LocalDate publicationEnd, Severity severity, String status) {
     }
 
-    /** Where a notice stands at one partner: delivered (acknowledged) or not yet, and its response, if any. */
+    /**
+     * Where a notice stands at one partner: delivered (acknowledged) or not yet, its response, if
+     * any, and once the entry is lifted, when the partner confirmed the lift.
+     */
     public record PartnerStatus(String partner, String delivery, int attempts, String lastError, Optional<Instant> acknowledgedAt,
-                                Optional<Instant> respondedAt, List<String> measuresApplied, boolean overdue) {
+                                Optional<Instant> respondedAt, List<String> measuresApplied, boolean overdue,
+                                Optional<Instant> liftConfirmedAt) {
     }
 
-    /** A notice and where it stands at every partner. */
-    public record Status(AllianceNotices.Notice notice, List<PartnerStatus> partners, long acknowledged, long responded, long overdue) {
+    /** A notice, its list entry's status (ACTIVE, or how it was lifted) and where it stands at every partner. */
+    public record Status(AllianceNotices.Notice notice, String entryStatus, List<PartnerStatus> partners, long acknowledged, long responded,
+                         long overdue) {
     }
+
+    /** A received sanction's lift, if its initiator lifted the entry: {status, basis, at}, or null. */
+    private static final String LIFTED = """
+            (select json_build_object('status', l.body->>'status', 'basis', l.body->>'basis', 'at', l.received_at)
+             from alliance_received l where l.sender = r.sender and l.kind = 'sanction-lift' and l.body->>'entryId' = r.body->>'entryId'
+             limit 1)""";
 
     private final Database database;
     private final AllianceNotices notices;
@@ -169,7 +188,7 @@ public final class JointSanctions {
         if (measures == null || measures.isEmpty() || measures.stream().anyMatch(m -> m == null || m.isBlank())) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a notice names the measures it asks partners to apply");
         }
-        ObjectNode body = Json.mapper().valueToTree(Map.of("listType", entry.listType(), "partyName", entry.partyName(),
+        ObjectNode body = Json.mapper().valueToTree(Map.of("entryId", entry.id(), "listType", entry.listType(), "partyName", entry.partyName(),
                 "legalBasis", entry.legalBasis(), "authority", entry.authority(), "documentNumber", entry.documentNumber(),
                 "listedOn", entry.listedOn().toString(), "publicationEnd", entry.publicationEnd().toString(),
                 "severity", entry.severity().name()));
@@ -187,6 +206,10 @@ public final class JointSanctions {
         if (measuresApplied == null || measuresApplied.isEmpty()) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a response names the measures applied");
         }
+        if (received.path("lifted").isObject()) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, initiator + " lifted this notice's list entry ("
+                    + received.path("lifted").path("status").asText() + "); it takes no response any more");
+        }
         ObjectNode body = Json.mapper().createObjectNode().put("respondsTo", noticeId).put("appliedAt", clock.instant().toString());
         ArrayNode applied = body.putArray("measuresApplied");
         measuresApplied.forEach(m -> applied.add(m.strip()));
@@ -196,9 +219,9 @@ public final class JointSanctions {
     /** The joint punishment notices this node received, newest first: sender, notice id, subject, what was asked, when due. */
     public List<JsonNode> receivedNotices(int limit) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select json_build_object('sender', sender, 'noticeId', notice_id, 'subject', subject, 'receivedAt', received_at,
-                                         'notice', body)::text
-                from alliance_received where kind = 'sanction' order by received_at desc limit ?""")) {
+                select json_build_object('sender', r.sender, 'noticeId', r.notice_id, 'subject', r.subject, 'receivedAt', r.received_at,
+                                         'notice', r.body, 'lifted', %s)::text
+                from alliance_received r where r.kind = 'sanction' order by r.received_at desc limit ?""".formatted(LIFTED))) {
             ps.setInt(1, limit);
             List<JsonNode> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -217,8 +240,8 @@ public final class JointSanctions {
             return Optional.empty();
         }
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select json_build_object('subject', subject, 'body', body)::text from alliance_received
-                where sender = ? and notice_id = ?::uuid and kind = 'sanction'""")) {
+                select json_build_object('subject', r.subject, 'body', r.body, 'lifted', %s)::text from alliance_received r
+                where r.sender = ? and r.notice_id = ?::uuid and r.kind = 'sanction'""".formatted(LIFTED))) {
             ps.setString(1, sender);
             ps.setString(2, noticeId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -227,6 +250,84 @@ public final class JointSanctions {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notices cannot be read; retry later", e);
         }
+    }
+
+    /**
+     * Lifts an active list entry — repaired, withdrawn, or past its publication end — and tells
+     * every partner any notice of it went to (delivered or still trying) with a lift notice; the
+     * status change, its audit event and the notice commit together. Returns the notice, if the
+     * entry was ever noticed.
+     */
+    public Optional<AllianceNotices.Notice> lift(String entryId, Lifted how, String basis, String actorKind, String actor) {
+        ListEntry entry = entry(entryId).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no list entry " + entryId));
+        if (basis == null || basis.isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "a lift names its basis (the repair decision, the withdrawal, the end date)");
+        }
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        with lifted as (update credit_list_entry set status = ? where id = ?::uuid and status = 'ACTIVE' returning uscc)
+                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
+                        select ?, ?, 'list', 'U:' || uscc, ?, ? from lifted""")) {
+                    ps.setString(1, how.name());
+                    ps.setString(2, entry.id());
+                    ps.setString(3, actorKind);
+                    ps.setString(4, actor);
+                    ps.setString(5, how.name());
+                    ps.setString(6, entry.listType() + " list entry " + entry.id() + " (" + entry.documentNumber() + "): " + basis.strip());
+                    if (ps.executeUpdate() == 0) {
+                        throw new CodedException(ErrorCode.E_FIELD_INVALID, "list entry " + entryId + " is " + entry.status() + ", not ACTIVE");
+                    }
+                }
+                List<String> noticed = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        select distinct d.partner from alliance_delivery d join alliance_notice n on n.id = d.notice_id
+                        where n.kind = 'sanction' and n.body->>'entryId' = ? order by d.partner""")) {
+                    ps.setString(1, entry.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            noticed.add(rs.getString(1));
+                        }
+                    }
+                }
+                Optional<String> id = Optional.empty();
+                if (!noticed.isEmpty()) {
+                    ObjectNode body = Json.mapper().createObjectNode().put("entryId", entry.id()).put("status", how.name())
+                            .put("basis", basis.strip()).put("listType", entry.listType()).put("authority", entry.authority())
+                            .put("documentNumber", entry.documentNumber());
+                    id = Optional.of(notices.issue(c, LIFT, entry.uscc(), body, noticed, actorKind, actor, Optional.empty()));
+                }
+                c.commit();
+                return id.flatMap(notices::notice);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the list entry cannot be lifted; retry later", e);
+        }
+    }
+
+    /** Lifts the active entries whose publication ended before today (at most {@code limit}); returns how many. */
+    public int expire(int limit) {
+        List<ListEntry> ended = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select id::text from credit_list_entry where status = 'ACTIVE' and publication_end < ? order by publication_end limit ?")) {
+            ps.setDate(1, Date.valueOf(LocalDate.now(clock)));
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entry(rs.getString(1)).ifPresent(ended::add);
+                }
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the lists cannot be read; retry later", e);
+        }
+        for (ListEntry entry : ended) {
+            lift(entry.id(), Lifted.EXPIRED, "publication ended on " + entry.publicationEnd(), "SYSTEM", "publication-expiry");
+        }
+        return ended.size();
     }
 
     /** Where a notice this node issued stands at every partner it went to. */
@@ -248,6 +349,17 @@ public final class JointSanctions {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the responses cannot be read; retry later", e);
         }
+        String entryStatus = entry(notice.body().path("entryId").asText("")).map(ListEntry::status).orElse("ACTIVE");
+        Map<String, Instant> liftConfirmed = new LinkedHashMap<>();
+        if (!entryStatus.equals("ACTIVE")) {
+            for (AllianceNotices.Notice lift : notices.ofKind(LIFT, Optional.of(notice.subject()), 100)) {
+                if (lift.body().path("entryId").asText().equals(notice.body().path("entryId").asText())) {
+                    for (AllianceNotices.Delivery d : notices.deliveries(lift.id())) {
+                        d.answeredAt().ifPresent(at -> liftConfirmed.put(d.partner(), at));
+                    }
+                }
+            }
+        }
         Instant now = clock.instant();
         List<PartnerStatus> partners = new ArrayList<>();
         for (AllianceNotices.Delivery d : notices.deliveries(noticeId)) {
@@ -256,18 +368,44 @@ public final class JointSanctions {
             if (response != null) {
                 response.path("measuresApplied").forEach(m -> applied.add(m.asText()));
             }
-            boolean overdue = response == null && notice.respondBy().filter(now::isAfter).isPresent();
+            boolean overdue = response == null && entryStatus.equals("ACTIVE") && notice.respondBy().filter(now::isAfter).isPresent();
             partners.add(new PartnerStatus(d.partner(), d.state(), d.attempts(), d.lastError(), d.answeredAt(),
-                    Optional.ofNullable(respondedAt.get(d.partner())), applied, overdue));
+                    Optional.ofNullable(respondedAt.get(d.partner())), applied, overdue, Optional.ofNullable(liftConfirmed.get(d.partner()))));
         }
-        return new Status(notice, partners, partners.stream().filter(p -> p.delivery().equals("ANSWERED")).count(),
+        return new Status(notice, entryStatus, partners, partners.stream().filter(p -> p.delivery().equals("ANSWERED")).count(),
                 partners.stream().filter(p -> p.respondedAt().isPresent()).count(), partners.stream().filter(PartnerStatus::overdue).count());
     }
 
-    /** The handlers of the two kinds this workflow receives. */
+    /**
+     * The handlers of the kinds this workflow receives: a notice is acknowledged (or answered
+     * {@code lifted} when its lift came first — the two travel independently); a lift is confirmed
+     * with the number of its notices held here.
+     */
     public Map<String, NoticeKind> kinds() {
-        return Map.of(NOTICE, (c, sender, n) -> Json.mapper().createObjectNode().put("status", "acknowledged"),
-                RESPONSE, this::response);
+        return Map.of(NOTICE, (c, sender, n) -> Json.mapper().createObjectNode()
+                        .put("status", held(c, sender.id(), LIFT, n.body().path("entryId").asText("")) > 0 ? "lifted" : "acknowledged"),
+                RESPONSE, this::response,
+                LIFT, (c, sender, n) -> {
+                    if (!AllianceNotices.isUuid(n.body().path("entryId").asText(""))) {
+                        throw new CodedException(ErrorCode.E_MALFORMED, "a lift names the list entry it lifts (entryId)");
+                    }
+                    return Json.mapper().createObjectNode().put("status", "lifted")
+                            .put("notices", held(c, sender.id(), NOTICE, n.body().get("entryId").asText()));
+                });
+    }
+
+    /** How many notices of this kind about this list entry the sender sent us. */
+    private static int held(Connection c, String sender, String kind, String entryId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select count(*) from alliance_received where sender = ? and kind = ? and body->>'entryId' = ?")) {
+            ps.setString(1, sender);
+            ps.setString(2, kind);
+            ps.setString(3, entryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** A partner's response: to a notice this node issued and sent to that partner, about the same enterprise. */

@@ -9,28 +9,37 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.alliance.RecognitionStatement;
+import credit.exchange.security.audit.StatementVerifier;
+import credit.exchange.security.envelope.Envelopes;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 
 /**
  * Trusted-enterprise mutual recognition (诚信企业互认). A node nominates an enterprise (a red-list
- * entry, an A-grade taxpayer, …) with its basis and validity to every alliance partner; each
- * partner weighs it against its own rules — not on its black list (a list entry or a black-list
- * record still published), no penalty decided in the last {@code penaltyYears} years — and answers
- * recognised, or declined with its reasons. When the enterprise enters a black list at any node,
- * that node withdraws every recognition of it: its own, and by a withdrawal notice to every
- * alliance partner, each of which withdraws its own.
+ * entry, an A-grade taxpayer, …) to every alliance partner with its signed statement of the basis
+ * and validity ({@link RecognitionStatement}); each partner verifies the statement is the
+ * sender's, keeps it, weighs the enterprise against its own rules — not on its black list (a list
+ * entry or a black-list record still published), no penalty decided in the last
+ * {@code penaltyYears} years, the statement still valid — and answers recognised, or declined with
+ * its reasons. When the enterprise enters a black list at any node — an operator's list entry or a
+ * department's imported black-list record alike — that node withdraws every recognition of it:
+ * its own, and by a withdrawal notice to every alliance partner, each of which withdraws its own.
  */
 public final class Recognitions {
 
@@ -40,18 +49,27 @@ public final class Recognitions {
     private final Database database;
     private final AllianceNotices notices;
     private final String self;
+    private final Envelopes signer;
+    private final StatementVerifier trust;
     private final int penaltyYears;
     private final Clock clock;
 
-    public Recognitions(Database database, AllianceNotices notices, String self, int penaltyYears, Clock clock) {
+    /**
+     * @param signer this node's envelopes of the suite it signs its statements in
+     * @param trust  verifies partners' statements (the alliance CA certificates and CRLs, either suite)
+     */
+    public Recognitions(Database database, AllianceNotices notices, String self, Envelopes signer, StatementVerifier trust,
+                        int penaltyYears, Clock clock) {
         this.database = database;
         this.notices = notices;
         this.self = self;
+        this.signer = signer;
+        this.trust = trust;
         this.penaltyYears = penaltyYears;
         this.clock = clock;
     }
 
-    /** Nominates an enterprise to the alliance partners. */
+    /** Nominates an enterprise to the alliance partners with this node's signed statement. */
     public AllianceNotices.Notice nominate(String uscc, String partyName, String basis, LocalDate validUntil, Collection<Partner> partners,
                                            String actorKind, String actor) {
         String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
@@ -68,37 +86,103 @@ public final class Recognitions {
         if (!declined.isEmpty()) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "this node would not recognise it itself: " + String.join("; ", declined));
         }
-        ObjectNode body = Json.mapper().createObjectNode().put("partyName", partyName.strip()).put("basis", basis.strip())
-                .put("validUntil", validUntil.toString());
+        RecognitionStatement statement = new RecognitionStatement(self, code, partyName.strip(), basis.strip(), validUntil,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        ObjectNode body = Json.mapper().createObjectNode().put("partyName", statement.partyName()).put("basis", statement.basis())
+                .put("validUntil", validUntil.toString()).put("statement", Base64.getEncoder().encodeToString(statement.sign(signer)));
         return notices.issue(NOMINATION, code, body, AllianceNotices.allianceCities(partners), actorKind, actor, Optional.empty());
     }
 
     /**
-     * The enterprise entered a black list at this node: every recognition of it is withdrawn here,
-     * and the alliance partners are told to withdraw theirs. Nothing to do if none exists here.
+     * Withdraws every recognition of an enterprise that entered this node's black list (a list
+     * entry, or a black-list record a department imported) since it was last nominated, and is
+     * not withdrawn here yet: here, and by a withdrawal notice to every alliance partner, in one
+     * transaction each, so that nothing is withdrawn here that the partners are not told of. A
+     * black listing older than the nomination is this node's reason to decline it, not to
+     * withdraw the others' recognitions. Run whenever a black-list entry is recorded and
+     * periodically (imports); returns the notices issued.
      */
-    public Optional<AllianceNotices.Notice> blackListed(String uscc, String reason, Collection<Partner> partners, String actorKind,
-                                                        String actor) {
-        if (!known(uscc)) {
-            return Optional.empty();
-        }
+    public List<AllianceNotices.Notice> withdrawBlackListed(Collection<Partner> partners, String actorKind, String actor) {
+        List<String> to = AllianceNotices.allianceCities(partners);
+        List<String> issued = new ArrayList<>();
         try (Connection c = database.connection()) {
-            withdraw(c, uscc, self, reason);
+            for (String uscc : blackListedSinceNominated(c, Optional.empty()).keySet()) {
+                c.setAutoCommit(false);
+                try {
+                    try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext('recognition-withdrawal ' || ?))")) {
+                        lock.setString(1, uscc);
+                        lock.execute(); // two replicas sweeping at once withdraw it once
+                    }
+                    Optional<String> reason = Optional.ofNullable(blackListedSinceNominated(c, Optional.of(uscc)).get(uscc));
+                    if (reason.isPresent()) {
+                        withdraw(c, uscc, self, reason.get());
+                        if (!to.isEmpty()) {
+                            issued.add(notices.issue(c, WITHDRAWAL, uscc, Json.mapper().createObjectNode().put("reason", reason.get()), to,
+                                    actorKind, actor, Optional.empty()));
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the withdrawal cannot be stored; retry later", e);
         }
-        List<String> to = AllianceNotices.allianceCities(partners);
-        if (to.isEmpty()) {
-            return Optional.empty();
+        return issued.stream().map(id -> notices.notice(id).orElseThrow()).toList();
+    }
+
+    /**
+     * Enterprises recognised (nominated here or by a partner), black-listed here since their last
+     * nomination and not withdrawn here since, each with the reason: the black listing's deciding
+     * authority (or department) and document. All of them, or the one named.
+     */
+    private Map<String, String> blackListedSinceNominated(Connection c, Optional<String> only) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                with nominated as (
+                    select uscc, max(at) as latest from (
+                        select subject as uscc, created_at as at from alliance_notice where kind = 'recognition'
+                        union all select subject, received_at from alliance_received where kind = 'recognition') n
+                    where uscc = ? or ?::text is null
+                    group by uscc),
+                listed as (
+                    select n.uscc, n.latest, e.authority || ' ' || e.document_number as why, e.recorded_at as at
+                    from nominated n join credit_list_entry e on e.uscc = n.uscc
+                    where e.list_type = 'BLACK' and e.status = 'ACTIVE' and e.publication_end >= ? and e.recorded_at >= n.latest
+                    union all
+                    select n.uscc, n.latest, r.source_department || ' ' || r.document_number, r.ingested_at
+                    from nominated n join subject s on s.uscc = n.uscc join credit_record r on r.subject_id = s.id
+                    where r.category = 'blacklist' and r.status = 'ACTIVE' and (r.publication_end is null or r.publication_end >= ?)
+                      and r.ingested_at >= n.latest)
+                select distinct on (l.uscc) l.uscc, l.why from listed l
+                where not exists (select 1 from recognition_withdrawal w where w.uscc = l.uscc and w.by_node = ? and w.withdrawn_at >= l.latest)
+                order by l.uscc, l.at""")) {
+            ps.setString(1, only.orElse(null));
+            ps.setString(2, only.orElse(null));
+            ps.setDate(3, Date.valueOf(LocalDate.now(clock)));
+            ps.setDate(4, Date.valueOf(LocalDate.now(clock)));
+            ps.setString(5, self);
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), "black-listed at " + self + " (" + rs.getString(2) + ")");
+                }
+            }
+            return out;
         }
-        return Optional.of(notices.issue(WITHDRAWAL, uscc, Json.mapper().createObjectNode().put("reason", reason), to, actorKind, actor,
-                Optional.empty()));
     }
 
     /** The handlers of the kinds this workflow receives. */
     public Map<String, NoticeKind> kinds() {
         return Map.of(NOMINATION, (c, sender, n) -> {
+            RecognitionStatement statement = statement(sender, n);
             List<String> reasons = reasons(c, n.subject());
+            if (!statement.validOn(LocalDate.now(clock))) {
+                reasons.add("the statement's validity ended on " + statement.validUntil());
+            }
             ObjectNode answer = Json.mapper().createObjectNode().put("status", reasons.isEmpty() ? "recognised" : "declined");
             if (!reasons.isEmpty()) {
                 ArrayNode why = answer.putArray("reasons");
@@ -112,8 +196,34 @@ public final class Recognitions {
     }
 
     /**
+     * The nomination's signed statement, verified as the sender's and as saying what the notice
+     * says; refused otherwise (E_SIGNATURE_INVALID, E_FIELD_INVALID, or the certificate's code).
+     */
+    private RecognitionStatement statement(Partner sender, NoticeReceiver.Received n) {
+        byte[] signed;
+        try {
+            signed = Base64.getDecoder().decode(n.body().path("statement").asText(""));
+        } catch (IllegalArgumentException e) {
+            signed = new byte[0];
+        }
+        if (signed.length == 0) {
+            throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "a nomination carries the nominating node's signed recognition statement");
+        }
+        RecognitionStatement statement = RecognitionStatement.verify(trust, signed, sender.id());
+        if (!statement.uscc().equals(n.subject()) || !statement.partyName().equals(n.body().path("partyName").asText())
+                || !statement.basis().equals(n.body().path("basis").asText())
+                || !statement.validUntil().toString().equals(n.body().path("validUntil").asText())) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "the nomination does not say what its signed statement says");
+        }
+        return statement;
+    }
+
+    /**
      * The enterprise's recognitions as this node sees them: the nominations it made with every
-     * partner's answer, those partners made to it with its own answer, and the withdrawal, if any.
+     * partner's answer, those partners made to it with its own answer (each with its signed
+     * statement), and where it stands: {@code NONE} (never nominated), {@code WITHDRAWN} (since its
+     * last nomination, with when, by which node and why), {@code EXPIRED} (no statement valid
+     * today) or {@code IN_FORCE}.
      */
     public ObjectNode status(String uscc) {
         String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
@@ -121,10 +231,7 @@ public final class Recognitions {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "not a valid USCC");
         }
         ObjectNode out = Json.mapper().createObjectNode().put("uscc", code);
-        Optional<ObjectNode> withdrawal = withdrawal(code);
-        out.put("status", withdrawal.isPresent() ? "WITHDRAWN" : "IN_FORCE");
-        withdrawal.ifPresent(w -> out.set("withdrawn", w));
-        ArrayNode nominations = out.putArray("nominations");
+        ArrayNode nominations = Json.mapper().createArrayNode();
         for (AllianceNotices.Notice n : notices.ofKind(NOMINATION, Optional.of(code), 1000)) {
             ObjectNode nomination = nominations.addObject().put("by", self).put("noticeId", n.id()).put("at", n.createdAt().toString());
             nomination.setAll((ObjectNode) n.body());
@@ -149,23 +256,16 @@ public final class Recognitions {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the recognitions cannot be read; retry later", e);
         }
+        Optional<Instant> latest = StreamSupport.stream(nominations.spliterator(), false)
+                .map(n -> Instant.parse(n.path("at").asText())).max(Instant::compareTo);
+        String today = LocalDate.now(clock).toString();
+        boolean valid = StreamSupport.stream(nominations.spliterator(), false)
+                .anyMatch(n -> n.path("validUntil").asText().compareTo(today) >= 0);
+        Optional<ObjectNode> withdrawal = latest.flatMap(since -> withdrawal(code, since));
+        out.put("status", latest.isEmpty() ? "NONE" : withdrawal.isPresent() ? "WITHDRAWN" : valid ? "IN_FORCE" : "EXPIRED");
+        withdrawal.ifPresent(w -> out.set("withdrawn", w));
+        out.set("nominations", nominations);
         return out;
-    }
-
-    /** Whether any recognition of the enterprise exists here (made or received). */
-    private boolean known(String uscc) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select exists (select 1 from alliance_notice where kind = 'recognition' and subject = ?)
-                    or exists (select 1 from alliance_received where kind = 'recognition' and subject = ?)""")) {
-            ps.setString(1, uscc);
-            ps.setString(2, uscc);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the recognitions cannot be read; retry later", e);
-        }
     }
 
     private static void withdraw(Connection c, String uscc, String byNode, String reason) throws SQLException {
@@ -177,10 +277,12 @@ public final class Recognitions {
         }
     }
 
-    private Optional<ObjectNode> withdrawal(String uscc) {
+    /** The first withdrawal of the enterprise's recognitions since it was last nominated, if any. */
+    private Optional<ObjectNode> withdrawal(String uscc, Instant since) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "select withdrawn_at, by_node, reason from recognition_withdrawal where uscc = ? order by withdrawn_at limit 1")) {
+                "select withdrawn_at, by_node, reason from recognition_withdrawal where uscc = ? and withdrawn_at >= ? order by withdrawn_at limit 1")) {
             ps.setString(1, uscc);
+            ps.setTimestamp(2, java.sql.Timestamp.from(since));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(Json.mapper().createObjectNode().put("at", rs.getTimestamp(1).toInstant().toString())
                         .put("by", rs.getString(2)).put("reason", rs.getString(3))) : Optional.empty();

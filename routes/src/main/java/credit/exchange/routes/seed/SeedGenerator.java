@@ -149,6 +149,24 @@ public final class SeedGenerator {
         });
     }
 
+    /**
+     * A department's black-list file with one serious entry for an enterprise, decided today and
+     * published until {@code publicationEnd}: what a market regulator sends when it black-lists
+     * one (the demo, the recognition tests).
+     */
+    public String blackListEntry(String uscc, String partyName, String documentNumber, LocalDate publicationEnd) {
+        Department d = departments.get(0);
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(LIST_HEADER.toArray(String[]::new)).get())) {
+            printer.printRecord(partyName, "法人及非法人组织", uscc, "王五", "", "", documentNumber, "严重失信主体",
+                    "《浙江省公共信用信息管理条例》", "列入失信黑名单", "serious", ISO.format(today), "", ISO.format(publicationEnd),
+                    d.name, d.uscc, d.name, d.uscc, "");
+        } catch (IOException e) {
+            throw new IllegalStateException("a string cannot fail to be written", e);
+        }
+        return out.toString();
+    }
+
     @FunctionalInterface
     private interface RowWriter {
         int write(CSVPrinter printer) throws IOException;

@@ -4,9 +4,9 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeAttributes;
+import credit.exchange.security.envelope.StatementText;
 import credit.exchange.security.envelope.VerifiedContent;
 import credit.exchange.security.pki.AllianceProfile;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
@@ -33,8 +33,13 @@ public record Checkpoint(String node, String algorithm, long seq, byte[] headHas
     private static final String FORM = "audit-checkpoint 1";
 
     public byte[] statement() {
-        return (FORM + "\nnode " + node + "\nalgorithm " + algorithm + "\nseq " + seq + "\nhash " + HexFormat.of().formatHex(headHash)
-                + "\nat " + at + "\n").getBytes(StandardCharsets.UTF_8);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("node", node);
+        fields.put("algorithm", algorithm);
+        fields.put("seq", Long.toString(seq));
+        fields.put("hash", HexFormat.of().formatHex(headHash));
+        fields.put("at", at.toString());
+        return StatementText.render(FORM, fields);
     }
 
     /** Signed by this node (its envelopes of the chain's suite). */
@@ -66,19 +71,7 @@ public record Checkpoint(String node, String algorithm, long seq, byte[] headHas
     }
 
     public static Checkpoint parse(byte[] statement) {
-        String[] lines = new String(statement, StandardCharsets.UTF_8).split("\n", -1);
-        if (lines.length != 7 || !lines[0].equals(FORM) || !lines[6].isEmpty()) {
-            throw new CodedException(ErrorCode.E_MALFORMED, "not an audit checkpoint statement");
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        String[] names = {"node", "algorithm", "seq", "hash", "at"};
-        for (int i = 0; i < names.length; i++) {
-            String line = lines[i + 1];
-            if (!line.startsWith(names[i] + " ")) {
-                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint's line " + (i + 2) + " is not its " + names[i]);
-            }
-            fields.put(names[i], line.substring(names[i].length() + 1));
-        }
+        Map<String, String> fields = StatementText.parse(statement, FORM, "node", "algorithm", "seq", "hash", "at");
         try {
             Checkpoint c = new Checkpoint(fields.get("node"), fields.get("algorithm"), Long.parseLong(fields.get("seq")),
                     HexFormat.of().parseHex(fields.get("hash")), Instant.parse(fields.get("at")));

@@ -30,6 +30,8 @@ public final class ExchangeAttributes {
     public static final ASN1ObjectIdentifier CORRELATION_ID = ARC.branch("5");
     /** Content type of a signed audit checkpoint (branch 6 is the receipt's). */
     public static final ASN1ObjectIdentifier AUDIT_CHECKPOINT = ARC.branch("7");
+    /** Content type of a signed trusted-enterprise recognition statement. */
+    public static final ASN1ObjectIdentifier RECOGNITION_STATEMENT = ARC.branch("8");
 
     private ExchangeAttributes() {
     }

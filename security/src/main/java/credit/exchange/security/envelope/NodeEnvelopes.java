@@ -42,6 +42,12 @@ public final class NodeEnvelopes {
         return envelopes;
     }
 
+    /** The envelopes it signs statements with: of the preferred suite if the node holds it, otherwise of the one it holds. */
+    public Envelopes signing(Suite preferred) {
+        Envelopes envelopes = bySuite.get(preferred);
+        return envelopes != null ? envelopes : bySuite.values().iterator().next();
+    }
+
     public byte[] seal(byte[] payload, ExchangeHeaders headers, X509Certificate recipient) {
         Suite suite = Suite.ofKey(recipient.getPublicKey()).orElseThrow(
                 () -> new CodedException(ErrorCode.E_SUITE_MISMATCH, "the recipient's key is of neither suite"));

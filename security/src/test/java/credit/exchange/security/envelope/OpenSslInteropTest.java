@@ -90,6 +90,20 @@ class OpenSslInteropTest {
         assertEquals("m-openssl-2", ReceiptCodec.decode(Files.readAllBytes(dir.resolve("receipt-content.der"))).messageId());
     }
 
+    @Test
+    void recognitionStatement_verifiesWithOpensslCms_andItsContentIsTheStatementText() throws Exception {
+        credit.exchange.security.alliance.RecognitionStatement statement = new credit.exchange.security.alliance.RecognitionStatement(
+                "hangzhou", "91330100716105852F", "杭州演示诚信企业有限公司", "red list", java.time.LocalDate.of(2027, 12, 31),
+                Instant.parse("2026-11-27T08:00:00Z"));
+        Files.write(dir.resolve("statement.der"), statement.sign(ALLIANCE.envelopes(HANGZHOU, Clock.systemUTC())));
+        writePem(dir.resolve("ca.pem"), ALLIANCE.caCertificate());
+
+        openssl("cms", "-verify", "-inform", "DER", "-in", "statement.der", "-CAfile", "ca.pem", "-purpose", "any",
+                "-out", "statement.txt");
+
+        assertEquals(new String(statement.statement(), StandardCharsets.UTF_8), Files.readString(dir.resolve("statement.txt")));
+    }
+
     private void writeCredentials(String name, NodeCredentials node) throws IOException {
         writePem(dir.resolve(name + ".pem"), node.certificate());
         writePem(dir.resolve(name + ".key"), node.privateKey());
