@@ -49,11 +49,14 @@ public final class CreditObjections {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an objection states its grounds");
         }
         String id = UUID.randomUUID().toString();
-        Document d;
+        RecordDocument d;
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             try {
-                d = document(c, recordId);
+                d = RecordDocument.of(c, recordId);
+                if (d.uscc() == null) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "objections to records of natural persons are handled by the department");
+                }
                 if (setStatus(c, d, "ACTIVE", "UNDER_OBJECTION") == 0) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is not ACTIVE (under objection, repaired or withdrawn)");
                 }
@@ -66,12 +69,13 @@ public final class CreditObjections {
                     ps.setString(3, d.department());
                     ps.setString(4, d.document());
                     ps.setString(5, d.uscc());
-                    ps.setInt(6, d.objectedVersion());
+                    ps.setInt(6, d.latestVersion());
                     ps.setString(7, basis.strip());
                     ps.setString(8, actor);
                     ps.executeUpdate();
                 }
                 event(c, actorKind, actor, d, "OPEN", basis.strip());
+                tell(c, id, d, "OPEN", actorKind, actor);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -80,7 +84,6 @@ public final class CreditObjections {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objection cannot be stored; retry later", e);
         }
-        tell(id, d, "OPEN", actorKind, actor);
         return status(id);
     }
 
@@ -97,7 +100,8 @@ public final class CreditObjections {
         if (!o.state().equals("OPEN")) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "objection " + id + " is " + o.state() + " already");
         }
-        Document d = new Document(o.category(), o.sourceDepartment(), o.documentNumber(), o.uscc(), o.objectedVersion());
+        // the document as it was objected to: its versions up to then are the objected ones
+        RecordDocument d = new RecordDocument(o.category(), o.sourceDepartment(), o.documentNumber(), o.uscc(), o.objectedVersion());
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             try {
@@ -118,6 +122,7 @@ public final class CreditObjections {
                     ps.executeUpdate();
                 }
                 event(c, actorKind, actor, d, resolution, note == null ? "" : note.strip());
+                tell(c, id, d, resolution, actorKind, actor);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -126,7 +131,6 @@ public final class CreditObjections {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the resolution cannot be stored; retry later", e);
         }
-        tell(id, d, resolution, actorKind, actor);
         return status(id);
     }
 
@@ -191,29 +195,7 @@ public final class CreditObjections {
     }
 
     /** A record's document (all its versions), and the last version objected to. */
-    private record Document(String category, String department, String document, String uscc, int objectedVersion) {
-    }
-
-    private static Document document(Connection c, long recordId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select r.category, r.source_department, r.document_number, s.uscc,
-                       (select max(v.version) from credit_record v where v.category = r.category
-                          and v.source_department = r.source_department and v.document_number = r.document_number)
-                from credit_record r join subject s on s.id = r.subject_id where r.id = ?""")) {
-            ps.setLong(1, recordId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no credit record " + recordId);
-                }
-                if (rs.getString(4) == null) {
-                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "objections to records of natural persons are handled by the department");
-                }
-                return new Document(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
-            }
-        }
-    }
-
-    private static int setStatus(Connection c, Document d, String from, String to) throws SQLException {
+    private static int setStatus(Connection c, RecordDocument d, String from, String to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 update credit_record set status = ? where category = ? and source_department = ? and document_number = ? and status = ?
                 and version <= ?""")) {
@@ -222,18 +204,18 @@ public final class CreditObjections {
             ps.setString(3, d.department());
             ps.setString(4, d.document());
             ps.setString(5, from);
-            ps.setInt(6, d.objectedVersion());
+            ps.setInt(6, d.latestVersion());
             return ps.executeUpdate();
         }
     }
 
-    private static boolean hasCorrection(Connection c, Document d) throws SQLException {
+    private static boolean hasCorrection(Connection c, RecordDocument d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 select count(*) from credit_record where category = ? and source_department = ? and document_number = ? and version > ?""")) {
             ps.setString(1, d.category());
             ps.setString(2, d.department());
             ps.setString(3, d.document());
-            ps.setInt(4, d.objectedVersion());
+            ps.setInt(4, d.latestVersion());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;
@@ -241,26 +223,22 @@ public final class CreditObjections {
         }
     }
 
-    private static void event(Connection c, String actorKind, String actor, Document d, String outcome, String detail) throws SQLException {
+    private static void event(Connection c, String actorKind, String actor, RecordDocument d, String outcome, String detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'objection', ?, ?, ?)""")) {
             ps.setString(1, actorKind);
             ps.setString(2, actor);
             ps.setString(3, "U:" + d.uscc());
             ps.setString(4, outcome);
-            ps.setString(5, d.category() + " " + d.document() + " of " + d.department() + ": " + detail);
+            ps.setString(5, d.describe() + ": " + detail);
             ps.executeUpdate();
         }
     }
 
     /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */
-    private void tell(String objectionId, Document d, String state, String actorKind, String actor) {
-        RecordHolders holders;
-        try (Connection c = database.connection()) {
-            holders = RecordHolders.of(c, self, d.category(), d.department(), d.document(), d.objectedVersion());
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the holders cannot be read; retry later", e);
-        }
+    /** Tells every holder of the objected versions the objection's state, in the caller's transaction. */
+    private void tell(Connection c, String objectionId, RecordDocument d, String state, String actorKind, String actor) throws SQLException {
+        RecordHolders holders = RecordHolders.of(c, self, d, d.latestVersion());
         if (holders.partners().isEmpty()) {
             return;
         }
@@ -268,14 +246,11 @@ public final class CreditObjections {
                 .put("category", d.category()).put("documentNumber", d.document());
         ArrayNode ids = body.putArray("messageIds");
         holders.messageIds().forEach(ids::add);
-        AllianceNotices.Notice notice = notices.issue(NOTICE, d.uscc(), body, holders.partners(), actorKind, actor, Optional.empty());
-        try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("update credit_objection set notice_id = ?::uuid where id = ?::uuid")) {
-            ps.setString(1, notice.id());
+        String noticeId = notices.issue(c, NOTICE, d.uscc(), body, holders.partners(), actorKind, actor, Optional.empty());
+        try (PreparedStatement ps = c.prepareStatement("update credit_objection set notice_id = ?::uuid where id = ?::uuid")) {
+            ps.setString(1, noticeId);
             ps.setString(2, objectionId);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objection's notice cannot be linked; it is sent all the same", e);
         }
     }
 }

@@ -56,60 +56,54 @@ public final class CreditRepairs {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a repair names its basis (the repair decision, the withdrawal, the rule)");
         }
         String id = UUID.randomUUID().toString();
-        String category;
-        String department;
-        String document;
-        String uscc;
+        RecordDocument d;
         RecordHolders holders;
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select r.category, r.source_department, r.document_number, s.uscc from credit_record r
-                        join subject s on s.id = r.subject_id where r.id = ?""")) {
-                    ps.setLong(1, recordId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new CodedException(ErrorCode.E_NOT_FOUND, "no credit record " + recordId);
-                        }
-                        category = rs.getString(1);
-                        department = rs.getString(2);
-                        document = rs.getString(3);
-                        uscc = rs.getString(4);
-                    }
-                }
+                d = RecordDocument.of(c, recordId);
                 try (PreparedStatement ps = c.prepareStatement("""
                         update credit_record set status = ? where category = ? and source_department = ? and document_number = ?
                         and status in ('ACTIVE', 'UNDER_OBJECTION')""")) {
                     ps.setString(1, why.equals("EXPIRED") ? "WITHDRAWN" : why);
-                    ps.setString(2, category);
-                    ps.setString(3, department);
-                    ps.setString(4, document);
+                    ps.setString(2, d.category());
+                    ps.setString(3, d.department());
+                    ps.setString(4, d.document());
                     if (ps.executeUpdate() == 0) {
                         throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
                     }
                 }
-                holders = RecordHolders.of(c, self, category, department, document, Integer.MAX_VALUE);
+                holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
+                Optional<String> noticeId = Optional.empty();
+                if (!holders.partners().isEmpty() && d.uscc() != null) {
+                    ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip())
+                            .put("category", d.category()).put("documentNumber", d.document());
+                    ArrayNode ids = body.putArray("messageIds");
+                    holders.messageIds().forEach(ids::add);
+                    noticeId = Optional.of(notices.issue(c, NOTICE, d.uscc(), body, holders.partners(), actorKind, actor, Optional.empty()));
+                }
                 try (PreparedStatement ps = c.prepareStatement("""
-                        insert into credit_repair (id, category, source_department, document_number, uscc, reason, basis, repaired_by)
-                        values (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
+                        insert into credit_repair (id, category, source_department, document_number, uscc, reason, basis, repaired_by,
+                                                   notice_id)
+                        values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::uuid)""")) {
                     ps.setString(1, id);
-                    ps.setString(2, category);
-                    ps.setString(3, department);
-                    ps.setString(4, document);
-                    ps.setString(5, uscc);
+                    ps.setString(2, d.category());
+                    ps.setString(3, d.department());
+                    ps.setString(4, d.document());
+                    ps.setString(5, d.uscc());
                     ps.setString(6, why);
                     ps.setString(7, basis.strip());
                     ps.setString(8, actor);
+                    ps.setString(9, noticeId.orElse(null));
                     ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'repair', ?, ?, ?)""")) {
                     ps.setString(1, actorKind);
                     ps.setString(2, actor);
-                    ps.setString(3, uscc == null ? null : "U:" + uscc);
+                    ps.setString(3, d.uscc() == null ? null : "U:" + d.uscc());
                     ps.setString(4, why);
-                    ps.setString(5, category + " " + document + " of " + department + ": " + basis.strip() + "; held by " + holders.partners());
+                    ps.setString(5, d.describe() + ": " + basis.strip() + "; held by " + holders.partners());
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -119,21 +113,6 @@ public final class CreditRepairs {
             }
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair cannot be stored; retry later", e);
-        }
-        if (!holders.partners().isEmpty() && uscc != null) {
-            ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip()).put("category", category)
-                    .put("documentNumber", document);
-            ArrayNode ids = body.putArray("messageIds");
-            holders.messageIds().forEach(ids::add);
-            AllianceNotices.Notice notice = notices.issue(NOTICE, uscc, body, holders.partners(), actorKind, actor, Optional.empty());
-            try (Connection c = database.connection();
-                 PreparedStatement ps = c.prepareStatement("update credit_repair set notice_id = ?::uuid where id = ?::uuid")) {
-                ps.setString(1, notice.id());
-                ps.setString(2, id);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair's notice cannot be linked; it is sent all the same", e);
-            }
         }
         return status(id);
     }

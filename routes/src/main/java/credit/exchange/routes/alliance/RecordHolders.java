@@ -19,16 +19,15 @@ import java.util.TreeSet;
 record RecordHolders(SortedSet<String> partners, List<String> messageIds) {
 
     /** The holders of the versions up to {@code maxVersion} of a document. */
-    static RecordHolders of(Connection c, String self, String category, String department, String document, int maxVersion)
-            throws SQLException {
+    static RecordHolders of(Connection c, String self, RecordDocument d, int maxVersion) throws SQLException {
         SortedSet<String> partners = new TreeSet<>();
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 select o.id, o.destination from outbox o join credit_record r on r.id = o.record_id
                 where r.category = ? and r.source_department = ? and r.document_number = ? and r.version <= ? order by o.id""")) {
-            ps.setString(1, category);
-            ps.setString(2, department);
-            ps.setString(3, document);
+            ps.setString(1, d.category());
+            ps.setString(2, d.department());
+            ps.setString(3, d.document());
             ps.setInt(4, maxVersion);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -56,40 +56,40 @@ public final class ServiceFilings {
         if (filedOn == null || validUntil == null || !validUntil.isAfter(filedOn)) {
             throw new CodedException(ErrorCode.E_DATE_INVALID, "a filing is valid from its filing date until a later date");
         }
-        String id = UUID.randomUUID().toString();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                insert into credit_service_filing (id, uscc, name, services, authority, filed_on, valid_until, recorded_by)
-                values (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
-            ps.setString(1, id);
-            ps.setString(2, code);
-            ps.setString(3, name.strip());
-            ps.setArray(4, c.createArrayOf("text", services.stream().map(String::strip).toArray()));
-            ps.setString(5, authority.strip());
-            ps.setDate(6, Date.valueOf(filedOn));
-            ps.setDate(7, Date.valueOf(validUntil));
-            ps.setString(8, actor);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                throw new CodedException(ErrorCode.E_FIELD_INVALID, "this filing is recorded already");
-            }
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the filing cannot be stored; retry later", e);
-        }
         ObjectNode body = Json.mapper().createObjectNode().put("name", name.strip()).put("authority", authority.strip())
                 .put("filedOn", filedOn.toString()).put("validUntil", validUntil.toString());
         ArrayNode offered = body.putArray("services");
         services.forEach(s -> offered.add(s.strip()));
         List<String> to = AllianceNotices.allianceCities(partners);
-        if (!to.isEmpty()) {
-            AllianceNotices.Notice notice = notices.issue(NOTICE, code, body, to, actorKind, actor, Optional.empty());
-            try (Connection c = database.connection();
-                 PreparedStatement ps = c.prepareStatement("update credit_service_filing set notice_id = ?::uuid where id = ?::uuid")) {
-                ps.setString(1, notice.id());
-                ps.setString(2, id);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the filing's notice cannot be linked; it is sent all the same", e);
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                // the filing and its notice commit together: a filing recorded here is one the partners are sent
+                String noticeId = to.isEmpty() ? null : notices.issue(c, NOTICE, code, body, to, actorKind, actor, Optional.empty());
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into credit_service_filing (id, uscc, name, services, authority, filed_on, valid_until, recorded_by, notice_id)
+                        values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::uuid)""")) {
+                    ps.setString(1, UUID.randomUUID().toString());
+                    ps.setString(2, code);
+                    ps.setString(3, name.strip());
+                    ps.setArray(4, c.createArrayOf("text", services.stream().map(String::strip).toArray()));
+                    ps.setString(5, authority.strip());
+                    ps.setDate(6, Date.valueOf(filedOn));
+                    ps.setDate(7, Date.valueOf(validUntil));
+                    ps.setString(8, actor);
+                    ps.setString(9, noticeId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "this filing is recorded already");
+            }
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the filing cannot be stored; retry later", e);
         }
         return filings(code);
     }
