@@ -6,19 +6,27 @@ import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.demo.DemoScenario;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
+import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
-import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
+import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.PemFiles;
+import credit.exchange.security.pki.Usage;
+import credit.exchange.security.transport.MutualTls;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,30 +35,47 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * The exchange load driver: {@code partners} simulated partner nodes, each with its own alliance
+ * credentials and partner file, query one real node (Hangzhou: embedded PostgreSQL, Artemis,
+ * mutual TLS) over its exchange listener — every request sealed, opened, answered from the store,
+ * the answer sealed and a receipt signed; the driver opens each answer and verifies each receipt.
+ * Closed loop at each concurrency for {@code duration} seconds, then open loop at half the best
+ * rate (latency from the intended send time, so a stall is not hidden). Next to it, in the same
+ * run, the bound: the cryptography of the same exchange shape on one thread, in process; both
+ * sides share the machine's cores, so the crypto alone allows cores / bound exchanges per second.
+ */
 @Command(name = "exchange", description = {
-        "Query exchanges between two nodes on loopback (sealed both ways, receipts on, mutual TLS):",
-        "Hangzhou asks a partner through its local API, closed loop at each concurrency; next to the",
-        "raw crypto bound of one exchange (seal, open, receipt, both ways) measured in the same run."})
+        "Load driver: simulated partners query one node over mutual TLS (sealed both ways, receipts verified),",
+        "closed loop at each concurrency, then open loop at half the best rate; prints exchanges/s, p50/p95/p99,",
+        "errors by code and the ratio to the raw crypto bound of the same exchange shape measured in the same run."})
 final class ExchangeBench implements Callable<Integer> {
 
-    @Option(names = "--requests", defaultValue = "3000", description = "exchanges per concurrency level")
-    int requests;
+    @Option(names = "--partners", defaultValue = "4", description = "simulated partner nodes (load-01, …)")
+    int partners;
 
-    @Option(names = "--concurrency", defaultValue = "1,4", split = ",")
+    @Option(names = "--concurrency", defaultValue = "4,16,48", split = ",", description = "closed-loop clients, shared by the partners")
     List<Integer> concurrency;
 
-    @Option(names = "--suite", defaultValue = "GM", description = "GM (Hangzhou-Huzhou) or INTL (Hangzhou-Jiaxing)")
+    @Option(names = "--duration", defaultValue = "20", description = "seconds per load level")
+    int duration;
+
+    @Option(names = "--suite", defaultValue = "GM", description = "GM or INTL")
     Suite suite;
 
     @Option(names = "--data-dir", defaultValue = "./data-bench")
@@ -58,88 +83,77 @@ final class ExchangeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String partnerId = suite == Suite.GM ? "huzhou" : "jiaxing";
         DemoAlliance alliance = DemoAlliance.prepare(dataDir.resolve("bench-exchange"), DemoAlliance.freeBasePort(), null);
         DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
-        DemoAlliance.Member partner = DemoAlliance.member(partnerId);
-        // the demo's rate limit (50/s) would refuse the load: lift it for Hangzhou at the partner
-        Path hangzhouAtPartner = alliance.root().resolve(partnerId).resolve("partner-configs").resolve("hangzhou.yaml");
-        Files.writeString(hangzhouAtPartner, Files.readString(hangzhouAtPartner)
-                .replaceAll("rate-limit: \\{[^}]*}", "rate-limit: {per-second: 100000, burst: 100000}"));
+        List<DemoAlliance.LoadPartner> simulated = alliance.loadPartners(hangzhou, partners, suite);
         Path seed = alliance.root().resolve("seed");
         if (!Files.exists(seed.resolve("licensing.csv"))) {
             new SeedGenerator(1, LocalDate.now()).writeDataSet(60, seed);
         }
         String uscc = DemoScenario.firstEnterprise(Files.readString(seed.resolve("licensing.csv"), StandardCharsets.UTF_8));
-        try (Node h = alliance.start(hangzhou); Node p = alliance.start(partner)) {
-            HttpClient local = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            Path marker = alliance.root().resolve("seeded-" + partnerId);
+        Clock clock = Clock.systemUTC();
+        try (Node node = alliance.start(hangzhou)) {
+            Path marker = alliance.root().resolve("seeded-hangzhou");
             if (!Files.exists(marker)) {
-                HttpResponse<String> r = local.send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(partner) + "/api/v1/imports?type=licensing"))
-                        .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(seed.resolve("licensing.csv"))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(hangzhou)
+                        + "/api/v1/imports?type=licensing")).header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofFile(seed.resolve("licensing.csv"))).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("seeding failed: " + r.body());
                 }
                 Files.writeString(marker, "seeded\n");
             }
-            URI query = URI.create(alliance.apiUrl(hangzhou) + "/api/v1/alliance/subjects/" + uscc + "/records?partners=" + partnerId);
-            byte[] answerPayload = answerPayload(local, query);
-            System.out.printf("pair hangzhou-%s (%s), subject with %d bytes of answer payload%n", partnerId, suite, answerPayload.length);
-
-            Latencies bound = cryptoBound(alliance, hangzhou, partner, answerPayload, Math.max(500, requests / 4));
-            System.out.println("RESULT bound: crypto of one exchange (seal+open request, seal+open answer, sign+verify receipt), one thread: "
-                    + bound.summary());
-            run(local, query, 1, Math.max(200, requests / 10), "warm-up");
-            for (int c : concurrency) {
-                double[] clientBefore = latencySumAndCount(local, alliance.apiUrl(hangzhou), "outbound");
-                double[] listenerBefore = latencySumAndCount(local, alliance.apiUrl(partner), "inbound");
-                run(local, query, c, requests, "RESULT exchanges");
-                System.out.printf("   of which, mean: Hangzhou's client from request to proven answer %.2f ms; %s's listener"
-                        + " from envelope in to reply out %.2f ms%n",
-                        meanMillis(clientBefore, latencySumAndCount(local, alliance.apiUrl(hangzhou), "outbound")),
-                        partnerId, meanMillis(listenerBefore, latencySumAndCount(local, alliance.apiUrl(partner), "inbound")));
+            NodeIdentity target = NodeIdentity.load(alliance.config(hangzhou), clock).orElseThrow();
+            X509Certificate targetCertificate = PemFiles.readCertificate(alliance.root().resolve("certs")
+                    .resolve("hangzhou." + suite.name().toLowerCase(Locale.ROOT) + ".pem"));
+            List<LoadClient> clients = new ArrayList<>();
+            for (DemoAlliance.LoadPartner p : simulated) {
+                clients.add(new LoadClient(p, suite, target.validator(), target.policy(), URI.create(alliance.exchangeUrl(hangzhou)),
+                        targetCertificate, clock));
             }
+            byte[] query = Json.mapper().writeValueAsBytes(Map.of("uscc", uscc, "requestedBy", "load driver", "purpose", "load test"));
+            byte[] answerPayload = clients.get(0).answerPayload(query);
+            System.out.printf("target hangzhou (%s), %d simulated partners, subject with %d bytes of answer payload%n", suite, partners,
+                    answerPayload.length);
+
+            int cores = Runtime.getRuntime().availableProcessors();
+            Latencies bound = cryptoBound(clients.get(0), target.envelopes(new InMemoryReplayGuard(clock), clock).suite(suite),
+                    targetCertificate, query, answerPayload, 3000);
+            double boundRate = cores * 1e9 / bound.meanNanos();
+            System.out.printf("RESULT bound: crypto of one exchange (seal+open request, seal+open answer, sign+verify receipt), one thread:"
+                    + " %s; mean %.3f ms, so %d cores allow %.0f exchanges/s%n", bound.summary(), bound.meanNanos() / 1e6, cores, boundRate);
+
+            closedLoop(clients, query, Math.max(4, partners), Duration.ofSeconds(Math.min(10, duration)), "warm-up", boundRate);
+            HttpClient local = HttpClient.newHttpClient();
+            double best = 0;
+            for (int c : concurrency) {
+                double[] before = NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound");
+                best = Math.max(best, closedLoop(clients, query, c, Duration.ofSeconds(duration), "RESULT closed loop", boundRate));
+                System.out.printf(Locale.ROOT, "   of which the node's listener, envelope in to reply out: %.2f ms mean%n",
+                        NodeMetrics.meanMillis(before, NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound")));
+            }
+            openLoop(clients, query, best / 2, Duration.ofSeconds(duration), boundRate);
         }
         return 0;
     }
 
-    private static byte[] answerPayload(HttpClient local, URI query) throws Exception {
-        HttpResponse<String> r = local.send(HttpRequest.newBuilder(query).GET().build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode merged = Json.mapper().readTree(r.body());
-        JsonNode result = merged.path("partners").get(0);
-        if (!"ANSWERED".equals(result.path("outcome").asText())) {
-            throw new IllegalStateException("the partner does not answer: " + r.body());
-        }
-        List<JsonNode> records = new ArrayList<>();
-        merged.path("records").forEach(x -> records.add(x.path("record")));
-        return Json.mapper().writeValueAsBytes(java.util.Map.of("status", "ANSWERED", "records", records));
-    }
-
-    /** The cryptography one exchange needs, in-process, no I/O: what a node cannot do faster than. */
-    private Latencies cryptoBound(DemoAlliance alliance, DemoAlliance.Member requester, DemoAlliance.Member answerer,
-                                  byte[] answerPayload, int n) throws Exception {
+    /** The cryptography one exchange needs, in process, no I/O: what the two sides together cannot do faster than. */
+    private static Latencies cryptoBound(LoadClient client, Envelopes node, X509Certificate nodeCertificate, byte[] query,
+                                         byte[] answerPayload, int n) {
         Clock clock = Clock.systemUTC();
-        NodeEnvelopes a = NodeIdentity.load(alliance.config(requester), clock).orElseThrow().envelopes(new InMemoryReplayGuard(clock), clock);
-        NodeEnvelopes b = NodeIdentity.load(alliance.config(answerer), clock).orElseThrow().envelopes(new InMemoryReplayGuard(clock), clock);
-        String s = suite.name().toLowerCase(Locale.ROOT);
-        X509Certificate toB = PemFiles.readCertificate(alliance.root().resolve("certs").resolve(answerer.id() + "." + s + ".pem"));
-        X509Certificate toA = PemFiles.readCertificate(alliance.root().resolve("certs").resolve(requester.id() + "." + s + ".pem"));
-        byte[] request = "{\"uscc\":\"91330100716105852F\",\"requestedBy\":\"bench\",\"purpose\":\"bench\"}".getBytes(StandardCharsets.UTF_8);
         Latencies latencies = new Latencies();
         int warmUp = 2_000;
         for (int i = 0; i < n + warmUp; i++) {
             long t0 = System.nanoTime();
-            String id = UUID.randomUUID().toString();
-            byte[] sealed = a.seal(request, new ExchangeHeaders(id, requester.id(), answerer.id(), "query", null, clock.instant()), toB);
-            OpenedEnvelope opened = b.open(sealed);
-            byte[] answer = b.seal(answerPayload, new ExchangeHeaders(UUID.randomUUID().toString(), answerer.id(), requester.id(),
-                    "query-answer", id, clock.instant()), toA);
-            Envelopes bSuite = b.suite(suite);
-            byte[] receipt = bSuite.signReceipt(new Receipt(id, requester.id(), answerer.id(), bSuite.digestAlgorithm(),
+            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), client.id, "hangzhou", "query", null, clock.instant());
+            byte[] sealed = client.envelopes.seal(query, request, nodeCertificate);
+            OpenedEnvelope opened = node.open(sealed);
+            byte[] answer = node.seal(answerPayload, new ExchangeHeaders(UUID.randomUUID().toString(), "hangzhou", client.id,
+                    "query-answer", request.messageId(), clock.instant()), client.certificate());
+            byte[] receipt = node.signReceipt(new Receipt(request.messageId(), client.id, "hangzhou", node.digestAlgorithm(),
                     opened.receivedDigest(), clock.instant(), Receipt.ACCEPTED));
-            a.open(answer);
-            a.suite(suite).verifyReceipt(receipt, sealed);
+            client.envelopes.open(answer);
+            client.envelopes.verifyReceipt(receipt, sealed, "hangzhou");
             if (i >= warmUp) {
                 latencies.add(System.nanoTime() - t0);
             }
@@ -147,63 +161,202 @@ final class ExchangeBench implements Callable<Integer> {
         return latencies;
     }
 
-    private static void run(HttpClient local, URI query, int threads, int n, String label) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<Latencies> perThread = new ArrayList<>();
+    /** Closed loop: {@code threads} clients, spread over the partners, each sending its next exchange when the last is answered. */
+    private static double closedLoop(List<LoadClient> clients, byte[] query, int threads, Duration length, String label, double boundRate)
+            throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        Outcomes outcomes = new Outcomes();
+        List<Latencies> perThread = run(threads, t -> {
+            Latencies l = new Latencies();
+            LoadClient client = clients.get(t % clients.size());
+            while (System.nanoTime() < end) {
+                long start = System.nanoTime();
+                outcomes.count(client.exchange(query));
+                l.add(System.nanoTime() - start);
+            }
+            return l;
+        });
+        return report(label + " concurrency=" + threads, perThread, outcomes, length, boundRate);
+    }
+
+    /**
+     * Open loop at a fixed rate: exchange k is due at start + k / rate whatever happened before;
+     * its latency runs from when it was due, so a stalled node shows as latency, not as fewer
+     * requests (no coordinated omission).
+     */
+    private static void openLoop(List<LoadClient> clients, byte[] query, double rate, Duration length, double boundRate) throws Exception {
+        int threads = 64;
+        long start = System.nanoTime() + 10_000_000;
+        long total = (long) (rate * length.toSeconds());
+        double interval = 1e9 / rate;
+        Outcomes outcomes = new Outcomes();
+        List<Latencies> perThread = run(threads, t -> {
+            Latencies l = new Latencies();
+            LoadClient client = clients.get(t % clients.size());
+            for (long k = t; k < total; k += threads) {
+                long due = start + (long) (k * interval);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                outcomes.count(client.exchange(query));
+                l.add(System.nanoTime() - due);
+            }
+            return l;
+        });
+        report(String.format(Locale.ROOT, "RESULT open loop at %.0f/s (half the best closed-loop rate)", rate), perThread, outcomes,
+                length, boundRate);
+    }
+
+    @FunctionalInterface
+    private interface Worker {
+        Latencies work(int thread) throws Exception;
+    }
+
+    private static List<Latencies> run(int threads, Worker worker) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
         try {
-            List<Future<?>> running = new ArrayList<>();
+            List<Future<Latencies>> running = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Latencies l = new Latencies();
-                perThread.add(l);
-                running.add(pool.submit(() -> {
-                    while (next.getAndIncrement() < n) {
-                        long start = System.nanoTime();
-                        HttpResponse<String> r = local.send(HttpRequest.newBuilder(query).GET().build(), HttpResponse.BodyHandlers.ofString());
-                        l.add(System.nanoTime() - start);
-                        if (r.statusCode() != 200 || !r.body().contains("\"ANSWERED\"")) {
-                            if (failed.incrementAndGet() == 1) {
-                                System.out.println("first failure: " + r.body());
-                            }
-                        }
-                    }
-                    return null;
-                }));
+                int thread = t;
+                running.add(pool.submit(() -> worker.work(thread)));
             }
-            for (Future<?> f : running) {
-                f.get();
+            List<Latencies> out = new ArrayList<>();
+            for (Future<Latencies> f : running) {
+                out.add(f.get());
             }
+            return out;
         } finally {
             pool.shutdown();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double report(String label, List<Latencies> perThread, Outcomes outcomes, Duration length, double boundRate) {
         Latencies all = new Latencies();
         perThread.forEach(l -> l.copyTo(all));
-        System.out.printf("%s concurrency=%d: %.0f exchanges/s, %s, failed=%d%n", label, threads, n / seconds, all.summary(), failed.get());
+        double rate = outcomes.answered.get() / (double) length.toSeconds();
+        System.out.printf(Locale.ROOT, "%s: %.0f exchanges/s answered (%.1f %% of the crypto bound), %s, errors %s%n", label, rate,
+                100 * rate / boundRate, all.summary(), outcomes.errors.isEmpty() ? "none" : new TreeMap<>(outcomes.errors));
+        return rate;
     }
 
-    /** The mean in ms of the exchanges between two readings of a latency histogram. */
-    static double meanMillis(double[] before, double[] after) {
-        double count = after[1] - before[1];
-        return count == 0 ? Double.NaN : (after[0] - before[0]) / count * 1000;
-    }
+    /** Answered exchanges, and the others by their code. */
+    private static final class Outcomes {
+        final AtomicLong answered = new AtomicLong();
+        final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
 
-    /** Sum (seconds) and count of a node's exchange latency histogram in one direction, from its /metrics. */
-    static double[] latencySumAndCount(HttpClient local, String api, String direction) throws Exception {
-        String text = local.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-        double sum = 0;
-        double count = 0;
-        for (String line : text.split("\n")) {
-            if (line.contains("direction=\"" + direction + "\"")) {
-                if (line.startsWith("credit_exchange_latency_seconds_sum{")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                } else if (line.startsWith("credit_exchange_latency_seconds_count{")) {
-                    count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
+        void count(String code) {
+            if (code == null) {
+                answered.incrementAndGet();
+            } else {
+                errors.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             }
         }
-        return new double[] {sum, count};
+    }
+
+    /** The node refused the exchange with this code (its coded error), or answered HTTP without one. */
+    private static final class Refused extends RuntimeException {
+        final String code;
+
+        Refused(String code) {
+            super(code, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /**
+     * One simulated partner: its envelopes and its mutual-TLS HTTP client. An exchange is proven
+     * as a partner proves it: the answer opens, answers this message, and comes with the node's
+     * receipt of exactly the bytes sent.
+     */
+    private static final class LoadClient {
+
+        final String id;
+        final Envelopes envelopes;
+        private final HttpClient http;
+        private final URI listener;
+        private final X509Certificate target;
+        private final Clock clock;
+        private final DemoAlliance.LoadPartner partner;
+        private final Suite suite;
+
+        LoadClient(DemoAlliance.LoadPartner partner, Suite suite, CertificateValidator validator, EnvelopePolicy policy, URI listener,
+                   X509Certificate target, Clock clock) {
+            this.id = partner.id();
+            this.partner = partner;
+            this.suite = suite;
+            this.envelopes = new Envelopes(partner.credentials().get(suite),
+                    (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING), new InMemoryReplayGuard(clock), clock,
+                    policy);
+            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(MutualTls.client(partner.credentials().get(Suite.INTL), validator, "hangzhou")).build();
+            this.listener = listener;
+            this.target = target;
+            this.clock = clock;
+        }
+
+        X509Certificate certificate() {
+            return partner.credentials().get(suite).certificate();
+        }
+
+        /** One exchange; null when answered and proven, else the code it failed with (the node's, or the driver's). */
+        String exchange(byte[] query) {
+            try {
+                answer(query);
+                return null;
+            } catch (CodedException e) {
+                return e.code().name();
+            } catch (Refused e) {
+                return e.code;
+            }
+        }
+
+        byte[] answerPayload(byte[] query) {
+            OpenedEnvelope answer = answer(query);
+            JsonNode payload;
+            try {
+                payload = Json.mapper().readTree(answer.payload());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!"ANSWERED".equals(payload.path("status").asText())) {
+                throw new IllegalStateException("the node does not answer the load partners' query: " + payload);
+            }
+            return answer.payload();
+        }
+
+        private OpenedEnvelope answer(byte[] query) {
+            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), id, "hangzhou", "query", null, clock.instant());
+            byte[] sealed = envelopes.seal(query, request, target);
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(listener).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                throw new CodedException(ErrorCode.E_TIMEOUT, "no answer within 10 s");
+            } catch (IOException e) {
+                throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, e.getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted");
+            }
+            if (response.statusCode() != 200) {
+                String code;
+                try {
+                    code = Json.mapper().readTree(response.body()).path("code").asText("HTTP " + response.statusCode());
+                } catch (IOException e) {
+                    code = "HTTP " + response.statusCode();
+                }
+                throw new Refused(code);
+            }
+            OpenedEnvelope answer = envelopes.open(response.body());
+            envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
+                    .orElseThrow(() -> new CodedException(ErrorCode.E_BAD_ANSWER, "no receipt"))), sealed, "hangzhou");
+            if (!request.messageId().equals(answer.headers().correlationId())) {
+                throw new CodedException(ErrorCode.E_BAD_ANSWER, "not the answer to this message");
+            }
+            return answer;
+        }
     }
 }

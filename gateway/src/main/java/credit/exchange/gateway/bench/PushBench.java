@@ -110,11 +110,11 @@ final class PushBench implements Callable<Integer> {
                 importRecords(alliance, hangzhou, 1000 + round++);
                 long total = count(cityStore.database(), "select count(*) from outbox where destination = 'zhejiang'");
                 HttpClient local = HttpClient.newHttpClient();
-                double[] before = ExchangeBench.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound");
+                double[] before = NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound");
                 pullAll(puller, city, client.listener(), p, total, cityStore.database());
                 System.out.printf("   of which Hangzhou's listener, from envelope in to reply out, mean %.1f ms an exchange"
                         + " (a pull or an acknowledgement)%n",
-                        ExchangeBench.meanMillis(before, ExchangeBench.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound")));
+                        NodeMetrics.meanMillis(before, NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound")));
             }
             int[] sizes = dbBound(cityStore.database(), provinceStore.database());
             cryptoBound(alliance, envelopes, sizes[0], sizes[1]);

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -180,6 +182,55 @@ public final class DemoAlliance {
 
     public Path root() {
         return root;
+    }
+
+    /** A load driver's simulated partner: its id and its credential in each suite (INTL is its TLS credential). */
+    public record LoadPartner(String id, Map<Suite, NodeCredentials> credentials) {
+    }
+
+    /**
+     * Simulated partners for a load driver: {@code n} nodes {@code load-01}… certified by the
+     * alliance CAs (made once, kept under the root), each in a partner file at {@code target} that
+     * lets it query class A in {@code suite}, with no rate limit. Written before the target starts.
+     */
+    public List<LoadPartner> loadPartners(Member target, int n, Suite suite) throws IOException {
+        List<LoadPartner> out = new ArrayList<>();
+        Map<Suite, AllianceCa> cas = new EnumMap<>(Suite.class);
+        for (Suite s : Suite.values()) {
+            cas.put(s, AllianceCa.load(ca(s), passphrase()));
+        }
+        for (int i = 1; i <= n; i++) {
+            String id = String.format(Locale.ROOT, "load-%02d", i);
+            Map<Suite, NodeCredentials> credentials = new EnumMap<>(Suite.class);
+            for (Suite s : Suite.values()) {
+                Path dir = credentials(id, s);
+                if (!Files.exists(dir.resolve(id + ".cert.pem"))) {
+                    cas.get(s).issueNode(id, VALIDITY, List.of("localhost")).save(dir.resolve(id + ".key.pem"), dir.resolve(id + ".cert.pem"),
+                            passphrase());
+                }
+                credentials.put(s, NodeCredentials.load(dir.resolve(id + ".key.pem"), dir.resolve(id + ".cert.pem"), passphrase()));
+                PemFiles.writeCertificate(root.resolve("certs").resolve(id + "." + s.name().toLowerCase(Locale.ROOT) + ".pem"),
+                        credentials.get(s).certificate());
+            }
+            Files.writeString(root.resolve(target.id()).resolve("partner-configs").resolve(id + ".yaml"), """
+                    # a load driver's simulated partner, written by ./gatewayctl bench exchange
+                    id: %s
+                    name: Load partner %d
+                    level: alliance-city
+                    enabled: true
+                    suite: %s
+                    endpoint: https://127.0.0.1:1
+                    certificate: %s.%s.pem
+                    may-start:
+                      query:
+                        classes: [A]
+                    we-send: []
+                    rate-limit: {per-second: 1000000, burst: 1000000}
+                    timeouts: {connect-ms: 1000, answer-ms: 4000}
+                    """.formatted(id, i, suite, id, suite.name().toLowerCase(Locale.ROOT)), StandardCharsets.UTF_8);
+            out.add(new LoadPartner(id, credentials));
+        }
+        return out;
     }
 
     private Path partnerConfigs(Member m) {
