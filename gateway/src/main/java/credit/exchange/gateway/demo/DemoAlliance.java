@@ -225,8 +225,9 @@ public final class DemoAlliance {
                       query:
                         classes: [A]
                     we-send: []
-                    rate-limit: {per-second: 1000000, burst: 1000000}
+                    rate-limit: {per-second: 100000, burst: 100000}
                     timeouts: {connect-ms: 1000, answer-ms: 4000}
+                    retry: {attempts: 1, backoff-ms: 200}
                     """.formatted(id, i, suite, id, suite.name().toLowerCase(Locale.ROOT)), StandardCharsets.UTF_8);
             out.add(new LoadPartner(id, credentials));
         }
