@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +130,10 @@ public final class PartnerConfigReader {
         if (!id.equals(certified)) {
             return rejected(file, line(lines, "/certificate"), "certificate " + certificateFile + " is node " + certified + "'s, not " + id + "'s");
         }
-        URI endpoint = URI.create(tree.get("endpoint").asText());
+        Optional<URI> endpoint = uri(tree.get("endpoint").asText());
+        if (endpoint.isEmpty()) {
+            return rejected(file, line(lines, "/endpoint"), "endpoint: " + tree.get("endpoint").asText() + " is not a URI");
+        }
         JsonNode query = tree.path("may-start").path("query");
         Optional<PartnerGrant> grant = query.isMissingNode() ? Optional.empty() : Optional.of(grant(query));
         Set<Partner.ExchangeType> weSend = EnumSet.noneOf(Partner.ExchangeType.class);
@@ -157,8 +161,12 @@ public final class PartnerConfigReader {
             if (binding == Partner.Binding.SOAP && !pullNode.has("soap-endpoint")) {
                 return rejected(file, line(lines, "/pull-from"), "pull-from: binding soap needs the partner's soap-endpoint");
             }
-            pullFrom = Optional.of(new Partner.PullFrom(binding,
-                    pullNode.has("soap-endpoint") ? Optional.of(URI.create(pullNode.get("soap-endpoint").asText())) : Optional.empty(),
+            Optional<URI> soapEndpoint = pullNode.has("soap-endpoint") ? uri(pullNode.get("soap-endpoint").asText()) : Optional.empty();
+            if (pullNode.has("soap-endpoint") && soapEndpoint.isEmpty()) {
+                return rejected(file, line(lines, "/pull-from/soap-endpoint"), "pull-from.soap-endpoint: "
+                        + pullNode.get("soap-endpoint").asText() + " is not a URI");
+            }
+            pullFrom = Optional.of(new Partner.PullFrom(binding, soapEndpoint,
                     pullNode.path("batch").asInt(500), Duration.ofMillis(pullNode.path("interval-ms").asLong(1000))));
         }
         Set<String> noticeKinds = new LinkedHashSet<>();
@@ -167,7 +175,7 @@ public final class PartnerConfigReader {
         JsonNode timeouts = tree.get("timeouts");
         JsonNode retry = tree.get("retry");
         return new Result.Read(new Partner(id, tree.get("name").asText(), Partner.Level.of(tree.get("level").asText()),
-                tree.get("enabled").asBoolean(), endpoint, suite, certificate, grant, Set.copyOf(weSend),
+                tree.get("enabled").asBoolean(), endpoint.get(), suite, certificate, grant, Set.copyOf(weSend),
                 tree.path("may-start").has("publicity"), Set.copyOf(noticeKinds), push, pullFrom,
                 new Partner.RateLimit(rate.get("per-second").asDouble(), rate.get("burst").asInt()),
                 Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()),
@@ -262,6 +270,16 @@ public final class PartnerConfigReader {
             return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An http(s) URI with a host, or none (the schema checks the scheme; a URI can still be malformed after it). */
+    private static Optional<URI> uri(String text) {
+        try {
+            URI uri = new URI(text);
+            return uri.getHost() == null ? Optional.empty() : Optional.of(uri);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 }
