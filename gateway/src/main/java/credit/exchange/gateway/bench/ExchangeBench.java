@@ -4,29 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.demo.DemoScenario;
+import credit.exchange.gateway.demo.SimulatedPartner;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.seed.SeedGenerator;
-import credit.exchange.security.CodedException;
-import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
-import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
-import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.PemFiles;
-import credit.exchange.security.pki.Usage;
-import credit.exchange.security.transport.MutualTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,13 +98,13 @@ final class ExchangeBench implements Callable<Integer> {
             NodeIdentity target = NodeIdentity.load(alliance.config(hangzhou), clock).orElseThrow();
             X509Certificate targetCertificate = PemFiles.readCertificate(alliance.root().resolve("certs")
                     .resolve("hangzhou." + suite.name().toLowerCase(Locale.ROOT) + ".pem"));
-            List<LoadClient> clients = new ArrayList<>();
+            List<SimulatedPartner> clients = new ArrayList<>();
             for (DemoAlliance.LoadPartner p : simulated) {
-                clients.add(new LoadClient(p, suite, target.validator(), target.policy(), URI.create(alliance.exchangeUrl(hangzhou)),
-                        targetCertificate, clock));
+                clients.add(new SimulatedPartner(p.id(), p.credentials(), suite, target.validator(), target.policy(), "hangzhou",
+                        URI.create(alliance.exchangeUrl(hangzhou)), targetCertificate, clock));
             }
             byte[] query = Json.mapper().writeValueAsBytes(Map.of("uscc", uscc, "requestedBy", "load driver", "purpose", "load test"));
-            byte[] answerPayload = clients.get(0).answerPayload(query);
+            byte[] answerPayload = answerPayload(clients.get(0), query);
             System.out.printf("target hangzhou (%s), %d simulated partners, subject with %d bytes of answer payload%n", suite, partners,
                     answerPayload.length);
 
@@ -143,22 +135,31 @@ final class ExchangeBench implements Callable<Integer> {
         return 0;
     }
 
+    private static byte[] answerPayload(SimulatedPartner client, byte[] query) throws IOException {
+        OpenedEnvelope answer = client.answer("query", query);
+        JsonNode payload = Json.mapper().readTree(answer.payload());
+        if (!"ANSWERED".equals(payload.path("status").asText())) {
+            throw new IllegalStateException("the node does not answer the load partners' query: " + payload);
+        }
+        return answer.payload();
+    }
+
     /** The cryptography one exchange needs, in process, no I/O: what the two sides together cannot do faster than. */
-    private static Latencies cryptoBound(LoadClient client, Envelopes node, X509Certificate nodeCertificate, byte[] query,
+    private static Latencies cryptoBound(SimulatedPartner client, Envelopes node, X509Certificate nodeCertificate, byte[] query,
                                          byte[] answerPayload, int n, int warmUp) {
         Clock clock = Clock.systemUTC();
         Latencies latencies = new Latencies();
         for (int i = 0; i < n + warmUp; i++) {
             long t0 = System.nanoTime();
-            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), client.id, "hangzhou", "query", null, clock.instant());
-            byte[] sealed = client.envelopes.seal(query, request, nodeCertificate);
+            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), client.id(), "hangzhou", "query", null, clock.instant());
+            byte[] sealed = client.envelopes().seal(query, request, nodeCertificate);
             OpenedEnvelope opened = node.open(sealed);
-            byte[] answer = node.seal(answerPayload, new ExchangeHeaders(UUID.randomUUID().toString(), "hangzhou", client.id,
+            byte[] answer = node.seal(answerPayload, new ExchangeHeaders(UUID.randomUUID().toString(), "hangzhou", client.id(),
                     "query-answer", request.messageId(), clock.instant()), client.certificate());
-            byte[] receipt = node.signReceipt(new Receipt(request.messageId(), client.id, "hangzhou", node.digestAlgorithm(),
+            byte[] receipt = node.signReceipt(new Receipt(request.messageId(), client.id(), "hangzhou", node.digestAlgorithm(),
                     opened.receivedDigest(), clock.instant(), Receipt.ACCEPTED));
-            client.envelopes.open(answer);
-            client.envelopes.verifyReceipt(receipt, sealed, "hangzhou");
+            client.envelopes().open(answer);
+            client.envelopes().verifyReceipt(receipt, sealed, "hangzhou");
             if (i >= warmUp) {
                 latencies.add(System.nanoTime() - t0);
             }
@@ -167,16 +168,16 @@ final class ExchangeBench implements Callable<Integer> {
     }
 
     /** Closed loop: {@code threads} clients, spread over the partners, each sending its next exchange when the last is answered. */
-    private static double closedLoop(List<LoadClient> clients, byte[] query, int threads, Duration length, String label, double boundRate)
+    private static double closedLoop(List<SimulatedPartner> clients, byte[] query, int threads, Duration length, String label, double boundRate)
             throws Exception {
         long end = System.nanoTime() + length.toNanos();
         Outcomes outcomes = new Outcomes();
         List<Latencies> perThread = run(threads, t -> {
             Latencies l = new Latencies();
-            LoadClient client = clients.get(t % clients.size());
+            SimulatedPartner client = clients.get(t % clients.size());
             while (System.nanoTime() < end) {
                 long start = System.nanoTime();
-                outcomes.count(client.exchange(query));
+                outcomes.count(client.exchange("query", query).orElse(null));
                 l.add(System.nanoTime() - start);
             }
             return l;
@@ -189,7 +190,7 @@ final class ExchangeBench implements Callable<Integer> {
      * its latency runs from when it was due, so a stalled node shows as latency, not as fewer
      * requests (no coordinated omission).
      */
-    private static void openLoop(List<LoadClient> clients, byte[] query, double rate, Duration length, double boundRate) throws Exception {
+    private static void openLoop(List<SimulatedPartner> clients, byte[] query, double rate, Duration length, double boundRate) throws Exception {
         int threads = 64;
         long start = System.nanoTime() + 10_000_000;
         long total = (long) (rate * length.toSeconds());
@@ -197,14 +198,14 @@ final class ExchangeBench implements Callable<Integer> {
         Outcomes outcomes = new Outcomes();
         List<Latencies> perThread = run(threads, t -> {
             Latencies l = new Latencies();
-            LoadClient client = clients.get(t % clients.size());
+            SimulatedPartner client = clients.get(t % clients.size());
             for (long k = t; k < total; k += threads) {
                 long due = start + (long) (k * interval);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                outcomes.count(client.exchange(query));
+                outcomes.count(client.exchange("query", query).orElse(null));
                 l.add(System.nanoTime() - due);
             }
             return l;
@@ -256,112 +257,6 @@ final class ExchangeBench implements Callable<Integer> {
             } else {
                 errors.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             }
-        }
-    }
-
-    /** The node refused the exchange with this code (its coded error), or answered HTTP without one. */
-    private static final class Refused extends RuntimeException {
-        final String code;
-
-        Refused(String code) {
-            super(code, null, false, false);
-            this.code = code;
-        }
-    }
-
-    /**
-     * One simulated partner: its envelopes and its mutual-TLS HTTP client. An exchange is proven
-     * as a partner proves it: the answer opens, answers this message, and comes with the node's
-     * receipt of exactly the bytes sent.
-     */
-    private static final class LoadClient {
-
-        final String id;
-        final Envelopes envelopes;
-        private final HttpClient http;
-        private final URI listener;
-        private final X509Certificate target;
-        private final Clock clock;
-        private final DemoAlliance.LoadPartner partner;
-        private final Suite suite;
-
-        LoadClient(DemoAlliance.LoadPartner partner, Suite suite, CertificateValidator validator, EnvelopePolicy policy, URI listener,
-                   X509Certificate target, Clock clock) {
-            this.id = partner.id();
-            this.partner = partner;
-            this.suite = suite;
-            this.envelopes = new Envelopes(partner.credentials().get(suite),
-                    (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING), new InMemoryReplayGuard(clock), clock,
-                    policy);
-            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                    .sslContext(MutualTls.client(partner.credentials().get(Suite.INTL), validator, "hangzhou")).build();
-            this.listener = listener;
-            this.target = target;
-            this.clock = clock;
-        }
-
-        X509Certificate certificate() {
-            return partner.credentials().get(suite).certificate();
-        }
-
-        /** One exchange; null when answered and proven, else the code it failed with (the node's, or the driver's). */
-        String exchange(byte[] query) {
-            try {
-                answer(query);
-                return null;
-            } catch (CodedException e) {
-                return e.code().name();
-            } catch (Refused e) {
-                return e.code;
-            }
-        }
-
-        byte[] answerPayload(byte[] query) {
-            OpenedEnvelope answer = answer(query);
-            JsonNode payload;
-            try {
-                payload = Json.mapper().readTree(answer.payload());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            if (!"ANSWERED".equals(payload.path("status").asText())) {
-                throw new IllegalStateException("the node does not answer the load partners' query: " + payload);
-            }
-            return answer.payload();
-        }
-
-        private OpenedEnvelope answer(byte[] query) {
-            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), id, "hangzhou", "query", null, clock.instant());
-            byte[] sealed = envelopes.seal(query, request, target);
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(listener).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-            } catch (HttpTimeoutException e) {
-                throw new CodedException(ErrorCode.E_TIMEOUT, "no answer within 10 s");
-            } catch (IOException e) {
-                throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, e.getClass().getSimpleName());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted");
-            }
-            if (response.statusCode() != 200) {
-                String code;
-                try {
-                    code = Json.mapper().readTree(response.body()).path("code").asText("HTTP " + response.statusCode());
-                } catch (IOException e) {
-                    code = "HTTP " + response.statusCode();
-                }
-                throw new Refused(code);
-            }
-            OpenedEnvelope answer = envelopes.open(response.body());
-            envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
-                    .orElseThrow(() -> new CodedException(ErrorCode.E_BAD_ANSWER, "no receipt"))), sealed, "hangzhou");
-            if (!request.messageId().equals(answer.headers().correlationId())) {
-                throw new CodedException(ErrorCode.E_BAD_ANSWER, "not the answer to this message");
-            }
-            return answer;
         }
     }
 }

@@ -1,0 +1,138 @@
+package credit.exchange.gateway.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.Envelopes;
+import credit.exchange.security.envelope.ExchangeHeaders;
+import credit.exchange.security.envelope.InMemoryReplayGuard;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import credit.exchange.security.pki.CertificateValidator;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.pki.Usage;
+import credit.exchange.security.transport.MutualTls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A partner node reduced to its exchange client, for load drivers and fault tests: its alliance
+ * credentials (the INTL one for mutual TLS), its own clock, and nothing else — no database. An
+ * exchange is proven as a partner proves it: the answer opens, answers this message, and comes
+ * with the node's receipt of exactly the bytes sent.
+ */
+public final class SimulatedPartner {
+
+    private final String id;
+    private final String target;
+    private final Suite suite;
+    private final Envelopes envelopes;
+    private final NodeCredentials credential;
+    private final HttpClient http;
+    private final URI listener;
+    private final X509Certificate targetCertificate;
+    private final Clock clock;
+
+    /**
+     * @param credentials the partner's credential in each suite; INTL is its TLS certificate
+     * @param validator   the alliance's trust (anchors, CRLs) the partner checks the node with
+     */
+    public SimulatedPartner(String id, Map<Suite, NodeCredentials> credentials, Suite suite, CertificateValidator validator,
+                            EnvelopePolicy policy, String target, URI listener, X509Certificate targetCertificate, Clock clock) {
+        this.id = id;
+        this.target = target;
+        this.suite = suite;
+        this.credential = credentials.get(suite);
+        this.envelopes = new Envelopes(credential, (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING),
+                new InMemoryReplayGuard(clock), clock, policy);
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .sslContext(MutualTls.client(credentials.get(Suite.INTL), validator, target)).build();
+        this.listener = listener;
+        this.targetCertificate = targetCertificate;
+        this.clock = clock;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Its envelopes (in the exchange's suite), for measuring their cryptography alone. */
+    public Envelopes envelopes() {
+        return envelopes;
+    }
+
+    public X509Certificate certificate() {
+        return credential.certificate();
+    }
+
+    /** One exchange; empty when answered and proven, else the code it failed with (the node's refusal, or the partner's). */
+    public java.util.Optional<String> exchange(String type, byte[] payload) {
+        try {
+            answer(type, payload);
+            return java.util.Optional.empty();
+        } catch (CodedException e) {
+            return java.util.Optional.of(e.code().name());
+        } catch (Refused e) {
+            return java.util.Optional.of(e.code);
+        }
+    }
+
+    /** The node's proven answer to one exchange. */
+    public OpenedEnvelope answer(String type, byte[] payload) {
+        ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), id, target, type, null, clock.instant());
+        byte[] sealed = envelopes.seal(payload, request, targetCertificate);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(listener).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new CodedException(ErrorCode.E_TIMEOUT, "no answer within 10 s");
+        } catch (IOException e) {
+            throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted");
+        }
+        if (response.statusCode() != 200) {
+            String code;
+            try {
+                JsonNode error = Json.mapper().readTree(response.body());
+                code = error.path("code").asText("HTTP " + response.statusCode());
+            } catch (IOException e) {
+                code = "HTTP " + response.statusCode();
+            }
+            throw new Refused(code);
+        }
+        OpenedEnvelope answer = envelopes.open(response.body());
+        envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
+                .orElseThrow(() -> new CodedException(ErrorCode.E_BAD_ANSWER, "no receipt"))), sealed, target);
+        if (!request.messageId().equals(answer.headers().correlationId())) {
+            throw new CodedException(ErrorCode.E_BAD_ANSWER, "not the answer to this message");
+        }
+        return answer;
+    }
+
+    /** The node refused the exchange with this code (its coded error), or answered HTTP without one. */
+    private static final class Refused extends RuntimeException {
+        final String code;
+
+        Refused(String code) {
+            super(code, null, false, false);
+            this.code = code;
+        }
+    }
+}
