@@ -66,15 +66,8 @@ public final class AllianceNotices {
     public Notice issue(String kind, String subject, ObjectNode body, Collection<String> partners, String actorKind, String actor,
                         Optional<Instant> respondBy) {
         String id;
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                id = issue(c, kind, subject, body, partners, actorKind, actor, respondBy);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            id = database.inTransaction(c -> issue(c, kind, subject, body, partners, actorKind, actor, respondBy));
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notice cannot be stored; nothing was sent", e);
         }

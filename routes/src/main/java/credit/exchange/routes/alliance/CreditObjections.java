@@ -49,11 +49,9 @@ public final class CreditObjections {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an objection states its grounds");
         }
         String id = UUID.randomUUID().toString();
-        RecordDocument d;
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                d = RecordDocument.of(c, recordId);
+        try {
+            database.inTransaction(c -> {
+                RecordDocument d = RecordDocument.of(c, recordId);
                 if (d.uscc() == null) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "objections to records of natural persons are handled by the department");
                 }
@@ -76,11 +74,8 @@ public final class CreditObjections {
                 }
                 event(c, actorKind, actor, d, "OPEN", basis.strip());
                 tell(c, id, d, "OPEN", actorKind, actor);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the objection cannot be stored; retry later", e);
         }
@@ -102,9 +97,8 @@ public final class CreditObjections {
         }
         // the document as it was objected to: its versions up to then are the objected ones
         RecordDocument d = new RecordDocument(o.category(), o.sourceDepartment(), o.documentNumber(), o.uscc(), o.objectedVersion());
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            database.inTransaction(c -> {
                 if (resolution.equals("REJECTED")) {
                     setStatus(c, d, "UNDER_OBJECTION", "ACTIVE");
                 } else if (!hasCorrection(c, d)) {
@@ -123,11 +117,8 @@ public final class CreditObjections {
                 }
                 event(c, actorKind, actor, d, resolution, note == null ? "" : note.strip());
                 tell(c, id, d, resolution, actorKind, actor);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the resolution cannot be stored; retry later", e);
         }

@@ -56,12 +56,9 @@ public final class CreditRepairs {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a repair names its basis (the repair decision, the withdrawal, the rule)");
         }
         String id = UUID.randomUUID().toString();
-        RecordDocument d;
-        RecordHolders holders;
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                d = RecordDocument.of(c, recordId);
+        try {
+            database.inTransaction(c -> {
+                RecordDocument d = RecordDocument.of(c, recordId);
                 try (PreparedStatement ps = c.prepareStatement("""
                         update credit_record set status = ? where category = ? and source_department = ? and document_number = ?
                         and status in ('ACTIVE', 'UNDER_OBJECTION')""")) {
@@ -73,7 +70,7 @@ public final class CreditRepairs {
                         throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
                     }
                 }
-                holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
+                RecordHolders holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
                 Optional<String> noticeId = Optional.empty();
                 if (!holders.partners().isEmpty() && d.uscc() != null) {
                     ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip())
@@ -106,11 +103,8 @@ public final class CreditRepairs {
                     ps.setString(5, d.describe() + ": " + basis.strip() + "; held by " + holders.partners());
                     ps.executeUpdate();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the repair cannot be stored; retry later", e);
         }

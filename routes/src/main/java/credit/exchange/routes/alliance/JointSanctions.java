@@ -263,9 +263,9 @@ public final class JointSanctions {
         if (basis == null || basis.isBlank()) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a lift names its basis (the repair decision, the withdrawal, the end date)");
         }
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
+        Optional<String> id;
+        try {
+            id = database.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
                         with lifted as (update credit_list_entry set status = ? where id = ?::uuid and status = 'ACTIVE' returning uscc)
                         insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
@@ -291,22 +291,18 @@ public final class JointSanctions {
                         }
                     }
                 }
-                Optional<String> id = Optional.empty();
-                if (!noticed.isEmpty()) {
-                    ObjectNode body = Json.mapper().createObjectNode().put("entryId", entry.id()).put("status", how.name())
-                            .put("basis", basis.strip()).put("listType", entry.listType()).put("authority", entry.authority())
-                            .put("documentNumber", entry.documentNumber());
-                    id = Optional.of(notices.issue(c, LIFT, entry.uscc(), body, noticed, actorKind, actor, Optional.empty()));
+                if (noticed.isEmpty()) {
+                    return Optional.<String>empty();
                 }
-                c.commit();
-                return id.flatMap(notices::notice);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                ObjectNode body = Json.mapper().createObjectNode().put("entryId", entry.id()).put("status", how.name())
+                        .put("basis", basis.strip()).put("listType", entry.listType()).put("authority", entry.authority())
+                        .put("documentNumber", entry.documentNumber());
+                return Optional.of(notices.issue(c, LIFT, entry.uscc(), body, noticed, actorKind, actor, Optional.empty()));
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the list entry cannot be lifted; retry later", e);
         }
+        return id.flatMap(notices::notice);
     }
 
     /** Lifts the active entries whose publication ended before today (at most {@code limit}); returns how many. */

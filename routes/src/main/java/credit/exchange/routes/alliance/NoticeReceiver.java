@@ -86,9 +86,8 @@ public final class NoticeReceiver implements ExchangeHandler {
 
     /** Applies a new notice and keeps it with its answer; a notice kept before gets its first answer again. */
     private JsonNode keep(Partner sender, Received notice, NoticeKind kind) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return database.inTransaction(c -> {
                 try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(? || ?))")) {
                     lock.setString(1, sender.id());
                     lock.setString(2, notice.noticeId());
@@ -96,7 +95,6 @@ public final class NoticeReceiver implements ExchangeHandler {
                 }
                 Optional<JsonNode> earlier = earlierAnswer(c, sender, notice);
                 if (earlier.isPresent()) {
-                    c.commit();
                     return earlier.get();
                 }
                 ObjectNode answer = kind.receive(c, sender, notice);
@@ -112,12 +110,8 @@ public final class NoticeReceiver implements ExchangeHandler {
                     ps.executeUpdate();
                 }
                 event(c, sender, notice, null, answer.path("status").asText("ACCEPTED").toUpperCase(java.util.Locale.ROOT));
-                c.commit();
-                return answer;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return (JsonNode) answer;
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the notice cannot be kept; send it again", e);
         }

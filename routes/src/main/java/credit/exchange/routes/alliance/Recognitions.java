@@ -105,28 +105,27 @@ public final class Recognitions {
     public List<AllianceNotices.Notice> withdrawBlackListed(Collection<Partner> partners, String actorKind, String actor) {
         List<String> to = AllianceNotices.allianceCities(partners);
         List<String> issued = new ArrayList<>();
-        try (Connection c = database.connection()) {
-            for (String uscc : blackListedSinceNominated(c, Optional.empty()).keySet()) {
-                c.setAutoCommit(false);
-                try {
+        try {
+            List<String> candidates;
+            try (Connection c = database.connection()) {
+                candidates = List.copyOf(blackListedSinceNominated(c, Optional.empty()).keySet());
+            }
+            for (String uscc : candidates) {
+                String noticeId = database.inTransaction(c -> {
                     try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext('recognition-withdrawal ' || ?))")) {
                         lock.setString(1, uscc);
                         lock.execute(); // two replicas sweeping at once withdraw it once
                     }
-                    Optional<String> reason = Optional.ofNullable(blackListedSinceNominated(c, Optional.of(uscc)).get(uscc));
-                    if (reason.isPresent()) {
-                        withdraw(c, uscc, self, reason.get());
-                        if (!to.isEmpty()) {
-                            issued.add(notices.issue(c, WITHDRAWAL, uscc, Json.mapper().createObjectNode().put("reason", reason.get()), to,
-                                    actorKind, actor, Optional.empty()));
-                        }
+                    String reason = blackListedSinceNominated(c, Optional.of(uscc)).get(uscc);
+                    if (reason == null) {
+                        return null; // withdrawn meanwhile (another replica)
                     }
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
+                    withdraw(c, uscc, self, reason);
+                    return to.isEmpty() ? null : notices.issue(c, WITHDRAWAL, uscc, Json.mapper().createObjectNode().put("reason", reason),
+                            to, actorKind, actor, Optional.empty());
+                });
+                if (noticeId != null) {
+                    issued.add(noticeId);
                 }
             }
         } catch (SQLException e) {

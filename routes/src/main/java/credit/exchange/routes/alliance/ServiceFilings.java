@@ -61,9 +61,8 @@ public final class ServiceFilings {
         ArrayNode offered = body.putArray("services");
         services.forEach(s -> offered.add(s.strip()));
         List<String> to = AllianceNotices.allianceCities(partners);
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            database.inTransaction(c -> {
                 // the filing and its notice commit together: a filing recorded here is one the partners are sent
                 String noticeId = to.isEmpty() ? null : notices.issue(c, NOTICE, code, body, to, actorKind, actor, Optional.empty());
                 try (PreparedStatement ps = c.prepareStatement("""
@@ -80,11 +79,8 @@ public final class ServiceFilings {
                     ps.setString(9, noticeId);
                     ps.executeUpdate();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
                 throw new CodedException(ErrorCode.E_FIELD_INVALID, "this filing is recorded already");

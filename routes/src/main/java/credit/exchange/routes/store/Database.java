@@ -43,6 +43,27 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** Work on one connection that commits or rolls back as a whole. */
+    @FunctionalInterface
+    public interface Transactional<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Transactional<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Binds the parameters of one statement. */
     @FunctionalInterface
     public interface Binder {
