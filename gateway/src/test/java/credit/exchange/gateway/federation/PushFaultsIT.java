@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.NodeProcesses;
 import credit.exchange.gateway.TestNodes;
-import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.routes.api.Json;
@@ -17,7 +17,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,47 +145,6 @@ class PushFaultsIT {
         }
     }
 
-    /**
-     * Two replicas of Hangzhou — one node identity, one database, one broker — and one of them
-     * killed (-9) right after it handed triggers to the broker, before it committed: the other
-     * replica delivers every record to the nation, once.
-     */
-    @Test
-    void oneOfTwoReplicasKilledMidRelay_theOtherDeliversEveryRecordOnce() throws Exception {
-        Path brokerDir = root.resolve("replicas-broker");
-        int port = TestNodes.freePort();
-        EmbeddedBroker broker = EmbeddedBroker.start(brokerDir, port);
-        Node survivor = null;
-        try {
-            inProcess.add(alliance.start(DemoAlliance.member("national")));
-            await("earlier deliveries settle", () -> received("national", "hangzhou") == outbox("national", null));
-            NodeConfig shared = database(alliance.config(DemoAlliance.member("hangzhou")), hangzhouDb)
-                    .with("gateway.broker.url", "tcp://127.0.0.1:" + port);
-            // the survivor relays seldom, so that its twin takes the records first and dies with them
-            survivor = Node.start(shared.with("gateway.outbox.relay-ms", "5000"));
-            int api = TestNodes.freePort();
-            NodeConfig twin = shared.with("gateway.http.port", Integer.toString(api))
-                    .with("gateway.exchange.port", Integer.toString(TestNodes.freePort()))
-                    .with("gateway.soap.port", Integer.toString(TestNodes.freePort()))
-                    .with("gateway.outbox.relay-ms", "100");
-            Process doomed = startChild("hangzhou-twin", twin, "http://127.0.0.1:" + api + "/health/ready", CrashPoint.RELAY_AFTER_SEND);
-
-            importFile("hangzhou", "licensing", 113);
-            long toNation = outbox("national", null);
-            assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "the twin halts after handing triggers to the broker");
-            assertEquals(137, doomed.exitValue());
-            children.remove(doomed);
-
-            await("the surviving replica delivers every record to the nation once",
-                    () -> received("national", "hangzhou") == toNation && outbox("national", "DELIVERED") == toNation);
-        } finally {
-            if (survivor != null) {
-                survivor.close(); // before its broker goes
-            }
-            broker.close();
-        }
-    }
-
     private Node startInProcess(String id, EmbeddedPostgres db) throws Exception {
         return Node.start(database(alliance.config(DemoAlliance.member(id)), db));
     }
@@ -199,37 +157,10 @@ class PushFaultsIT {
 
     /** A node in a JVM of its own, halting at the crash point if one is given; returns once it is ready. */
     private Process startChild(String id, EmbeddedPostgres db, CrashPoint crashAt) throws Exception {
-        return startChild(id, database(alliance.config(DemoAlliance.member(id)), db),
+        Process p = NodeProcesses.start(root, id, database(alliance.config(DemoAlliance.member(id)), db),
                 alliance.apiUrl(DemoAlliance.member(id)) + "/health/ready", crashAt);
-    }
-
-    private Process startChild(String id, NodeConfig config, String readyUrl, CrashPoint crashAt) throws Exception {
-        Path file = root.resolve(id + ".properties");
-        config.save(file);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
-        if (crashAt != null) {
-            command.add("-Dgateway.fault.halt-at=" + crashAt.propertyValue());
-        }
-        command.addAll(List.of(GatewayCtl.class.getName(), "run", "--config", file.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(id + ".out").toFile())).start();
         children.add(p);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline) && p.isAlive()) {
-            try {
-                if (TestNodes.get(readyUrl).statusCode() == 200) {
-                    return p;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        if (!p.isAlive() && crashAt != null) {
-            return p; // halted before it was ready: the crash point came first (the puller's does)
-        }
-        throw new AssertionError(id + " did not become ready; see " + root.resolve(id + ".out"));
+        return p;
     }
 
     /**
