@@ -14,6 +14,8 @@ import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.PemFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +131,73 @@ class FaultMatrixIT {
             TestNodes.await("the refusals on the trail", Duration.ofSeconds(10), () -> TestNodes.rows(config,
                     "select count(*) from audit_event where action = 'exchange.in' and outcome = 'REFUSED' and reason = 'E_STALE'"
                             + " and actor = 'huzhou'").first().equals("1"));
+        }
+    }
+
+    /**
+     * The broker's journal disk fills up while records arrive (simulated: the broker's
+     * max-disk-usage below what the disk already holds, so Artemis blocks producers as on a full
+     * disk): the records are accepted and their deliveries wait in PostgreSQL; once the disk has
+     * room again (the broker restarted on the same journal with its normal limit), every record
+     * reaches the nation, once.
+     */
+    @Test
+    void theBrokersDiskFull_whileRecordsArrive_blocksDeliveries_andLosesNone() throws Exception {
+        DemoAlliance alliance = DemoAlliance.prepare(dir.resolve("alliance"), DemoAlliance.freeBasePort(), null);
+        int brokerPort = TestNodes.freePort();
+        Path journal = dir.resolve("broker");
+        EmbeddedActiveMQ full = broker(journal, brokerPort, 1);
+        NodeConfig config = alliance.config(DemoAlliance.member("hangzhou")).with("gateway.broker.url", "tcp://127.0.0.1:" + brokerPort)
+                .with("gateway.outbox.requeue-seconds", "3");
+        String nationApi = alliance.apiUrl(DemoAlliance.member("national"));
+        try (Node national = alliance.start(DemoAlliance.member("national")); Node hangzhou = Node.start(config)) {
+            Path seed = dir.resolve("seed");
+            new SeedGenerator(5, LocalDate.now()).writeDataSet(30, seed);
+            HttpResponse<String> imported = TestNodes.post(TestNodes.baseUrl(config) + "/api/v1/imports?type=licensing", "text/csv",
+                    Files.readAllBytes(seed.resolve("licensing.csv")));
+            assertEquals(200, imported.statusCode(), imported.body());
+            long toNation = Long.parseLong(TestNodes.rows(config, "select count(*) from outbox where destination = 'national'").first());
+            Thread.sleep(3000);
+            assertEquals(0, receivedFrom(nationApi), "nothing passes a full broker");
+            assertEquals(200, TestNodes.get(TestNodes.baseUrl(config) + "/api/v1/records?uscc="
+                    + TestNodes.rows(config, "select uscc from subject where uscc is not null limit 1").first()).statusCode(),
+                    "queries are answered meanwhile");
+
+            full.stop();
+            EmbeddedActiveMQ roomy = broker(journal, brokerPort, 100);
+            try {
+                TestNodes.await("every record reaches the nation once the disk has room", Duration.ofSeconds(120),
+                        () -> receivedFrom(nationApi) == toNation);
+                assertEquals(toNation, Long.parseLong(TestNodes.rows(config,
+                        "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'").first()));
+            } finally {
+                hangzhou.close();
+                roomy.stop();
+            }
+        } finally {
+            full.stop();
+        }
+    }
+
+    private static EmbeddedActiveMQ broker(Path journal, int port, int maxDiskUsage) throws Exception {
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
+                .setPersistenceEnabled(true).setSecurityEnabled(false).setMaxDiskUsage(maxDiskUsage).setDiskScanPeriod(200)
+                .setJournalDirectory(journal.resolve("journal").toString()).setBindingsDirectory(journal.resolve("bindings").toString())
+                .setPagingDirectory(journal.resolve("paging").toString()).setLargeMessagesDirectory(journal.resolve("large").toString())
+                .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port));
+        broker.start();
+        return broker;
+    }
+
+    private static long receivedFrom(String nationApi) {
+        try {
+            long n = 0;
+            for (JsonNode c : Json.mapper().readTree(TestNodes.get(nationApi + "/api/v1/received").body()).path("received").path("hangzhou")) {
+                n += c.asLong();
+            }
+            return n;
+        } catch (Exception e) {
+            return -1;
         }
     }
 
