@@ -144,9 +144,13 @@ public final class AllianceRoutes extends ApiRouteBuilder {
                 .process(e -> {
                     try {
                         repairs.expire(1000);
+                    } catch (CodedException failure) {
+                        log.warn("records past their publication end not withdrawn this round: {}", failure.getMessage());
+                    }
+                    try {
                         sanctions.expire(1000);
                     } catch (CodedException failure) {
-                        log.warn("records or list entries past their publication end not lifted this round: {}", failure.getMessage());
+                        log.warn("list entries past their publication end not lifted this round: {}", failure.getMessage());
                     }
                 });
         from("timer:black-list-watch?period=" + blackListWatch.toMillis() + "&delay=" + blackListWatch.toMillis()).routeId("black-list-watch")
