@@ -39,14 +39,16 @@ public final class NodeIdentity {
     private final CertificateValidator validator;
     private final List<Path> crlFiles;
     private final EnvelopePolicy policy;
+    private final Envelopes.Signing signing;
 
     private NodeIdentity(String nodeId, Map<Suite, NodeCredentials> credentials, CertificateValidator validator,
-                         List<Path> crlFiles, EnvelopePolicy policy) {
+                         List<Path> crlFiles, EnvelopePolicy policy, Envelopes.Signing signing) {
         this.nodeId = nodeId;
         this.credentials = credentials;
         this.validator = validator;
         this.crlFiles = crlFiles;
         this.policy = policy;
+        this.signing = signing;
     }
 
     /** The identity the configuration names, or empty if it names no credential (a node outside any alliance). */
@@ -84,14 +86,16 @@ public final class NodeIdentity {
         }
         EnvelopePolicy policy = new EnvelopePolicy(Duration.ofSeconds(config.getInt("gateway.exchange.freshness-seconds")),
                 config.getInt("gateway.exchange.max-envelope-bytes"));
-        return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crlFiles, policy));
+        Envelopes.Signing signing = Boolean.parseBoolean(config.get("gateway.exchange.batch-signing"))
+                ? Envelopes.Signing.BATCHED : Envelopes.Signing.PER_MESSAGE;
+        return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crlFiles, policy, signing));
     }
 
     /** The node's envelope layer, its message ids remembered by {@code replay}. */
     public NodeEnvelopes envelopes(ReplayGuard replay, Clock clock) {
         Map<Suite, Envelopes> bySuite = new EnumMap<>(Suite.class);
         credentials.forEach((suite, c) -> bySuite.put(suite, new Envelopes(c,
-                (presented, s) -> validator.validate(presented, s, Usage.SIGNING), replay, clock, policy)));
+                (presented, s) -> validator.validate(presented, s, Usage.SIGNING), replay, clock, policy, signing)));
         return new NodeEnvelopes(bySuite, policy);
     }
 

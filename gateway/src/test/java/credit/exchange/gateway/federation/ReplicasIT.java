@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.ArtemisPair;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.NodeProcesses;
@@ -14,11 +15,15 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.routes.push.CrashPoint;
 import credit.exchange.routes.seed.SeedGenerator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nation (from the triggers, which the broker kept), and the nation holds each once.
  */
 class ReplicasIT {
+
+    private static final Path DEPLOY = Path.of(System.getProperty("credit.project.root", "..")).resolve("deploy");
 
     @TempDir
     Path root;
@@ -77,6 +84,106 @@ class ReplicasIT {
             if (twin != null) {
                 twin.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * The whole scale-out of docs/operations.md on loopback: two replicas of Hangzhou on one
+     * PostgreSQL and the Artemis pair of deploy/artemis (primary and backup, replication), records
+     * imported all along. One replica is killed (-9), then the primary broker: the department's
+     * imports are all accepted (a refusal while the broker fails over would be retried, as a
+     * client does), and the nation holds every record once.
+     */
+    @Test
+    void underLoad_aReplicaThenThePrimaryBrokerKilled_everyRecordReachesTheNationOnce() throws Exception {
+        DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
+        Process twin = null;
+        try (EmbeddedPostgres db = EmbeddedPostgres.builder().start();
+             ArtemisPair brokers = ArtemisPair.start(root, DEPLOY.resolve("artemis"));
+             Node national = alliance.start(DemoAlliance.member("national"))) {
+            NodeConfig shared = alliance.config(DemoAlliance.member("hangzhou"))
+                    .with("gateway.database.url", db.getJdbcUrl("postgres", "postgres")).with("gateway.database.user", "postgres")
+                    .with("gateway.broker.url", brokers.url())
+                    .with("gateway.broker.user", ArtemisPair.USER).with("gateway.broker.password", ArtemisPair.PASSWORD)
+                    .with("gateway.outbox.requeue-seconds", "10");
+            try (Node survivor = Node.start(shared)) {
+                int twinApi = TestNodes.freePort();
+                twin = NodeProcesses.start(root, "hangzhou-twin", shared.with("gateway.http.port", Integer.toString(twinApi))
+                                .with("gateway.exchange.port", Integer.toString(TestNodes.freePort()))
+                                .with("gateway.soap.port", Integer.toString(TestNodes.freePort())),
+                        "http://127.0.0.1:" + twinApi + "/health/ready", null);
+                String survivorApi = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+                String twinUrl = "http://127.0.0.1:" + twinApi;
+                String nationApi = alliance.apiUrl(DemoAlliance.member("national"));
+
+                // the department imports all along, alternating between the replicas as a load balancer would
+                AtomicBoolean loading = new AtomicBoolean(true);
+                Process dying = twin;
+                CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
+                    int n = 0;
+                    while (loading.get()) {
+                        importBatch(n % 2 == 1 && dying.isAlive() ? twinUrl : survivorApi, survivorApi, n);
+                        n++;
+                    }
+                    return n;
+                });
+                TestNodes.await("records reach the nation through both replicas and the primary broker", Duration.ofSeconds(60),
+                        () -> received(nationApi) >= 40);
+                twin.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                long beforeFailover = received(nationApi);
+                TestNodes.await("the survivor delivers more", Duration.ofSeconds(60), () -> received(nationApi) > beforeFailover + 40);
+                brokers.killPrimary();
+                long afterFailover = received(nationApi);
+                TestNodes.await("records reach the nation through the backup", Duration.ofSeconds(90),
+                        () -> received(nationApi) > afterFailover + 40);
+                loading.set(false);
+                int imports = load.get(60, TimeUnit.SECONDS);
+                assertTrue(imports >= 6, "the department kept importing");
+                long toNation = count(db, "select count(*) from outbox where destination = 'national'");
+                assertTrue(toNation > 0);
+                TestNodes.await("every record reaches the nation after the replica and the primary broker died", Duration.ofSeconds(180),
+                        () -> count(db, "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'") == toNation);
+                assertEquals(toNation, received(nationApi), "the nation holds each record once");
+                assertEquals(0, count(db, """
+                        select count(*) from (select a.outbox_id from outbox_attempt a join outbox o on o.id = a.outbox_id
+                        where o.destination = 'national' and a.outcome = 'OK' group by a.outbox_id having count(*) > 1) twice"""),
+                        "no delivery succeeded twice");
+                System.out.printf("ReplicasIT: %d imports, %d records delivered to the nation once each, through a replica's and"
+                        + " the primary broker's death%n", imports, toNation);
+            }
+        } finally {
+            if (twin != null) {
+                twin.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * A department's licensing file of new records, sent as its client does: a 503 or a lost
+     * connection (the replica died) is retried, on the other replica; any other refusal fails.
+     */
+    private void importBatch(String api, String otherApi, int n) {
+        try {
+            Path seed = root.resolve("seed-" + n);
+            new SeedGenerator(100 + n, LocalDate.now()).writeDataSet(20, seed);
+            byte[] file = Files.readAllBytes(seed.resolve("licensing.csv"));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            String target = api;
+            while (true) {
+                try {
+                    var imported = TestNodes.post(target + "/api/v1/imports?type=licensing", "text/csv", file);
+                    if (imported.statusCode() == 200) {
+                        return;
+                    }
+                    assertEquals(503, imported.statusCode(), "only a retry, never a refusal: " + imported.body());
+                } catch (IOException replicaGone) {
+                    target = otherApi;
+                }
+                assertTrue(Instant.now().isBefore(deadline), "the import was not accepted within a minute");
+                Thread.sleep(500);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 

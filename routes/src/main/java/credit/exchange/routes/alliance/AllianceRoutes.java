@@ -264,8 +264,12 @@ public final class AllianceRoutes extends ApiRouteBuilder {
     }
 
     private static JsonNode body(Exchange exchange) {
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the body must be a JSON object; it is empty");
+        }
         try {
-            JsonNode b = Json.mapper().readTree(exchange.getMessage().getBody(String.class));
+            JsonNode b = Json.mapper().readTree(text);
             if (b == null || !b.isObject()) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "the body must be a JSON object");
             }

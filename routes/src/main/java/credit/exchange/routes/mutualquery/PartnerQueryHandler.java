@@ -58,7 +58,8 @@ public final class PartnerQueryHandler implements ExchangeHandler {
         }
         try {
             RecordPage page = queries.byUscc(caller, question.uscc(), basis(question), 0, LocalQueryService.MAX_PAGE_SIZE);
-            LOG.info("query {} from {}: {} records", request.headers().messageId(), partner.id(), page.records().size());
+            // each answer is an audit event already; at query rates an INFO line apiece costs the node a tenth of its throughput
+            LOG.debug("query {} from {}: {} records", request.headers().messageId(), partner.id(), page.records().size());
             return QueryMessages.write(QueryAnswer.answered(question.uscc(), page.records(), page.hasMore()));
         } catch (CodedException e) {
             if (e.code().httpStatus() >= 500) {

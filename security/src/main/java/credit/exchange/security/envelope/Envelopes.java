@@ -121,11 +121,35 @@ public final class Envelopes {
      */
     private final PeerCache<SignerInformationVerifier> verifiers = new PeerCache<>();
     private final PeerCache<ECPublicKeyParameters> gmRecipientKeys = new PeerCache<>();
+    /** Batch signing only: what signs envelopes and receipts. */
+    private final BatchSigner batchSigner;
+
+    /**
+     * How a node signs what it makes per message (envelopes and receipts). Statements meant to be
+     * kept and checked by anyone (audit checkpoints, recognition statements) are always signed
+     * one by one. Either way a node verifies both forms.
+     */
+    public enum Signing {
+        /** Each message its own signature: what any CMS tool (openssl cms -verify) verifies. */
+        PER_MESSAGE,
+        /** Messages signed at the same moment share one signature of a Merkle root, each with its inclusion path (docs/protocol.md). */
+        BATCHED
+    }
 
     public Envelopes(NodeCredentials self, PeerTrust trust, ReplayGuard replay, Clock clock, EnvelopePolicy policy) {
+        this(self, trust, replay, clock, policy, Signing.PER_MESSAGE);
+    }
+
+    public Envelopes(NodeCredentials self, PeerTrust trust, ReplayGuard replay, Clock clock, EnvelopePolicy policy,
+                     Signing signing) {
         this.self = self;
         this.suite = self.suite();
         this.gmSigner = suite == Suite.GM ? Sm2SigningKey.of(self.privateKey()) : null;
+        try {
+            this.batchSigner = signing == Signing.BATCHED ? new BatchSigner(this::singleSigner, digestCalculators()) : null;
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("no digest for " + suite, e);
+        }
         try {
             this.ownCertificate = new JcaX509CertificateHolder(self.certificate());
             this.ownIssuerAndSerial = new IssuerAndSerialNumber(ownCertificate.toASN1Structure()).getEncoded(ASN1Encoding.DER);
@@ -149,13 +173,26 @@ public final class Envelopes {
 
     /** Signs headers and payload into a ContentInfo(SignedData), DER, with our certificate attached. */
     byte[] sign(byte[] payload, ExchangeHeaders headers) {
-        return sign(new CMSProcessableByteArray(payload), ExchangeAttributes.toTable(headers));
+        return sign(new CMSProcessableByteArray(payload), ExchangeAttributes.toTable(headers), perMessageSigner());
     }
 
-    private byte[] sign(CMSTypedData content, AttributeTable signedAttributes) {
+    /** A single-use signer of one message's own signature. */
+    private ContentSigner singleSigner() {
         try {
-            ContentSigner signer = gmSigner != null ? gmSigner.contentSigner()
+            return gmSigner != null ? gmSigner.contentSigner()
                     : new JcaContentSignerBuilder(suite.signatureAlgorithm()).setProvider(Providers.bc()).build(self.privateKey());
+        } catch (OperatorCreationException e) {
+            throw new CodedException(ErrorCode.E_INTERNAL, "signing failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The signer of what is made per message: batched if this node batches. */
+    private ContentSigner perMessageSigner() {
+        return batchSigner != null ? batchSigner.contentSigner() : singleSigner();
+    }
+
+    private byte[] sign(CMSTypedData content, AttributeTable signedAttributes, ContentSigner signer) {
+        try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digestCalculators())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signedAttributes))
@@ -173,7 +210,8 @@ public final class Envelopes {
      * of type {@link ReceiptCodec#CONTENT_TYPE}, is the DER receipt.
      */
     public byte[] signReceipt(Receipt receipt) {
-        return signStatement(ReceiptCodec.CONTENT_TYPE, ReceiptCodec.encode(receipt));
+        return sign(new CMSProcessableByteArray(ReceiptCodec.CONTENT_TYPE, ReceiptCodec.encode(receipt)), signingTime(),
+                perMessageSigner());
     }
 
     /**
@@ -182,9 +220,11 @@ public final class Envelopes {
      * trusts the alliance CA, without any private key.
      */
     public byte[] signStatement(ASN1ObjectIdentifier contentType, byte[] statement) {
-        AttributeTable signingTime = new AttributeTable(new Attribute(CMSAttributes.signingTime,
-                new DERSet(new Time(java.util.Date.from(clock.instant())))));
-        return sign(new CMSProcessableByteArray(contentType, statement), signingTime);
+        return sign(new CMSProcessableByteArray(contentType, statement), signingTime(), singleSigner());
+    }
+
+    private AttributeTable signingTime() {
+        return new AttributeTable(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(java.util.Date.from(clock.instant())))));
     }
 
     /** Verifies a statement of this content type signed by a node this one trusts (in this suite); returns it with its signer. */
@@ -573,10 +613,10 @@ public final class Envelopes {
         return verifiers.get(trusted, () -> {
             try {
                 X509CertificateHolder holder = new JcaX509CertificateHolder(trusted);
-                return suite == Suite.GM
+                return new BatchSignatureVerifier(suite == Suite.GM
                         ? Sm2VerifyingKey.of(holder).signerInformationVerifier()
                         : new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
-                                new DefaultSignatureAlgorithmIdentifierFinder(), ecdsaVerifiers(holder), digestCalculators());
+                                new DefaultSignatureAlgorithmIdentifierFinder(), ecdsaVerifiers(holder), digestCalculators()));
             } catch (CertificateException | OperatorCreationException | IOException e) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "the signer's certificate cannot be read", e);
             }
