@@ -24,6 +24,7 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.SignedConsents;
@@ -110,7 +111,8 @@ public final class Node implements AutoCloseable {
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
-            main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection));
+            RelayWatch relayWatch = new RelayWatch(Clock.systemUTC());
+            main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection, relayWatch));
             realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
             Authenticator authenticator = new Authenticator(realm.tokens());
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
@@ -133,7 +135,7 @@ public final class Node implements AutoCloseable {
                     authorisations::subjectKey));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
-                        authenticator, policy, auditWriter, brokerConnection.factory(), Clock.systemUTC());
+                        authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, Clock.systemUTC());
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

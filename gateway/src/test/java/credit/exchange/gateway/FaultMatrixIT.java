@@ -162,6 +162,13 @@ class FaultMatrixIT {
             assertEquals(200, TestNodes.get(TestNodes.baseUrl(config) + "/api/v1/records?uscc="
                     + TestNodes.rows(config, "select uscc from subject where uscc is not null limit 1").first()).statusCode(),
                     "queries are answered meanwhile");
+            // the operator hears of it: readiness names the blocked relay (the node stays ready: it answers), as does the gauge
+            String ready = TestNodes.baseUrl(config) + "/health/ready";
+            TestNodes.await("readiness reports the relay blocked", Duration.ofSeconds(30),
+                    () -> relayCheck(ready).startsWith("BLOCKED"));
+            assertEquals(200, TestNodes.get(ready).statusCode());
+            TestNodes.await("the gauge shows the wait", Duration.ofSeconds(15), () -> metric(TestNodes.baseUrl(config),
+                    "gateway_outbox_relay_blocked_seconds") >= 10);
 
             full.stop();
             EmbeddedActiveMQ roomy = broker(journal, brokerPort, 100);
@@ -170,6 +177,7 @@ class FaultMatrixIT {
                         () -> receivedFrom(nationApi) == toNation);
                 assertEquals(toNation, Long.parseLong(TestNodes.rows(config,
                         "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'").first()));
+                assertEquals("UP", relayCheck(ready));
             } finally {
                 hangzhou.close();
                 roomy.stop();
@@ -187,6 +195,28 @@ class FaultMatrixIT {
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port));
         broker.start();
         return broker;
+    }
+
+    private static String relayCheck(String readyUrl) {
+        try {
+            return Json.mapper().readTree(TestNodes.get(readyUrl).body()).path("checks").path("relay").asText();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** A gauge's value from the node's Prometheus text (the first sample of that name), or -1. */
+    private static double metric(String api, String name) {
+        try {
+            for (String line : TestNodes.get(api + "/metrics").body().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        } catch (Exception e) {
+            // not yet
+        }
+        return -1;
     }
 
     private static long receivedFrom(String nationApi) {

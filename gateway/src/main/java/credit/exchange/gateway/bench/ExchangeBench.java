@@ -131,15 +131,17 @@ final class ExchangeBench implements Callable<Integer> {
                 closedLoop(clients, query, Math.max(4, partners), Duration.ofSeconds(Math.min(10, duration)), "warm-up", boundRate);
                 HttpClient local = HttpClient.newHttpClient();
                 double best = 0;
+                String api = alliance.apiUrl(hangzhou);
                 for (int c : concurrency) {
-                    double[] before = NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound");
+                    NodeSide before = NodeSide.read(local, api);
                     best = Math.max(best, closedLoop(clients, query, c, Duration.ofSeconds(duration),
                             "RESULT " + mode + " closed loop", boundRate));
-                    System.out.printf(Locale.ROOT, "   of which the node's listener, envelope in to reply out: %.2f ms mean%n",
-                            NodeMetrics.meanMillis(before, NodeMetrics.latencySumAndCount(local, alliance.apiUrl(hangzhou), "inbound")));
+                    before.printSince(local, api);
                 }
                 bestBySigning.computeIfAbsent(mode, m -> new ArrayList<>()).add(best);
+                NodeSide before = NodeSide.read(local, api);
                 openLoop(clients, query, best / 2, Duration.ofSeconds(duration), "RESULT " + mode, boundRate);
+                before.printSince(local, api);
             }
         }
         if (bestBySigning.size() == 2) {
@@ -150,6 +152,20 @@ final class ExchangeBench implements Callable<Integer> {
                     bestBySigning.get(Envelopes.Signing.PER_MESSAGE), 100 * (batched / perMessage - 1));
         }
         return 0;
+    }
+
+    /** The node's own view of its inbound exchanges (its listener: envelope in to reply out), from its /metrics. */
+    private record NodeSide(double[] sumAndCount, TreeMap<Double, Double> buckets) {
+
+        static NodeSide read(HttpClient local, String api) throws Exception {
+            return new NodeSide(NodeMetrics.latencySumAndCount(local, api, "inbound"), NodeMetrics.buckets(local, api, "inbound"));
+        }
+
+        void printSince(HttpClient local, String api) throws Exception {
+            NodeSide now = read(local, api);
+            System.out.printf(Locale.ROOT, "   of which the node's listener, envelope in to reply out: %.2f ms mean, p99 ≤ %.1f ms%n",
+                    NodeMetrics.meanMillis(sumAndCount, now.sumAndCount), NodeMetrics.quantileMillis(buckets, now.buckets, 0.99));
+        }
     }
 
     private static double mean(List<Double> rates) {

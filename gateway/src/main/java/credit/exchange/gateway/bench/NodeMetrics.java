@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.TreeMap;
 
 /** A node's exchange latency histograms, read from its /metrics, for the drivers' breakdowns. */
 final class NodeMetrics {
@@ -15,6 +16,35 @@ final class NodeMetrics {
     static double meanMillis(double[] before, double[] after) {
         double count = after[1] - before[1];
         return count == 0 ? Double.NaN : (after[0] - before[0]) / count * 1000;
+    }
+
+    /**
+     * A node's exchange latency histogram in one direction, all partners together: each bucket's
+     * upper bound (seconds) and the cumulative count up to it (Micrometer's percentile histogram).
+     */
+    static TreeMap<Double, Double> buckets(HttpClient local, String api, String direction) throws Exception {
+        String text = local.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        TreeMap<Double, Double> cumulative = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("credit_exchange_latency_seconds_bucket{") && line.contains("direction=\"" + direction + "\"")) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                cumulative.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return cumulative;
+    }
+
+    /** The upper bound (ms) of the bucket holding quantile q of the exchanges between two readings of {@link #buckets}. */
+    static double quantileMillis(TreeMap<Double, Double> before, TreeMap<Double, Double> after, double q) {
+        double total = after.lastEntry() == null ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+        for (var bucket : after.entrySet()) {
+            if (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0) >= q * total && total > 0) {
+                return bucket.getKey() * 1000;
+            }
+        }
+        return Double.NaN;
     }
 
     /** Sum (seconds) and count of a node's exchange latency histogram in one direction (inbound, outbound). */

@@ -37,6 +37,7 @@ import credit.exchange.routes.push.PushDeliveries;
 import credit.exchange.routes.push.PushRoutes;
 import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.push.ReceivedDeliveries;
+import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
 import credit.exchange.routes.query.LocalQueryService;
@@ -96,7 +97,8 @@ public final class Federation implements AutoCloseable {
 
     public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
                                     LocalQueryService queries, SubjectAuthorisations authorisations, Authenticator authenticator,
-                                    AccessPolicy policy, AuditWriter audit, ConnectionFactory broker, Clock clock) {
+                                    AccessPolicy policy, AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch,
+                                    Clock clock) {
         AccessEvents accessEvents = new AccessEvents(audit);
         Path partnersDir = Path.of(config.get("gateway.partners.dir"));
         String certificates = config.get("gateway.partners.certificates");
@@ -193,7 +195,7 @@ public final class Federation implements AutoCloseable {
                 p -> p.pullFrom().map(Partner.PullFrom::binding).orElse(Partner.Binding.REST) == Partner.Binding.SOAP ? soap : rest,
                 new PublicityDeadlines(database), new PushRoutes.Queues(destination -> "jms:queue:outbox." + destination,
                         destination -> "jms:queue:outbox." + destination + "?transacted=true"),
-                new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), clock));
+                new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
         return new Federation(routes, listenerTls, bus, soapPort, cachedBroker);

@@ -6,6 +6,7 @@ import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
+import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,11 +24,13 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
     private final NodeConfig config;
     private final Database database;
     private final BrokerConnection broker;
+    private final RelayWatch relayWatch;
 
-    public NodeApiRoutes(NodeConfig config, Database database, BrokerConnection broker) {
+    public NodeApiRoutes(NodeConfig config, Database database, BrokerConnection broker, RelayWatch relayWatch) {
         this.config = config;
         this.database = database;
         this.broker = broker;
+        this.relayWatch = relayWatch;
     }
 
     @Override
@@ -70,6 +73,9 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         Map<String, String> checks = new LinkedHashMap<>();
         checks.put("database", database.answers() ? "UP" : "DOWN");
         checks.put("broker", broker.answers() ? "UP" : "DOWN");
+        // a broker that blocks the relay (disk or address full) leaves the node ready: it answers, and records wait in the database
+        checks.put("relay", relayWatch.blockedFor().map(d -> "BLOCKED for " + d.toSeconds() + " s: the broker takes no deliveries"
+                + " (journal disk or address full?)").orElse("UP"));
         boolean ready = !checks.containsValue("DOWN");
         answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", config.nodeId(), "checks", checks));
     }

@@ -58,6 +58,7 @@ public final class PushRoutes extends RouteBuilder {
     private final PublicityDeadlines deadlines;
     private final Queues queues;
     private final Timing timing;
+    private final RelayWatch relayWatch;
     private final Clock clock;
     private final Set<String> consumers = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> nextPull = new ConcurrentHashMap<>();
@@ -65,6 +66,8 @@ public final class PushRoutes extends RouteBuilder {
     private final Map<String, AtomicLong[]> deadlineGauges = new ConcurrentHashMap<>();
     private ProducerTemplate producer;
     private volatile boolean relayFailing;
+    private volatile boolean relayBlocked;
+    private AtomicLong blockedGauge;
 
     /**
      * @param carriers the carrier of each pulling partner's binding (REST: the exchange listener; SOAP)
@@ -72,7 +75,7 @@ public final class PushRoutes extends RouteBuilder {
      */
     public PushRoutes(PartnerDirectory partners, PushDeliveries deliveries, OutboxPuller puller,
                       Function<Partner, PartnerClient.Carrier> carriers, PublicityDeadlines deadlines,
-                      Queues queues, Timing timing, Clock clock) {
+                      Queues queues, Timing timing, RelayWatch relayWatch, Clock clock) {
         this.partners = partners;
         this.deliveries = deliveries;
         this.puller = puller;
@@ -80,6 +83,7 @@ public final class PushRoutes extends RouteBuilder {
         this.deadlines = deadlines;
         this.queues = queues;
         this.timing = timing;
+        this.relayWatch = relayWatch;
         this.clock = clock;
     }
 
@@ -91,6 +95,32 @@ public final class PushRoutes extends RouteBuilder {
                 .process(e -> pullFromPartners());
         from("timer:publicity-deadlines?delay=1000&period=" + timing.deadlineMillis()).routeId("publicity-deadlines")
                 .process(e -> monitorDeadlines());
+        from("timer:outbox-relay-watch?period=" + RelayWatch.BLOCKED_AFTER.toMillis() / 2).routeId("outbox-relay-watch")
+                .process(e -> watchRelay());
+    }
+
+    /** Says once when the broker starts and stops blocking the relay's sends (RelayWatch); the gauge follows it. */
+    private void watchRelay() {
+        if (blockedGauge == null) {
+            blockedGauge = new AtomicLong();
+            Gauge.builder("gateway.outbox.relay.blocked.seconds", blockedGauge, AtomicLong::get)
+                    .description("How long the outbox relay's current send to the broker has waited, once over 10 s (0: not blocked)")
+                    .register(meterRegistry());
+        }
+        var blocked = relayWatch.blockedFor();
+        blockedGauge.set(blocked.map(Duration::toSeconds).orElse(0L));
+        if (blocked.isPresent() && !relayBlocked) {
+            LOG.warn("the broker has blocked the relay's send for {} s (its journal disk or the address is full?): records are accepted"
+                    + " and wait in the database; nothing is delivered until the broker takes them", blocked.get().toSeconds());
+        } else if (blocked.isEmpty() && relayBlocked) {
+            LOG.info("the broker takes the relay's sends again");
+        }
+        relayBlocked = blocked.isPresent();
+    }
+
+    private MeterRegistry meterRegistry() {
+        MeterRegistry registry = getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : new SimpleMeterRegistry();
     }
 
     private void relay() {
@@ -107,7 +137,12 @@ public final class PushRoutes extends RouteBuilder {
             do {
                 relayed = deliveries.relay((destination, ids) -> {
                     ensureConsumer(destination);
-                    producer.sendBody(queues.send().apply(destination), ids);
+                    relayWatch.sending();
+                    try {
+                        producer.sendBody(queues.send().apply(destination), ids);
+                    } finally {
+                        relayWatch.sent();
+                    }
                 }, timing.relayMax());
             } while (relayed.values().stream().mapToInt(Integer::intValue).sum() == timing.relayMax());
             if (relayFailing) {
@@ -192,10 +227,7 @@ public final class PushRoutes extends RouteBuilder {
     }
 
     private AtomicLong[] registerGauges(String destination) {
-        MeterRegistry registry = getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry == null) {
-            registry = new SimpleMeterRegistry();
-        }
+        MeterRegistry registry = meterRegistry();
         AtomicLong atRisk = new AtomicLong();
         AtomicLong overdue = new AtomicLong();
         Gauge.builder("credit.publicity.at.risk", atRisk, AtomicLong::get)

@@ -98,31 +98,33 @@ final class BatchSigner {
 
     private MerkleBatch.Inclusion sign(byte[] leafHash) {
         Pending mine = new Pending(leafHash);
-        List<Pending> batch;
         boolean interrupted = false;
         synchronized (lock) {
             waiting.add(mine);
-            while (signing && !mine.done()) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // stay queued: a batch may already hold this leaf
+        }
+        while (true) {
+            List<Pending> batch;
+            synchronized (lock) {
+                while (signing && !mine.done()) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // stay queued: a batch may already hold this leaf
+                    }
                 }
-            }
-            if (!mine.done()) {
+                if (mine.done()) {
+                    break;
+                }
+                // nobody signs: this thread signs the root over what waits (at most MAX_LEAVES; the rest go next)
                 signing = true;
                 int take = Math.min(waiting.size(), MerkleBatch.MAX_LEAVES);
                 batch = new ArrayList<>(waiting.subList(0, take));
                 waiting = new ArrayList<>(waiting.subList(take, waiting.size()));
-            } else {
-                batch = List.of();
             }
+            signBatch(batch);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-        if (!batch.isEmpty()) {
-            signBatch(batch);
         }
         if (mine.failure != null) {
             throw mine.failure;

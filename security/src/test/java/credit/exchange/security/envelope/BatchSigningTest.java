@@ -129,6 +129,21 @@ class BatchSigningTest {
         assertTrue(inclusions.stream().allMatch(i -> Arrays.equals(i.rootSignature(), inclusions.get(0).rootSignature())));
     }
 
+    @org.junit.jupiter.api.Test
+    void moreQueuedThanOneTreeHolds_signUnderSeveralRoots() throws Exception {
+        Alliance alliance = new Alliance(Suite.INTL);
+        Envelopes receiver = alliance.envelopes(alliance.node("national"), CLOCK);
+        Batch batch = queuedBatch(alliance, alliance.node("hangzhou"), MerkleBatch.MAX_LEAVES + 44);
+        assertEquals(3, batch.rootsSigned(), "the first message's root, then 256, then 44");
+        List<Integer> sizes = new ArrayList<>();
+        for (byte[] signed : batch.queued()) {
+            sizes.add(inclusionOf(signed).treeSize());
+            receiver.verifyStatement(signed, CMSObjectIdentifiers.data);
+        }
+        assertEquals(MerkleBatch.MAX_LEAVES, sizes.stream().filter(n -> n == MerkleBatch.MAX_LEAVES).count());
+        assertEquals(44, sizes.stream().filter(n -> n == 44).count());
+    }
+
     @ParameterizedTest
     @EnumSource(Suite.class)
     void anAlteredPathIndexOrSize_isRefusedAsAnInvalidSignature(Suite suite) throws Exception {
