@@ -3,6 +3,7 @@ package credit.exchange.gateway.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.demo.DemoScenario;
 import credit.exchange.gateway.demo.SimulatedPartner;
@@ -83,11 +84,22 @@ final class ExchangeBench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "runs of each signing mode, the order reversed every other round")
     int rounds;
 
+    @Option(names = "--node-jvm", defaultValue = "shared", description = "shared: the node in the driver's JVM; separate: in its own")
+    String nodeJvm;
+
     @Option(names = "--data-dir", defaultValue = "./data-bench")
     Path dataDir;
 
+    private boolean separateJvm;
+
     @Override
     public Integer call() throws Exception {
+        separateJvm = switch (nodeJvm) {
+            case "shared" -> false;
+            case "separate" -> true;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--node-jvm is shared or separate, not " + nodeJvm);
+        };
         DemoAlliance alliance = DemoAlliance.prepare(dataDir.resolve("bench-exchange"), DemoAlliance.freeBasePort(), null);
         DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
         List<DemoAlliance.LoadPartner> simulated = alliance.loadPartners(hangzhou, partners, suite);
@@ -122,7 +134,7 @@ final class ExchangeBench implements Callable<Integer> {
             NodeConfig config = alliance.config(hangzhou)
                     .with("gateway.exchange.batch-signing", Boolean.toString(mode == Envelopes.Signing.BATCHED))
                     .with("gateway.outbox.relay-ms", "3600000");
-            try (Node node = Node.start(config)) {
+            try (AutoCloseable node = startNode(alliance, hangzhou, config, mode)) {
                 seedOnce(alliance, hangzhou, seed);
                 System.out.printf("node hangzhou started, signing %s%n", mode);
                 if (boundRate == 0) {
@@ -170,6 +182,45 @@ final class ExchangeBench implements Callable<Integer> {
 
     private static double mean(List<Double> rates) {
         return rates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    /**
+     * The node under load: in this JVM (it then shares the heap, the collector and the JIT with the
+     * driver), or with {@code --node-jvm separate} in a JVM of its own, as in production.
+     */
+    private AutoCloseable startNode(DemoAlliance alliance, DemoAlliance.Member member, NodeConfig config, Envelopes.Signing mode)
+            throws Exception {
+        if (!separateJvm) {
+            return Node.start(config);
+        }
+        Path file = alliance.root().resolve("bench-node.properties");
+        config.save(file);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GatewayCtl.class.getName(), "run", "--config", file.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        alliance.root().resolve("bench-node-" + mode.name().toLowerCase(Locale.ROOT) + ".out").toFile()))
+                .start();
+        AutoCloseable stop = () -> {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        };
+        HttpClient local = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (local.send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(member) + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return stop;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        stop.close();
+        throw new IllegalStateException("the node did not become ready; see " + alliance.root().resolve("bench-node-*.out"));
     }
 
     /** Imports the seed's licensing file into the node once (kept across runs in the data directory). */
