@@ -11,6 +11,7 @@ import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.OpenedEnvelope;
+import credit.exchange.security.envelope.Receipt;
 import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.pki.Usage;
@@ -118,11 +119,9 @@ public final class SimulatedPartner {
             throw new Refused(code);
         }
         OpenedEnvelope answer = envelopes.open(response.body());
-        envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
+        Receipt receipt = envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
                 .orElseThrow(() -> new CodedException(ErrorCode.E_BAD_ANSWER, "no receipt"))), sealed, target);
-        if (!request.messageId().equals(answer.headers().correlationId())) {
-            throw new CodedException(ErrorCode.E_BAD_ANSWER, "not the answer to this message");
-        }
+        PartnerClient.requireAnswerTo(request, target, answer, receipt);
         return answer;
     }
 

@@ -244,14 +244,23 @@ public final class PartnerClient {
             throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id() + "'s answer is refused: "
                     + e.code() + ": " + e.getMessage(), e);
         }
+        requireAnswerTo(request, partner.id(), answer, receipt);
+        return new Answered(answer, receipt, Duration.between(start, clock.instant()));
+    }
+
+    /**
+     * What makes an opened answer and a verified receipt the partner's reply to this request: the
+     * answer is the partner's, correlated to the request and of its answer type, and the receipt is
+     * the partner's for this message id. Any other pair is {@code E_BAD_ANSWER}.
+     */
+    public static void requireAnswerTo(ExchangeHeaders request, String partner, OpenedEnvelope answer, Receipt receipt) {
         ExchangeHeaders h = answer.headers();
-        if (!h.sender().equals(partner.id()) || !request.messageId().equals(h.correlationId())
+        if (!h.sender().equals(partner) || !request.messageId().equals(h.correlationId())
                 || !(request.exchangeType() + "-answer").equals(h.exchangeType())
-                || !receipt.messageId().equals(request.messageId()) || !receipt.receiver().equals(partner.id())) {
-            throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner.id()
+                || !receipt.messageId().equals(request.messageId()) || !receipt.receiver().equals(partner)) {
+            throw new CodedException(ErrorCode.E_BAD_ANSWER, "partner " + partner
                     + " answered with an envelope that is not its answer to message " + request.messageId());
         }
-        return new Answered(answer, receipt, Duration.between(start, clock.instant()));
     }
 
     /** A partner's coded refusal (its JSON error), or E_BAD_ANSWER if it is not one. */
