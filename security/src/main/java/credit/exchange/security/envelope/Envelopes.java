@@ -215,9 +215,10 @@ public final class Envelopes {
     }
 
     /**
-     * Signs a statement this node vouches for — a receipt, an audit checkpoint, a partner's
-     * checkpoint it countersigns — as a SignedData with the signing time: verifiable by anyone who
-     * trusts the alliance CA, without any private key.
+     * Signs a statement this node vouches for — an audit checkpoint, a partner's checkpoint it
+     * countersigns, a recognition statement — as a SignedData with the signing time and a signature
+     * of its own (never batched): verifiable by anyone who trusts the alliance CA, with any CMS
+     * tool, without any private key.
      */
     public byte[] signStatement(ASN1ObjectIdentifier contentType, byte[] statement) {
         return sign(new CMSProcessableByteArray(contentType, statement), signingTime(), singleSigner());
@@ -607,7 +608,8 @@ public final class Envelopes {
      * The verifier for a trusted signer, built on first use. GM: our SM2 verifier with Z computed
      * once. INTL: BouncyCastle's lightweight ECDSA (ten times faster than the JDK's here; its JCA
      * wrapper verifies twice) with the JDK's SHA-256 for the message digest (six times faster than
-     * BouncyCastle's, on the CPU's SHA extensions).
+     * BouncyCastle's, on the CPU's SHA extensions). Either wrapped to take batch signatures as well
+     * ({@link BatchSignatureVerifier}).
      */
     private SignerInformationVerifier verifierFor(X509Certificate trusted) {
         return verifiers.get(trusted, () -> {
