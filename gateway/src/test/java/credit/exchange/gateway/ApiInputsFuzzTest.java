@@ -95,9 +95,12 @@ class ApiInputsFuzzTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (hangzhou != null) {
             hangzhou.close();
+        }
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
