@@ -3,7 +3,7 @@ package credit.exchange.gateway.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
-import credit.exchange.gateway.cli.GatewayCtl;
+import credit.exchange.gateway.NodeProcesses;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.demo.DemoScenario;
 import credit.exchange.gateway.demo.SimulatedPartner;
@@ -193,34 +193,9 @@ final class ExchangeBench implements Callable<Integer> {
         if (!separateJvm) {
             return Node.start(config);
         }
-        Path file = alliance.root().resolve("bench-node.properties");
-        config.save(file);
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GatewayCtl.class.getName(), "run", "--config", file.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        alliance.root().resolve("bench-node-" + mode.name().toLowerCase(Locale.ROOT) + ".out").toFile()))
-                .start();
-        AutoCloseable stop = () -> {
-            process.destroy();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        };
-        HttpClient local = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                if (local.send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(member) + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return stop;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        stop.close();
-        throw new IllegalStateException("the node did not become ready; see " + alliance.root().resolve("bench-node-*.out"));
+        Process process = NodeProcesses.start(alliance.root(), "bench-node-" + mode.name().toLowerCase(Locale.ROOT), config,
+                alliance.apiUrl(member) + "/health/ready", null);
+        return () -> NodeProcesses.stop(process, Duration.ofSeconds(60));
     }
 
     /** Imports the seed's licensing file into the node once (kept across runs in the data directory). */

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.federation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,11 +96,8 @@ class PushFaultsIT {
                     && outbox("zhejiang", "ACKNOWLEDGED") == toProvince);
             // stopped before the next round starts one on the same ports: gracefully if it stops in time (a busy machine
             // can take longer than Camel's 45 s shutdown timeout), else killed — either is a crash the design survives
-            restarted.destroy();
-            if (!restarted.waitFor(90, TimeUnit.SECONDS)) {
-                restarted.destroyForcibly();
-            }
-            assertTrue(restarted.waitFor(30, TimeUnit.SECONDS), "the restarted node is gone before the next round");
+            NodeProcesses.stop(restarted, Duration.ofSeconds(90));
+            assertFalse(restarted.isAlive(), "the restarted node is gone before the next round");
             children.remove(restarted);
         }
     }

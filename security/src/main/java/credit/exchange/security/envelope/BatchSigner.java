@@ -75,7 +75,7 @@ final class BatchSigner {
         };
     }
 
-    /** How many messages wait for the next root (tests, metrics). */
+    /** How many messages wait for the next root (for tests that build a batch on purpose). */
     int waiting() {
         synchronized (lock) {
             return waiting.size();

@@ -3,7 +3,6 @@ package credit.exchange.security.envelope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -197,9 +196,5 @@ final class MerkleBatch {
             sn >>= 1;
         }
         return sn == 0 ? r : null;
-    }
-
-    static boolean sameHash(byte[] a, byte[] b) {
-        return MessageDigest.isEqual(a, b);
     }
 }

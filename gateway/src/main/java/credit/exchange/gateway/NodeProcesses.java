@@ -3,14 +3,24 @@ package credit.exchange.gateway;
 import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.routes.push.CrashPoint;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** Nodes in JVMs of their own, for tests that kill them (-9) or let them halt at a crash point. */
+/**
+ * Nodes in JVMs of their own: for the load driver (a node with its own heap, collector and JIT,
+ * as in production) and for tests that kill them (-9) or let them halt at a crash point.
+ */
 public final class NodeProcesses {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private NodeProcesses() {
     }
@@ -20,6 +30,8 @@ public final class NodeProcesses {
      * output in {@code <dir>/<name>.out}), armed to halt at the crash point if one is given; returns
      * once the node answers {@code readyUrl} with 200, or once it halted before (a crash point that
      * comes first).
+     *
+     * @throws IllegalStateException if it is not ready within 90 seconds (it is then killed)
      */
     public static Process start(Path dir, String name, NodeConfig config, String readyUrl, CrashPoint crashAt) throws Exception {
         Path file = dir.resolve(name + ".properties");
@@ -35,7 +47,8 @@ public final class NodeProcesses {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline) && p.isAlive()) {
             try {
-                if (TestNodes.get(readyUrl).statusCode() == 200) {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(readyUrl)).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return p;
                 }
             } catch (IOException notYet) {
@@ -47,6 +60,14 @@ public final class NodeProcesses {
             return p;
         }
         p.destroyForcibly();
-        throw new AssertionError(name + " did not become ready; see " + dir.resolve(name + ".out"));
+        throw new IllegalStateException(name + " did not become ready; see " + dir.resolve(name + ".out"));
+    }
+
+    /** Stops the node as an operator does (SIGTERM, a graceful shutdown); kills it if it is not gone within {@code grace}. */
+    public static void stop(Process node, Duration grace) throws InterruptedException {
+        node.destroy();
+        if (!node.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }
