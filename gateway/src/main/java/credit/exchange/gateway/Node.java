@@ -6,10 +6,13 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
+import credit.exchange.gateway.ops.ScrapeToken;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.AuthorisationRoutes;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.api.AnswerHeaders;
 import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.api.Doorkeeper;
 import credit.exchange.routes.api.DevIssuerRoutes;
 import credit.exchange.routes.audit.AuditRoutes;
 import credit.exchange.routes.audit.AuditSearch;
@@ -49,6 +52,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,10 +68,12 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final Deque<AutoCloseable> resources;
+    private final CamelContext camel;
 
-    private Node(NodeConfig config, Deque<AutoCloseable> resources) {
+    private Node(NodeConfig config, Deque<AutoCloseable> resources, CamelContext camel) {
         this.config = config;
         this.resources = resources;
+        this.camel = camel;
     }
 
     /** Starts the node and returns once its routes run; {@link #close()} stops it. */
@@ -111,14 +117,20 @@ public final class Node implements AutoCloseable {
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
             main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
+            // answers carry only the headers the node sets: nothing of a request is reflected (AnswerHeaders)
+            main.bind(AnswerHeaders.REGISTRY_NAME, new AnswerHeaders());
+            main.addInitialProperty("camel.component.platform-http.header-filter-strategy", "#" + AnswerHeaders.REGISTRY_NAME);
             RelayWatch relayWatch = new RelayWatch(Clock.systemUTC());
             main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection, relayWatch));
             realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
-            Authenticator authenticator = new Authenticator(realm.tokens());
+            Authenticator authenticator = new Authenticator(realm.tokens(), Optional.of(ScrapeToken.loadOrCreate(config.metricsTokenFile())));
+            // every HTTP door of the node, checked before its route runs (DoorPolicy); refusals are audit events
+            main.bind(Doorkeeper.REGISTRY_NAME, new Doorkeeper(authenticator, refusal -> auditWriter.submit(List.of(refusal)),
+                    Clock.systemUTC()));
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
-            main.configure().addRoutesBuilder(new IngestRoutes(importer, new QualityReport(database), config.inbox(),
+            main.configure().addRoutesBuilder(new IngestRoutes(importer, authenticator, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             auditWriter.append(List.of(keysInForce(identity, protectionKeysCreated)));
@@ -146,7 +158,7 @@ public final class Node implements AutoCloseable {
             resources.push(main::stop);
             LOG.info("node {} listening on http://{}:{}", config.nodeId(), config.get("gateway.http.host"),
                     config.get("gateway.http.port"));
-            return new Node(config, resources);
+            return new Node(config, resources, main.getCamelContext());
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
@@ -234,6 +246,11 @@ public final class Node implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** The running routes (the door policy's test lists the HTTP ones). */
+    public CamelContext camelContext() {
+        return camel;
     }
 
     @Override

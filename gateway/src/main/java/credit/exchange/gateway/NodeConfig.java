@@ -147,6 +147,12 @@ public final class NodeConfig {
         return v.isEmpty() ? nodeDir().resolve("keys/personal-id.keys") : Path.of(v);
     }
 
+    /** The metrics scrape token's file ({@code gateway.metrics.token-file}; default under the node's keys). */
+    public Path metricsTokenFile() {
+        String v = get("gateway.metrics.token-file");
+        return v.isEmpty() ? nodeDir().resolve("keys/metrics.token") : Path.of(v);
+    }
+
     /** The alliance CRLs (gateway.trust.crls) as one PEM text, as evidence bundles carry them. */
     public String crlsPem() throws java.io.IOException {
         StringBuilder pem = new StringBuilder();

@@ -58,7 +58,7 @@ class FaultMatrixIT {
             new SeedGenerator(3, LocalDate.now()).writeDataSet(30, seed);
             try (Node node = Node.start(config)) {
                 String api = TestNodes.baseUrl(config);
-                HttpResponse<String> imported = TestNodes.post(api + "/api/v1/imports?type=licensing", "text/csv",
+                HttpResponse<String> imported = TestNodes.operatorPost(api + "/api/v1/imports?type=licensing", "text/csv",
                         Files.readAllBytes(seed.resolve("licensing.csv")));
                 assertEquals(200, imported.statusCode(), imported.body());
                 long before = Long.parseLong(TestNodes.rows(config, "select count(*) from credit_record").first());
@@ -68,7 +68,7 @@ class FaultMatrixIT {
                 HttpResponse<String> ready = TestNodes.get(api + "/health/ready");
                 assertEquals(503, ready.statusCode(), ready.body());
                 assertEquals("DOWN", Json.mapper().readTree(ready.body()).path("checks").path("database").asText());
-                HttpResponse<String> refusedUpload = TestNodes.post(api + "/api/v1/imports?type=penalty", "text/csv",
+                HttpResponse<String> refusedUpload = TestNodes.operatorPost(api + "/api/v1/imports?type=penalty", "text/csv",
                         Files.readAllBytes(seed.resolve("penalty.csv")));
                 assertUnavailable(refusedUpload);
                 assertUnavailable(TestNodes.get(api + "/api/v1/records?uscc=" + uscc));
@@ -83,7 +83,7 @@ class FaultMatrixIT {
                 });
                 assertEquals(before, Long.parseLong(TestNodes.rows(config, "select count(*) from credit_record").first()),
                         "every record accepted before the restart is there");
-                HttpResponse<String> after = TestNodes.post(api + "/api/v1/imports?type=penalty", "text/csv",
+                HttpResponse<String> after = TestNodes.operatorPost(api + "/api/v1/imports?type=penalty", "text/csv",
                         Files.readAllBytes(seed.resolve("penalty.csv")));
                 assertEquals(200, after.statusCode(), after.body());
                 HttpResponse<String> records = TestNodes.get(api + "/api/v1/records?uscc=" + uscc);
@@ -153,7 +153,7 @@ class FaultMatrixIT {
         try (Node national = alliance.start(DemoAlliance.member("national")); Node hangzhou = Node.start(config)) {
             Path seed = dir.resolve("seed");
             new SeedGenerator(5, LocalDate.now()).writeDataSet(30, seed);
-            HttpResponse<String> imported = TestNodes.post(TestNodes.baseUrl(config) + "/api/v1/imports?type=licensing", "text/csv",
+            HttpResponse<String> imported = TestNodes.operatorPost(TestNodes.baseUrl(config) + "/api/v1/imports?type=licensing", "text/csv",
                     Files.readAllBytes(seed.resolve("licensing.csv")));
             assertEquals(200, imported.statusCode(), imported.body());
             long toNation = Long.parseLong(TestNodes.rows(config, "select count(*) from outbox where destination = 'national'").first());
@@ -208,7 +208,7 @@ class FaultMatrixIT {
     /** A gauge's value from the node's Prometheus text (the first sample of that name), or -1. */
     private static double metric(String api, String name) {
         try {
-            for (String line : TestNodes.get(api + "/metrics").body().split("\n")) {
+            for (String line : TestNodes.operatorGet(api + "/metrics").body().split("\n")) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
@@ -222,7 +222,7 @@ class FaultMatrixIT {
     private static long receivedFrom(String nationApi) {
         try {
             long n = 0;
-            for (JsonNode c : Json.mapper().readTree(TestNodes.get(nationApi + "/api/v1/received").body()).path("received").path("hangzhou")) {
+            for (JsonNode c : Json.mapper().readTree(TestNodes.operatorGet(nationApi + "/api/v1/received").body()).path("received").path("hangzhou")) {
                 n += c.asLong();
             }
             return n;

@@ -37,7 +37,7 @@ class NodeIT {
         NodeConfig config = TestNodes.config(dataDir, Map.of());
         node = Node.start(config);
         url = baseUrl(config);
-        var answer = post(url + "/api/v1/imports?type=licensing", "text/csv",
+        var answer = TestNodes.operatorPost(url + "/api/v1/imports?type=licensing", "text/csv",
                 Files.readAllBytes(TestNodes.samples().resolve("licensing-sample.csv")));
         assertEquals(200, answer.statusCode(), answer.body());
         licensingUpload = JSON.readTree(answer.body());
@@ -69,7 +69,7 @@ class NodeIT {
     @Test
     void metrics_arePrometheusTextWithRouteAndJvmMeters() throws Exception {
         get(url + "/health/live");
-        var answer = get(url + "/metrics");
+        var answer = TestNodes.operatorGet(url + "/metrics");
         assertEquals(200, answer.statusCode());
         assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
         assertTrue(answer.body().contains("jvm_memory_used_bytes"), "JVM binder meters missing");
@@ -112,13 +112,27 @@ class NodeIT {
     void query_byPerson_findsNaturalPersonAndNeverEchoesTheIdNumberOrTheName() throws Exception {
         String id = "33011419680222643X";
         var answer = post(url + "/api/v1/records/by-person", "application/json",
-                ("{\"residentId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+                ("{\"residentId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8), TestNodes.devToken(url, "reader", "reader-public", null));
         assertEquals(200, answer.statusCode(), answer.body());
         assertFalse(answer.body().contains(id), "the clear ID number must not appear in the answer");
         JsonNode record = JSON.readTree(answer.body()).get("records").get(0);
         assertEquals("3301**********643X", record.get("maskedPersonId").asText());
-        assertEquals("黄*", record.get("partyName").asText(), "the public sees a person's name masked, like the number");
+        assertEquals("黄*", record.get("partyName").asText(), "a class A reader sees a person's name masked, like the number");
         assertFalse(answer.body().contains("黄芳"));
+        assertEquals(401, post(url + "/api/v1/records/by-person", "application/json",
+                ("{\"residentId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).statusCode(), "no anonymous lookup by ID number");
+    }
+
+    @Test
+    void query_byName_neverConfirmsANameTheAnswerMasks() throws Exception {
+        JsonNode anonymous = JSON.readTree(get(url + "/api/v1/records?name=" + java.net.URLEncoder.encode("黄芳", StandardCharsets.UTF_8))
+                .body());
+        assertEquals(0, anonymous.get("records").size(), "a person's records are not found by the name the public sees masked: "
+                + anonymous);
+        JsonNode operator = JSON.readTree(TestNodes.operatorGet(url + "/api/v1/records?name="
+                + java.net.URLEncoder.encode("黄芳", StandardCharsets.UTF_8)).body());
+        assertTrue(operator.get("records").size() > 0, "the operator, who sees the name, finds them: " + operator);
+        assertEquals("黄芳", operator.get("records").get(0).get("partyName").asText());
     }
 
     @Test
@@ -141,7 +155,7 @@ class NodeIT {
 
     @Test
     void upload_unknownType_answers400UnknownType() throws Exception {
-        var answer = post(url + "/api/v1/imports?type=parking-tickets", "text/csv", "A,B\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        var answer = TestNodes.operatorPost(url + "/api/v1/imports?type=parking-tickets", "text/csv", "A,B\n1,2\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, answer.statusCode());
         assertEquals("E_UNKNOWN_TYPE", JSON.readTree(answer.body()).get("code").asText());
     }
@@ -151,7 +165,7 @@ class NodeIT {
         String uscc = "913301095GJ1CJ6U17";
         String tax = "MD_XDR_MC,MD_XDR_LB,MD_XDR_SHXYM,MD_WSH,MD_JDRQ,MD_RDJG,MD_SJLYDM\n"
                 + "杭州千岛网络有限公司,法人及非法人组织," + uscc + ",杭税评〔2025〕1号,2025-04-01,国家税务总局杭州市税务局,113301004A6B675F3B\n";
-        var upload = post(url + "/api/v1/imports?type=tax", "text/csv", tax.getBytes(StandardCharsets.UTF_8));
+        var upload = TestNodes.operatorPost(url + "/api/v1/imports?type=tax", "text/csv", tax.getBytes(StandardCharsets.UTF_8));
         assertEquals(1, JSON.readTree(upload.body()).get("stored").asInt(), upload.body());
         JsonNode records = JSON.readTree(get(url + "/api/v1/records?uscc=" + uscc).body()).get("records");
         records.forEach(r -> assertEquals("A", r.get("classification").asText()));

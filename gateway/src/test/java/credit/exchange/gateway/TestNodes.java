@@ -44,9 +44,56 @@ public final class TestNodes {
     }
 
     public static HttpResponse<String> post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return post(url, contentType, body, null);
+    }
+
+    /** A GET with {@code Authorization: <bearer>} (a whole header value, "Bearer …"), none if null. */
+    public static HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (bearer != null) {
+            b.header("Authorization", bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static HttpResponse<String> post(String url, String contentType, byte[] body, String bearer)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (bearer != null) {
+            b.header("Authorization", bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A development token ("Bearer …") of the node at this URL (its development issuer: no realm),
+     * for a user with these comma-separated roles and, if not null, department.
+     */
+    public static String devToken(String url, String user, String roles, String department) throws IOException, InterruptedException {
+        URI u = URI.create(url);
+        String form = "username=" + user + "&roles=" + roles + (department == null ? "" : "&department=" + department);
+        HttpResponse<String> r = post(u.getScheme() + "://" + u.getAuthority() + "/dev-issuer/protocol/openid-connect/token",
+                "application/x-www-form-urlencoded", form.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("no development token from " + u.getAuthority() + ": " + r.body());
+        }
+        return "Bearer " + credit.exchange.routes.api.Json.mapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    /** A GET as a signed-in reader of class A (reader-public): the local and mutual queries of the public's records. */
+    public static HttpResponse<String> readerGet(String url) throws IOException, InterruptedException {
+        return get(url, devToken(url, "test-reader", "reader-public", null));
+    }
+
+    /** A GET as the node's operator (a development token with the operator role). */
+    public static HttpResponse<String> operatorGet(String url) throws IOException, InterruptedException {
+        return get(url, devToken(url, "test-operator", "operator", null));
+    }
+
+    /** A POST as the node's operator (a development token with the operator role): imports, operations. */
+    public static HttpResponse<String> operatorPost(String url, String contentType, byte[] body) throws IOException, InterruptedException {
+        return post(url, contentType, body, devToken(url, "test-operator", "operator", null));
     }
 
     /** Waits until the condition holds, polling; fails with what it waited for after {@code limit}. */

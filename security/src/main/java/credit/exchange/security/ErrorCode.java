@@ -103,7 +103,9 @@ public enum ErrorCode {
     /** The authorisation is another subject's. */
     E_AUTHORIZATION_SUBJECT(403, "the authorisation is another data subject's"),
     /** A partner's audit checkpoint holds another hash than one this node already witnessed at that event: a forked or rewritten trail. */
-    E_CHECKPOINT_CONFLICT(409, "the audit checkpoint contradicts one this node already witnessed");
+    E_CHECKPOINT_CONFLICT(409, "the audit checkpoint contradicts one this node already witnessed"),
+    /** The request reached a door of the node that has no rule in the door policy: closed by default. */
+    E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed");
 
     private final int httpStatus;
     private final String meaning;

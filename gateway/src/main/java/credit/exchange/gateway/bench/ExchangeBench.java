@@ -206,6 +206,7 @@ final class ExchangeBench implements Callable<Integer> {
         }
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(hangzhou)
                 + "/api/v1/imports?type=licensing")).header("Content-Type", "text/csv")
+                .header("Authorization", DemoAlliance.devToken(alliance.apiUrl(hangzhou), "bench-operator", "operator", null))
                 .POST(HttpRequest.BodyPublishers.ofFile(seed.resolve("licensing.csv"))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("seeding failed: " + r.body());

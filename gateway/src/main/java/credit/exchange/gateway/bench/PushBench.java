@@ -133,6 +133,7 @@ final class PushBench implements Callable<Integer> {
             String part = lines.get(0) + "\n" + String.join("\n", lines.subList(from, Math.min(lines.size(), from + chunk))) + "\n";
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(alliance.apiUrl(member) + "/api/v1/imports?type=licensing"))
                     .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(10))
+                    .header("Authorization", DemoAlliance.devToken(alliance.apiUrl(member), "bench-operator", "operator", null))
                     .POST(HttpRequest.BodyPublishers.ofString(part)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("the import failed: " + r.body());

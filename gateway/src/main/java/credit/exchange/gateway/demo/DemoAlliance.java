@@ -170,6 +170,23 @@ public final class DemoAlliance {
         return "https://127.0.0.1:" + (basePort + MEMBERS.indexOf(m)) + "/exchange";
     }
 
+    /**
+     * A token ("Bearer …") from the development issuer of the member at {@code api} (a member
+     * without a realm), for a user with these comma-separated roles and, if not null, department.
+     */
+    public static String devToken(String api, String user, String roles, String department) throws java.io.IOException,
+            InterruptedException {
+        String form = "username=" + user + "&roles=" + roles + (department == null ? "" : "&department=" + department);
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api + "/dev-issuer/protocol/openid-connect/token")).timeout(java.time.Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("the development issuer at " + api + " gave no token: HTTP " + r.statusCode());
+        }
+        return "Bearer " + credit.exchange.routes.api.Json.mapper().readTree(r.body()).path("access_token").asText();
+    }
+
     public static Member member(String id) {
         return MEMBERS.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
     }

@@ -227,7 +227,8 @@ public final class DemoScenario implements AutoCloseable {
         String operator = devToken(api, "node-operator", "operator", null);
         String consent = "{\"subject\": \"" + uscc + "\", \"grantee\": \"" + TAX_READER_DEPARTMENT + "\", \"purpose\": \"loan review\","
                 + " \"datasets\": [\"tax\"], \"validFrom\": \"" + Instant.now().minusSeconds(60) + "\", \"validUntil\": \""
-                + Instant.now().plusSeconds(3600) + "\", \"evidence\": \"consent form signed at the counter (demo)\"}";
+                + Instant.now().plusSeconds(3600) + "\", \"evidence\": \"杭信授〔2026〕118号 sha256:"
+                + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"}";
         String authorisation = Json.mapper().readTree(call("POST", api + "/api/v1/authorisations", operator, consent).body())
                 .path("id").asText();
         HttpResponse<String> read = call("GET", records + "&datasets=tax&authorisation=" + authorisation, loanOfficer, null);
@@ -262,11 +263,7 @@ public final class DemoScenario implements AutoCloseable {
 
     /** A development token from the node's own issuer (no password: the demo runs without a realm). */
     private static String devToken(String api, String user, String roles, String department) throws Exception {
-        String form = "username=" + user + "&roles=" + roles + (department == null ? "" : "&department=" + department);
-        HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(api + "/dev-issuer/protocol/openid-connect/token"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        return "Bearer " + Json.mapper().readTree(r.body()).path("access_token").asText();
+        return DemoAlliance.devToken(api, user, roles, department);
     }
 
     private static HttpResponse<String> call(String method, String url, String authorization, String json) throws Exception {
@@ -637,17 +634,39 @@ public final class DemoScenario implements AutoCloseable {
         }
     }
 
+    /**
+     * A GET as whom its door admits: local records as the anonymous public, the mutual query as a
+     * class A reader, the operations views as the node's operator.
+     */
     private static JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+        if (url.contains("/api/v1/alliance/")) {
+            request.header("Authorization", signedIn(url, "public-reader", "reader-public"));
+        } else if (!url.contains("/api/v1/records")) {
+            request.header("Authorization", signedIn(url, "node-operator", "operator"));
+        }
+        HttpResponse<String> r = LOCAL.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(r.body());
     }
 
+    /** An upload of department files, by the node's operator (the seeded files name their departments row by row). */
     private static JsonNode post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
         HttpResponse<String> r = LOCAL.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", contentType).header("Authorization", signedIn(url, "node-operator", "operator"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(r.body());
+    }
+
+    /** A development token of the node serving this URL. */
+    private static String signedIn(String url, String user, String roles) throws IOException, InterruptedException {
+        URI u = URI.create(url);
+        try {
+            return devToken(u.getScheme() + "://" + u.getAuthority(), user, roles, null);
+        } catch (IOException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("no development token from " + u.getAuthority(), e);
+        }
     }
 
     @Override

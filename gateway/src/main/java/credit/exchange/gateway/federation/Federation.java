@@ -13,6 +13,7 @@ import credit.exchange.routes.alliance.NoticePropagation;
 import credit.exchange.routes.alliance.NoticeReceiver;
 import credit.exchange.routes.alliance.Recognitions;
 import credit.exchange.routes.alliance.ServiceFilings;
+import credit.exchange.routes.api.AnswerHeaders;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CountersignRoutes;
@@ -148,7 +149,7 @@ public final class Federation implements AutoCloseable {
         String scheme = devMode ? "http" : "https";
         String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
                 + config.getInt("gateway.exchange.port") + "/exchange?chunkedMaxContentLength="
-                + (identity.policy().maxBytes() + 1024) + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+                + (identity.policy().maxBytes() + 1024) + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
         SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
         long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
         RouteBuilder reload = new RouteBuilder() {
@@ -169,7 +170,9 @@ public final class Federation implements AutoCloseable {
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
-                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue, clock),
+                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue,
+                        new Partner.RateLimit(config.getInt("gateway.alliance.user-queries-per-minute") / 60.0,
+                                config.getInt("gateway.alliance.user-query-burst")), clock),
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),

@@ -38,6 +38,7 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         restConfiguration()
                 .component("platform-http")
                 .apiContextPath("/openapi.json")
+                .apiContextRouteId("openapi")
                 .apiProperty("api.title", "Credit exchange gateway — node " + config.nodeId())
                 .apiProperty("api.version", "1")
                 .apiProperty("api.description", "Local API of an alliance credit exchange node");

@@ -58,8 +58,9 @@ class ApiTokensIT {
                 "gateway.trust.subject-anchors", path("subject-ca.pem")));
         node = Node.start(config);
         url = TestNodes.baseUrl(config);
+        String operator = "Bearer " + keycloak.userToken("node-operator", "operator-pw");
         var imported = TestNodes.post(url + "/api/v1/imports?type=penalty", "text/csv",
-                Files.readAllBytes(TestNodes.samples().resolve("penalty-sample-gbk.csv")));
+                Files.readAllBytes(TestNodes.samples().resolve("penalty-sample-gbk.csv")), operator);
         assertEquals(200, imported.statusCode(), imported.body());
         // class B: tax credit ratings (纳税信用), in the list layout
         Path ratings = dir.resolve("tax.csv");
@@ -67,8 +68,13 @@ class ApiTokensIT {
         List<String> lines = Files.readAllLines(ratings);
         int column = List.of(lines.get(0).split(",")).indexOf("MD_XDR_SHXYM");
         taxedUscc = lines.get(1).split(",")[column];
-        var tax = TestNodes.post(url + "/api/v1/imports?type=tax", "text/csv", Files.readAllBytes(ratings));
+        var tax = TestNodes.post(url + "/api/v1/imports?type=tax", "text/csv", Files.readAllBytes(ratings), operator);
         assertEquals(200, tax.statusCode(), tax.body());
+    }
+
+    /** A registrar of the realm (授权登记): registers subjects' authorisations for others. */
+    private static String registrar() throws Exception {
+        return "Bearer " + keycloak.userToken("registrar", "registrar-pw");
     }
 
     @AfterAll
@@ -102,18 +108,19 @@ class ApiTokensIT {
     }
 
     @Test
-    void classB_throughTheApi_onlyOnTheSubjectsAuthorisation_registeredAndRevokedByItsGrantee() throws Exception {
+    void classB_throughTheApi_onlyOnTheSubjectsAuthorisation_registeredByARegistrar_revokedByItsGrantee() throws Exception {
         String province = "Bearer " + keycloak.clientToken("zhejiang-platform", KeycloakServer.PROVINCE_SECRET);
         String asked = "/api/v1/records?uscc=" + taxedUscc + "&datasets=tax";
         assertForbidden(call("GET", asked, province, null), "E_AUTHORIZATION_REQUIRED");
 
         String consent = """
                 {"subject": "%s", "grantee": "zhejiang-platform", "purpose": "credit review", "datasets": ["tax"],
-                 "validFrom": "%s", "validUntil": "%s", "evidence": "signed consent form 2026-118"}"""
-                .formatted(taxedUscc, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600));
+                 "validFrom": "%s", "validUntil": "%s", "evidence": "浙信授〔2026〕118号 sha256:%s"}"""
+                .formatted(taxedUscc, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), "5e".repeat(32));
         assertForbidden(call("POST", "/api/v1/authorisations", "Bearer " + keycloak.userToken("public-reader", "public-reader-pw"),
-                consent), "E_NOT_GRANTED");
-        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", province, consent);
+                consent), "E_ROLE_REQUIRED");
+        assertForbidden(call("POST", "/api/v1/authorisations", province, consent), "E_ROLE_REQUIRED"); // never the grantee for itself
+        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", registrar(), consent);
         assertEquals(201, registered.statusCode(), registered.body());
         String id = Json.mapper().readTree(registered.body()).path("id").asText();
 
@@ -135,7 +142,7 @@ class ApiTokensIT {
                  "validFrom": "%s", "validUntil": "%s"}""".formatted(taxedUscc, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600));
         String signed = signAs(enterprise("taxed", taxedUscc, "subject-ca"), statement);
 
-        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", province,
+        HttpResponse<String> registered = call("POST", "/api/v1/authorisations", registrar(),
                 "{\"subjectSignature\": \"" + signed + "\"}");
         assertEquals(201, registered.statusCode(), registered.body());
         JsonNode view = Json.mapper().readTree(registered.body());
@@ -144,18 +151,19 @@ class ApiTokensIT {
                 + view.path("id").asText(), province, null);
         assertEquals(200, read.statusCode(), read.body());
 
-        assertRefusedWith(400, "E_FIELD_INVALID", call("POST", "/api/v1/authorisations", province,
+        String registrar = registrar();
+        assertRefusedWith(400, "E_FIELD_INVALID", call("POST", "/api/v1/authorisations", registrar,
                 "{\"purpose\": \"marketing\", \"subjectSignature\": \"" + signed + "\"}"));
-        assertRefusedWith(403, "E_AUTHORIZATION_SUBJECT", call("POST", "/api/v1/authorisations", province,
+        assertRefusedWith(403, "E_AUTHORIZATION_SUBJECT", call("POST", "/api/v1/authorisations", registrar,
                 "{\"subjectSignature\": \"" + signAs(enterprise("other", "914403001922038216", "subject-ca"), statement) + "\"}"));
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("rogue-ca.key"),
                 "-out", path("rogue-ca.pem"), "-days", "30", "-subj", "/CN=Rogue CA/C=CN",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        assertRefusedWith(403, "E_CERT_UNTRUSTED", call("POST", "/api/v1/authorisations", province,
+        assertRefusedWith(403, "E_CERT_UNTRUSTED", call("POST", "/api/v1/authorisations", registrar,
                 "{\"subjectSignature\": \"" + signAs(enterprise("rogue", taxedUscc, "rogue-ca"), statement) + "\"}"));
         byte[] tampered = Base64.getDecoder().decode(signed);
         tampered[new String(tampered, StandardCharsets.ISO_8859_1).indexOf("loan review")] = 'L';
-        assertRefusedWith(400, "E_SIGNATURE_INVALID", call("POST", "/api/v1/authorisations", province,
+        assertRefusedWith(400, "E_SIGNATURE_INVALID", call("POST", "/api/v1/authorisations", registrar,
                 "{\"subjectSignature\": \"" + Base64.getEncoder().encodeToString(tampered) + "\"}"));
     }
 

@@ -85,14 +85,18 @@ class OfficerConsoleIT {
         new SeedGenerator(11, LocalDate.now()).writeDataSet(20, seed);
         String huzhou = alliance.apiUrl(DemoAlliance.member("huzhou"));
         for (String api : List.of(console, huzhou)) {
-            var imported = TestNodes.post(api + "/api/v1/imports?type=licensing", "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
+            var imported = api.equals(console)
+                    ? TestNodes.post(api + "/api/v1/imports?type=licensing", "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")),
+                            "Bearer " + keycloak.userToken("node-operator", "operator-pw"))
+                    : TestNodes.operatorPost(api + "/api/v1/imports?type=licensing", "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
             assertEquals(200, imported.statusCode(), imported.body());
         }
         uscc = DemoScenario.firstEnterprise(Files.readString(seed.resolve("licensing.csv")));
         // queries both ways (exchange events for the chart), and a refusal (a denial by reason)
         for (String api : List.of(console, huzhou)) {
-            var merged = TestNodes.get(api + "/api/v1/alliance/subjects/" + uscc + "/records?partners="
-                    + (api.equals(console) ? "huzhou" : "hangzhou"));
+            String url = api + "/api/v1/alliance/subjects/" + uscc + "/records?partners=" + (api.equals(console) ? "huzhou" : "hangzhou");
+            var merged = api.equals(console) ? TestNodes.get(url, "Bearer " + keycloak.userToken("public-reader", "public-reader-pw"))
+                    : TestNodes.readerGet(url);
             assertEquals(200, merged.statusCode(), merged.body());
         }
         String reader = keycloak.userToken("public-reader", "public-reader-pw");

@@ -42,13 +42,13 @@ class DevModeIT {
             nodes.add(Node.start(hangzhou));
             nodes.add(Node.start(huzhou));
 
-            JsonNode answered = Json.mapper().readTree(TestNodes.get(TestNodes.baseUrl(hangzhou)
+            JsonNode answered = Json.mapper().readTree(TestNodes.readerGet(TestNodes.baseUrl(hangzhou)
                     + "/api/v1/alliance/subjects/91330100716105852F/records?partners=huzhou").body());
             assertEquals("ANSWERED", answered.path("partners").get(0).path("outcome").asText(), answered.toString());
 
             nodes.remove(0).close();
             nodes.add(0, Node.start(hangzhou.with("gateway.exchange.dev-mode", "false")));
-            JsonNode refused = Json.mapper().readTree(TestNodes.get(TestNodes.baseUrl(hangzhou)
+            JsonNode refused = Json.mapper().readTree(TestNodes.readerGet(TestNodes.baseUrl(hangzhou)
                     + "/api/v1/alliance/subjects/91330100716105852F/records?partners=huzhou").body());
             JsonNode result = refused.path("partners").get(0);
             assertEquals("FAILED", result.path("outcome").asText(), refused.toString());

@@ -75,7 +75,7 @@ class FederationIT {
         Path seed = root.resolve("seed");
         new SeedGenerator(7, java.time.LocalDate.now()).writeDataSet(20, seed);
         for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
-            var r = TestNodes.post(alliance.apiUrl(DemoAlliance.member(id)) + "/api/v1/imports?type=licensing", "text/csv",
+            var r = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member(id)) + "/api/v1/imports?type=licensing", "text/csv",
                     Files.readAllBytes(seed.resolve("licensing.csv")));
             assertEquals(200, r.statusCode(), r.body());
         }
@@ -136,8 +136,8 @@ class FederationIT {
     void metrics_countExchangesPerPartnerByOutcome_withALatencyHistogram() throws Exception {
         get("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=huzhou");
 
-        String hangzhou = TestNodes.get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/metrics").body();
-        String huzhou = TestNodes.get(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/metrics").body();
+        String hangzhou = TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/metrics").body();
+        String huzhou = TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/metrics").body();
 
         assertTrue(hangzhou.lines().anyMatch(l -> l.startsWith("credit_exchange_requests_total{") && l.contains("direction=\"outbound\"")
                 && l.contains("outcome=\"ANSWERED\"") && l.contains("partner=\"huzhou\"")), hangzhou);
@@ -274,13 +274,15 @@ class FederationIT {
     }
 
     private static JsonNode get(String node, String path) throws Exception {
-        var answer = TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+        var answer = (path.startsWith("/api/v1/alliance/") ? TestNodes.readerGet(alliance.apiUrl(DemoAlliance.member(node)) + path)
+                    : TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member(node)) + path));
         assertEquals(200, answer.statusCode(), answer.body());
         return Json.mapper().readTree(answer.body());
     }
 
     private static JsonNode getRaw(String node, String path) throws Exception {
-        return Json.mapper().readTree(TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path).body());
+        return Json.mapper().readTree((path.startsWith("/api/v1/alliance/") ? TestNodes.readerGet(alliance.apiUrl(DemoAlliance.member(node)) + path)
+                    : TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member(node)) + path)).body());
     }
 
     private static byte[] query(String uscc) {

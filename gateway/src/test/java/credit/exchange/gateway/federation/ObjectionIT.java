@@ -48,7 +48,7 @@ class ObjectionIT {
             Path seed = root.resolve("seed");
             new SeedGenerator(9, LocalDate.now()).writeDataSet(6, seed);
             byte[] licensing = Files.readAllBytes(seed.resolve("licensing.csv"));
-            assertEquals(200, TestNodes.post(hz + "/api/v1/imports?type=licensing", "text/csv", licensing).statusCode());
+            assertEquals(200, TestNodes.operatorPost(hz + "/api/v1/imports?type=licensing", "text/csv", licensing).statusCode());
             long records = Long.parseLong(TestNodes.rows(hangzhou, "select count(*) from credit_record").first());
             TestNodes.await("the province holds every record", Duration.ofSeconds(60), () -> Long.parseLong(TestNodes.rows(zhejiang,
                     "select count(*) from received_delivery where sender = 'hangzhou'").first()) == records);
@@ -82,7 +82,7 @@ class ObjectionIT {
             int content = List.of(header.split(",", -1)).indexOf("XK_NR");
             cells[content] = cells[content] + "（范围更正）";
             byte[] corrected = (header + "\n" + String.join(",", cells) + "\n").getBytes(StandardCharsets.UTF_8);
-            var correction = TestNodes.post(hz + "/api/v1/imports?type=licensing", "text/csv", corrected);
+            var correction = TestNodes.operatorPost(hz + "/api/v1/imports?type=licensing", "text/csv", corrected);
             assertEquals(200, correction.statusCode(), correction.body());
             HttpResponse<String> upheld = call("POST", hz + "/api/v1/objections/" + second + "/resolution", operator,
                     "{\"outcome\": \"UPHELD\", \"note\": \"scope corrected by the department\"}");
@@ -93,7 +93,7 @@ class ObjectionIT {
                             + " on d.sender = w.sender and d.message_id = w.message_id").first()) == 1
                             && Long.parseLong(TestNodes.rows(zhejiang, "select count(*) from received_delivery where sender = 'hangzhou'")
                                     .first()) == records + 1);
-            JsonNode served = Json.mapper().readTree(TestNodes.get(alliance.apiUrl(DemoAlliance.member("zhejiang")) + "/api/v1/received").body());
+            JsonNode served = Json.mapper().readTree(TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member("zhejiang")) + "/api/v1/received").body());
             assertEquals(records, served.path("received").path("hangzhou").path("licensing").asLong(), served.toString());
             assertTrue(TestNodes.rows(hangzhou, "select outcome from audit_event where action = 'objection'")
                     .containsAll(List.of("OPEN", "REJECTED", "UPHELD")));

@@ -176,7 +176,7 @@ class PushFaultsIT {
             new SeedGenerator(seedNumber, LocalDate.now()).writeDataSet(60, seed);
         }
         try {
-            var r = TestNodes.post(alliance.apiUrl(DemoAlliance.member(node)) + "/api/v1/imports?type=" + type, "text/csv",
+            var r = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member(node)) + "/api/v1/imports?type=" + type, "text/csv",
                     Files.readAllBytes(seed.resolve(type + ".csv")));
             assertEquals(200, r.statusCode(), r.body());
         } catch (java.io.IOException haltedBeforeAnswering) {
@@ -187,7 +187,8 @@ class PushFaultsIT {
 
     private static JsonNode get(String node, String path) {
         try {
-            var r = TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+            var r = (path.startsWith("/api/v1/alliance/") ? TestNodes.readerGet(alliance.apiUrl(DemoAlliance.member(node)) + path)
+                    : TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member(node)) + path));
             return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : Json.mapper().createObjectNode();
         } catch (Exception e) {
             return Json.mapper().createObjectNode(); // the node is restarting

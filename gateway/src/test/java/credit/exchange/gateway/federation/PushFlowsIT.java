@@ -119,7 +119,7 @@ class PushFlowsIT {
     }
 
     private static int importFile(String node, String type) throws Exception {
-        var r = TestNodes.post(alliance.apiUrl(DemoAlliance.member(node)) + "/api/v1/imports?type=" + type, "text/csv",
+        var r = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member(node)) + "/api/v1/imports?type=" + type, "text/csv",
                 Files.readAllBytes(seed.resolve(type + ".csv")));
         assertEquals(200, r.statusCode(), r.body());
         return Json.mapper().readTree(r.body()).path("stored").asInt();
@@ -127,7 +127,8 @@ class PushFlowsIT {
 
     private static JsonNode get(String node, String path) {
         try {
-            var r = TestNodes.get(alliance.apiUrl(DemoAlliance.member(node)) + path);
+            var r = (path.startsWith("/api/v1/alliance/") ? TestNodes.readerGet(alliance.apiUrl(DemoAlliance.member(node)) + path)
+                    : TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member(node)) + path));
             assertEquals(200, r.statusCode(), r.body());
             return Json.mapper().readTree(r.body());
         } catch (Exception e) {

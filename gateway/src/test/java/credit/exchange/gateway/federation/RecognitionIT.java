@@ -105,7 +105,7 @@ class RecognitionIT {
             TestNodes.await("the third recognised at Jiaxing", Duration.ofSeconds(30),
                     () -> "recognised".equals(status(jx, jxOperator, IMPORTED_AT_JIAXING).path("nominations").path(0).path("answers")
                             .path("jiaxing").path("status").asText()));
-            HttpResponse<String> imported = TestNodes.post(jx + "/api/v1/imports?type=blacklist", "text/csv",
+            HttpResponse<String> imported = TestNodes.operatorPost(jx + "/api/v1/imports?type=blacklist", "text/csv",
                     new SeedGenerator(1, LocalDate.now()).blackListEntry(IMPORTED_AT_JIAXING, "演示诚信企业三", "嘉市监黑字〔2026〕7号",
                             LocalDate.now().plusYears(1)).getBytes(StandardCharsets.UTF_8));
             assertEquals(200, imported.statusCode(), imported.body());

@@ -50,7 +50,7 @@ class RepairIT {
             }
             Path seed = root.resolve("seed");
             new SeedGenerator(5, LocalDate.now()).writeDataSet(10, seed);
-            var imported = TestNodes.post(hz + "/api/v1/imports?type=licensing", "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
+            var imported = TestNodes.operatorPost(hz + "/api/v1/imports?type=licensing", "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
             assertEquals(200, imported.statusCode(), imported.body());
             long records = Long.parseLong(TestNodes.rows(hangzhou, "select count(*) from credit_record").first());
             TestNodes.await("the province and the nation hold every record", Duration.ofSeconds(60), () ->
@@ -76,7 +76,7 @@ class RepairIT {
 
             // no one serves it any more: Hangzhou to its own callers and to a partner's query, the province
             assertFalse(local(hz, uscc).contains(document), "Hangzhou no longer serves it");
-            String mutual = TestNodes.get(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/api/v1/alliance/subjects/" + uscc
+            String mutual = TestNodes.readerGet(alliance.apiUrl(DemoAlliance.member("huzhou")) + "/api/v1/alliance/subjects/" + uscc
                     + "/records?partners=hangzhou").body();
             assertFalse(mutual.contains(document), "nor answers it to Huzhou: " + mutual);
             TestNodes.await("the province confirms", Duration.ofSeconds(30), () -> holder(hz, operator, repairId, "zhejiang").path("state")
@@ -107,7 +107,7 @@ class RepairIT {
     /** The deliveries of Hangzhou a holder serves (holds, not withdrawn). */
     private static long held(DemoAlliance alliance, String holder) {
         try {
-            JsonNode counts = Json.mapper().readTree(TestNodes.get(alliance.apiUrl(DemoAlliance.member(holder)) + "/api/v1/received").body());
+            JsonNode counts = Json.mapper().readTree(TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member(holder)) + "/api/v1/received").body());
             long n = 0;
             for (JsonNode c : counts.path("received").path("hangzhou")) {
                 n += c.asLong();

@@ -63,7 +63,7 @@ class ReplicasIT {
 
                 Path seed = root.resolve("seed");
                 new SeedGenerator(7, LocalDate.now()).writeDataSet(60, seed);
-                var imported = TestNodes.post(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/imports?type=licensing",
+                var imported = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/imports?type=licensing",
                         "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
                 assertEquals(200, imported.statusCode(), imported.body());
                 long toNation = count(db, "select count(*) from outbox where destination = 'national'");
@@ -171,7 +171,7 @@ class ReplicasIT {
             String target = api;
             while (true) {
                 try {
-                    var imported = TestNodes.post(target + "/api/v1/imports?type=licensing", "text/csv", file);
+                    var imported = TestNodes.operatorPost(target + "/api/v1/imports?type=licensing", "text/csv", file);
                     if (imported.statusCode() == 200) {
                         return;
                     }
@@ -191,7 +191,7 @@ class ReplicasIT {
     private static long received(String nationApi) {
         try {
             long n = 0;
-            JsonNode counts = Json.mapper().readTree(TestNodes.get(nationApi + "/api/v1/received").body()).path("received").path("hangzhou");
+            JsonNode counts = Json.mapper().readTree(TestNodes.operatorGet(nationApi + "/api/v1/received").body()).path("received").path("hangzhou");
             for (JsonNode c : counts) {
                 n += c.asLong();
             }

@@ -83,7 +83,7 @@ class SoapPullIT {
         hangzhou = Node.start(alliance.config(member).with("gateway.exchange.max-envelope-bytes", Integer.toString(MAX_ENVELOPE_BYTES)));
         Path seed = root.resolve("seed");
         new SeedGenerator(5, LocalDate.now()).writeDataSet(30, seed);
-        var r = TestNodes.post(alliance.apiUrl(member) + "/api/v1/imports?type=licensing", "text/csv",
+        var r = TestNodes.operatorPost(alliance.apiUrl(member) + "/api/v1/imports?type=licensing", "text/csv",
                 Files.readAllBytes(seed.resolve("licensing.csv")));
         assertEquals(200, r.statusCode(), r.body());
         stored = Json.mapper().readTree(r.body()).path("stored").asInt();
@@ -148,7 +148,7 @@ class SoapPullIT {
         }
         assertEquals(stored, received.size());
         assertEquals(stored, received.stream().distinct().count(), "each delivery once");
-        assertEquals(stored, Json.mapper().readTree(TestNodes.get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/outbox")
+        assertEquals(stored, Json.mapper().readTree(TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/outbox")
                 .body()).path("deliveries").path("zhejiang").path("ACKNOWLEDGED").asInt(), "every delivery acknowledged");
 
         // an envelope of the other operation is refused with its code, as a SOAP fault the generated client declares

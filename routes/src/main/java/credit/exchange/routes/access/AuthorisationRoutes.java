@@ -8,6 +8,7 @@ import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
+import credit.exchange.security.access.ConsentEvidence;
 import credit.exchange.security.access.SubjectAuthorisation;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,9 +22,11 @@ import org.apache.camel.Exchange;
 /**
  * The data subjects' authorisations over the API: {@code POST /api/v1/authorisations} registers one
  * (the subject by USCC or resident ID number, in the body only; grantee, purpose, datasets,
- * validity, and the evidence of consent or the subject's signature), {@code GET} and
- * {@code DELETE /api/v1/authorisations/{id}} read and revoke it. Who may is the decision point's
- * ({@link AccessPolicy#mayManageAuthorisation}); the answer never echoes an ID number.
+ * validity, and the evidence of consent — a checkable reference, {@link ConsentEvidence} — or the
+ * subject's signature), {@code GET} and {@code DELETE /api/v1/authorisations/{id}} read and revoke
+ * it. Who may is the decision point's: a registrar or operator registers, never for its own
+ * department ({@link AccessPolicy#mayRegisterAuthorisation}); they and the grantee read and revoke
+ * ({@link AccessPolicy#mayManageAuthorisation}). The answer never echoes an ID number.
  */
 public final class AuthorisationRoutes extends ApiRouteBuilder {
 
@@ -79,12 +82,17 @@ public final class AuthorisationRoutes extends ApiRouteBuilder {
         }
         SubjectAuthorisations.Registration registration = authorisations.resolve(new SubjectAuthorisations.Registration(
                 r.subject(), r.grantee(), r.purpose(), r.datasets() == null ? Set.of() : r.datasets(), instant(r.validFrom(), "validFrom"),
-                instant(r.validUntil(), "validUntil"), Optional.ofNullable(r.evidence()), signature(r.subjectSignature()),
+                instant(r.validUntil(), "validUntil"), Optional.ofNullable(r.evidence()).filter(e -> !e.isBlank())
+                        .map(e -> ConsentEvidence.parse(e).toString()), signature(r.subjectSignature()),
                 caller.name()));
         if (registration.grantee() == null) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "an authorisation names its grantee");
         }
-        permitted(caller, registration.grantee());
+        if (policy.mayRegisterAuthorisation(caller, registration.grantee()) instanceof AccessDecision.Deny deny) {
+            throw new CodedException(deny.code(), deny.code() == ErrorCode.E_AUTHORIZATION_GRANTEE
+                    ? caller.name() + " may not register an authorisation granted to its own department; a registrar of another does"
+                    : "registering authorisations needs the registrar or operator role");
+        }
         answer(exchange, 201, view(authorisations.register(registration, caller.kind().name())));
     }
 

@@ -9,9 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of every HTTP API route family: one declaration of how failures become answers. A coded
- * failure answers with its code's HTTP status and a JSON {@link ApiError}; anything else is an
- * internal fault, logged with an incident id that the answer carries instead of a stack trace.
+ * Base of every HTTP API route family: one declaration of how failures become answers, and of the
+ * door check. Every route of the family that consumes from HTTP ({@code platform-http}, the REST
+ * DSL, {@code netty-http}) passes the node's {@link Doorkeeper} first; a node that bound none
+ * closes every such door. A coded failure answers with its code's HTTP status and a JSON
+ * {@link ApiError}; anything else is an internal fault, logged with an incident id that the answer
+ * carries instead of a stack trace.
  */
 public abstract class ApiRouteBuilder extends RouteBuilder {
 
@@ -21,10 +24,31 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
     public final void configure() throws Exception {
         onException(CodedException.class).handled(true).process(ApiRouteBuilder::codedAnswer);
         onException(Exception.class).handled(true).process(ApiRouteBuilder::internalAnswer);
+        for (String http : HTTP_CONSUMERS) {
+            interceptFrom(http).process(this::door);
+        }
         configureApi();
     }
 
+    /** The endpoints whose routes are doors of the node. */
+    private static final String[] HTTP_CONSUMERS = {"platform-http:*", "rest:*", "rest-api:*", "netty-http:*"};
+
     protected abstract void configureApi() throws Exception;
+
+    /** The door check; a refusal is answered here and ends the route (an intercept's failure would bypass onException). */
+    private void door(Exchange exchange) {
+        Doorkeeper doorkeeper = getCamelContext().getRegistry().lookupByNameAndType(Doorkeeper.REGISTRY_NAME, Doorkeeper.class);
+        try {
+            if (doorkeeper == null) {
+                throw new CodedException(ErrorCode.E_DOOR_CLOSED, "this node checks no door; every endpoint is closed");
+            }
+            doorkeeper.process(exchange);
+        } catch (CodedException refused) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, refused);
+            codedAnswer(exchange);
+            exchange.setRouteStop(true);
+        }
+    }
 
     /** Sets a JSON body and content type on the answer. */
     public static void answer(Exchange exchange, int status, Object body) {

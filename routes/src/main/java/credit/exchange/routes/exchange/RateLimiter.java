@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per partner, sized by its configuration's rate limit; a changed limit applies
- * from the next request. Checked on the TLS peer's identity before any cryptography, so that a
- * flood costs the node as little as possible.
+ * A token bucket per caller, sized by its rate limit; a changed limit applies from the next
+ * request. A partner's is checked on the TLS peer's identity before any cryptography, so that a
+ * flood costs the node as little as possible; a local user's before its mutual query spends this
+ * node's own limit at every partner.
  */
 public final class RateLimiter {
 
@@ -29,10 +30,14 @@ public final class RateLimiter {
 
     /** Takes one token of the partner's bucket, or refuses with E_RATE_LIMITED. */
     public void acquire(Partner partner) {
-        Bucket b = buckets.computeIfAbsent(partner.id(), id -> new Bucket());
+        acquire(partner.id(), partner.rateLimit(), "partner " + partner.id());
+    }
+
+    /** Takes one token of the bucket kept under this key, or refuses {@code who} with E_RATE_LIMITED. */
+    public void acquire(String key, Partner.RateLimit limit, String who) {
+        Bucket b = buckets.computeIfAbsent(key, id -> new Bucket());
         long now = clock.millis() * 1_000_000L;
         synchronized (b) {
-            Partner.RateLimit limit = partner.rateLimit();
             if (!limit.equals(b.limit)) {
                 b.limit = limit;
                 b.tokens = limit.burst();
@@ -41,7 +46,7 @@ public final class RateLimiter {
             b.tokens = Math.min(limit.burst(), b.tokens + (now - b.lastNanos) / 1e9 * limit.perSecond());
             b.lastNanos = now;
             if (b.tokens < 1) {
-                throw new CodedException(ErrorCode.E_RATE_LIMITED, "partner " + partner.id() + " exceeds its limit of "
+                throw new CodedException(ErrorCode.E_RATE_LIMITED, who + " exceeds the limit of "
                         + limit.perSecond() + " requests per second (burst " + limit.burst() + ")");
             }
             b.tokens -= 1;

@@ -111,7 +111,7 @@ public final class BulkImporter {
             run.finishWriting();
             ImportSummary summary = run.summary(charset, fileProblem, (System.nanoTime() - started) / 1_000_000);
             if (!checkOnly) {
-                run.bookkeeping.finishRun(run.importId, summary, facts.digest, run.quality);
+                run.bookkeeping.finishRun(run.importId, summary, facts.digest, run.quality, request.sender());
             }
             run.closeRejects();
             return summary;
@@ -120,7 +120,7 @@ public final class BulkImporter {
                     "the credit store failed during the import; rows committed so far are kept, run the import again to finish: "
                             + e.getMessage(), e);
         } catch (IOException e) {
-            throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + request.file() + ": " + e.getMessage(), e);
+            throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + request.file().getFileName() + ": " + e.getMessage(), e);
         } finally {
             if (run != null) {
                 run.stopWriters(); // before the connections close under them
@@ -339,7 +339,7 @@ public final class BulkImporter {
             FileFacts facts, LegacyCodes legacy, boolean checkOnly) throws SQLException {
             this.request = request;
             this.category = category;
-            this.validator = new RowValidator(layout, request.department(), legacy, protector);
+            this.validator = new RowValidator(layout, request.department(), request.sender().ownDepartmentOnly(), legacy, protector);
             this.today = LocalDate.now(clock.withZone(DecisionDates.CHINA));
             List<IngestStore> stores = new ArrayList<>();
             for (int i = 0; i < connections.size(); i++) {
@@ -427,7 +427,7 @@ public final class BulkImporter {
         }
 
         ImportSummary summary(Charset charset, String fileProblem, long elapsedMillis) {
-            return new ImportSummary(importId, request.file().toString(), category.code(), charset.name(), rowsRead, stored,
+            return new ImportSummary(importId, request.file().getFileName().toString(), category.code(), charset.name(), rowsRead, stored,
                     duplicates, rejectedRows, List.copyOf(firstDefects),
                     rejectsOut == null ? null : request.rejectsFile().toString(),
                     reader == null ? List.of() : List.copyOf(reader.ignoredHeaders()), fileProblem,

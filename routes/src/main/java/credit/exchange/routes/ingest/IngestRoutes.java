@@ -1,8 +1,10 @@
 package credit.exchange.routes.ingest;
 
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.Authenticator;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.Caller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -11,6 +13,7 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.model.rest.RestParamType;
 import org.slf4j.Logger;
@@ -27,12 +30,14 @@ public final class IngestRoutes extends ApiRouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
 
     private final BulkImporter importer;
+    private final Authenticator authenticator;
     private final QualityReport quality;
     private final Path inbox;
     private final Path workDir;
 
-    public IngestRoutes(BulkImporter importer, QualityReport quality, Path inbox, Path workDir) {
+    public IngestRoutes(BulkImporter importer, Authenticator authenticator, QualityReport quality, Path inbox, Path workDir) {
         this.importer = importer;
+        this.authenticator = authenticator;
         this.quality = quality;
         this.inbox = inbox;
         this.workDir = workDir;
@@ -45,7 +50,9 @@ public final class IngestRoutes extends ApiRouteBuilder {
                     .description("Import a department file (CSV or JSON) of one record type; answers the import summary")
                     .consumes("text/csv,application/json,application/octet-stream").produces("application/json")
                     .param().name("type").type(RestParamType.query).required(true).description("record type, e.g. licensing, penalty, redlist").endParam()
-                    .param().name("department").type(RestParamType.query).required(false).description("USCC of the sending department, for rows without a data source unit code").endParam()
+                    .param().name("department").type(RestParamType.query).required(false).description("USCC of the department the file"
+                        + " is for: a department's importer files its own (its token's department) only; an operator naming one is held to it")
+                        .endParam()
                     .param().name("charset").type(RestParamType.query).required(false).description("e.g. GBK; detected when absent").endParam()
                     .to("direct:department-upload")
                 .get("/quality").id("data-quality")
@@ -72,6 +79,22 @@ public final class IngestRoutes extends ApiRouteBuilder {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "give the record type: ?type=licensing|penalty|redlist|...");
         }
         Charset charset = charset(in.getHeader("charset", String.class));
+        Caller caller = authenticator.caller(exchange);
+        String named = in.getHeader("department", String.class);
+        ImportRequest.Sender sender;
+        String department;
+        if (caller.duties().contains(Caller.Duty.OPERATE)) {
+            department = named == null || named.isBlank() ? null : named.strip().toUpperCase(Locale.ROOT);
+            sender = new ImportRequest.Sender(caller.kind().name(), caller.name(), department != null);
+        } else {
+            // a department's importer (the door admits no one else): its own department's records only
+            department = caller.grantee().orElseThrow();
+            if (named != null && !named.isBlank() && !named.strip().equalsIgnoreCase(department)) {
+                throw new CodedException(ErrorCode.E_NOT_GRANTED, caller.name() + " files records of department " + department
+                        + " only, not of " + named.strip());
+            }
+            sender = new ImportRequest.Sender(caller.kind().name(), caller.name(), true);
+        }
         Files.createDirectories(workDir);
         Path upload = Files.createTempFile(workDir, "upload-", ".dat");
         try {
@@ -82,7 +105,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
                 Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
             }
             ImportSummary summary = importer.importFile(
-                    new ImportRequest(upload, type.strip(), in.getHeader("department", String.class), charset, null),
+                    new ImportRequest(upload, type.strip(), department, charset, null, sender),
                     ProgressListener.NONE);
             answer(exchange, 200, summary);
         } finally {
@@ -94,7 +117,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
         Path file = exchange.getMessage().getBody(java.io.File.class).toPath();
         String type = file.getParent().getFileName().toString();
         Path rejects = inbox.resolve(".rejects").resolve(type).resolve(file.getFileName() + ".rejects.csv");
-        ImportSummary s = importer.importFile(new ImportRequest(file, type, null, null, rejects), ProgressListener.NONE);
+        ImportSummary s = importer.importFile(new ImportRequest(file, type, null, null, rejects, ImportRequest.Sender.INBOX), ProgressListener.NONE);
         LOG.info("inbox import of {} ({}): {} rows read, {} stored, {} duplicates, {} rejected",
                 file.getFileName(), type, s.rowsRead(), s.stored(), s.duplicates(), s.rejected());
     }

@@ -198,8 +198,8 @@ final class IngestStore {
         }
     }
 
-    void finishRun(long importId, ImportSummary summary, byte[] fileDigest, Map<String, DepartmentQuality> quality)
-            throws SQLException {
+    void finishRun(long importId, ImportSummary summary, byte[] fileDigest, Map<String, DepartmentQuality> quality,
+                   ImportRequest.Sender sender) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("""
                 update import_run set finished_at = now(), rows_read = ?, stored = ?, duplicates = ?, rejected = ?
                 where id = ?""")) {
@@ -213,10 +213,14 @@ final class IngestStore {
         // the import's audit event, in the import's own closing transaction (the chainer links it)
         try (PreparedStatement ps = connection.prepareStatement("""
                 insert into audit_event (actor_kind, actor, action, dataset, outcome, detail)
-                select 'DEPARTMENT', coalesce(department, 'departments named in the rows'), 'import', category, 'COMPLETED',
-                       format('import %s: %s rows read, %s stored, %s duplicates, %s rejected', id, rows_read, stored, duplicates, rejected)
+                select ?, ?, 'import', category, 'COMPLETED',
+                       format('import %s for %s: %s rows read, %s stored, %s duplicates, %s rejected', id,
+                              coalesce('department ' || department, 'the departments named in the rows'), rows_read, stored, duplicates,
+                              rejected)
                 from import_run where id = ?""")) {
-            ps.setLong(1, importId);
+            ps.setString(1, sender.kind());
+            ps.setString(2, sender.name());
+            ps.setLong(3, importId);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = connection.prepareStatement("""

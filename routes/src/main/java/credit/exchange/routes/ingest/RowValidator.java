@@ -41,11 +41,19 @@ final class RowValidator {
 
     private final ImportLayout layout;
     private final String defaultDepartment;
+    private final boolean ownDepartmentOnly;
     private final LegacyCodes legacyCodes;
     private final PersonalIdProtector protector;
     private final Map<Role, Column> columnOf = new EnumMap<>(Role.class);
 
     RowValidator(ImportLayout layout, String defaultDepartment, LegacyCodes legacyCodes, PersonalIdProtector protector) {
+        this(layout, defaultDepartment, false, legacyCodes, protector);
+    }
+
+    /** @param ownDepartmentOnly whether a row naming another data source unit than {@code defaultDepartment} is refused */
+    RowValidator(ImportLayout layout, String defaultDepartment, boolean ownDepartmentOnly, LegacyCodes legacyCodes,
+                 PersonalIdProtector protector) {
+        this.ownDepartmentOnly = ownDepartmentOnly;
         this.layout = layout;
         this.defaultDepartment = defaultDepartment == null ? "" : defaultDepartment.strip().toUpperCase(Locale.ROOT);
         this.legacyCodes = legacyCodes;
@@ -239,6 +247,11 @@ final class RowValidator {
 
     private String sourceDepartment(SourceRow row, Check check) {
         String fromRow = value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
+        if (ownDepartmentOnly && !fromRow.isEmpty() && !fromRow.equals(defaultDepartment)) {
+            check.defect(columnOf.get(Role.SOURCE_UNIT_CODE), ErrorCode.E_NOT_GRANTED, "the row names data source unit " + fromRow
+                    + "; this import files records of " + defaultDepartment + " only");
+            return null;
+        }
         if (!fromRow.isEmpty()) {
             return fromRow; // checked as a USCC above
         }

@@ -5,6 +5,7 @@ import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.exchange.ExchangeMetrics;
 import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.exchange.RateLimiter;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.model.CreditRecord;
@@ -72,11 +73,15 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     private final AccessPolicy policy;
     private final AccessEvents events;
     private final CategoryCatalogue catalogue;
+    private final RateLimiter userLimits;
+    private final Partner.RateLimit perUser;
     private final Clock clock;
     private volatile ExchangeMetrics metrics;
 
     public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Authenticator authenticator, AccessPolicy policy,
-                             AccessEvents events, CategoryCatalogue catalogue, Clock clock) {
+                             AccessEvents events, CategoryCatalogue catalogue, Partner.RateLimit perUser, Clock clock) {
+        this.userLimits = new RateLimiter(clock);
+        this.perUser = perUser;
         this.catalogue = catalogue;
         this.partners = partners;
         this.client = client;
@@ -148,6 +153,8 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "no enabled partner to ask");
         }
         Caller caller = authenticator.caller(exchange);
+        // each asked partner counts this node's queries against its limit: one user may not spend it for all
+        userLimits.acquire(caller.kind() + ":" + caller.name(), perUser, caller.name());
         String purpose = text(exchange, "purpose");
         String authorisation = text(exchange, "authorisation");
         String datasets = text(exchange, "datasets");

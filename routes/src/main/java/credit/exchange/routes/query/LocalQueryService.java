@@ -148,8 +148,17 @@ public final class LocalQueryService {
                     "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
         }
         String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*", "s.name like ?", pattern,
-                "s.name, l.decision_date desc, l.id desc", page, size);
+        // a natural person is found by name only in the datasets where the caller sees the name: a match on a name shown
+        // masked (黄*) would confirm the full name it was searched by
+        Set<String> namesShown = new java.util.TreeSet<>();
+        readable(decisions(caller, Optional.empty())).forEach((dataset, disclosure) -> {
+            if (!disclosure.personalDataMasked() && dataset.matches("[a-z0-9-]+")) { // catalogue codes, written into the SQL
+                namesShown.add(dataset);
+            }
+        });
+        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*",
+                "s.name like ? and (s.kind = 'LEGAL_PERSON' or r.category = any ('{" + String.join(",", namesShown) + "}'::text[]))",
+                pattern, "s.name, l.decision_date desc, l.id desc", page, size);
     }
 
     private RecordPage query(Caller caller, Optional<AccessContext> context, Basis basis, String description,

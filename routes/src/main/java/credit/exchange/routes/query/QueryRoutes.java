@@ -55,8 +55,8 @@ public final class QueryRoutes extends ApiRouteBuilder {
                     .consumes("application/json").produces("application/json")
                     .to("direct:local-query-by-person");
 
-        from("direct:local-query").routeId("local-query-records").process(this::byUsccOrName);
-        from("direct:local-query-by-person").routeId("local-query-records-by-person").process(this::byPerson);
+        from("direct:local-query").routeId("local-query").process(this::byUsccOrName);
+        from("direct:local-query-by-person").routeId("local-query-by-person").process(this::byPerson);
     }
 
     private void byUsccOrName(Exchange exchange) {

@@ -58,6 +58,7 @@ public final class AccessPolicy {
             case ANONYMOUS -> classification == Classification.A ? new AccessDecision.Allow(Disclosure.PUBLIC)
                     : new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING); // not public: sign in first
             case PARTNER, PERSON, PLATFORM -> granted(caller, classification, dataset, context);
+            case SCRAPER -> new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED); // reads metrics, never records
         };
     }
 
@@ -100,16 +101,34 @@ public final class AccessPolicy {
     }
 
     /**
-     * Who may register or revoke a data subject's authorisation for a grantee: the operator, and
-     * a person with the operator role, for anyone (a partner node included); a person or platform
-     * that reads class B, for itself only (a person's department, a platform's client id), with the
-     * subject's consent as evidence. Nobody else (E_NOT_GRANTED).
+     * Who may register a data subject's authorisation for a grantee: a person who vouches for the
+     * evidence of the subject's consent — the registrar (授权登记) or operator realm role — for a
+     * grantee other than their own department. Never the grantee for itself: a reader that could
+     * register its own authorisations would need no consent at all. The anonymous public is asked
+     * to sign in (E_TOKEN_MISSING), a registrar for its own department refused with
+     * E_AUTHORIZATION_GRANTEE, anyone else with E_ROLE_REQUIRED.
+     */
+    public AccessDecision mayRegisterAuthorisation(Caller caller, String grantee) {
+        if (caller.kind() == Caller.Kind.ANONYMOUS) {
+            return new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING);
+        }
+        if (!caller.duties().contains(Caller.Duty.REGISTER) && !caller.duties().contains(Caller.Duty.OPERATE)) {
+            return new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED);
+        }
+        return caller.grantee().filter(g -> g.equals(grantee)).isPresent() ? new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_GRANTEE)
+                : new AccessDecision.Allow(Disclosure.FULL);
+    }
+
+    /**
+     * Who may read or revoke a registered authorisation: the registrar and the operator, for any
+     * grantee; a person or platform that reads class B, for the authorisations granted to itself
+     * (a grantee may give up what it was granted). Nobody else (E_NOT_GRANTED).
      */
     public AccessDecision mayManageAuthorisation(Caller caller, String grantee) {
         if (caller.kind() == Caller.Kind.ANONYMOUS) {
             return new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING);
         }
-        if (caller.duties().contains(Caller.Duty.OPERATE)) {
+        if (caller.duties().contains(Caller.Duty.OPERATE) || caller.duties().contains(Caller.Duty.REGISTER)) {
             return new AccessDecision.Allow(Disclosure.FULL);
         }
         boolean readsB = (caller.kind() == Caller.Kind.PERSON || caller.kind() == Caller.Kind.PLATFORM)

@@ -33,13 +33,21 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
     /** Realm roles of the node's own staff. */
     public static final String OPERATOR_ROLE = "operator";
     public static final String AUDITOR_ROLE = "auditor";
+    /** Realm role of a department's staff who feed its records in (数据报送); the token's department claim names the department. */
+    public static final String IMPORTER_ROLE = "importer";
+    /** Realm role of the staff who register data subjects' authorisations on the evidence of their consent (授权登记). */
+    public static final String REGISTRAR_ROLE = "registrar";
 
     /** What a person's realm roles let it do besides reading records; none reads any record by itself. */
     public enum Duty {
         /** Runs the node: registers and revokes subjects' authorisations for any grantee (a partner node included). */
         OPERATE,
         /** Reviews the audit trail. */
-        AUDIT
+        AUDIT,
+        /** Feeds its department's records in (a person with the importer role and a department). */
+        IMPORT,
+        /** Registers and revokes data subjects' authorisations for others, vouching for the evidence. */
+        REGISTER
     }
 
     public enum Kind {
@@ -52,7 +60,9 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
         /** A person signed in at the realm (an officer of a department, a reader). */
         PERSON,
         /** A platform acting as itself with the realm's client credentials (the provincial platform). */
-        PLATFORM
+        PLATFORM,
+        /** A metrics scraper presenting the node's scrape token: reads the node's metrics and nothing else. */
+        SCRAPER
     }
 
     public Caller {
@@ -69,6 +79,10 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
 
     public static Caller anonymous() {
         return new Caller(Kind.ANONYMOUS, "anonymous", PartnerGrant.none(), Optional.empty(), Set.of());
+    }
+
+    public static Caller scraper() {
+        return new Caller(Kind.SCRAPER, "metrics-scraper", PartnerGrant.none(), Optional.empty(), Set.of());
     }
 
     public static Caller partner(String nodeId, PartnerGrant grant) {
@@ -106,6 +120,12 @@ public record Caller(Kind kind, String name, PartnerGrant grant, Optional<String
         }
         if (!platform && identity.hasRole(AUDITOR_ROLE)) {
             duties.add(Duty.AUDIT);
+        }
+        if (department && identity.hasRole(IMPORTER_ROLE)) {
+            duties.add(Duty.IMPORT);
+        }
+        if (!platform && identity.hasRole(REGISTRAR_ROLE)) {
+            duties.add(Duty.REGISTER);
         }
         return platform
                 ? new Caller(Kind.PLATFORM, identity.clientId(), grant, Optional.of(identity.clientId()), Set.of())
