@@ -26,17 +26,21 @@ public final class CreditStoreConnection implements AutoCloseable {
             return new CreditStoreConnection(Database.open(config.get("gateway.database.url"),
                     config.get("gateway.database.user"), config.get("gateway.database.password"), poolSize), null);
         }
-        Optional<String> running = EmbeddedDatabaseServer.runningAt(config.nodeDir());
+        Optional<EmbeddedDatabaseLogin> running = EmbeddedDatabaseServer.runningAt(config.nodeDir());
         if (running.isPresent()) {
-            return new CreditStoreConnection(Database.open(running.get(), EmbeddedDatabaseServer.USER, "", poolSize), null);
+            return new CreditStoreConnection(open(running.get(), poolSize), null);
         }
         EmbeddedDatabaseServer server = EmbeddedDatabaseServer.start(config.nodeDir(), config.getInt("gateway.database.embedded-port"));
         try {
-            return new CreditStoreConnection(Database.open(server.jdbcUrl(), EmbeddedDatabaseServer.USER, "", poolSize), server);
+            return new CreditStoreConnection(open(server.login(), poolSize), server);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    private static Database open(EmbeddedDatabaseLogin login, int poolSize) {
+        return Database.open(login.jdbcUrl(), login.user(), login.password(), poolSize);
     }
 
     public Database database() {
