@@ -2,6 +2,7 @@ package credit.exchange.gateway;
 
 import credit.exchange.gateway.federation.Federation;
 import credit.exchange.gateway.federation.NodeIdentity;
+import credit.exchange.gateway.infra.ApiTls;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
@@ -53,7 +54,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +84,9 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config) throws Exception {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            NodeProfile.check(config);
             Files.createDirectories(config.nodeDir());
+            Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             Realm realm = realm(config);
             boolean protectionKeysCreated = !Files.exists(config.personalIdKeyFile());
             PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
@@ -113,6 +119,18 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.server.enabled", "true");
             main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
             main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));
+            if (apiTls(config)) {
+                SSLContextParameters tls = ApiTls.of(identity.flatMap(NodeIdentity::tlsCredential).orElseThrow(() ->
+                        new IllegalArgumentException("gateway.http.tls=true serves the API with the node's INTL credential;"
+                                + " configure gateway.credentials.intl.key and .cert")));
+                main.addInitialProperty("camel.server.useGlobalSslContextParameters", "true");
+                main.addMainListener(new MainListenerSupport() {
+                    @Override
+                    public void beforeConfigure(BaseMainSupport camelMain) {
+                        camelMain.getCamelContext().setSSLContextParameters(tls);
+                    }
+                });
+            }
             main.addInitialProperty("camel.metrics.enabled", "true");
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
@@ -132,7 +150,6 @@ public final class Node implements AutoCloseable {
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, authenticator, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
-            Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             auditWriter.append(List.of(keysInForce(identity, protectionKeysCreated)));
             Optional<Envelopes> checkpointSigner = identity.flatMap(id -> checkpointSigner(config, id));
             ChainMonitor chainMonitor = new ChainMonitor(audit, checkpointSigner, Clock.systemUTC());
@@ -156,7 +173,7 @@ public final class Node implements AutoCloseable {
             }
             main.start();
             resources.push(main::stop);
-            LOG.info("node {} listening on http://{}:{}", config.nodeId(), config.get("gateway.http.host"),
+            LOG.info("node {} listening on {}://{}:{}", config.nodeId(), apiTls(config) ? "https" : "http", config.get("gateway.http.host"),
                     config.get("gateway.http.port"));
             return new Node(config, resources, main.getCamelContext());
         } catch (Exception | Error e) {
@@ -209,11 +226,8 @@ public final class Node implements AutoCloseable {
         String issuer = config.get("gateway.auth.issuer").replaceAll("/+$", "");
         Optional<DevIssuer> dev = Optional.empty();
         if (issuer.isEmpty()) {
-            if ("production".equals(config.get("gateway.profile"))) {
-                throw new IllegalArgumentException("the production profile needs a realm: set gateway.auth.issuer (Keycloak);"
-                        + " the development issuer signs tokens without passwords");
-            }
-            DevIssuer devIssuer = new DevIssuer("http://" + config.get("gateway.http.host") + ":" + config.get("gateway.http.port"),
+            // a production node never gets here (NodeProfile refuses it)
+            DevIssuer devIssuer = new DevIssuer((apiTls(config) ? "https://" : "http://") + config.get("gateway.http.host") + ":" + config.get("gateway.http.port"),
                     config.get("gateway.auth.audience"), Clock.systemUTC());
             LOG.warn("node {} has no realm (gateway.auth.issuer): it runs the DEVELOPMENT ISSUER at {}, which signs tokens"
                     + " without passwords — for development and the demo only", config.nodeId(), devIssuer.issuer());
@@ -229,6 +243,10 @@ public final class Node implements AutoCloseable {
         return new Realm(new BearerTokens(issuer, config.get("gateway.auth.audience"),
                 Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC(), introspection,
                 Duration.ofSeconds(config.getInt("gateway.auth.active-seconds"))), dev);
+    }
+
+    private static boolean apiTls(NodeConfig config) {
+        return config.get("gateway.http.tls").equalsIgnoreCase("true");
     }
 
     private record Realm(BearerTokens tokens, Optional<DevIssuer> devIssuer) {

@@ -49,9 +49,11 @@ final class PkiCommand {
             if (Files.exists(out.resolve("ca.cert.pem"))) {
                 throw new IllegalArgumentException(out + " already holds a CA; refusing to overwrite it");
             }
+            char[] secret = Passphrases.from(passphrase);
+            Passphrases.requireStrong(secret, "the CA key's passphrase (" + passphrase + ")");
             AllianceCa ca = AllianceCa.init(Suite.parse(suite), name, Duration.ofDays(validityDays));
             ca.crl(CRL_VALIDITY);
-            ca.save(out, Passphrases.from(passphrase));
+            ca.save(out, secret);
             System.out.printf("alliance CA (%s) created in %s: ca.cert.pem, ca.key.pem (encrypted), crl.pem%n", ca.suite(), out);
             return 0;
         }
@@ -87,13 +89,15 @@ final class PkiCommand {
         @Override
         public Integer call() throws Exception {
             char[] caSecret = Passphrases.from(caPassphrase);
+            char[] keySecret = Passphrases.from(passphrase);
+            Passphrases.requireStrong(keySecret, "the node key's passphrase (" + passphrase + ")");
             AllianceCa ca = AllianceCa.load(caDir, caSecret);
             if (ca.suite() != Suite.parse(suite)) {
                 throw new IllegalArgumentException("the CA in " + caDir + " is of suite " + ca.suite() + ", not " + suite);
             }
             NodeCredentials credentials = ca.issueNode(node, Duration.ofDays(validityDays), dns);
             Files.createDirectories(out);
-            credentials.save(out.resolve(node + ".key.pem"), out.resolve(node + ".cert.pem"), Passphrases.from(passphrase));
+            credentials.save(out.resolve(node + ".key.pem"), out.resolve(node + ".cert.pem"), keySecret);
             ca.save(caDir, caSecret);
             System.out.printf("node %s: %s, %s (encrypted), serial %s%n", node, out.resolve(node + ".cert.pem"),
                     out.resolve(node + ".key.pem"), credentials.certificate().getSerialNumber().toString(16));

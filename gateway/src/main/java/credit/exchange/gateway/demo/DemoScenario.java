@@ -142,7 +142,11 @@ public final class DemoScenario implements AutoCloseable {
         out.println();
         out.println("The alliance stays up; Ctrl-C stops it. Try:");
         Member hangzhou = DemoAlliance.member("hangzhou");
-        out.println("  curl '" + alliance.apiUrl(hangzhou) + "/api/v1/alliance/subjects/<USCC>/records?partners=all'");
+        String api = alliance.apiUrl(hangzhou);
+        out.println("  TOKEN=$(curl -s " + api + "/dev-issuer/protocol/openid-connect/token -d 'username=me&roles=reader-public'"
+                + " | sed -n 's/.*\"access_token\" : \"\\([^\"]*\\)\".*/\\1/p')");
+        out.println("  curl -H \"Authorization: Bearer $TOKEN\" '" + api + "/api/v1/alliance/subjects/<USCC>/records?partners=all'");
+        out.println("  (who may use which endpoint, and how to get a token: docs/SECURITY.md)");
         for (Member m : DemoAlliance.MEMBERS) {
             if (nodes.containsKey(m.id())) {
                 out.printf("  %-9s API %s   exchange %s%n", m.id(), alliance.apiUrl(m), alliance.exchangeUrl(m));

@@ -26,7 +26,7 @@ class PkiAndEnvelopeCommandsTest {
     @ValueSource(strings = {"GM", "INTL"})
     void caNodesSealOpenRevoke_roundTrip(String suite) throws Exception {
         Files.writeString(dir.resolve("ca.pass"), "ca secret 联盟");
-        Files.writeString(dir.resolve("key.pass"), "node secret");
+        Files.writeString(dir.resolve("key.pass"), "node secret 节点");
         String caPass = "file:" + p("ca.pass");
         String keyPass = "file:" + p("key.pass");
         byte[] payload = "{\"query\":{\"uscc\":\"91330100716105852F\"}}".getBytes(StandardCharsets.UTF_8);

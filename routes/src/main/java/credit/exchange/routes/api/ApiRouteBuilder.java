@@ -24,19 +24,17 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
     public final void configure() throws Exception {
         onException(CodedException.class).handled(true).process(ApiRouteBuilder::codedAnswer);
         onException(Exception.class).handled(true).process(ApiRouteBuilder::internalAnswer);
-        for (String http : HTTP_CONSUMERS) {
-            interceptFrom(http).process(this::door);
-        }
+        interceptFrom().process(this::door);
         configureApi();
     }
-
-    /** The endpoints whose routes are doors of the node. */
-    private static final String[] HTTP_CONSUMERS = {"platform-http:*", "rest:*", "rest-api:*", "netty-http:*"};
 
     protected abstract void configureApi() throws Exception;
 
     /** The door check; a refusal is answered here and ends the route (an intercept's failure would bypass onException). */
     private void door(Exchange exchange) {
+        if (!Doorkeeper.isDoor(exchange.getFromEndpoint())) {
+            return; // a timer's, a folder's or a queue's route: no caller knocks
+        }
         Doorkeeper doorkeeper = getCamelContext().getRegistry().lookupByNameAndType(Doorkeeper.REGISTRY_NAME, Doorkeeper.class);
         try {
             if (doorkeeper == null) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -38,6 +39,22 @@ public final class Doorkeeper implements Processor {
         this.refusals = refusals;
         this.clock = clock;
     }
+
+    /** Whether requests come in by this endpoint from outside the node: any HTTP, REST or SOAP server Camel offers. */
+    public static boolean isDoor(Endpoint endpoint) {
+        if (endpoint == null) {
+            return false;
+        }
+        String component = endpoint.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        for (String server : SERVERS) {
+            if (component.contains(server)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] SERVERS = {"http", "rest", "cxf", "undertow", "jetty", "netty", "servlet", "websocket"};
 
     @Override
     public void process(Exchange exchange) {

@@ -54,6 +54,25 @@ public final class Passphrases {
                 "a passphrase source must be env:NAME or file:PATH; passphrases are never taken from the command line");
     }
 
+    /** The fewest characters of a passphrase that protects a key. */
+    public static final int MIN_LENGTH = 12;
+
+    /**
+     * Refuses a passphrase too weak to protect a key (the alliance CA's, a node's): fewer than
+     * {@value #MIN_LENGTH} characters, or one character repeated. Never echoes it.
+     *
+     * @param what how the message names it (its source, never its value)
+     * @throws CodedException {@link ErrorCode#E_FIELD_INVALID}
+     */
+    public static void requireStrong(char[] passphrase, String what) {
+        int length = passphrase == null ? 0 : Character.codePointCount(passphrase, 0, passphrase.length);
+        boolean repeated = length > 0 && new String(passphrase).chars().distinct().count() == 1;
+        if (length < MIN_LENGTH || repeated) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, what + " is too weak: a passphrase protecting a key has at least "
+                    + MIN_LENGTH + " characters, not one repeated");
+        }
+    }
+
     /** The value of an environment variable. */
     public static char[] fromEnvironment(String variable) {
         return fromEnvironment(variable, System::getenv);

@@ -72,4 +72,15 @@ class PassphrasesTest {
         CodedException bare = assertCode(ErrorCode.E_FIELD_INVALID, () -> Passphrases.from("hunter2", environment::get));
         assertFalse(bare.getMessage().contains("hunter2"));
     }
+
+    @org.junit.jupiter.api.Test
+    void aPassphraseProtectingAKey_hasTwelveCharacters_notOneRepeated_andIsNeverEchoed() {
+        for (String weak : new String[] {"", "x", "short-11chr", "aaaaaaaaaaaaaaaa"}) {
+            credit.exchange.security.CodedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    credit.exchange.security.CodedException.class, () -> Passphrases.requireStrong(weak.toCharArray(), "the CA key's passphrase"));
+            org.junit.jupiter.api.Assertions.assertEquals(credit.exchange.security.ErrorCode.E_FIELD_INVALID, e.code());
+            org.junit.jupiter.api.Assertions.assertTrue(weak.isEmpty() || !e.getMessage().contains(weak), e.getMessage());
+        }
+        Passphrases.requireStrong("ca secret 联盟".toCharArray(), "the CA key's passphrase");
+    }
 }
