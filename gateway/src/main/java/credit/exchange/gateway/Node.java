@@ -7,7 +7,7 @@ import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
-import credit.exchange.gateway.ops.ScrapeToken;
+import credit.exchange.gateway.infra.ScrapeToken;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.AuthorisationRoutes;
 import credit.exchange.routes.access.SubjectAuthorisations;
@@ -160,7 +160,7 @@ public final class Node implements AutoCloseable {
                     chainMonitor, Duration.ofSeconds(config.getInt("gateway.audit.verify-seconds"))));
             main.configure().addRoutesBuilder(new ConsoleRoutes(new ConsoleRoutes.Settings(config.nodeId(), realm.tokens().issuer(),
                     config.get("gateway.console.client-id"), checkpointSigner, config.getInt("gateway.audit.batch"), config.crlsPem()),
-                    authenticator, policy, audit, auditWriter, new AuditSearch(database, config.nodeId()), chainMonitor,
+                    authenticator, audit, auditWriter, new AuditSearch(database, config.nodeId()), chainMonitor,
                     authorisations::subjectKey));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,

@@ -176,7 +176,7 @@ public final class Federation implements AutoCloseable {
                 new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator, policy,
+                new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator,
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
                 reload));

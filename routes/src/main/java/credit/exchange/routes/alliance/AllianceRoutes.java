@@ -7,8 +7,6 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import credit.exchange.security.access.AccessDecision;
-import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,7 +53,6 @@ public final class AllianceRoutes extends ApiRouteBuilder {
     private final AllianceNotices notices;
     private final PartnerDirectory partners;
     private final Authenticator authenticator;
-    private final AccessPolicy policy;
 
     /**
      * @param expiryEvery    how often records and list entries past their publication end are repaired (lifted) as EXPIRED
@@ -63,7 +60,7 @@ public final class AllianceRoutes extends ApiRouteBuilder {
      */
     public AllianceRoutes(JointSanctions sanctions, Recognitions recognitions, CreditRepairs repairs, CreditObjections objections,
                           ServiceFilings filings, AllianceNotices notices, PartnerDirectory partners, Authenticator authenticator,
-                          AccessPolicy policy, Duration expiryEvery, Duration blackListWatch) {
+                          Duration expiryEvery, Duration blackListWatch) {
         this.sanctions = sanctions;
         this.recognitions = recognitions;
         this.repairs = repairs;
@@ -74,7 +71,6 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         this.notices = notices;
         this.partners = partners;
         this.authenticator = authenticator;
-        this.policy = policy;
     }
 
     @Override
@@ -247,12 +243,9 @@ public final class AllianceRoutes extends ApiRouteBuilder {
         });
     }
 
+    /** The operator directing the work: its door admits no one else (DoorPolicy). */
     private Caller operator(Exchange exchange) {
-        Caller caller = authenticator.caller(exchange);
-        if (policy.mayDirectAllianceWork(caller) instanceof AccessDecision.Deny deny) {
-            throw new CodedException(deny.code(), "the alliance's joint work is directed by the node's operators (operator role)");
-        }
-        return caller;
+        return authenticator.caller(exchange);
     }
 
     private static long recordId(Exchange exchange) {

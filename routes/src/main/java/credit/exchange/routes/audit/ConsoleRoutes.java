@@ -4,8 +4,6 @@ import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import credit.exchange.security.access.AccessDecision;
-import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.Envelopes;
@@ -33,8 +31,8 @@ import org.apache.camel.Exchange;
  * {@code /api/v1/audit}. The console is a static page that signs its officer in at the realm
  * (authorisation code with PKCE, client {@code officer-console}; the development issuer on a node
  * without a realm) and calls the API with the officer's bearer token. Every API call needs the
- * auditor role ({@link AccessPolicy#mayReadAuditTrail}); a signed-in person without it is refused,
- * sees nothing, and the refusal is an audit event. The console's sign-in (a session it opens) and
+ * auditor role (its doors in {@link credit.exchange.security.access.DoorPolicy}); anyone else is
+ * refused at the door, sees nothing, and the refusal is an audit event. The console's sign-in (a session it opens) and
  * every bundle it exports are audit events too.
  *
  * <p>Searches: a time range and any of partner, subject (a USCC or resident ID number, turned into
@@ -58,7 +56,6 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
 
     private final Settings settings;
     private final Authenticator authenticator;
-    private final AccessPolicy policy;
     private final AuditStore store;
     private final AuditWriter writer;
     private final AuditSearch search;
@@ -66,11 +63,10 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     private final UnaryOperator<String> subjectKeys;
 
     /** @param subjectKeys a USCC or resident ID number → its store key (E_IDENTIFIER_INVALID for anything else) */
-    public ConsoleRoutes(Settings settings, Authenticator authenticator, AccessPolicy policy, AuditStore store, AuditWriter writer,
+    public ConsoleRoutes(Settings settings, Authenticator authenticator, AuditStore store, AuditWriter writer,
                          AuditSearch search, ChainMonitor monitor, UnaryOperator<String> subjectKeys) {
         this.settings = settings;
         this.authenticator = authenticator;
-        this.policy = policy;
         this.store = store;
         this.writer = writer;
         this.search = search;
@@ -99,12 +95,12 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
                     .description("The current search as an evidence bundle").to("direct:audit-bundle");
 
         from("direct:audit-session").routeId("audit-session").process(e -> {
-            Caller caller = officer(e, "login");
+            Caller caller = officer(e);
             writer.append(List.of(event(caller, "login", "ALLOW", "AUDITOR", "officer console")));
             answer(e, 200, Map.of("user", caller.name(), "node", settings.node()));
         });
         from("direct:audit-events").routeId("audit-events").process(e -> {
-            officer(e, "audit.read");
+            officer(e);
             Optional<Long> before = Optional.ofNullable(text(e, "before")).map(v -> number(v, "before"));
             String limit = text(e, "limit");
             AuditSearch.Page page = search.search(criteria(e), before, limit == null ? 100 : (int) number(limit, "limit"));
@@ -114,37 +110,28 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             answer(e, 200, body);
         });
         from("direct:audit-event").routeId("audit-event").process(e -> {
-            officer(e, "audit.read");
+            officer(e);
             answer(e, 200, search.event(number(text(e, "seq"), "seq")));
         });
         from("direct:audit-status").routeId("audit-status").process(e -> {
-            officer(e, "audit.read");
+            officer(e);
             answer(e, 200, status(monitor.latest()));
         });
         from("direct:audit-verification").routeId("audit-verification").process(e -> {
-            officer(e, "audit.read");
+            officer(e);
             answer(e, 200, status(monitor.verifyNow()));
         });
         from("direct:audit-charts").routeId("audit-charts").process(e -> {
-            officer(e, "audit.read");
+            officer(e);
             AuditSearch.Criteria c = criteria(e);
             answer(e, 200, search.charts(c.from(), c.to()));
         });
         from("direct:audit-bundle").routeId("audit-bundle").process(this::bundle);
     }
 
-    /** The caller, if the decision point lets it read the trail; a signed-in person refused is an audit event. */
-    private Caller officer(Exchange exchange, String action) {
-        Caller caller = authenticator.caller(exchange);
-        if (policy.mayReadAuditTrail(caller) instanceof AccessDecision.Deny deny) {
-            if (caller.kind() != Caller.Kind.ANONYMOUS) {
-                writer.append(List.of(event(caller, action, "DENY", deny.code().name(), "officer console")));
-            }
-            throw new CodedException(deny.code(), caller.kind() == Caller.Kind.ANONYMOUS
-                    ? "sign in as a security officer to read the audit trail"
-                    : "reading the audit trail needs the auditor role; ask the realm's administrator");
-        }
-        return caller;
+    /** The security officer reading the trail: its doors admit the auditor role only, and audit every refusal (DoorPolicy). */
+    private Caller officer(Exchange exchange) {
+        return authenticator.caller(exchange);
     }
 
     private AuditRecord event(Caller caller, String action, String decision, String reason, String detail) {
@@ -153,7 +140,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     }
 
     private void bundle(Exchange exchange) throws IOException {
-        Caller caller = officer(exchange, "export");
+        Caller caller = officer(exchange);
         AuditSearch.Criteria c = criteria(exchange);
         Path file = Files.createTempFile("evidence-", ".zip");
         try {

@@ -137,33 +137,6 @@ public final class AccessPolicy {
                 ? new AccessDecision.Allow(Disclosure.FULL) : new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED);
     }
 
-    /**
-     * Who may read the audit trail (the officer console and its API): a signed-in person holding
-     * the auditor realm role (审计员), or the node's operator on its host. The anonymous public is
-     * asked to sign in; anyone else is refused with E_ROLE_REQUIRED and sees nothing of the trail.
-     */
-    public AccessDecision mayReadAuditTrail(Caller caller) {
-        if (caller.kind() == Caller.Kind.ANONYMOUS) {
-            return new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING);
-        }
-        return caller.duties().contains(Caller.Duty.AUDIT) ? new AccessDecision.Allow(Disclosure.FULL)
-                : new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED);
-    }
-
-    /**
-     * Who may direct the alliance's joint work at this node (record list entries, issue and answer
-     * joint punishment notices): a signed-in person holding the operator realm role, or the
-     * node's operator on its host. The anonymous public is asked to sign in; anyone else is
-     * refused with E_ROLE_REQUIRED.
-     */
-    public AccessDecision mayDirectAllianceWork(Caller caller) {
-        if (caller.kind() == Caller.Kind.ANONYMOUS) {
-            return new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING);
-        }
-        return caller.duties().contains(Caller.Duty.OPERATE) ? new AccessDecision.Allow(Disclosure.FULL)
-                : new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED);
-    }
-
     /** Class B: the query relies on an authorisation of this subject, to this caller, for this purpose and dataset, in force. */
     private AccessDecision authorised(Caller caller, String dataset, Optional<AccessContext> context) {
         Optional<SubjectAuthorisation> presented = context.flatMap(AccessContext::authorisation);

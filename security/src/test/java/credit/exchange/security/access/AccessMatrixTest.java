@@ -183,16 +183,32 @@ class AccessMatrixTest {
     }
 
     @Test
-    void onlyTheAuditorRole_andTheOperatorOnItsHost_readTheAuditTrail() {
-        assertEquals(true, POLICY.mayReadAuditTrail(person("officer", Optional.empty(), "auditor")).allowed());
-        assertEquals(true, POLICY.mayReadAuditTrail(Caller.operator()).allowed());
-        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), POLICY.mayReadAuditTrail(Caller.anonymous()));
-        for (Caller other : List.of(person("node-operator", Optional.empty(), "operator"),
-                person("department-reader", Optional.of(DEPARTMENT), "reader-public", "reader-authorised", "reader-shared"),
-                platform("reader-public", "reader-authorised", "reader-shared", "auditor"),
-                Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.A, Classification.B), Set.of(), Map.of())))) {
-            assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), POLICY.mayReadAuditTrail(other), other.name());
+    void onlyTheAuditorRole_readsTheAuditTrail_throughItsDoors() {
+        for (DoorPolicy.Door door : DoorPolicy.DOORS) {
+            if (!door.routeId().startsWith("audit-")) {
+                continue;
+            }
+            assertEquals(true, DoorPolicy.admit(door.routeId(), person("officer", Optional.empty(), "auditor")).allowed());
+            assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), DoorPolicy.admit(door.routeId(), Caller.anonymous()));
+            for (Caller other : List.of(person("node-operator", Optional.empty(), "operator"),
+                    person("department-reader", Optional.of(DEPARTMENT), "reader-public", "reader-authorised", "reader-shared"),
+                    platform("reader-public", "reader-authorised", "reader-shared", "auditor"), Caller.scraper())) {
+                assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), DoorPolicy.admit(door.routeId(), other), other.name());
+            }
         }
+    }
+
+    @Test
+    void registering_vouchesForConsent_byARegistrarOrOperator_neverForItsOwnDepartment() {
+        Caller registrar = person("registrar", Optional.of(DEPARTMENT), "registrar");
+        assertEquals(true, POLICY.mayRegisterAuthorisation(registrar, "another-department").allowed());
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_AUTHORIZATION_GRANTEE), POLICY.mayRegisterAuthorisation(registrar, DEPARTMENT));
+        assertEquals(true, POLICY.mayRegisterAuthorisation(person("node-operator", Optional.empty(), "operator"), "huzhou").allowed());
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), POLICY.mayRegisterAuthorisation(
+                person("officer", Optional.of(DEPARTMENT), "reader-public", "reader-authorised"), DEPARTMENT), "a reader never for itself");
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), POLICY.mayRegisterAuthorisation(
+                platform("reader-public", "reader-authorised"), "zhejiang-platform"), "a platform never for itself");
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), POLICY.mayRegisterAuthorisation(Caller.anonymous(), "anyone"));
     }
 
     @ParameterizedTest(name = "{0} reads class {2} with authorisation {3}: {4}")

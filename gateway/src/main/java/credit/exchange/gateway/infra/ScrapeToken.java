@@ -1,11 +1,10 @@
-package credit.exchange.gateway.ops;
+package credit.exchange.gateway.infra;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -27,12 +26,12 @@ public final class ScrapeToken {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
+                OwnerOnlyFiles.create(file, HexFormat.of().formatHex(random) + "\n");
             } catch (FileAlreadyExistsException raced) {
                 // another process of this node made it first: use theirs
             }
         }
+        OwnerOnlyFiles.restrict(file);
         String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
         if (token.length() < 32) {
             throw new IllegalArgumentException("gateway.metrics.token-file " + file + " holds fewer than 32 characters; write a longer token");
