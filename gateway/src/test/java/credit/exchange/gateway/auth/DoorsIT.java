@@ -19,6 +19,9 @@ import credit.exchange.gateway.Node;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
+import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.NodeCredentials;
+import credit.exchange.security.Suite;
 import credit.exchange.security.access.DoorPolicy;
 import credit.exchange.security.access.DoorPolicy.Admits;
 import java.net.URI;
@@ -30,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,6 +45,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,6 +275,58 @@ class DoorsIT {
         TestNodes.await("the registration is an audit event naming the registrar", Duration.ofSeconds(30),
                 () -> count("select count(*) from audit_event where action = 'authorisation' and actor = 'registrar'"
                         + " and authorisation_id = '" + id + "'") == 1);
+    }
+
+    @Test
+    void thePartnerPorts_refuseAClientWithoutACertificate_andOneOfAnotherCa() throws Exception {
+        // a certificate that says it is Huzhou, from a CA the alliance never trusted
+        NodeCredentials impostor = AllianceCa.init(Suite.INTL, "Not the alliance CA", Duration.ofDays(30))
+                .issueNode("huzhou", Duration.ofDays(30), List.of("localhost"));
+        DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
+        for (String port : List.of(alliance.exchangeUrl(hangzhou), alliance.soapUrl(hangzhou))) {
+            assertFalse(answered(URI.create(port), null), port + " answered a client without a certificate");
+            assertFalse(answered(URI.create(port), impostor), port + " answered a certificate of another CA");
+        }
+        // an alliance node that is no partner of this one is refused per envelope: FederationIT's nodeThatIsNoPartner_*
+    }
+
+    /** Whether the port answers an HTTP request over TLS with this client certificate (none if null). */
+    private static boolean answered(URI port, NodeCredentials client) throws Exception {
+        KeyManager[] keys = null;
+        if (client != null) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("client", client.privateKey(), "pw".toCharArray(), client.certificateChain().toArray(new X509Certificate[0]));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, "pw".toCharArray());
+            keys = factory.getKeyManagers();
+        }
+        TrustManager[] anyServer = {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }};
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys, anyServer, null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(port.getHost(), port.getPort())) {
+            socket.setSoTimeout(15_000);
+            socket.startHandshake();
+            socket.getOutputStream().write(("POST " + port.getPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return socket.getInputStream().read() != -1;
+        } catch (java.io.IOException refused) {
+            return false; // the handshake, or the first read after it (TLS 1.3 checks the client's certificate then), failed
+        }
     }
 
     private static String authorisation(String grantee, String evidence) {
