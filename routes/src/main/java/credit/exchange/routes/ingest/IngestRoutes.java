@@ -5,12 +5,13 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -114,7 +115,10 @@ public final class IngestRoutes extends ApiRouteBuilder {
             if (body == null) {
                 throw new CodedException(ErrorCode.E_FIELD_MISSING, "the request has no file in its body");
             }
-            Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
+            // into the owner-only file itself: Files.copy with REPLACE_EXISTING would make a new file with the umask's mode
+            try (OutputStream out = Files.newOutputStream(upload, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.transferTo(out);
+            }
             return importer.importFile(new ImportRequest(upload, type.strip(), department, charset, null), ProgressListener.NONE);
         } finally {
             Files.deleteIfExists(upload);

@@ -106,6 +106,9 @@ final class RowValidator {
                     }
                 }
                 case USCC -> {
+                    if (ResidentIdFinder.contains(value)) {
+                        continue; // personalIds names the problem
+                    }
                     IdentifierCheck result = Uscc.check(value.toUpperCase(Locale.ROOT));
                     if (!result.valid()) {
                         check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": " + result.reason());
