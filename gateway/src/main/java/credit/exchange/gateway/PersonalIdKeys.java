@@ -35,7 +35,16 @@ public final class PersonalIdKeys {
                 LOG.warn("no key passphrase (gateway.credentials.passphrase): the personal-ID key file {} is kept unencrypted,"
                         + " owner-only; the production profile refuses this", config.personalIdKeyFile());
             }
-            return ProtectionKeys.loadOrCreate(config.personalIdKeyFile(), passphrase);
+            ProtectionKeys keys = ProtectionKeys.loadOrCreate(config.personalIdKeyFile(), passphrase);
+            if (passphrase != null && ProtectionKeys.form(config.personalIdKeyFile()) == ProtectionKeys.Form.PLAIN) {
+                LOG.warn("the personal-ID key file {} is unencrypted and could not be encrypted in place (read-only?): encrypt"
+                        + " a writable copy (docs/operations.md, \"Data directory\") and put it in its place",
+                        config.personalIdKeyFile());
+            }
+            if (!ProtectionKeys.isOwnerOnly(config.personalIdKeyFile())) {
+                LOG.warn("the personal-ID key file {} is readable by others than the node's user", config.personalIdKeyFile());
+            }
+            return keys;
         } finally {
             if (passphrase != null) {
                 Arrays.fill(passphrase, '\0');

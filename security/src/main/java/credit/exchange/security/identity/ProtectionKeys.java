@@ -82,7 +82,8 @@ public final class ProtectionKeys {
      * Reads the key file, creating it with fresh keys if it does not exist: encrypted under the
      * passphrase when one is given (null or empty: none), else plain. A plain file found while a
      * passphrase is given is replaced, atomically, by its encrypted form; a plain file kept plain
-     * is made owner read/write only.
+     * is made owner read/write only. Where the file cannot be changed (a read-only mount) it is
+     * used as it is: check {@link #form} and {@link #isOwnerOnly} afterwards.
      */
     public static ProtectionKeys loadOrCreate(Path file, char[] passphrase) throws IOException {
         return loadOrCreate(file, passphrase, PemFiles.KDF_ITERATIONS);
@@ -101,10 +102,15 @@ public final class ProtectionKeys {
         }
         ProtectionKeys keys = read(file, passphrase);
         if (form(file) == Form.PLAIN) {
-            if (encrypt) {
-                replaceFile(file, keys.encryptedText(passphrase, iterations));
-            } else {
-                ownerOnly(file);
+            try {
+                if (encrypt) {
+                    replaceFile(file, keys.encryptedText(passphrase, iterations));
+                } else {
+                    ownerOnly(file);
+                }
+            } catch (IOException readOnly) {
+                // a key file mounted read-only (a Kubernetes secret) is used as it is; the caller
+                // sees the outcome through form() and isOwnerOnly() and tells the operator
             }
         }
         return keys;
@@ -131,6 +137,15 @@ public final class ProtectionKeys {
             throw new IOException("key file " + file + " lacks the 'lookup' or 'sealing' entry");
         }
         return new ProtectionKeys(Base64.getDecoder().decode(lookup.trim()), Base64.getDecoder().decode(sealing.trim()));
+    }
+
+    /** Whether no one but the file's owner may read or write it (always true without POSIX permissions). */
+    public static boolean isOwnerOnly(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file).stream().allMatch(p -> p.name().startsWith("OWNER_"));
+        } catch (UnsupportedOperationException notPosix) {
+            return true;
+        }
     }
 
     /** The form the key file is kept in. */
@@ -238,7 +253,7 @@ public final class ProtectionKeys {
 
     private static void ownerOnly(Path file) throws IOException {
         try {
-            if (!OWNER_ONLY.equals(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))) {
+            if (!isOwnerOnly(file)) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(OWNER_ONLY));
             }
         } catch (UnsupportedOperationException notPosix) {

@@ -204,4 +204,32 @@ class ProtectionKeysTest {
         assertTrue(Files.readString(file).contains("iterations=" + credit.exchange.security.pki.PemFiles.KDF_ITERATIONS));
         assertEquals(keys, ProtectionKeys.read(file, PASSPHRASE));
     }
+
+    @Test
+    void loadOrCreate_plainFileInAReadOnlyDirectory_isUsedAsItIs() throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secret-mount"));
+        Path file = secrets.resolve("personal-id.keys");
+        ProtectionKeys plain = ProtectionKeys.loadOrCreate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("r-x------"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(secrets), "running as root: permissions not enforced");
+
+            assertEquals(plain, ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST));
+
+            assertEquals(ProtectionKeys.Form.PLAIN, ProtectionKeys.form(file));
+            assertTrue(ProtectionKeys.isOwnerOnly(file));
+        } finally {
+            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void isOwnerOnly_groupReadable_isFalse() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys.loadOrCreate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        assertFalse(ProtectionKeys.isOwnerOnly(file));
+    }
 }
