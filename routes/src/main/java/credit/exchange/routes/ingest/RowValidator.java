@@ -205,6 +205,8 @@ final class RowValidator {
 
     private PersonalIds personalIds(SourceRow row, Check check) {
         PersonalIds ids = new PersonalIds(row);
+        // a natural person's row does not use the party USCC column (departments put the ID number there too)
+        boolean legalPerson = SubjectKind.fromDepartmentLabel(value(row, Role.PARTY_KIND)).orElse(null) == SubjectKind.LEGAL_PERSON;
         for (Column c : layout.columns()) {
             String value = row.value(c);
             if (value.isEmpty() || ID_COLUMNS.contains(c.role())) {
@@ -214,7 +216,7 @@ final class RowValidator {
             if (found.isEmpty()) {
                 continue;
             }
-            if (c.kind() == ImportLayout.Kind.USCC || c.role() == Role.USCC) {
+            if (c.kind() == ImportLayout.Kind.USCC || c.role() == Role.USCC && legalPerson) {
                 // a credit code column keys departments and legal persons: a number there is a mistake, never stored
                 check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": holds a resident ID number, not a credit code");
                 continue;
@@ -310,8 +312,8 @@ final class RowValidator {
     /** The department a row counts for in data quality, even when the row is rejected. */
     String departmentOf(SourceRow row) {
         String fromRow = row == null ? "" : value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
-        if (Uscc.isValid(fromRow)) {
-            return fromRow;
+        if (Uscc.isValid(fromRow) && !ResidentIdFinder.contains(fromRow)) {
+            return fromRow; // an ID number passing GB 32100 too must not become a department in the quality figures
         }
         return defaultDepartment.isEmpty() ? "UNKNOWN" : defaultDepartment;
     }

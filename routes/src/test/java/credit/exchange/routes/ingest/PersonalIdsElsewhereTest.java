@@ -182,6 +182,33 @@ class PersonalIdsElsewhereTest {
     }
 
     @Test
+    void import_naturalPersonsOwnNumberInTheirUsccAndTaxColumns_isStoredAndAnsweredMasked() {
+        CsvTable licences = Seeds.rows(Seeds.SEED, "licensing", 30, 30, dir);
+        int person = 1;
+        while (!licences.get(person, "XK_XDR_LB").equals("自然人")) {
+            person++;
+        }
+        String own = licences.get(person, "XK_XDR_ZJHM");
+        licences.set(person, "XK_XDR_SHXYM", own).set(person, "XK_XDR_SWDJ", own)
+                .set(person, "XK_NR", "许可内容，经办人身份证" + valid);
+
+        ImportSummary summary = node.importFile(licences.write(dir.resolve("licensing.csv")), "licensing");
+
+        assertEquals(licences.size(), summary.stored(), summary.firstDefects().toString());
+        assertNoTableHoldsTheNumbers();
+        for (Map<String, Object> row : node.rows("select row_to_json(r)::text as dump from credit_record r")) {
+            assertFalse(((String) row.get("dump")).contains(own.substring(6, 17)), "the person's own number in the clear");
+        }
+        for (Caller caller : List.of(Caller.operator(), Caller.anonymous())) {
+            for (CreditRecord record : node.queries().byResidentId(caller, own, 0, 50).records()) {
+                assertFalse(record.toString().contains(own.substring(6, 17)), caller.kind() + " answer: " + record);
+                assertNothingOfTheNumbersIn(caller.kind() + " answer", record.toString());
+            }
+        }
+        assertEquals(1, node.queries().byResidentId(Caller.operator(), own, 0, 50).records().size());
+    }
+
+    @Test
     void inbox_fileNamedAfterAPerson_isImportedDeleted_andLeavesOwnerOnlyRejects() throws IOException {
         Path inbox = dir.resolve("inbox");
         Path dropped = penalties.write(Files.createDirectories(inbox.resolve("penalty")).resolve("penalty-" + valid + ".csv"));
