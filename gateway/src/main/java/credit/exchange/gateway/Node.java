@@ -38,7 +38,6 @@ import credit.exchange.security.auth.DevIssuer;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import credit.exchange.security.pki.PemFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +88,7 @@ public final class Node implements AutoCloseable {
             Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
             Realm realm = realm(config);
             boolean protectionKeysCreated = !Files.exists(config.personalIdKeyFile());
-            PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+            PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
 
             CreditStoreConnection store = CreditStoreConnection.open(config);
             resources.push(store);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -172,20 +173,22 @@ class NodeIT {
     }
 
     @Test
-    void inbox_droppedGbkPenaltyFile_isImportedThenMovedToDone() throws Exception {
+    void inbox_droppedGbkPenaltyFile_isImportedThenDeleted_leavingOwnerOnlyRejects() throws Exception {
         Path inbox = node.config().inbox().resolve("penalty");
         Files.createDirectories(inbox);
         Files.copy(TestNodes.samples().resolve("penalty-sample-gbk.csv"), inbox.resolve("penalty.tmp"));
         Files.move(inbox.resolve("penalty.tmp"), inbox.resolve("penalty-sample-gbk.csv"));
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        Path done = node.config().inbox().resolve(".done/penalty");
-        while (Instant.now().isBefore(deadline) && !(Files.isDirectory(done) && Files.list(done).findAny().isPresent())) {
+        Path rejects = node.config().inbox().resolve(".rejects/penalty/penalty-sample-gbk.csv.rejects.csv");
+        while (Instant.now().isBefore(deadline) && (Files.exists(inbox.resolve("penalty-sample-gbk.csv")) || !Files.exists(rejects))) {
             Thread.sleep(200);
         }
-        assertTrue(Files.isDirectory(done) && Files.list(done).findAny().isPresent(), "file not moved to .done");
-        assertTrue(Files.exists(node.config().inbox().resolve(".rejects/penalty/penalty-sample-gbk.csv.rejects.csv")),
-                "rejects file missing");
+        assertFalse(Files.exists(inbox.resolve("penalty-sample-gbk.csv")), "the department's file is still in the inbox");
+        assertFalse(Files.exists(node.config().inbox().resolve(".done")), "department files are no longer kept");
+        assertTrue(Files.exists(rejects), "rejects file missing");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rejects)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rejects.getParent())));
         var answer = get(url + "/api/v1/records?uscc=913301133LY8LTP007");
         assertEquals("杭市场罚字〔2016〕2000号", JSON.readTree(answer.body()).get("records").get(0).get("documentNumber").asText());
     }

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.bench;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.ImportRequest;
@@ -12,7 +13,6 @@ import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Suite;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +63,7 @@ final class ImportBench implements Callable<Integer> {
         }
         NodeConfig config = NodeConfig.of(Map.of("gateway.data-dir", dataDir.toString(), "gateway.node.id", "bench-import"));
         deleteTree(config.nodeDir());
-        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
             CategoryCatalogue catalogue = CategoryCatalogue.load(store.database());
             new PushSubscriptions(store.database(), catalogue).sync(subscribers(type, pushSubscribers));

@@ -2,6 +2,7 @@ package credit.exchange.gateway.bench;
 
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.audit.AuditStore;
@@ -13,7 +14,6 @@ import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +60,7 @@ final class LookupBench implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeConfig config = NodeConfig.of(java.util.Map.of("gateway.data-dir", dataDir.toString(),
                 "gateway.node.id", "bench-lookup", "gateway.http.port", "18080"));
-        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
             Database db = store.database();
             fill(db);

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.SubjectAuthorisations;
@@ -12,7 +13,6 @@ import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.PemFiles;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +176,7 @@ final class AuditCommand {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
-                        new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile())),
+                        new PersonalIdProtector(PersonalIdKeys.load(config)),
                         new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
                 EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.ingest.BulkImporter;
@@ -10,7 +11,6 @@ import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ final class ImportCommand implements Callable<Integer> {
         NodeConfig config = node.load();
         Path rejectsFile = rejects != null ? rejects : config.nodeDir().resolve("rejects")
                 .resolve(file.getFileName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
-        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
             BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
                     Clock.systemUTC());

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.api.Json;
@@ -12,7 +13,6 @@ import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ProtectionKeys;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = node.load();
-        PersonalIdProtector protector = new PersonalIdProtector(ProtectionKeys.loadOrCreate(config.personalIdKeyFile()));
+        PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
         try (CreditStoreConnection store = CreditStoreConnection.open(config);
              AuditWriter audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), config.auditChain()), 1000)) {
             // the operator's reads are audited like anyone's

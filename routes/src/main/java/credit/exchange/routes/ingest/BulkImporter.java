@@ -1,11 +1,13 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ResidentIdFinder;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -133,6 +135,15 @@ public final class BulkImporter {
                 }
             }
         }
+    }
+
+    /**
+     * Text about a file (its name, its unknown headers) with every resident ID number masked: a
+     * file named after a person, or without a header row, would otherwise carry one into the
+     * import's record, its summary and the log.
+     */
+    static String maskedIds(String text) {
+        return text == null ? null : ResidentIdFinder.replace(text, f -> ResidentIdNumber.mask(f.number()));
     }
 
     private static void deleteStaleRejects(ImportRequest request) throws IOException {
@@ -347,7 +358,7 @@ public final class BulkImporter {
             }
             this.bookkeeping = stores.get(0);
             this.importId = checkOnly ? 0
-                    : bookkeeping.startRun(request.file().getFileName().toString(), facts.digest, request.department());
+                    : bookkeeping.startRun(maskedIds(request.file().getFileName().toString()), facts.digest, request.department());
             for (IngestStore store : stores) {
                 partitions.add(new Partition(new BatchWriter(store, importId, facts.digest)));
             }
@@ -388,8 +399,7 @@ public final class BulkImporter {
             if (request.rejectsFile() != null) {
                 try {
                     if (rejectsOut == null) {
-                        Files.createDirectories(request.rejectsFile().toAbsolutePath().getParent());
-                        Writer w = Files.newBufferedWriter(request.rejectsFile(), StandardCharsets.UTF_8);
+                        Writer w = OwnerOnlyFiles.newWriter(request.rejectsFile());
                         rejectsOut = new CSVPrinter(w, CSVFormat.RFC4180.builder()
                                 .setHeader("row", "field", "code", "reason").get());
                     }
@@ -427,10 +437,11 @@ public final class BulkImporter {
         }
 
         ImportSummary summary(Charset charset, String fileProblem, long elapsedMillis) {
-            return new ImportSummary(importId, request.file().getFileName().toString(), category.code(), charset.name(), rowsRead, stored,
-                    duplicates, rejectedRows, List.copyOf(firstDefects),
-                    rejectsOut == null ? null : request.rejectsFile().toString(),
-                    reader == null ? List.of() : List.copyOf(reader.ignoredHeaders()), fileProblem,
+            return new ImportSummary(importId, maskedIds(request.file().getFileName().toString()), category.code(), charset.name(), rowsRead,
+                    stored, duplicates, rejectedRows, List.copyOf(firstDefects),
+                    rejectsOut == null ? null : maskedIds(request.rejectsFile().toString()),
+                    reader == null ? List.of() : reader.ignoredHeaders().stream().map(BulkImporter::maskedIds).toList(),
+                    maskedIds(fileProblem),
                     List.copyOf(quality.values()), elapsedMillis);
         }
 

@@ -37,7 +37,7 @@ final class IngestStore {
                 person_id_masked text, party_name text, source_department text, document_number text,
                 content_digest bytea, decision_date date, valid_from date, valid_until date,
                 publication_end date, authority text, authority_code text, content text,
-                representative_id_sealed bytea, legacy boolean, attributes jsonb
+                representative_id_sealed bytea, personal_ids_sealed bytea, legacy boolean, attributes jsonb
             ) on commit delete rows""";
 
     /**
@@ -61,10 +61,12 @@ final class IngestStore {
             with inserted as (
             insert into credit_record (subject_id, category, classification, source_department, document_number,
                 version, content_digest, party_name, decision_date, valid_from, valid_until, publication_end,
-                authority, authority_code, content, representative_id_sealed, legacy_identifier, attributes, import_id)
+                authority, authority_code, content, representative_id_sealed, personal_ids_sealed, legacy_identifier,
+                attributes, import_id)
             select s.id, ?, ?, st.source_department, st.document_number, coalesce(stored.latest, 0) + 1,
                 st.content_digest, st.party_name, st.decision_date, st.valid_from, st.valid_until, st.publication_end,
-                st.authority, st.authority_code, st.content, st.representative_id_sealed, st.legacy, st.attributes, ?
+                st.authority, st.authority_code, st.content, st.representative_id_sealed, st.personal_ids_sealed, st.legacy,
+                st.attributes, ?
             from ingest_staging st
             join subject s on s.subject_key = st.subject_key
             cross join lateral (
@@ -130,7 +132,8 @@ final class IngestStore {
                     .text(d.sourceDepartment()).text(d.documentNumber()).bytes(d.contentDigest())
                     .date(d.decisionDate()).date(d.validFrom()).date(d.validUntil()).date(d.publicationEnd())
                     .text(d.authority()).text(d.authorityCode()).text(d.content())
-                    .bytes(d.representativeIdSealed()).bool(d.legacyIdentifier()).text(json(d.attributes()));
+                    .bytes(d.representativeIdSealed()).bytes(d.personalIdsSealed()).bool(d.legacyIdentifier())
+                    .text(json(d.attributes()));
             rows.endRow();
         }
         return new StagedBatch(drafts.size(), rows.drain(), List.copyOf(rejects));

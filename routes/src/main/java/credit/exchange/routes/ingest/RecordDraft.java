@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A row that passed validation, in the shape the store keeps: personal identifiers already
- * reduced to a keyed hash, a sealed copy and a mask.
+ * reduced to a keyed hash, a sealed copy and a mask, in the ID columns and everywhere else.
  */
 record RecordDraft(
         int rowNumber,
@@ -27,6 +27,8 @@ record RecordDraft(
         String authorityCode,
         String content,
         byte[] representativeIdSealed,
+        /** Resident ID numbers found outside the ID columns, "COLUMN=number" a line, sealed; null if none. */
+        byte[] personalIdsSealed,
         boolean legacyIdentifier,
         Map<String, String> attributes,
         int expectedFields,

@@ -7,6 +7,7 @@ import credit.exchange.routes.ingest.ImportLayout.Column;
 import credit.exchange.routes.model.SubjectKind;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ResidentIdFinder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +25,11 @@ import java.util.Set;
  * Turns a source row into a {@link RecordDraft} or the list of its defects. All rules a row must
  * meet live here: mandatory fields, identifier checks (with the legacy mapping as the only way
  * around a failed check), dates, amounts, and the source department that keys the record.
+ *
+ * <p>Resident ID numbers outside the ID columns (in free text, in another identifier's column, in
+ * a name) are found by {@link ResidentIdFinder} and protected like the ID columns: the draft holds
+ * them masked, one sealed copy of them all, and the content digest only their keyed hash. A column
+ * that keys or identifies the record (document number, credit codes) holding one rejects the row.
  */
 final class RowValidator {
 
@@ -108,6 +114,9 @@ final class RowValidator {
                     }
                 }
                 case USCC -> {
+                    if (ResidentIdFinder.contains(value)) {
+                        continue; // personalIds names the problem
+                    }
                     IdentifierCheck result = Uscc.check(value.toUpperCase(Locale.ROOT));
                     if (!result.valid()) {
                         check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": " + result.reason());
@@ -117,6 +126,7 @@ final class RowValidator {
             }
         }
 
+        PersonalIds ids = personalIds(row, check);
         Subject subject = subject(row, check);
         String department = sourceDepartment(row, check);
         byte[] representativeSealed = representativeId(row, check);
@@ -138,7 +148,8 @@ final class RowValidator {
             if (value.isEmpty() || STORED_IN_COLUMNS.contains(c.role())) {
                 continue;
             }
-            attributes.put(layout.headerOf(c), c.role() == Role.REPRESENTATIVE_ID_NUMBER ? ResidentIdNumber.mask(value) : value);
+            attributes.put(layout.headerOf(c), c.role() == Role.REPRESENTATIVE_ID_NUMBER ? ResidentIdNumber.mask(value)
+                    : ids.shown[c.index()]);
         }
 
         return new Outcome(new RecordDraft(
@@ -148,22 +159,89 @@ final class RowValidator {
                 subject.uscc,
                 subject.sealedId,
                 subject.maskedId,
-                value(row, Role.PARTY_NAME),
+                ids.shown(Role.PARTY_NAME),
                 department,
                 value(row, Role.DOCUMENT_NUMBER),
-                digest(row, subject),
+                digest(row, subject, ids),
                 date(dates, Role.DECISION_DATE),
                 date(dates, Role.VALID_FROM),
                 date(dates, Role.VALID_UNTIL),
                 date(dates, Role.PUBLICATION_END),
-                emptyToNull(value(row, Role.AUTHORITY)),
+                emptyToNull(ids.shown(Role.AUTHORITY)),
                 emptyToNull(value(row, Role.AUTHORITY_CODE).toUpperCase(Locale.ROOT)),
-                emptyToNull(value(row, Role.CONTENT)),
+                emptyToNull(ids.shown(Role.CONTENT)),
                 representativeSealed,
+                ids.sealed(),
                 subject.legacy,
                 attributes,
                 expected,
                 filled), List.of());
+    }
+
+    /**
+     * A row's resident ID numbers outside the ID columns: each column's value as shown (numbers
+     * masked), as digested (numbers replaced by their keyed hash, so that the stored digest is no
+     * unkeyed hash of a number), and the numbers found, by column, for one sealed copy.
+     */
+    private final class PersonalIds {
+        final String[] shown;
+        final String[] digested;
+        final List<String> found = new ArrayList<>(0);
+
+        PersonalIds(SourceRow row) {
+            int n = layout.columns().size();
+            shown = new String[n];
+            digested = new String[n];
+            for (Column c : layout.columns()) {
+                shown[c.index()] = row.value(c);
+                digested[c.index()] = row.value(c);
+            }
+        }
+
+        String shown(Role role) {
+            Column c = columnOf.get(role);
+            return c == null ? "" : shown[c.index()];
+        }
+
+        byte[] sealed() {
+            return found.isEmpty() ? null : protector.seal(String.join("\n", found));
+        }
+    }
+
+    /** ID columns are protected on their own; every other column is searched. */
+    private static final Set<Role> ID_COLUMNS = Set.of(Role.PARTY_ID_NUMBER, Role.REPRESENTATIVE_ID_NUMBER);
+
+    private PersonalIds personalIds(SourceRow row, Check check) {
+        PersonalIds ids = new PersonalIds(row);
+        // a natural person's row does not use the party USCC column (departments put the ID number there too)
+        boolean legalPerson = SubjectKind.fromDepartmentLabel(value(row, Role.PARTY_KIND)).orElse(null) == SubjectKind.LEGAL_PERSON;
+        for (Column c : layout.columns()) {
+            String value = row.value(c);
+            if (value.isEmpty() || ID_COLUMNS.contains(c.role())) {
+                continue;
+            }
+            List<ResidentIdFinder.Found> found = ResidentIdFinder.find(value);
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (c.kind() == ImportLayout.Kind.USCC || c.role() == Role.USCC && legalPerson) {
+                // a credit code column keys departments and legal persons: a number there is a mistake, never stored
+                check.defect(c, ErrorCode.E_IDENTIFIER_INVALID, c.meaning() + ": holds a resident ID number, not a credit code");
+                continue;
+            }
+            if (c.role() == Role.DOCUMENT_NUMBER) {
+                // the document number keys the record's versions: masked, two people's numbers could collide
+                check.defect(c, ErrorCode.E_FIELD_INVALID, c.meaning()
+                        + ": holds a resident ID number; documents must be numbered without one");
+                continue;
+            }
+            ids.shown[c.index()] = ResidentIdFinder.replace(value, f -> ResidentIdNumber.mask(f.number()));
+            ids.digested[c.index()] = ResidentIdFinder.replace(value, f -> protector.lookupHashHex(f.number()));
+            for (ResidentIdFinder.Found f : found) {
+                ids.found.add(layout.headerOf(c) + "=" + f.number());
+            }
+        }
+        return ids;
     }
 
     private record Subject(SubjectKind kind, String key, String uscc, byte[] sealedId, String maskedId, String lookupHash,
@@ -186,6 +264,9 @@ final class RowValidator {
 
     private Subject legalPerson(SourceRow row, Check check) {
         String uscc = value(row, Role.USCC).toUpperCase(Locale.ROOT);
+        if (!uscc.isEmpty() && ResidentIdFinder.contains(uscc)) {
+            return null; // rejected in personalIds: never a subject keyed by a resident ID number in the clear
+        }
         if (!uscc.isEmpty()) {
             IdentifierCheck result = Uscc.check(uscc);
             if (result.valid()) {
@@ -229,7 +310,7 @@ final class RowValidator {
         }
         IdentifierCheck result = ResidentIdNumber.check(id);
         if (!result.valid()) {
-            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID, "resident " + result.reason());
+            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID, "resident " + withoutDigitRuns(result.reason()));
             return null;
         }
         String hash = protector.lookupHashHex(id);
@@ -239,8 +320,8 @@ final class RowValidator {
     /** The department a row counts for in data quality, even when the row is rejected. */
     String departmentOf(SourceRow row) {
         String fromRow = row == null ? "" : value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
-        if (Uscc.isValid(fromRow)) {
-            return fromRow;
+        if (Uscc.isValid(fromRow) && !ResidentIdFinder.contains(fromRow)) {
+            return fromRow; // an ID number passing GB 32100 too must not become a department in the quality figures
         }
         return defaultDepartment.isEmpty() ? "UNKNOWN" : defaultDepartment;
     }
@@ -271,14 +352,14 @@ final class RowValidator {
         IdentifierCheck result = ResidentIdNumber.check(id);
         if (!result.valid()) {
             check.defect(columnOf.get(Role.REPRESENTATIVE_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID,
-                    "representative's resident " + result.reason());
+                    "representative's resident " + withoutDigitRuns(result.reason()));
             return null;
         }
         return protector.seal(id);
     }
 
     /** Exact duplicates have equal digests; personal IDs enter only as their keyed hash. */
-    private byte[] digest(SourceRow row, Subject subject) {
+    private byte[] digest(SourceRow row, Subject subject, PersonalIds ids) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(layout.name().getBytes(StandardCharsets.UTF_8));
@@ -286,7 +367,7 @@ final class RowValidator {
                 String value = switch (c.role()) {
                     case PARTY_ID_NUMBER -> subject.lookupHash == null ? row.value(c) : subject.lookupHash;
                     case REPRESENTATIVE_ID_NUMBER -> row.value(c).isEmpty() ? "" : protector.lookupHashHex(row.value(c).toUpperCase(Locale.ROOT));
-                    default -> row.value(c);
+                    default -> ids.digested[c.index()];
                 };
                 sha.update((byte) 0x1f);
                 sha.update(value.getBytes(StandardCharsets.UTF_8));
@@ -323,6 +404,14 @@ final class RowValidator {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * A reason about a resident ID column without the parts of the number it quotes (a birth date,
+     * a region code): with the rest of the row they narrow the person down.
+     */
+    static String withoutDigitRuns(String reason) {
+        return reason.replaceAll("[0-9]{4,}", "****");
     }
 
     private static String emptyToNull(String s) {

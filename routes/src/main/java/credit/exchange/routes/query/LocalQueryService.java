@@ -23,6 +23,7 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
+import credit.exchange.security.identity.ResidentIdFinder;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Date;
@@ -246,13 +247,22 @@ public final class LocalQueryService {
         } catch (IOException e) {
             throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
         }
+        attributes.replaceAll((column, value) -> maskedIds(value));
         CreditRecord stored = new CreditRecord(
                 rs.getLong(1), rs.getString(2), Classification.valueOf(rs.getString(3)), SubjectKind.valueOf(rs.getString(4)),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
-                date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
-                rs.getString(16), rs.getString(17), rs.getString(18), rs.getBoolean(19), attributes,
+                rs.getString(5), rs.getString(6), maskedIds(rs.getString(7)), rs.getString(8), maskedIds(rs.getString(9)),
+                rs.getInt(10), date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
+                maskedIds(rs.getString(16)), rs.getString(17), maskedIds(rs.getString(18)), rs.getBoolean(19), attributes,
                 rs.getTimestamp(21).toInstant());
         return RecordDisclosure.apply(stored, readable.get(stored.category()));
+    }
+
+    /**
+     * Text as served: any resident ID number in it masked. Imports mask them before storing; this
+     * covers records stored by earlier versions, which kept them in the clear outside the ID columns.
+     */
+    private static String maskedIds(String text) {
+        return text == null ? null : ResidentIdFinder.replace(text, f -> ResidentIdNumber.mask(f.number()));
     }
 
     private static LocalDate date(ResultSet rs, int column) throws SQLException {

@@ -47,13 +47,23 @@ public final class PersonalIdProtector {
 
     /** Encrypts the number for storage: format byte, random nonce, ciphertext with tag. */
     public byte[] seal(String residentId) {
+        return seal(sealingKey, residentId.getBytes(StandardCharsets.UTF_8), random);
+    }
+
+    /** Recovers a number sealed by {@link #seal}; fails if the bytes were altered or the key differs. */
+    public String unseal(byte[] sealed) {
+        return new String(unseal(sealingKey, sealed), StandardCharsets.UTF_8);
+    }
+
+    /** AES-256-GCM in this class's sealed format; also wraps the key file under the passphrase's key. */
+    static byte[] seal(SecretKeySpec key, byte[] plain, SecureRandom random) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, sealingKey, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(new byte[] {SEALED_FORMAT_V1});
-            byte[] sealed = cipher.doFinal(residentId.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plain);
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
                     .put(SEALED_FORMAT_V1).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
@@ -61,19 +71,17 @@ public final class PersonalIdProtector {
         }
     }
 
-    /** Recovers a number sealed by {@link #seal}; fails if the bytes were altered or the key differs. */
-    public String unseal(byte[] sealed) {
+    static byte[] unseal(SecretKeySpec key, byte[] sealed) {
         if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != SEALED_FORMAT_V1) {
-            throw new IllegalArgumentException("not a sealed resident ID of a known format");
+            throw new IllegalArgumentException("not a sealed value of a known format");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, sealingKey, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(new byte[] {SEALED_FORMAT_V1});
-            byte[] plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
-            return new String(plain, StandardCharsets.UTF_8);
+            return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("sealed resident ID does not open under this node's key", e);
+            throw new IllegalArgumentException("sealed value does not open under this key", e);
         }
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +107,129 @@ class ProtectionKeysTest {
         assertNotEquals(first, second);
         assertNotEquals(HexFormat.of().formatHex(first.lookupKey()), HexFormat.of().formatHex(first.sealingKey()),
                 "the lookup and sealing keys must be independent");
+    }
+
+    // a low iteration count keeps these tests fast; the format and the code path are the same
+    private static final int FAST = 16;
+    private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+
+    @Test
+    void loadOrCreate_withPassphrase_createsItEncryptedAndOwnerOnly() throws IOException {
+        Path file = dir.resolve("keys/personal-id.keys");
+
+        ProtectionKeys keys = ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST);
+
+        assertEquals(ProtectionKeys.Form.ENCRYPTED, ProtectionKeys.form(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String text = Files.readString(file);
+        for (byte[] key : List.of(keys.lookupKey(), keys.sealingKey())) {
+            assertFalse(text.contains(Base64.getEncoder().encodeToString(key)), "a key in the clear");
+        }
+        assertEquals(keys, ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST));
+        assertEquals(keys, ProtectionKeys.read(file, PASSPHRASE));
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(List.of(file), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void loadOrCreate_plainFileAndPassphrase_migratesItToTheEncryptedFormWithTheSameKeys() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys plain = ProtectionKeys.loadOrCreate(file);
+        assertEquals(ProtectionKeys.Form.PLAIN, ProtectionKeys.form(file));
+        byte[] sealed = new PersonalIdProtector(plain).seal("330106197402051137");
+
+        ProtectionKeys migrated = ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST);
+
+        assertEquals(plain, migrated);
+        assertEquals(ProtectionKeys.Form.ENCRYPTED, ProtectionKeys.form(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("330106197402051137", new PersonalIdProtector(ProtectionKeys.read(file, PASSPHRASE)).unseal(sealed));
+        assertFalse(Files.readString(file).contains(Base64.getEncoder().encodeToString(plain.sealingKey())));
+    }
+
+    @Test
+    void loadOrCreate_plainFileReadableByOthers_withoutPassphrase_isMadeOwnerOnly() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys created = ProtectionKeys.loadOrCreate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertEquals(created, ProtectionKeys.loadOrCreate(file, null));
+
+        assertEquals(ProtectionKeys.Form.PLAIN, ProtectionKeys.form(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void loadOrCreate_encryptedFileWithoutPassphrase_isE_FIELD_MISSING() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST);
+
+        CodedException e = assertThrows(CodedException.class, () -> ProtectionKeys.loadOrCreate(file));
+        assertEquals(ErrorCode.E_FIELD_MISSING, e.code());
+        assertEquals(ProtectionKeys.Form.ENCRYPTED, ProtectionKeys.form(file), "the file is left as it was");
+    }
+
+    @Test
+    void read_encryptedFileWithWrongPassphrase_isE_MALFORMED_andNamesNoKey() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys keys = ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST);
+
+        CodedException e = assertThrows(CodedException.class, () -> ProtectionKeys.read(file, "wrong".toCharArray()));
+
+        assertEquals(ErrorCode.E_MALFORMED, e.code());
+        assertFalse(e.getMessage().contains(Base64.getEncoder().encodeToString(keys.lookupKey())));
+        assertFalse(e.getMessage().contains("correct horse"));
+    }
+
+    @Test
+    void read_encryptedFileAltered_isE_MALFORMED() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST);
+        String text = Files.readString(file);
+        int at = text.indexOf("sealed=") + "sealed=".length() + 10;
+        char flipped = text.charAt(at) == 'A' ? 'B' : 'A';
+        Files.writeString(file, text.substring(0, at) + flipped + text.substring(at + 1));
+
+        CodedException e = assertThrows(CodedException.class, () -> ProtectionKeys.read(file, PASSPHRASE));
+        assertEquals(ErrorCode.E_MALFORMED, e.code());
+    }
+
+    @Test
+    void loadOrCreate_defaultIterations_encryptedFileRecordsThem() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+
+        ProtectionKeys keys = ProtectionKeys.loadOrCreate(file, PASSPHRASE);
+
+        assertTrue(Files.readString(file).contains("iterations=" + credit.exchange.security.pki.PemFiles.KDF_ITERATIONS));
+        assertEquals(keys, ProtectionKeys.read(file, PASSPHRASE));
+    }
+
+    @Test
+    void loadOrCreate_plainFileInAReadOnlyDirectory_isUsedAsItIs() throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secret-mount"));
+        Path file = secrets.resolve("personal-id.keys");
+        ProtectionKeys plain = ProtectionKeys.loadOrCreate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("r-x------"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(secrets), "running as root: permissions not enforced");
+
+            assertEquals(plain, ProtectionKeys.loadOrCreate(file, PASSPHRASE, FAST));
+
+            assertEquals(ProtectionKeys.Form.PLAIN, ProtectionKeys.form(file));
+            assertTrue(ProtectionKeys.isOwnerOnly(file));
+        } finally {
+            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void isOwnerOnly_groupReadable_isFalse() throws IOException {
+        Path file = dir.resolve("personal-id.keys");
+        ProtectionKeys.loadOrCreate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        assertFalse(ProtectionKeys.isOwnerOnly(file));
     }
 }
