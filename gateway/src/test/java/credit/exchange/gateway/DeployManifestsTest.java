@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +15,13 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
@@ -23,17 +29,28 @@ import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What deploy/ ships, read by the real parsers: the Artemis pair's broker.xml files load through
  * Artemis's own configuration parser (schema-validated) as a replication primary and its backup,
  * durable and blocking when full; the Kubernetes manifests parse, name only files that exist, keep
  * keys in Secrets, run two gateway replicas with the node's health endpoints as probes, and the
- * node configuration they mount sets only keys the gateway knows.
+ * node configuration they mount sets only keys the gateway knows. Deny by default (issue 18): no
+ * secret on a command line or outside a Secret, network policies that admit nothing unnamed and the
+ * API only from the ingress controller, TLS at every Ingress, and a realm with a password policy
+ * and brute-force lockout.
  */
 class DeployManifestsTest {
 
     private static final Path DEPLOY = Path.of(System.getProperty("credit.project.root", "..")).resolve("deploy");
+    private static final Path REALM = DEPLOY.resolve("keycloak").resolve("credit-exchange-realm.json");
+    private static final String INGRESS_NAMESPACE = "ingress-nginx";
+    /** A password handed over as an argument: --password x, -Dx.password=…, password: x, --password=x. */
+    private static final Pattern PASSWORD_ARGUMENT = Pattern.compile(
+            "(?i)--password|(passw(or)?d|passphrase|secret)[\\w.-]*\\s*[:=]\\s*\\S");
+    /** Environment variables that carry a secret by their name. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(PASSWORD|PASSPHRASE|SECRET|TOKEN|_KEY$)");
 
     @Test
     void theArtemisPair_isAReplicationPrimaryAndItsBackup_durable_andBlockingRatherThanDropping() throws Exception {
@@ -104,8 +121,271 @@ class DeployManifestsTest {
         assertTrue(Files.readString(DEPLOY.resolve("container").resolve("Containerfile")).contains("gateway/target/gateway.jar"));
     }
 
+    @Test
+    void noContainer_takesASecretOnItsCommandLine() throws Exception {
+        for (JsonNode pod : podTemplates(kubernetesResources())) {
+            for (JsonNode container : containers(pod)) {
+                String where = pod.path("name").asText() + "/" + container.path("name").asText();
+                Set<String> fromSecrets = new HashSet<>();
+                for (JsonNode env : container.path("env")) {
+                    if (env.path("valueFrom").has("secretKeyRef")) {
+                        fromSecrets.add(env.path("name").asText());
+                    }
+                }
+                // what reaches the process's argv: args, command, and the plain values the image's
+                // scripts splice into java's command line (JAVA_ARGS_APPEND, EXTRA_ARGS, …)
+                List<String> commandLine = new ArrayList<>();
+                container.path("command").forEach(x -> commandLine.add(x.asText()));
+                container.path("args").forEach(x -> commandLine.add(x.asText()));
+                container.path("env").forEach(x -> commandLine.add(x.path("value").asText()));
+                for (String part : commandLine) {
+                    assertFalse(PASSWORD_ARGUMENT.matcher(part).find(), where + " passes a password on a command line: " + part);
+                    Matcher reference = Pattern.compile("\\$\\((\\w+)\\)").matcher(part);
+                    while (reference.find()) {
+                        assertFalse(fromSecrets.contains(reference.group(1)),
+                                where + " splices the secret " + reference.group(1) + " into a command line: " + part);
+                    }
+                }
+            }
+        }
+        String containerfile = Files.readString(DEPLOY.resolve("container").resolve("Containerfile"));
+        assertFalse(PASSWORD_ARGUMENT.matcher(containerfile).find(), "the image's command line takes no password");
+    }
+
+    @Test
+    void everySecretTheContainersRead_comesFromASecret_andTheMountedConfigurationHoldsNone() throws Exception {
+        for (JsonNode pod : podTemplates(kubernetesResources())) {
+            for (JsonNode container : containers(pod)) {
+                for (JsonNode env : container.path("env")) {
+                    String name = env.path("name").asText();
+                    if (SECRET_NAME.matcher(name).find()) {
+                        assertTrue(env.path("valueFrom").has("secretKeyRef"),
+                                container.path("name").asText() + " reads " + name + " from somewhere other than a Secret");
+                    }
+                }
+            }
+        }
+        Properties mounted = properties(DEPLOY.resolve("kubernetes").resolve("gateway.properties"));
+        for (String key : mounted.stringPropertyNames()) {
+            String value = mounted.getProperty(key);
+            if (key.matches("(?i).*(password|passphrase|secret).*") && !value.isEmpty()) {
+                assertTrue(value.startsWith("file:") || value.startsWith("env:"),
+                        "gateway.properties sets " + key + " itself rather than naming a file or variable");
+            }
+        }
+        // the realm's ${…} client secrets: unset at import, Keycloak would keep the placeholder text as the secret
+        JsonNode keycloak = containers(podTemplates(kubernetesResources()).stream()
+                .filter(p -> p.path("name").asText().equals("keycloak")).findFirst().orElseThrow()).get(0);
+        for (JsonNode client : new ObjectMapper().readTree(REALM.toFile()).path("clients")) {
+            if (client.path("publicClient").asBoolean()) {
+                continue;
+            }
+            Matcher placeholder = Pattern.compile("\\$\\{(\\w+)}").matcher(client.path("secret").asText());
+            assertTrue(placeholder.matches(), client.path("clientId") + "'s secret is in the realm file rather than named ${VARIABLE}");
+            String variable = placeholder.group(1);
+            boolean fromSecret = false;
+            for (JsonNode env : keycloak.path("env")) {
+                fromSecret |= env.path("name").asText().equals(variable) && env.path("valueFrom").has("secretKeyRef");
+            }
+            assertTrue(fromSecret, "the realm names ${" + variable + "}, which Keycloak's pod does not take from a Secret");
+        }
+    }
+
+    @Test
+    void theArtemisClusterPassword_comesFromABrokerPropertiesFile_thatOverridesBrokerXml(@TempDir Path secretDir) throws Exception {
+        String testValue = System.clearProperty("artemis.cluster.password");
+        try {
+            Files.writeString(secretDir.resolve("cluster.properties"), "clusterPassword=from-the-secret-file\n");
+            FileConfiguration primary = parsedBroker("live");
+            primary.parseProperties(secretDir + "/");
+            assertEquals("from-the-secret-file", primary.getClusterPassword());
+        } finally {
+            if (testValue != null) {
+                System.setProperty("artemis.cluster.password", testValue);
+            }
+        }
+        for (JsonNode pod : podTemplates(kubernetesResources())) {
+            if (!pod.path("labels").path("app.kubernetes.io/name").asText().equals("artemis")) {
+                continue;
+            }
+            JsonNode container = containers(pod).get(0);
+            String mountPath = null;
+            for (JsonNode mount : container.path("volumeMounts")) {
+                for (JsonNode volume : pod.path("spec").path("volumes")) {
+                    if (volume.path("name").equals(mount.path("name"))
+                            && volume.path("secret").path("secretName").asText().equals("artemis-cluster")) {
+                        mountPath = mount.path("mountPath").asText();
+                    }
+                }
+            }
+            assertTrue(mountPath != null, pod.path("name") + " mounts the artemis-cluster Secret");
+            assertTrue(container.path("env").toString().contains("-Dbroker.properties=" + mountPath + "/"),
+                    pod.path("name") + " reads its broker properties from the mounted Secret");
+        }
+    }
+
+    @Test
+    void theNetwork_deniesByDefault_andAdmitsTheApiOnlyFromTheIngressController() throws Exception {
+        List<JsonNode> resources = kubernetesResources();
+        List<JsonNode> policies = resources.stream().filter(r -> r.path("kind").asText().equals("NetworkPolicy")).toList();
+        assertTrue(policies.stream().anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                        && p.path("spec").path("policyTypes").toString().contains("Ingress")
+                        && p.path("spec").path("ingress").isEmpty()),
+                "a policy selects every pod and admits nothing: deny by default");
+
+        Map<String, String> gatewayLabels = Map.of("app.kubernetes.io/name", "gateway");
+        int apiRules = 0;
+        for (JsonNode rule : rulesSelecting(policies, gatewayLabels)) {
+            if (coversPort(rule, 8080, "api")) {
+                apiRules++;
+                assertFalse(rule.path("from").isEmpty(), "a rule admits everyone to the API port: " + rule);
+                for (JsonNode peer : rule.path("from")) {
+                    assertEquals(INGRESS_NAMESPACE, peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText(),
+                            "the API port admits someone other than the ingress controller: " + peer);
+                    assertFalse(peer.has("ipBlock") || peer.has("podSelector"), "the API port admits " + peer);
+                }
+            }
+            for (int partnerPort : List.of(8443, 8444)) {
+                if (coversPort(rule, partnerPort, "exchange") || coversPort(rule, partnerPort, "soap")) {
+                    assertFalse(rule.path("from").isEmpty(), "a rule admits everyone to port " + partnerPort);
+                    for (JsonNode peer : rule.path("from")) {
+                        assertTrue(peer.has("ipBlock") && !peer.path("ipBlock").path("cidr").asText().equals("0.0.0.0/0"),
+                                "port " + partnerPort + " admits more than the partners' ranges: " + peer);
+                    }
+                }
+            }
+        }
+        assertTrue(apiRules > 0, "the ingress controller reaches the API");
+
+        for (String backend : List.of("artemis", "credit-db")) {
+            Map<String, String> labels = backend.equals("artemis") ? Map.of("app.kubernetes.io/name", "artemis")
+                    : Map.of("cnpg.io/cluster", "credit-db");
+            List<JsonNode> rules = rulesSelecting(policies, labels);
+            assertFalse(rules.isEmpty(), backend + " has a policy");
+            for (JsonNode rule : rules) {
+                assertFalse(rule.path("from").isEmpty(), backend + " admits everyone: " + rule);
+                for (JsonNode peer : rule.path("from")) {
+                    String pods = peer.path("podSelector").path("matchLabels").toString();
+                    String namespace = peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText();
+                    boolean gatewayOrItself = peer.has("podSelector") && !peer.has("namespaceSelector")
+                            && (pods.contains("\"gateway\"") || pods.contains(labels.values().iterator().next()));
+                    assertTrue(gatewayOrItself || namespace.equals("cnpg-system"),
+                            backend + " admits someone other than the gateways, itself or its operator: " + peer);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theApiConsoleAndRealm_areServedOverTls_withHttpRedirected() throws Exception {
+        List<JsonNode> ingresses = kubernetesResources().stream().filter(r -> r.path("kind").asText().equals("Ingress")).toList();
+        assertTrue(ingresses.stream().anyMatch(i -> i.toString().contains("\"gateway-api\"")), "an Ingress serves the API and console");
+        for (JsonNode ingress : ingresses) {
+            String name = ingress.path("metadata").path("name").asText();
+            Set<String> tlsHosts = new HashSet<>();
+            for (JsonNode tls : ingress.path("spec").path("tls")) {
+                assertFalse(tls.path("secretName").asText().isEmpty(), name + ": a tls entry names its certificate's Secret");
+                tls.path("hosts").forEach(h -> tlsHosts.add(h.asText()));
+            }
+            for (JsonNode rule : ingress.path("spec").path("rules")) {
+                assertTrue(tlsHosts.contains(rule.path("host").asText()), name + " serves " + rule.path("host") + " without TLS");
+            }
+            assertEquals("true", ingress.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/force-ssl-redirect").asText(),
+                    name + " redirects plain HTTP to HTTPS");
+        }
+        for (JsonNode service : kubernetesResources()) {
+            if (service.path("kind").asText().equals("Service") && service.path("spec").path("type").asText().equals("LoadBalancer")) {
+                assertFalse(service.toString().contains("\"api\""), "the plain-HTTP API port is never on a load balancer");
+            }
+        }
+    }
+
+    @Test
+    void theRealm_hasAPasswordPolicyOfTwelveCharactersOrMore_andLocksOutGuessing() throws Exception {
+        JsonNode realm = new ObjectMapper().readTree(REALM.toFile());
+        String policy = realm.path("passwordPolicy").asText();
+        Matcher length = Pattern.compile("(?:^|\\s)length\\((\\d+)\\)").matcher(policy);
+        assertTrue(length.find() && Integer.parseInt(length.group(1)) >= 12, "passwords of at least 12 characters: " + policy);
+        for (String rule : List.of("upperCase(", "lowerCase(", "digits(", "specialChars(", "notUsername", "passwordHistory(")) {
+            assertTrue(policy.contains(rule), "the password policy has " + rule + ": " + policy);
+        }
+        assertTrue(realm.path("bruteForceProtected").asBoolean(), "repeated failed sign-ins lock the account");
+        int failures = realm.path("failureFactor").asInt(30);
+        assertTrue(failures >= 1 && failures <= 10, "an account locks after at most 10 failures, not " + failures);
+        assertTrue(realm.path("waitIncrementSeconds").asInt(60) >= 60 || realm.path("permanentLockout").asBoolean(),
+                "a lockout lasts at least a minute");
+    }
+
+    private static List<JsonNode> kubernetesResources() throws IOException {
+        Path k8s = DEPLOY.resolve("kubernetes");
+        JsonNode kustomization = new YAMLMapper().readTree(k8s.resolve("kustomization.yaml").toFile());
+        List<JsonNode> resources = new ArrayList<>();
+        for (JsonNode file : kustomization.path("resources")) {
+            resources.addAll(documents(k8s.resolve(file.asText())));
+        }
+        return resources;
+    }
+
+    /** Every pod template (Deployment, StatefulSet), with its workload's name and its pod labels. */
+    private static List<JsonNode> podTemplates(List<JsonNode> resources) {
+        List<JsonNode> pods = new ArrayList<>();
+        for (JsonNode r : resources) {
+            JsonNode template = r.path("spec").path("template");
+            if (template.has("spec")) {
+                ObjectNode pod = new ObjectMapper().createObjectNode();
+                pod.set("name", r.path("metadata").path("name"));
+                pod.set("labels", template.path("metadata").path("labels"));
+                pod.set("spec", template.path("spec"));
+                pods.add(pod);
+            }
+        }
+        return pods;
+    }
+
+    private static List<JsonNode> containers(JsonNode pod) {
+        List<JsonNode> out = new ArrayList<>();
+        pod.path("spec").path("initContainers").forEach(out::add);
+        pod.path("spec").path("containers").forEach(out::add);
+        return out;
+    }
+
+    /** The ingress rules of every policy whose pod selector takes pods with these labels. */
+    private static List<JsonNode> rulesSelecting(List<JsonNode> policies, Map<String, String> labels) {
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode policy : policies) {
+            JsonNode selector = policy.path("spec").path("podSelector");
+            boolean selects = !selector.has("matchExpressions");
+            for (var wanted = selector.path("matchLabels").fields(); wanted.hasNext(); ) {
+                var label = wanted.next();
+                selects &= label.getValue().asText().equals(labels.get(label.getKey()));
+            }
+            if (selects) {
+                policy.path("spec").path("ingress").forEach(rules::add);
+            }
+        }
+        return rules;
+    }
+
+    /** Whether an ingress rule admits traffic to this port (a rule without ports admits every port). */
+    private static boolean coversPort(JsonNode rule, int number, String name) {
+        if (!rule.has("ports") || rule.path("ports").isEmpty()) {
+            return true;
+        }
+        for (JsonNode port : rule.path("ports")) {
+            if (!port.has("port") || port.path("port").asText().equals(String.valueOf(number)) || port.path("port").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static FileConfiguration broker(String role) throws Exception {
         System.setProperty("artemis.cluster.password", "test-only");
+        return parsedBroker(role);
+    }
+
+    /** broker.xml as Artemis parses it, with whatever system properties are set. */
+    private static FileConfiguration parsedBroker(String role) throws Exception {
         FileConfiguration configuration = new FileConfiguration();
         FileDeploymentManager deployment = new FileDeploymentManager(DEPLOY.resolve("artemis").resolve(role).resolve("broker.xml")
                 .toUri().toString());
