@@ -238,7 +238,7 @@ class AuditStoreTest {
 
         assertEquals(1, store.verify(1).pending(), "written by the import's closing transaction");
         assertEquals(1, store.chainAll(100));
-        assertTrue(sql("select detail from audit_event where action = 'import' and seq = 1").matches("import \\d+: 3 rows read, 3 stored.*"),
+        assertTrue(sql("select detail from audit_event where action = 'import' and seq = 1").matches("import \\d+ for the departments named in the rows: 3 rows read, 3 stored.*"),
                 sql("select detail from audit_event where action = 'import'"));
         assertTrue(store.verify(1).result().intact());
     }
