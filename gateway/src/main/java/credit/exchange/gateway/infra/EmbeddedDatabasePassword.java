@@ -1,5 +1,6 @@
 package credit.exchange.gateway.infra;
 
+import credit.exchange.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

@@ -1,5 +1,6 @@
 package credit.exchange.gateway.infra;
 
+import credit.exchange.security.OwnerOnlyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

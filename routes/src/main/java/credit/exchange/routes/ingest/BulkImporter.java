@@ -1,5 +1,6 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.store.CategoryCatalogue;

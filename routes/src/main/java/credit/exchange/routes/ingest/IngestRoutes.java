@@ -1,5 +1,6 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.security.CodedException;
