@@ -139,6 +139,7 @@ public final class OwnerOnlyFiles {
     }
 
     private static Path written(Path file, String content) throws IOException {
+        createMissing(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
         createFile(tmp);
         try {

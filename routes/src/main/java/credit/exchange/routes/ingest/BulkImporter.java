@@ -1,12 +1,12 @@
 package credit.exchange.routes.ingest;
 
-import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ResidentIdFinder;
 import java.io.BufferedInputStream;

@@ -1,10 +1,10 @@
 package credit.exchange.routes.ingest;
 
-import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.security.access.Caller;
 import java.io.IOException;
 import java.io.InputStream;

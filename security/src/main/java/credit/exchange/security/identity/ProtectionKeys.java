@@ -2,16 +2,14 @@ package credit.exchange.security.identity;
 
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.OwnerOnlyFiles;
 import credit.exchange.security.pki.PemFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -95,7 +93,7 @@ public final class ProtectionKeys {
         if (!Files.exists(file)) {
             ProtectionKeys keys = generate();
             try {
-                keys.createFile(file, encrypt ? keys.encryptedText(passphrase, iterations) : keys.plainText());
+                OwnerOnlyFiles.create(file, encrypt ? keys.encryptedText(passphrase, iterations) : keys.plainText());
             } catch (FileAlreadyExistsException raced) {
                 // another process created it first; its keys win
             }
@@ -104,7 +102,7 @@ public final class ProtectionKeys {
         if (form(file) == Form.PLAIN) {
             try {
                 if (encrypt) {
-                    replaceFile(file, keys.encryptedText(passphrase, iterations));
+                    OwnerOnlyFiles.replace(file, keys.encryptedText(passphrase, iterations));
                 } else {
                     ownerOnly(file);
                 }
@@ -215,40 +213,6 @@ public final class ProtectionKeys {
                 "iterations=" + iterations,
                 "salt=" + Base64.getEncoder().encodeToString(salt),
                 "sealed=" + Base64.getEncoder().encodeToString(sealed)) + "\n";
-    }
-
-    /** Creates the file, owner read/write only from its first byte; fails if it exists. */
-    private void createFile(Path file, String content) throws IOException {
-        Path tmp = ownerOnlyTemporary(file, content);
-        try {
-            Files.createLink(file, tmp);
-        } finally {
-            Files.delete(tmp);
-        }
-    }
-
-    /** Replaces the file atomically: a reader sees the old form or the new one, never half of one. */
-    private static void replaceFile(Path file, String content) throws IOException {
-        Path tmp = ownerOnlyTemporary(file, content);
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static Path ownerOnlyTemporary(Path file, String content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + Long.toUnsignedString(RANDOM.nextLong(), 36));
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        return tmp;
     }
 
     private static void ownerOnly(Path file) throws IOException {
