@@ -411,4 +411,14 @@ class DeployManifestsTest {
         }
         return p;
     }
+
+    @Test
+    void theClustersNodeConfiguration_isOneTheProductionProfileStarts(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path passphrase = dir.resolve("passphrase");
+        java.nio.file.Files.writeString(passphrase, "the cluster's key passphrase\n");
+        NodeConfig config = NodeConfig.load(DEPLOY.resolve("kubernetes").resolve("gateway.properties"), Map.of(), new java.util.Properties())
+                .with("gateway.credentials.passphrase", "file:" + passphrase); // the Secret's file, mounted in the pod
+        assertEquals(NodeProfile.PRODUCTION, NodeProfile.check(config));
+        assertEquals("true", config.get("gateway.http.tls"), "the API answers HTTPS inside the cluster too");
+    }
 }
