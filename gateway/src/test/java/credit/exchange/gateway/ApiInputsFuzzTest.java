@@ -44,7 +44,8 @@ class ApiInputsFuzzTest {
     private static final List<String[]> JSON_ENDPOINTS = List.of(
             new String[] {"/api/v1/records/by-person", "{\"residentId\":\"330102199001011237\",\"page\":0,\"size\":50,\"purpose\":\"loan\"}"},
             new String[] {"/api/v1/authorisations", "{\"subject\":\"91330100716105852F\",\"grantee\":\"huzhou\",\"purpose\":\"loan review\","
-                    + "\"datasets\":[\"tax\"],\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\",\"evidence\":\"e-1\"}"},
+                    + "\"datasets\":[\"tax\"],\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\",\"evidence\":\"杭信授〔2026〕1号 sha256:"
+                    + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}"},
             new String[] {"/api/v1/lists", "{\"listType\":\"BLACK\",\"uscc\":\"91330100716105852F\",\"partyName\":\"A Co.\","
                     + "\"legalBasis\":\"court ruling\",\"authority\":\"court\",\"documentNumber\":\"d-1\",\"listedOn\":\"2026-01-05\","
                     + "\"publicationEnd\":\"2029-01-05\",\"severity\":\"SERIOUS\"}"},

@@ -153,7 +153,7 @@ class FederationIT {
         assertEquals("ANSWERED", partner(merged, "hangzhou").path("outcome").asText(), merged.toString());
         assertTrue(partner(merged, "hangzhou").path("records").asInt() > 0);
         assertTrue(TestNodes.rows(alliance.config(DemoAlliance.member("hangzhou")), "select actor || ' ' || detail from audit_event"
-                + " where action = 'access' and actor_kind = 'PARTNER'").contains("huzhou on behalf of anonymous"),
+                + " where action = 'access' and actor_kind = 'PARTNER'").contains("huzhou on behalf of test-reader"),
                 "Hangzhou's access events name the end user Huzhou vouched for");
     }
 
