@@ -180,8 +180,8 @@ class OfficerConsoleIT {
         } finally {
             browser.quit();
         }
-        assertTrue(TestNodes.rows(hangzhou, "select action || ' ' || actor || ' ' || reason from audit_event where decision = 'DENY'")
-                .contains("login node-operator E_ROLE_REQUIRED"));
+        assertTrue(TestNodes.rows(hangzhou, "select action || ' ' || actor || ' ' || reason || ' ' || coalesce(detail, '') from audit_event"
+                + " where decision = 'DENY'").contains("door node-operator E_ROLE_REQUIRED POST audit-session"), "the refusal at the door");
         // the API itself: no events for a token without the role, a sign-in asked for without one
         HttpResponse<String> refused = call("GET", "/api/v1/audit/events", keycloak.userToken("public-reader", "public-reader-pw"));
         assertEquals(403, refused.statusCode());

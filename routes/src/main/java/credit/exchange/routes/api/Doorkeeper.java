@@ -72,9 +72,10 @@ public final class Doorkeeper implements Processor {
         }
         if (DoorPolicy.admit(route, caller) instanceof AccessDecision.Deny deny) {
             CodedException refusal = new CodedException(deny.code(), switch (deny.code()) {
-                case E_TOKEN_MISSING -> "sign in: " + describe(door) + " needs a bearer token";
+                case E_TOKEN_MISSING -> "sign in: " + describe(door) + " needs a bearer token with " + door.orElseThrow().admits().needs();
                 case E_DOOR_CLOSED -> "this endpoint has no access rule on this node";
-                default -> describe(door) + " is not open to " + caller.name() + "'s roles";
+                default -> describe(door) + " needs " + door.orElseThrow().admits().needs() + ", which " + caller.name()
+                        + " does not hold; ask the realm's administrator";
             });
             refused(exchange, route, caller.kind().name(), caller.name(), refusal);
             throw refusal;
@@ -82,8 +83,7 @@ public final class Doorkeeper implements Processor {
     }
 
     private static String describe(Optional<DoorPolicy.Door> door) {
-        return door.map(d -> d.method() + " " + d.path() + " (" + d.admits().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + ")").orElse("this endpoint");
+        return door.map(d -> d.method() + " " + d.path()).orElse("this endpoint");
     }
 
     private void refused(Exchange exchange, String route, String actorKind, String actor, CodedException refusal) {

@@ -23,23 +23,34 @@ public final class DoorPolicy {
     /** Who a door admits. Every door names exactly one. */
     public enum Admits {
         /** Anyone, with no credentials: health probes, the OpenAPI contract, the console's page, the development issuer. */
-        ANYONE,
+        ANYONE("anyone"),
         /** Anyone; without a token the anonymous public, which reads class A with public disclosure only. */
-        PUBLIC_READ,
+        PUBLIC_READ("anyone"),
         /** A signed-in person or platform holding a reader role (reader-public, -authorised, -shared), or an operator. */
-        READER,
+        READER("a reader role (reader-public, reader-authorised or reader-shared)"),
         /** A department's person with the importer role (the token's department claim names its USCC), or an operator. */
-        DEPARTMENT,
+        DEPARTMENT("the importer role and a department"),
         /** A person with the registrar or operator role (data subjects' authorisations). */
-        REGISTRAR,
+        REGISTRAR("the registrar or the operator role"),
         /** A person with the operator role. */
-        OPERATOR,
+        OPERATOR("the operator role"),
         /** A person with the auditor role (审计员). */
-        AUDITOR,
+        AUDITOR("the auditor role"),
         /** The node's metrics scrape token, or a person with the operator role. */
-        METRICS,
+        METRICS("the node's scrape token or the operator role"),
         /** A partner node: mutual TLS with an alliance certificate at the port, then the envelope's signer checked per message. */
-        PARTNER
+        PARTNER("a partner node's certificate");
+
+        private final String needs;
+
+        Admits(String needs) {
+            this.needs = needs;
+        }
+
+        /** What a caller needs to come in, in words a refused caller can act on. */
+        public String needs() {
+            return needs;
+        }
     }
 
     /**
