@@ -131,7 +131,6 @@ class TransportDoorsIT {
                     // refused, as it should be
                 }
                 String peer = ":" + localPort;
-                System.err.println(java.time.Instant.now() + " handshake attempt done from " + peer);
                 awaitCondition(() -> transportLines(log, peer).size() >= 1, Duration.ofSeconds(10), "a log line for port " + port);
                 // a late second line (a stack trace logged after the first) would show within the I/O threads' next turn
                 awaitQuiet(log, peer);

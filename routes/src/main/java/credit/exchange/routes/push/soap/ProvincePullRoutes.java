@@ -7,7 +7,11 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.pki.AllianceProfile;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.servlet.spec.HttpServletRequestImpl;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +24,7 @@ import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.Bus;
 import org.apache.cxf.attachment.AttachmentDeserializer;
 import org.apache.cxf.interceptor.Fault;
-import org.apache.cxf.io.CacheSizeExceededException;
+import org.apache.cxf.interceptor.AttachmentInInterceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.message.MessageContentsList;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
@@ -39,8 +43,9 @@ import org.w3c.dom.Element;
  * envelope goes through the same {@link InboundExchange} as the REST binding, restricted to the
  * operation's exchange type. XML is parsed by CXF's hardened StAX: a DOCTYPE (external entities,
  * entity expansion) is refused, and a document larger than the envelope limit allows is cut off
- * by the parser's character limit before it is read whole; an MTOM attachment by CXF's attachment
- * limit, a body by Undertow's entity limit — both answered with E_TOO_LARGE ({@link TooLargeFault}).
+ * by the parser's character limit before it is read whole; a body (an MTOM attachment too) longer
+ * than the limit is refused from its declared length ({@link SoapListener}) or cut off while read
+ * ({@link BodyLimit}), with E_TOO_LARGE.
  */
 public final class ProvincePullRoutes extends RouteBuilder {
 
@@ -85,9 +90,9 @@ public final class ProvincePullRoutes extends RouteBuilder {
                 StaxUtils.MAX_TEXT_LENGTH, maxCharacters,
                 StaxUtils.MAX_ELEMENT_DEPTH, 32,
                 StaxUtils.MAX_ELEMENT_COUNT, 64,
-                // an MTOM attachment is cut off while it is read, at the envelope limit (SoapListener refuses a declared length)
-                AttachmentDeserializer.ATTACHMENT_MAX_SIZE, (long) maxEnvelopeBytes,
                 AttachmentDeserializer.ATTACHMENT_MAX_COUNT, 2));
+        // SoapListener refuses a declared length over the limit; a chunked body (an MTOM attachment) is cut off here
+        endpoint.getInInterceptors().add(new BodyLimit(maxCharacters));
         endpoint.getOutFaultInterceptors().add(new TooLargeFault());
         // a refusal travels back as the SOAP fault the operation declares: CXF answers it, no error handler logs it
         errorHandler(noErrorHandler());
@@ -133,9 +138,69 @@ public final class ProvincePullRoutes extends RouteBuilder {
                 ? Optional.of(AllianceProfile.nodeId(chain[0])) : Optional.empty();
     }
 
+    /** Exchange property set when {@link BodyLimit} cut a body off. */
+    private static final String CUT_OFF = "credit.exchange.body-cut-off";
+
+    /** Stops reading a request body past the limit, before CXF's attachment and XML readers see more of it. */
+    static final class BodyLimit extends AbstractPhaseInterceptor<Message> {
+        private final long maxBytes;
+
+        BodyLimit(long maxBytes) {
+            super(Phase.RECEIVE);
+            addBefore(AttachmentInInterceptor.class.getName());
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            InputStream in = message.getContent(InputStream.class);
+            if (in == null) {
+                return;
+            }
+            // CXF would read (cache) the rest of a request before answering it, a refused one too
+            message.put("cxf.io.cacheinput", Boolean.FALSE);
+            org.apache.cxf.message.Exchange exchange = message.getExchange();
+            message.setContent(InputStream.class, new FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    count(Math.max(n, 0));
+                    return n;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    // closing Undertow's stream would drain the rest of a cut-off body (and fail it, closing the
+                    // connection before the fault is written); Undertow ends the request after the answer
+                    if (!Boolean.TRUE.equals(exchange.get(CUT_OFF))) {
+                        super.close();
+                    }
+                }
+
+                private void count(int n) throws IOException {
+                    read += n;
+                    if (read > maxBytes) {
+                        exchange.put(CUT_OFF, Boolean.TRUE);
+                        throw new IOException(ErrorCode.E_TOO_LARGE + ": the request body exceeds " + maxBytes + " bytes");
+                    }
+                }
+            });
+        }
+    }
+
     /**
-     * A body cut off at a size limit while CXF read it (Undertow's entity limit, CXF's attachment
-     * limit) becomes the declared fault with E_TOO_LARGE, as every other refusal of the service.
+     * A body cut off at the size limit while CXF read it ({@link BodyLimit}, or Undertow's entity
+     * limit behind it) becomes the declared fault with E_TOO_LARGE, as every other refusal of the
+     * service (what CXF makes of the broken read, e.g. an unmarshalling error, is not the cause).
      */
     static final class TooLargeFault extends AbstractPhaseInterceptor<Message> {
 
@@ -145,8 +210,14 @@ public final class ProvincePullRoutes extends RouteBuilder {
 
         @Override
         public void handleMessage(Message message) {
-            if (!(message.getContent(Exception.class) instanceof Fault fault) || !cutOff(fault)) {
+            if (!(message.getContent(Exception.class) instanceof Fault fault)
+                    || !(Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) || cutOff(fault))) {
                 return;
+            }
+            // the rest of the body stays unread: Undertow closes the connection after the fault instead of draining it
+            if (message.getExchange().getInMessage() != null && message.getExchange().getInMessage()
+                    .get(AbstractHTTPDestination.HTTP_REQUEST) instanceof HttpServletRequestImpl request) {
+                request.getExchange().setPersistent(false);
             }
             String text = ErrorCode.E_TOO_LARGE.meaning();
             LOG.warn("SOAP request refused with {}: {}", ErrorCode.E_TOO_LARGE, text);
@@ -169,7 +240,7 @@ public final class ProvincePullRoutes extends RouteBuilder {
 
         private static boolean cutOff(Throwable t) {
             for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
-                if (t instanceof RequestTooBigException || t instanceof CacheSizeExceededException) {
+                if (t instanceof RequestTooBigException) {
                     return true;
                 }
             }

@@ -139,7 +139,7 @@ public final class SoapListener {
                         + limits.maxBodyBytes() + " bytes");
                 return;
             }
-            exchange.setMaxEntitySize(limits.maxBodyBytes()); // a chunked body is cut off while it is read
+            // a chunked body is cut off while it is read by the SOAP endpoint (ProvincePullRoutes.BodyLimit), whose fault carries the code
             AtomicInteger count = inProgress.computeIfAbsent(peer, p -> new AtomicInteger());
             if (count.incrementAndGet() > limits.requestsPerPeer()) {
                 count.decrementAndGet();
