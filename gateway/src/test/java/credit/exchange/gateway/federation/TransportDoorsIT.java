@@ -110,6 +110,33 @@ class TransportDoorsIT {
     }
 
     @Test
+    void stockOpenssl3_isRefusedTls12_andSpeaksTls13_onBothPorts() throws Exception {
+        Path credentials = root.resolve("zhejiang").resolve("credentials").resolve("intl");
+        for (int port : List.of(exchangePort, soapPort)) {
+            List<String> common = List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-brief",
+                    "-cert", credentials.resolve("zhejiang.cert.pem").toString(), "-key", credentials.resolve("zhejiang.key.pem").toString(),
+                    "-pass", "file:" + root.resolve("demo-passphrase"), "-CAfile", root.resolve("pki/intl-ca/ca.cert.pem").toString(),
+                    "-verify_return_error");
+            String[] tls12 = openssl(common, "-tls1_2");
+            assertEquals("1", tls12[0], "port " + port + ": " + tls12[1]);
+            String[] tls13 = openssl(common, "-tls1_3");
+            assertEquals("0", tls13[0], "port " + port + ": " + tls13[1]);
+            assertTrue(tls13[1].contains("TLSv1.3"), tls13[1]);
+        }
+    }
+
+    /** Exit status and output of an openssl command with {@code extra} appended, stdin closed. */
+    private static String[] openssl(List<String> command, String extra) throws Exception {
+        List<String> all = new ArrayList<>(command);
+        all.add(extra);
+        Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "openssl ended");
+        return new String[] {Integer.toString(process.exitValue()), output};
+    }
+
+    @Test
     void aFailedHandshake_isOneLogLine_withoutAStackTrace() throws Exception {
         ch.qos.logback.classic.Logger rootLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         for (int port : List.of(exchangePort, soapPort)) {

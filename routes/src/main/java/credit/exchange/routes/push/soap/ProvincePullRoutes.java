@@ -214,13 +214,15 @@ public final class ProvincePullRoutes extends RouteBuilder {
                     || !(Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) || cutOff(fault))) {
                 return;
             }
+            String from = "?";
             // the rest of the body stays unread: Undertow closes the connection after the fault instead of draining it
             if (message.getExchange().getInMessage() != null && message.getExchange().getInMessage()
                     .get(AbstractHTTPDestination.HTTP_REQUEST) instanceof HttpServletRequestImpl request) {
                 request.getExchange().setPersistent(false);
+                from = request.getRemoteAddr() + ":" + request.getRemotePort();
             }
             String text = ErrorCode.E_TOO_LARGE.meaning();
-            LOG.warn("SOAP request refused with {}: {}", ErrorCode.E_TOO_LARGE, text);
+            LOG.warn("SOAP request from {} refused with {}: {}", from, ErrorCode.E_TOO_LARGE, text);
             fault.setMessage(ErrorCode.E_TOO_LARGE + ": " + text);
             fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
             Element detail = fault.getOrCreateDetail();
