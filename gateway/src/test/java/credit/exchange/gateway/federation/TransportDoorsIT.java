@@ -62,6 +62,7 @@ class TransportDoorsIT {
 
     private static final int MAX_ENVELOPE_BYTES = 256 * 1024;
     private static final int REQUESTS_PER_PEER = 4;
+    private static final int HEADER_TIMEOUT_MS = 2000;
 
     @TempDir
     static Path root;
@@ -81,7 +82,8 @@ class TransportDoorsIT {
         DemoAlliance.Member member = DemoAlliance.member("hangzhou");
         hangzhou = Node.start(alliance.config(member)
                 .with("gateway.exchange.max-envelope-bytes", Integer.toString(MAX_ENVELOPE_BYTES))
-                .with("gateway.soap.requests-per-peer", Integer.toString(REQUESTS_PER_PEER)));
+                .with("gateway.soap.requests-per-peer", Integer.toString(REQUESTS_PER_PEER))
+                .with("gateway.transport.header-timeout-ms", Integer.toString(HEADER_TIMEOUT_MS)));
         exchangePort = URI.create(alliance.exchangeUrl(member)).getPort();
         soapPort = URI.create(alliance.soapUrl(member)).getPort();
         NodeIdentity province = NodeIdentity.load(alliance.config(DemoAlliance.member("zhejiang")), Clock.systemUTC()).orElseThrow();
@@ -139,13 +141,18 @@ class TransportDoorsIT {
     @Test
     void aFailedHandshake_isOneLogLine_withoutAStackTrace() throws Exception {
         ch.qos.logback.classic.Logger rootLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        for (int port : List.of(exchangePort, soapPort)) {
+        // a client without a certificate, and one with a forged certificate: another CA under the alliance CA's name
+        AllianceCa foreign = AllianceCa.init(credit.exchange.security.Suite.INTL, "Demo Alliance INTL Root CA", Duration.ofDays(1));
+        MutualTls.ServerManagers outsider = MutualTls.serverManagers(foreign.issueNode("outsider", Duration.ofDays(1)), validator);
+        for (int attempt = 0; attempt < 4; attempt++) {
+            int port = attempt % 2 == 0 ? exchangePort : soapPort;
+            javax.net.ssl.KeyManager[] keys = attempt < 2 ? null : outsider.keyManagers();
             ListAppender<ILoggingEvent> log = new ListAppender<>();
             log.start();
             rootLogger.addAppender(log);
             try {
                 SSLContext noCertificate = SSLContext.getInstance("TLSv1.3");
-                noCertificate.init(null, MutualTls.serverManagers(provinceTls, validator).trustManagers(), null);
+                noCertificate.init(keys, MutualTls.serverManagers(provinceTls, validator).trustManagers(), null);
                 SSLSocket socket = (SSLSocket) noCertificate.getSocketFactory().createSocket("127.0.0.1", port);
                 int localPort = socket.getLocalPort();
                 try (socket) {
@@ -169,6 +176,34 @@ class TransportDoorsIT {
                 assertTrue(line.getLevel().isGreaterOrEqual(Level.INFO), line.getFormattedMessage());
             } finally {
                 rootLogger.detachAppender(log);
+            }
+        }
+    }
+
+    @Test
+    void headersSentOneByteAtATime_areCutOff_onBothPorts() throws Exception {
+        SSLContext stranger = MutualTls.client(strangerTls, validator, "hangzhou");
+        for (int port : List.of(exchangePort, soapPort)) {
+            try (SSLSocket socket = (SSLSocket) stranger.getSocketFactory().createSocket("127.0.0.1", port)) {
+                socket.setSoTimeout(250);
+                socket.startHandshake();
+                long started = System.nanoTime();
+                byte[] headers = "POST /exchange HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+                boolean closed = false;
+                for (int i = 0; !closed && System.nanoTime() - started < Duration.ofSeconds(15).toNanos(); i++) {
+                    try {
+                        socket.getOutputStream().write(i < headers.length ? headers[i] : 'a');
+                        socket.getOutputStream().flush();
+                        closed = socket.getInputStream().read() == -1; // waits 250 ms: about four bytes a second
+                    } catch (java.net.SocketTimeoutException stillOpen) {
+                        // the server is still waiting for the headers
+                    } catch (IOException closedByServer) {
+                        closed = true;
+                    }
+                }
+                Duration held = Duration.ofNanos(System.nanoTime() - started);
+                assertTrue(closed, "port " + port + " still open after " + held);
+                assertTrue(held.toMillis() < HEADER_TIMEOUT_MS + 3000, "port " + port + " closed after " + held);
             }
         }
     }
