@@ -63,6 +63,7 @@ class TransportDoorsIT {
     private static final int MAX_ENVELOPE_BYTES = 256 * 1024;
     private static final int REQUESTS_PER_PEER = 4;
     private static final int HEADER_TIMEOUT_MS = 2000;
+    private static final int REQUEST_TIMEOUT_SECONDS = 5;
 
     @TempDir
     static Path root;
@@ -83,7 +84,8 @@ class TransportDoorsIT {
         hangzhou = Node.start(alliance.config(member)
                 .with("gateway.exchange.max-envelope-bytes", Integer.toString(MAX_ENVELOPE_BYTES))
                 .with("gateway.soap.requests-per-peer", Integer.toString(REQUESTS_PER_PEER))
-                .with("gateway.transport.header-timeout-ms", Integer.toString(HEADER_TIMEOUT_MS)));
+                .with("gateway.transport.header-timeout-ms", Integer.toString(HEADER_TIMEOUT_MS))
+                .with("gateway.transport.request-timeout-seconds", Integer.toString(REQUEST_TIMEOUT_SECONDS)));
         exchangePort = URI.create(alliance.exchangeUrl(member)).getPort();
         soapPort = URI.create(alliance.soapUrl(member)).getPort();
         NodeIdentity province = NodeIdentity.load(alliance.config(DemoAlliance.member("zhejiang")), Clock.systemUTC()).orElseThrow();
@@ -255,13 +257,21 @@ class TransportDoorsIT {
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 4);
 
             // the stranger's connections over its limit were refused at once, with the code
+            List<SSLSocket> admitted = new ArrayList<>();
             for (SSLSocket s : slow) {
                 String head = readSome(s);
                 if (head.contains("E_RATE_LIMITED")) {
                     refusedAnswers.add(head);
+                } else {
+                    admitted.add(s);
                 }
             }
             assertEquals(20 - REQUESTS_PER_PEER, refusedAnswers.size(), "refused over the per-peer limit");
+            // and the admitted ones, still dripping, are closed at the request deadline
+            long since = System.nanoTime();
+            awaitCondition(() -> admitted.stream().allMatch(TransportDoorsIT::closedByServer),
+                    Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS + 10), "the slow requests closed at their deadline");
+            assertTrue(Duration.ofNanos(System.nanoTime() - since).toSeconds() <= REQUEST_TIMEOUT_SECONDS + 5);
         } finally {
             drip.shutdownNow();
             for (SSLSocket s : slow) {
@@ -380,6 +390,22 @@ class TransportDoorsIT {
                 throw new AssertionError("not within " + within + ": " + what);
             }
             Thread.sleep(50);
+        }
+    }
+
+    private static boolean closedByServer(SSLSocket socket) {
+        try {
+            socket.setSoTimeout(50);
+            byte[] buffer = new byte[4096];
+            while (true) {
+                if (socket.getInputStream().read(buffer) < 0) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException open) {
+            return false;
+        } catch (IOException closed) {
+            return true;
         }
     }
 

@@ -77,8 +77,9 @@ public final class MutualTls {
     }
 
     /**
-     * The key and trust managers of {@link #server}, for a TLS listener that builds its own
-     * context from them (the SOAP service's Undertow engine): the same checks, the same key.
+     * The key and trust managers of {@link #server}, for a TLS endpoint that builds its own
+     * context from them (a test's client restricted to one protocol): the same checks, the same
+     * key, none of this class's protocol restriction.
      */
     public record ServerManagers(KeyManager[] keyManagers, TrustManager[] trustManagers) {
     }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.apache.cxf.Bus;
 import org.apache.cxf.configuration.jsse.SSLContextServerParameters;
@@ -40,8 +39,10 @@ import org.xnio.XnioExecutor;
  * thread, blocking; so a peer (any holder of an alliance certificate) has at most
  * {@code requestsPerPeer} requests in progress, each must be received and answered within
  * {@code requestTimeout} (else its connection is closed, which frees the worker), headers must
- * arrive within {@code headerTimeout}, and a body larger than {@code maxBodyBytes} is refused from
- * its Content-Length before a byte of it is read, or cut off while it is read.
+ * arrive within {@code headerTimeout}, and a body declared larger than {@code maxBodyBytes} is
+ * refused from its Content-Length before a byte of it is read (a chunked one is cut off while it
+ * is read by the endpoint, {@link ProvincePullRoutes}). Refusals are the SOAP fault the operations
+ * declare, with the code, so that a partner's generated client reads them as any other.
  */
 public final class SoapListener {
 
@@ -118,7 +119,8 @@ public final class SoapListener {
     /** Counts each peer's requests in progress, refuses what is over a limit, and closes what outlasts its time. */
     static final class PeerLimits implements CXFUndertowHttpHandler {
         private final Limits limits;
-        private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
+        /** Requests in progress per peer; a peer with none has no entry. */
+        private final Map<String, Integer> inProgress = new ConcurrentHashMap<>();
         private volatile HttpHandler next;
 
         PeerLimits(Limits limits) {
@@ -140,16 +142,15 @@ public final class SoapListener {
                 return;
             }
             // a chunked body is cut off while it is read by the SOAP endpoint (ProvincePullRoutes.BodyLimit), whose fault carries the code
-            AtomicInteger count = inProgress.computeIfAbsent(peer, p -> new AtomicInteger());
-            if (count.incrementAndGet() > limits.requestsPerPeer()) {
-                count.decrementAndGet();
+            if (!acquire(peer)) {
                 refuse(exchange, peer, ErrorCode.E_RATE_LIMITED, "more than " + limits.requestsPerPeer()
                         + " requests of this peer at once");
                 return;
             }
             AtomicBoolean done = new AtomicBoolean();
             XnioExecutor.Key deadline = exchange.getIoThread().executeAfter(() -> {
-                if (!done.get()) {
+                if (done.compareAndSet(false, true)) {
+                    release(peer);
                     LOG.warn("SOAP request of {} from {} not received and answered within {} s: connection closed", peer,
                             address(exchange), limits.requestTimeout().toSeconds());
                     IoUtils.safeClose(exchange.getConnection());
@@ -158,19 +159,34 @@ public final class SoapListener {
             exchange.addExchangeCompleteListener((ex, nextListener) -> {
                 if (done.compareAndSet(false, true)) {
                     deadline.remove();
-                    count.decrementAndGet();
+                    release(peer);
                 }
                 nextListener.proceed();
             });
             next.handleRequest(exchange);
         }
 
-        /** The node id of the peer's certificate; without TLS (dev mode), its address. */
+        private boolean acquire(String peer) {
+            boolean[] admitted = {false};
+            inProgress.compute(peer, (p, n) -> {
+                int current = n == null ? 0 : n;
+                admitted[0] = current < limits.requestsPerPeer();
+                return admitted[0] ? current + 1 : n;
+            });
+            return admitted[0];
+        }
+
+        private void release(String peer) {
+            inProgress.computeIfPresent(peer, (p, n) -> n <= 1 ? null : n - 1);
+        }
+
+        /** The node id of the peer's certificate; without TLS (dev mode), its IP address. */
         private static String peer(HttpServerExchange exchange) {
             SSLSessionInfo ssl = exchange.getConnection().getSslSessionInfo();
             Optional<String> node = ssl == null || ssl.getSSLSession() == null ? Optional.empty()
                     : MutualTls.peerNodeId(ssl.getSSLSession());
-            return node.orElseGet(() -> address(exchange));
+            InetSocketAddress source = exchange.getSourceAddress();
+            return node.orElseGet(() -> source == null ? "?" : source.getAddress().getHostAddress());
         }
 
         private static String address(HttpServerExchange exchange) {
