@@ -199,8 +199,9 @@ public final class ProvincePullRoutes extends RouteBuilder {
 
     /**
      * A body cut off at the size limit while CXF read it ({@link BodyLimit}, or Undertow's entity
-     * limit behind it) becomes the declared fault with E_TOO_LARGE, as every other refusal of the
-     * service (what CXF makes of the broken read, e.g. an unmarshalling error, is not the cause).
+     * limit) becomes the declared fault with E_TOO_LARGE, as every other refusal of the service
+     * (what CXF makes of the broken read, e.g. an unmarshalling error, is not the cause). After any
+     * fault given before the body's end, the connection is closed rather than the rest read.
      */
     static final class TooLargeFault extends AbstractPhaseInterceptor<Message> {
 
@@ -210,16 +211,20 @@ public final class ProvincePullRoutes extends RouteBuilder {
 
         @Override
         public void handleMessage(Message message) {
-            if (!(message.getContent(Exception.class) instanceof Fault fault)
-                    || !(Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) || cutOff(fault))) {
+            if (!(message.getContent(Exception.class) instanceof Fault fault)) {
                 return;
             }
             String from = "?";
-            // the rest of the body stays unread: Undertow closes the connection after the fault instead of draining it
             if (message.getExchange().getInMessage() != null && message.getExchange().getInMessage()
                     .get(AbstractHTTPDestination.HTTP_REQUEST) instanceof HttpServletRequestImpl request) {
-                request.getExchange().setPersistent(false);
+                // a body refused before its end stays unread: Undertow closes the connection after the fault instead of draining it
+                if (!request.getExchange().isRequestComplete()) {
+                    request.getExchange().setPersistent(false);
+                }
                 from = request.getRemoteAddr() + ":" + request.getRemotePort();
+            }
+            if (!Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) && !cutOff(fault)) {
+                return;
             }
             String text = ErrorCode.E_TOO_LARGE.meaning();
             LOG.warn("SOAP request from {} refused with {}: {}", from, ErrorCode.E_TOO_LARGE, text);
