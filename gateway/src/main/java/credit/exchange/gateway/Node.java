@@ -2,6 +2,7 @@ package credit.exchange.gateway;
 
 import credit.exchange.gateway.federation.Federation;
 import credit.exchange.gateway.federation.NodeIdentity;
+import credit.exchange.gateway.infra.ApiServerTimeouts;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
@@ -107,6 +108,11 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.server.enabled", "true");
             main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
             main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));
+            // the API port's header and idle timeouts, which camel.server.* lacks: Camel's HTTP server runs on this Vert.x
+            ApiServerTimeouts apiTimeouts = new ApiServerTimeouts(Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms")),
+                    Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds")));
+            resources.push(apiTimeouts);
+            main.bind("vertx", apiTimeouts.vertx());
             main.addInitialProperty("camel.metrics.enabled", "true");
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");

@@ -211,6 +211,38 @@ class TransportDoorsIT {
     }
 
     @Test
+    void headersSentOneByteAtATime_areCutOff_onTheApiPort() throws Exception {
+        URI api = URI.create(alliance.apiUrl(DemoAlliance.member("hangzhou")));
+        try (java.net.Socket socket = new java.net.Socket(api.getHost(), api.getPort())) {
+            socket.setSoTimeout(250);
+            long started = System.nanoTime();
+            byte[] headers = "GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+            boolean closed = false;
+            for (int i = 0; !closed && System.nanoTime() - started < Duration.ofSeconds(15).toNanos(); i++) {
+                try {
+                    socket.getOutputStream().write(i < headers.length ? headers[i] : 'a');
+                    socket.getOutputStream().flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // the server is still waiting for the headers
+                } catch (IOException closedByServer) {
+                    closed = true;
+                }
+            }
+            Duration held = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(closed, "the API port still open after " + held);
+            assertTrue(held.toMillis() < HEADER_TIMEOUT_MS + 3000, "the API port closed after " + held);
+        }
+        // and a request in time is answered, on a kept-alive connection too
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(api.resolve("/health/ready")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+        }
+    }
+
+    @Test
     void slowConnectionsOfOnePeer_doNotStarveAnotherPeersPull() throws Exception {
         SSLContext stranger = MutualTls.client(strangerTls, validator, "hangzhou");
         List<SSLSocket> slow = new ArrayList<>();
