@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transport doors of a node (docs/protocol.md, "Transport"), tried from outside on loopback:
- * TLS 1.2 is refused on the exchange and SOAP ports, a failed handshake is one log line, a peer's
- * slow connections do not starve another peer's pull, and an oversized MTOM body is refused
- * before it is read whole.
+ * TLS 1.2 is refused on the exchange and SOAP ports (a JSSE client and stock OpenSSL 3), a failed
+ * handshake is one log line, headers sent a byte at a time are cut off on all three ports, a
+ * peer's slow connections do not starve another peer's pull, and an oversized MTOM body is
+ * refused before it is read whole, with E_TOO_LARGE.
  */
 class TransportDoorsIT {
 
