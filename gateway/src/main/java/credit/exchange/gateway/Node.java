@@ -3,6 +3,7 @@ package credit.exchange.gateway;
 import credit.exchange.gateway.federation.Federation;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.ApiTls;
+import credit.exchange.gateway.infra.ApiServerTimeouts;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
@@ -130,6 +131,11 @@ public final class Node implements AutoCloseable {
                     }
                 });
             }
+            // the API port's header and idle timeouts, which camel.server.* lacks: Camel's HTTP server runs on this Vert.x
+            ApiServerTimeouts apiTimeouts = new ApiServerTimeouts(Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms")),
+                    Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds")));
+            resources.push(apiTimeouts);
+            main.bind("vertx", apiTimeouts.vertx());
             main.addInitialProperty("camel.metrics.enabled", "true");
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");

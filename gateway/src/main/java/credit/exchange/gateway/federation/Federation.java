@@ -41,6 +41,7 @@ import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
+import credit.exchange.routes.push.soap.SoapListener;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
@@ -60,6 +61,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
@@ -84,13 +86,16 @@ public final class Federation implements AutoCloseable {
 
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
+    private final ListenerGuard listenerGuard;
     private final Bus bus;
     private final int soapPort;
     private final CachingConnectionFactory broker;
 
-    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, Bus bus, int soapPort, CachingConnectionFactory broker) {
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, Bus bus, int soapPort,
+                       CachingConnectionFactory broker) {
         this.routes = routes;
         this.listenerTls = listenerTls;
+        this.listenerGuard = listenerGuard;
         this.bus = bus;
         this.soapPort = soapPort;
         this.broker = broker;
@@ -149,7 +154,13 @@ public final class Federation implements AutoCloseable {
         String scheme = devMode ? "http" : "https";
         String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
                 + config.getInt("gateway.exchange.port") + "/exchange?chunkedMaxContentLength="
-                + (identity.policy().maxBytes() + 1024) + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+                + (identity.policy().maxBytes() + 1024) + "&decoders=#" + ListenerGuard.NAME + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME
+                + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+        // the transport doors (docs/protocol.md, "Transport"): how long a peer may take, how much it may hold
+        Duration headerTimeout = Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms"));
+        Duration requestTimeout = Duration.ofSeconds(config.getInt("gateway.transport.request-timeout-seconds"));
+        Duration idleTimeout = Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds"));
+        ListenerGuard listenerGuard = new ListenerGuard(headerTimeout, requestTimeout, idleTimeout);
         SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
         long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
         RouteBuilder reload = new RouteBuilder() {
@@ -183,9 +194,10 @@ public final class Federation implements AutoCloseable {
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {
             String host = config.get("gateway.exchange.host");
-            if (!devMode) {
-                ProvincePullRoutes.useMutualTls(bus, host, soapPort, MutualTls.serverManagers(tls, identity.validator()));
-            }
+            SoapListener.install(bus, host, soapPort, devMode ? Optional.empty()
+                    : Optional.of(MutualTls.server(tls, identity.validator(), SoapListener::handshakeRefused)), new SoapListener.Limits(
+                    ProvincePullRoutes.maxBodyBytes(identity.policy().maxBytes()), config.getInt("gateway.soap.requests-per-peer"),
+                    headerTimeout, requestTimeout, idleTimeout));
             routes.add(new ProvincePullRoutes(inbound, scheme + "://" + host + ":" + soapPort + ProvincePullRoutes.PATH, bus,
                     identity.policy().maxBytes(), devMode));
         }
@@ -201,13 +213,14 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, bus, soapPort, cachedBroker);
+        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker);
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
     public Map<String, Object> registryBindings() {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put("jms", JmsComponent.jmsComponent(broker));
+        bindings.put(ListenerGuard.NAME, listenerGuard);
         if (listenerTls != null) {
             bindings.put(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
         }

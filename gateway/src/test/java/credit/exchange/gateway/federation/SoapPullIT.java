@@ -189,7 +189,17 @@ class SoapPullIT {
         String huge = Base64.getEncoder().encodeToString(new byte[MAX_ENVELOPE_BYTES * 2]);
         String body = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:p=\"urn:credit-exchange:push:1\">"
                 + "<soap:Body><p:pull><p:envelope>" + huge + "</p:envelope></p:pull></soap:Body></soap:Envelope>";
-        assertFault(postSoap(body.getBytes(StandardCharsets.UTF_8)));
+        // refused from its Content-Length before the body is read (TransportDoorsIT): the fault with E_TOO_LARGE, or,
+        // when this client is still sending as the refusal comes, the connection closed under it (Java's client then
+        // reports the broken pipe, not the answer)
+        HttpResponse<String> answer;
+        try {
+            answer = postSoap(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException closedWhileSending) {
+            return;
+        }
+        assertFault(answer);
+        assertTrue(answer.body().contains("E_TOO_LARGE"), answer.body());
     }
 
     private static void assertFault(HttpResponse<String> answer) {

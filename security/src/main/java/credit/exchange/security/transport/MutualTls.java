@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -31,11 +32,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * anchor, validity, digitalSignature key usage, a current CRL without its serial); a client
  * additionally requires the server to be the very node it meant to call.
  *
- * <p>TLS 1.3 only: every alliance node runs this software or a current TLS stack.
+ * <p>TLS 1.3 only, on both sides: every alliance node runs this software or a current TLS stack,
+ * and TLS 1.3 has only AEAD cipher suites, forward secrecy, an encrypted certificate exchange and no
+ * renegotiation. The contexts built here enable nothing else on the engines and sockets they make
+ * (a JDK context of protocol "TLSv1.3" alone would still accept a TLS 1.2 ClientHello with CBC
+ * suites and renegotiation); a listener that sets its own protocol list (the SOAP service's
+ * Undertow) excludes {@link #REFUSED_PROTOCOLS}.
  */
 public final class MutualTls {
 
     public static final String PROTOCOL = "TLSv1.3";
+    /** The TLS 1.3 suites, all AEAD; the JDK's preference order. */
+    public static final List<String> CIPHER_SUITES = List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256");
+    /** What a listener configured by protocol lists must exclude: everything before TLS 1.3. */
+    public static final List<String> REFUSED_PROTOCOLS = List.of("SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2");
 
     private MutualTls() {
     }
@@ -45,14 +56,30 @@ public final class MutualTls {
         return context(own, new NodeTrustManager(validator, null));
     }
 
+    /** Told of a refused handshake: the peer's address and the reason, for one log line. */
+    @FunctionalInterface
+    public interface HandshakeFailures {
+        void refused(String peer, String reason);
+    }
+
+    /**
+     * {@link #server} whose engines report their failed handshake to {@code failures}, for a
+     * listener that makes each engine for its peer's address (Undertow) and would otherwise log
+     * the refusal with a stack trace and no peer, or not at all.
+     */
+    public static SSLContext server(NodeCredentials own, CertificateValidator validator, HandshakeFailures failures) {
+        return new Tls13Context(initialised(own, new NodeTrustManager(validator, null)), failures);
+    }
+
     /** The context for calling one partner: the server's certificate must name {@code partnerNodeId}. */
     public static SSLContext client(NodeCredentials own, CertificateValidator validator, String partnerNodeId) {
         return context(own, new NodeTrustManager(validator, partnerNodeId));
     }
 
     /**
-     * The key and trust managers of {@link #server}, for a TLS listener that builds its own
-     * context from them (the SOAP service's Undertow engine): the same checks, the same key.
+     * The key and trust managers of {@link #server}, for a TLS endpoint that builds its own
+     * context from them (a test's client restricted to one protocol): the same checks, the same
+     * key, none of this class's protocol restriction.
      */
     public record ServerManagers(KeyManager[] keyManagers, TrustManager[] trustManagers) {
     }
@@ -71,7 +98,30 @@ public final class MutualTls {
         }
     }
 
+    /**
+     * Why a handshake failed, in one line for the log (the innermost message: "no certificate
+     * presented", "E_CERT_UNTRUSTED: …", "The client supported protocol versions [TLSv1.2] are not
+     * accepted by server preferences [TLS13]"): a refused peer is routine, its stack trace is noise.
+     */
+    public static String failureReason(Throwable failure) {
+        Throwable t = failure;
+        String reason = null;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                reason = t.getMessage();
+            }
+        }
+        reason = reason == null ? failure.getClass().getSimpleName() : reason;
+        // one line, bounded: a peer chooses part of the text (its protocol list), never our log's shape
+        reason = reason.replaceAll("[\\r\\n\\t]+", " ");
+        return reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
+    }
+
     private static SSLContext context(NodeCredentials own, TrustManager trust) {
+        return new Tls13Context(initialised(own, trust));
+    }
+
+    private static SSLContext initialised(NodeCredentials own, TrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance(PROTOCOL);
             context.init(keyManagers(own), new TrustManager[] {trust}, null);

@@ -4,6 +4,7 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.transport.MutualTls;
 import jakarta.xml.ws.WebServiceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,6 +85,9 @@ public final class SoapCarrier implements PartnerClient.Carrier {
             }
             TLSClientParameters parameters = new TLSClientParameters();
             parameters.setSslContext(tls.apply(partner));
+            // CXF sets its own protocol list (TLS 1.3 and 1.2) on the client unless one is named: TLS 1.3 only, as the context
+            parameters.setSecureSocketProtocol(MutualTls.PROTOCOL);
+            parameters.setCipherSuites(MutualTls.CIPHER_SUITES);
             // the trust manager pins the partner's node id, which the alliance PKI certifies; host names are not
             parameters.setDisableCNCheck(true);
             conduit.setTlsClientParameters(parameters);
