@@ -290,8 +290,56 @@ class DoorsIT {
         // an alliance node that is no partner of this one is refused per envelope: FederationIT's nodeThatIsNoPartner_*
     }
 
+    @Test
+    void thePartnerPorts_reflectNothingOfTheRequest_either() throws Exception {
+        NodeCredentials huzhou = alliance.credential(DemoAlliance.member("huzhou"), Suite.INTL);
+        DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
+        for (String port : List.of(alliance.exchangeUrl(hangzhou), alliance.soapUrl(hangzhou))) {
+            URI u = URI.create(port);
+            String head = exchange(u, huzhou, "POST " + u.getPath() + "?Set-Cookie=session%3Dforged&X-Probe=reflected HTTP/1.1\r\n"
+                    + "Host: localhost\r\nX-Echo: reflected\r\nContent-Type: text/xml\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            String lower = head.toLowerCase(Locale.ROOT);
+            assertTrue(lower.startsWith("http/1.1 "), port + " answered: " + head);
+            for (String echoed : List.of("set-cookie", "x-probe", "x-echo", "reflected")) {
+                assertFalse(lower.contains(echoed), port + " reflected " + echoed + ": " + head);
+            }
+        }
+    }
+
+    /** The head of the answer to a raw HTTP request over mutual TLS as this node. */
+    private static String exchange(URI port, NodeCredentials client, String request) throws Exception {
+        SSLContext tls = clientTls(client);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(port.getHost(), port.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder head = new StringBuilder();
+            java.io.InputStream in = socket.getInputStream();
+            int b;
+            while ((b = in.read()) != -1 && head.indexOf("\r\n\r\n") < 0) {
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+    }
+
     /** Whether the port answers an HTTP request over TLS with this client certificate (none if null). */
     private static boolean answered(URI port, NodeCredentials client) throws Exception {
+        SSLContext tls = clientTls(client);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(port.getHost(), port.getPort())) {
+            socket.setSoTimeout(15_000);
+            socket.startHandshake();
+            socket.getOutputStream().write(("POST " + port.getPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return socket.getInputStream().read() != -1;
+        } catch (java.io.IOException refused) {
+            return false; // the handshake, or the first read after it (TLS 1.3 checks the client's certificate then), failed
+        }
+    }
+
+    /** A TLS client presenting this certificate (none if null) that accepts any server. */
+    private static SSLContext clientTls(NodeCredentials client) throws Exception {
         KeyManager[] keys = null;
         if (client != null) {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -317,16 +365,7 @@ class DoorsIT {
         }};
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys, anyServer, null);
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(port.getHost(), port.getPort())) {
-            socket.setSoTimeout(15_000);
-            socket.startHandshake();
-            socket.getOutputStream().write(("POST " + port.getPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            return socket.getInputStream().read() != -1;
-        } catch (java.io.IOException refused) {
-            return false; // the handshake, or the first read after it (TLS 1.3 checks the client's certificate then), failed
-        }
+        return tls;
     }
 
     private static String authorisation(String grantee, String evidence) {
