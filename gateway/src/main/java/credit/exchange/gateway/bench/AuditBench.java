@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", description = {
+        "Audit events appended and verified per second, against the chain's hash bound.",
         "The audit trail on an embedded PostgreSQL: concurrent queries record their access decisions (one event per",
         "dataset) through the audit writer, each waiting until its events are chained and durable (group commit);",
         "reports events/s appended with the chain,",

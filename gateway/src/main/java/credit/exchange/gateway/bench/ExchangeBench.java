@@ -59,6 +59,7 @@ import picocli.CommandLine.Option;
  * {@code --rounds} times in alternating order, and the gain of batch signing printed.
  */
 @Command(name = "exchange", description = {
+        "Sealed exchanges per second against the cryptography bound of the same exchanges.",
         "Load driver: simulated partners query one node over mutual TLS (sealed both ways, receipts verified),",
         "closed loop at each concurrency, then open loop at half the best rate, for each signing mode of the node in turn;",
         "prints exchanges/s, p50/p95/p99, the gain of batch signing,",

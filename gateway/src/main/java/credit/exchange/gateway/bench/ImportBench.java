@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import", description = {
+        "Bulk import throughput against its Java-side and database-side bounds.",
         "Bulk import throughput on a fresh embedded store, with its two bounds measured in the same run:",
         "the file read and validated without storing (the Java side), and a bare COPY of the same file",
         "into a table of text columns without keys (the database side)."})

@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "lookup", description = {
+        "Lookup latency by USCC on a large store against the bare index probe.",
         "Lookup by USCC on a large store: fills a store with N records (once; kept for later runs),",
         "then measures query latency through the local query service (and the HTTP API with --http),",
         "next to the bare index probe on the same keys as the bound."})

@@ -52,6 +52,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "push", description = {
+        "The provincial pull's throughput against its database and crypto bounds.",
         "The provincial pull on loopback: Hangzhou's node imports records (each writes its outbox row), then",
         "the province pulls them over REST with mutual TLS, keeps them and acknowledges each batch with a",
         "signed receipt, with 1, 2 … pullers; beside it, in the same run, the database bound (pull, keep,",

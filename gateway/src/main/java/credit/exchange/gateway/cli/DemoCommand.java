@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {
+        "Start the demo alliance on loopback and tell its scenario step by step.",
         "Start the demo alliance on loopback (Hangzhou, Huzhou, Jiaxing, Shaoxing, the provincial and the national node),",
         "each with its own keys, database and broker, made on first run; run the scenario and print what happens.",
         "Exit status 0 if the scenario passed."})

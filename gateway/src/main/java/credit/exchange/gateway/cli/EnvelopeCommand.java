@@ -93,6 +93,7 @@ final class EnvelopeCommand {
     }
 
     @Command(name = "open", description = {
+        "Open an envelope addressed to this node and print its verified headers.",
             "Decrypt with this node's key, verify the sender against the trust anchor and its CRL, check freshness;",
             "prints the verified headers. Exit status 3 with the error code when the envelope is refused."})
     static final class Open implements Callable<Integer> {

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
  * it did and found something invalid.
  */
 @Command(name = "gatewayctl", mixinStandardHelpOptions = true, version = "credit exchange gateway 0.1",
+        // --help and --version on every command and subcommand, not only here
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Run and operate a credit exchange gateway node.",
         subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class,
                 PkiCommand.class, EnvelopeCommand.class, PartnersCommand.class, OutboxCommand.class, PublicityCommand.class, AuditCommand.class,

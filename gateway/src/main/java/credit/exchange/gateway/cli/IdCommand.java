@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
 final class IdCommand {
 
     @Command(name = "check", description = {
+        "Check identifiers of every kind the node reads.",
             "Check USCCs (GB 32100), resident ID numbers (GB 11643), organisation codes (GB 11714) and",
             "15-digit registration numbers. One line per code: VALID or INVALID, the kind, and the reason.",
             "Exit status 1 if any code is invalid."})
