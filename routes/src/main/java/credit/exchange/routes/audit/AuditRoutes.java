@@ -51,7 +51,7 @@ public final class AuditRoutes extends RouteBuilder {
                     try {
                         store.chainAll(batch);
                         checkpoints.flatMap(p -> store.checkpointIfDue(p.signer(), p.everyEvents(), p.every(), Instant.now()))
-                                .ifPresent(c -> LOG.info("audit checkpoint signed at event {}", c.seq()));
+                                .ifPresent(c -> LOG.debug("audit checkpoint signed at event {}", c.seq())); // state, not news: the console shows it
                     } catch (RuntimeException failure) {
                         LOG.warn("the audit trail could not be chained ({}); pending events wait for the next tick",
                                 failure.getMessage());

@@ -31,7 +31,7 @@ public final class CountersignRoutes extends RouteBuilder {
                     try {
                         int n = countersignatures.collect(java.util.List.copyOf(partners.all()), client, PER_ROUND);
                         if (n > 0) {
-                            LOG.info("audit: {} countersignature(s) of our checkpoints collected from partners", n);
+                            LOG.debug("audit: {} countersignature(s) of our checkpoints collected from partners", n);
                         }
                     } catch (RuntimeException failure) {
                         LOG.warn("audit countersignatures not collected this round: {}", failure.getMessage());
