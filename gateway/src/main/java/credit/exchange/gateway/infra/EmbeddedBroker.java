@@ -1,6 +1,12 @@
 package credit.exchange.gateway.infra;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -15,6 +21,9 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  * other processes (replicas, tools) can connect too. The broker carries triggers; the database keeps
  * every delivery's state and retry policy, so a trigger whose processing failed (the database
  * was down) is simply redelivered, after a second, without limit.
+ *
+ * <p>One node at a time runs on a data directory: a second one started on it fails at once, naming
+ * the directory, instead of waiting forever for Artemis's journal lock ({@code broker/node.lock}).
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -22,14 +31,44 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final EmbeddedActiveMQ server;
     private final String url;
+    private final FileChannel lock;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server, String url) {
+    private EmbeddedBroker(EmbeddedActiveMQ server, String url, FileChannel lock) {
         this.server = server;
         this.url = url;
+        this.lock = lock;
     }
 
     public static EmbeddedBroker start(Path nodeDir, int tcpPort) throws Exception {
         Path dir = nodeDir.resolve("broker");
+        FileChannel lock = exclusive(nodeDir, dir);
+        try {
+            return start(dir, tcpPort, lock);
+        } catch (Exception | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** The data directory's lock, held while the broker runs; refused at once if another node holds it. */
+    private static FileChannel exclusive(Path nodeDir, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve("node.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException inThisJvm) {
+            held = null;
+        }
+        if (held == null) {
+            channel.close();
+            throw new IllegalArgumentException("another node is running on the data directory " + nodeDir + "; stop it, or start"
+                    + " this one with another --data-dir");
+        }
+        return channel;
+    }
+
+    private static EmbeddedBroker start(Path dir, int tcpPort, FileChannel lock) throws Exception {
         String url = "vm://" + IN_VM_IDS.getAndIncrement();
         Configuration config = new ConfigurationImpl()
                 .setName("gateway-broker")
@@ -58,7 +97,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             server.stop();
             throw new IllegalStateException("the embedded broker did not start; see the log above");
         }
-        return new EmbeddedBroker(server, url);
+        return new EmbeddedBroker(server, url, lock);
     }
 
     /** The URL clients of this JVM use. */
@@ -68,6 +107,10 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            lock.close(); // releases the data directory's lock
+        }
     }
 }
