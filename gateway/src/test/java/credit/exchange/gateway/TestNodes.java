@@ -72,13 +72,7 @@ public final class TestNodes {
      */
     public static String devToken(String url, String user, String roles, String department) throws IOException, InterruptedException {
         URI u = URI.create(url);
-        String form = "username=" + user + "&roles=" + roles + (department == null ? "" : "&department=" + department);
-        HttpResponse<String> r = post(u.getScheme() + "://" + u.getAuthority() + "/dev-issuer/protocol/openid-connect/token",
-                "application/x-www-form-urlencoded", form.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("no development token from " + u.getAuthority() + ": " + r.body());
-        }
-        return "Bearer " + credit.exchange.routes.api.Json.mapper().readTree(r.body()).path("access_token").asText();
+        return credit.exchange.gateway.demo.DemoAlliance.devToken(u.getScheme() + "://" + u.getAuthority(), user, roles, department);
     }
 
     /** A GET as a signed-in reader of class A (reader-public): the local and mutual queries of the public's records. */

@@ -25,6 +25,8 @@ public final class Doorkeeper implements Processor {
 
     /** Registry name under which the node binds its doorkeeper; without one, every door is closed. */
     public static final String REGISTRY_NAME = "doorkeeper";
+    /** What the class names of Camel's server endpoints contain: HTTP, REST and SOAP servers. */
+    private static final String[] SERVERS = {"http", "rest", "cxf", "undertow", "jetty", "netty", "servlet", "websocket"};
 
     private final Authenticator authenticator;
     private final Consumer<AuditRecord> refusals;
@@ -53,8 +55,6 @@ public final class Doorkeeper implements Processor {
         }
         return false;
     }
-
-    private static final String[] SERVERS = {"http", "rest", "cxf", "undertow", "jetty", "netty", "servlet", "websocket"};
 
     @Override
     public void process(Exchange exchange) {
