@@ -93,7 +93,13 @@ public final class PartnerConfigReader {
         if (tree == null || tree.isMissingNode()) {
             return rejected(file, 0, "is empty");
         }
-        List<Error> errors = SCHEMA.validate(tree);
+        List<Error> errors;
+        try {
+            errors = SCHEMA.validate(tree);
+        } catch (NumberFormatException | ArithmeticException outOfRange) {
+            // a number YAML reads as infinite (5E5555555) is no number the schema can compare
+            return rejected(file, 0, "holds a number out of range: " + outOfRange.getMessage());
+        }
         if (!errors.isEmpty()) {
             List<ConfigProblem> problems = new ArrayList<>();
             for (Error error : errors) {
