@@ -91,7 +91,7 @@ public final class Node implements AutoCloseable {
             boolean protectionKeysCreated = !Files.exists(config.personalIdKeyFile());
             PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
 
-            CreditStoreConnection store = CreditStoreConnection.open(config);
+            CreditStoreConnection store = CreditStoreConnection.openOrCreate(config);
             resources.push(store);
 
             String brokerUrl = config.get("gateway.broker.url");

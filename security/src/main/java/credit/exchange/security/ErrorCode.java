@@ -105,7 +105,9 @@ public enum ErrorCode {
     /** A partner's audit checkpoint holds another hash than one this node already witnessed at that event: a forked or rewritten trail. */
     E_CHECKPOINT_CONFLICT(409, "the audit checkpoint contradicts one this node already witnessed"),
     /** The request reached a door of the node that has no rule in the door policy: closed by default. */
-    E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed");
+    E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed"),
+    /** This node's partner file does not let it start this kind of exchange with the partner (its we-send, push or pull-from). */
+    E_NOT_CONFIGURED(409, "this node's partner file does not let it send this exchange to the partner");
 
     private final int httpStatus;
     private final String meaning;

@@ -66,7 +66,7 @@ final class AuditBench implements Callable<Integer> {
                 "gateway.node.id", "bench-audit-" + System.currentTimeMillis(), "gateway.http.port", "18081"));
         AuditChain chain = AuditChain.of(suite);
         hashBound(chain);
-        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+        try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             Database db = store.database();
             AuditStore audit = new AuditStore(db, config.nodeId(), chain);
             append(db, audit);

@@ -65,7 +65,7 @@ final class ImportBench implements Callable<Integer> {
         NodeConfig config = NodeConfig.of(Map.of("gateway.data-dir", dataDir.toString(), "gateway.node.id", "bench-import"));
         deleteTree(config.nodeDir());
         PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
-        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+        try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             CategoryCatalogue catalogue = CategoryCatalogue.load(store.database());
             new PushSubscriptions(store.database(), catalogue).sync(subscribers(type, pushSubscribers));
             BulkImporter importer = new BulkImporter(store.database(), catalogue, protector, Clock.systemUTC());

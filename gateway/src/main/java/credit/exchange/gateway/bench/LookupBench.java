@@ -62,7 +62,7 @@ final class LookupBench implements Callable<Integer> {
         NodeConfig config = NodeConfig.of(java.util.Map.of("gateway.data-dir", dataDir.toString(),
                 "gateway.node.id", "bench-lookup", "gateway.http.port", "18080"));
         PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
-        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+        try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             Database db = store.database();
             fill(db);
             List<String> keys = sampleKeys(db, 20_000);
@@ -84,7 +84,7 @@ final class LookupBench implements Callable<Integer> {
                 HttpClient client = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + config.get("gateway.http.port") + "/api/v1/records?uscc=";
                 List<String> keys;
-                try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
                     keys = sampleKeys(store.database(), 20_000);
                 }
                 SplittableRandom random = new SplittableRandom(11);

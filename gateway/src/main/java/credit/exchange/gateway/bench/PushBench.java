@@ -89,8 +89,8 @@ final class PushBench implements Callable<Integer> {
         NodeConfig provinceConfig = alliance.config(zhejiang);
         Clock clock = Clock.systemUTC();
         try (Node node = alliance.start(hangzhou);
-             CreditStoreConnection cityStore = CreditStoreConnection.open(alliance.config(hangzhou));
-             CreditStoreConnection provinceStore = CreditStoreConnection.open(provinceConfig);
+             CreditStoreConnection cityStore = CreditStoreConnection.openOrCreate(alliance.config(hangzhou));
+             CreditStoreConnection provinceStore = CreditStoreConnection.openOrCreate(provinceConfig);
              AuditWriter provinceAudit = new AuditWriter(new AuditStore(provinceStore.database(), "zhejiang", provinceConfig.auditChain()),
                      provinceConfig.getInt("gateway.audit.batch"))) {
             NodeIdentity province = NodeIdentity.load(provinceConfig, clock).orElseThrow();

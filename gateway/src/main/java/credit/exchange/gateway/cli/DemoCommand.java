@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.gateway.demo.DemoLog;
 import credit.exchange.gateway.demo.DemoScenario;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = {
         "Start the demo alliance on loopback and tell its scenario step by step.",
         "Start the demo alliance on loopback (Hangzhou, Huzhou, Jiaxing, Shaoxing, the provincial and the national node),",
-        "each with its own keys, database and broker, made on first run; run the scenario and print what happens.",
+        "each with its own keys, database and broker; run the scenario and print what happens, then how to explore it.",
+        "Every run starts from clean stores (keys and certificates are kept); the nodes' log goes to DIR/demo.log.",
         "Exit status 0 if the scenario passed."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -37,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoAlliance alliance = DemoAlliance.prepare(dir, basePort, partnerConfigs).withRealm(keycloak);
+        AutoCloseable claim = alliance.claimFreshState(); // held until this JVM ends
+        DemoLog.toFile(alliance.root().resolve("demo.log"));
         DemoScenario scenario = new DemoScenario(alliance, System.out);
         boolean passed;
         try {
@@ -47,9 +51,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (exit) {
             scenario.close();
+            scenario.printExploration(false);
+            claim.close();
             return passed ? 0 : 1;
         }
-        scenario.printExploration();
+        scenario.printExploration(true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scenario.close();

@@ -59,7 +59,7 @@ final class ImportCommand implements Callable<Integer> {
         Path rejectsFile = rejects != null ? rejects : config.nodeDir().resolve("rejects")
                 .resolve(file.getFileName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
         PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
-        try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+        try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
                     Clock.systemUTC());
             ProgressListener progress = System.console() != null ? new ProgressBar(System.err) : ProgressListener.NONE;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 final class PartnersCommand {
 
     @Command(name = "validate", description = "Check partner files offline, as the node would at start:"
-            + " schema, file name, certificate. Exit 0 if all are valid, 1 if any is not.")
+            + " schema, file name, certificate; warn of what a file lacks for the work it sets up. Exit 0 if all are valid, 1 if any is not.")
     static final class Validate implements Callable<Integer> {
 
         @Parameters(index = "0", defaultValue = "partner-configs", paramLabel = "DIR")
@@ -37,6 +37,8 @@ final class PartnersCommand {
             partners.all().stream().sorted(Comparator.comparing(Partner::id)).forEach(p -> System.out.printf(
                     "ok       %-10s %-4s %-13s %s  %s%n", p.id(), p.suite(), p.level().configName(),
                     p.enabled() ? "enabled " : "disabled", p.source().getFileName()));
+            partners.all().stream().sorted(Comparator.comparing(Partner::id)).flatMap(p -> p.gaps().stream())
+                    .forEach(gap -> System.out.println("warning  " + gap));
             for (ConfigProblem problem : result.problems()) {
                 System.out.println("invalid  " + problem);
             }

@@ -48,9 +48,9 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = node.load();
-        PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
-        try (CreditStoreConnection store = CreditStoreConnection.open(config);
+        try (CreditStoreConnection store = CreditStoreConnection.open(config); // before the keys: a read makes no key file either
              AuditWriter audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), config.auditChain()), 1000)) {
+            PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
             // the operator's reads are audited like anyone's
             LocalQueryService service = new LocalQueryService(store.database(), CategoryCatalogue.load(store.database()),
                     new AccessPolicy(), protector, new AccessEvents(audit));

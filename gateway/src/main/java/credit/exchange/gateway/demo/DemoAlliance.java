@@ -73,7 +73,8 @@ public final class DemoAlliance {
 
     /** Makes what is missing under {@code root} (keys, certificates, CRLs, partner files); keeps what exists. */
     public static DemoAlliance prepare(Path root, int basePort, Path shippedPartnerConfigs) throws IOException {
-        DemoAlliance alliance = new DemoAlliance(root.toAbsolutePath().normalize(), basePort, shippedPartnerConfigs);
+        DemoAlliance alliance = new DemoAlliance(root.toAbsolutePath().normalize(), basePort,
+                shippedPartnerConfigs == null ? null : shippedPartnerConfigs.toAbsolutePath().normalize());
         alliance.makePki();
         for (Member m : MEMBERS) {
             alliance.writePartnerConfigs(m);
@@ -154,8 +155,59 @@ public final class DemoAlliance {
         return !realm.isEmpty();
     }
 
+    /**
+     * Starts a member; its configuration is saved first as {@link #configFile}, which the CLI
+     * reads ({@code --config FILE} or {@code GATEWAY_CONFIG}) to reach the member's data.
+     */
     public Node start(Member m) throws Exception {
-        return Node.start(config(m));
+        NodeConfig config = config(m);
+        Files.createDirectories(configFile(m).getParent());
+        config.save(configFile(m));
+        return Node.start(config);
+    }
+
+    /** The member's configuration as the demo runs it, for {@code gatewayctl … --config FILE}. */
+    public Path configFile(Member m) {
+        return root.resolve(m.id()).resolve("node.properties");
+    }
+
+    /**
+     * Claims the demo's directory for one run and clears what an earlier run left (the members'
+     * databases, brokers and inboxes, the seeding markers, the log); keys, certificates, CRLs and
+     * the generated seed files are kept. Every run thus starts from the same state. Refused at once
+     * if another demo holds the directory. The claim lasts until the returned handle is closed
+     * (or the JVM ends).
+     */
+    public AutoCloseable claimFreshState() throws IOException {
+        java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(root.resolve("demo.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = lock.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException inThisJvm) {
+            held = null;
+        }
+        if (held == null) {
+            lock.close();
+            throw new credit.exchange.security.CodedException(credit.exchange.security.ErrorCode.E_UNAVAILABLE,
+                    "a demo is already running from " + root + "; stop it (Ctrl-C) first, or give this one another --dir");
+        }
+        deleteTree(root.resolve("data"));
+        for (String left : List.of("seeded", "seeded-classes-b-c", "demo.log")) {
+            Files.deleteIfExists(root.resolve(left));
+        }
+        return lock::close;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     public String apiUrl(Member m) {

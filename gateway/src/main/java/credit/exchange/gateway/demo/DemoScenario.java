@@ -67,6 +67,9 @@ public final class DemoScenario implements AutoCloseable {
     private final PrintStream out;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private int failures;
+    /** The demo's subject (an enterprise every seeded store knows) and when the scenario started: for the exploration hints. */
+    private String subject = "<USCC>";
+    private final Instant started = Instant.now();
 
     public DemoScenario(DemoAlliance alliance, PrintStream out) {
         this.alliance = alliance;
@@ -75,8 +78,10 @@ public final class DemoScenario implements AutoCloseable {
 
     /** Runs the scenario; true if every step showed what it should. */
     public boolean run() throws Exception {
+        out.println("The nodes' log lines go to " + shown(alliance.root().resolve("demo.log")) + "; this terminal tells the scenario.");
         startAll();
         String uscc = seedOnFirstRun();
+        subject = uscc;
 
         step("1. Hangzhou asks every partner about " + uscc + " (mutual query, 信用信息互查)");
         JsonNode merged = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
@@ -137,21 +142,55 @@ public final class DemoScenario implements AutoCloseable {
         return failures == 0;
     }
 
-    /** The API URLs of the running nodes, for exploration. */
-    public void printExploration() {
-        out.println();
-        out.println("The alliance stays up; Ctrl-C stops it. Try:");
+    /**
+     * What to try next, as commands to paste: the console and how to sign in, a development token
+     * for each role, the CLI on each member's data ({@code GATEWAY_CONFIG}), an evidence bundle
+     * verified offline with the alliance CA.
+     *
+     * @param running whether the alliance stays up (else the CLI commands still read its data)
+     */
+    public void printExploration(boolean running) {
         Member hangzhou = DemoAlliance.member("hangzhou");
         String api = alliance.apiUrl(hangzhou);
-        out.println("  TOKEN=$(curl -s " + api + "/dev-issuer/protocol/openid-connect/token -d 'username=me&roles=reader-public'"
-                + " | sed -n 's/.*\"access_token\" : \"\\([^\"]*\\)\".*/\\1/p')");
-        out.println("  curl -H \"Authorization: Bearer $TOKEN\" '" + api + "/api/v1/alliance/subjects/<USCC>/records?partners=all'");
-        out.println("  (who may use which endpoint, and how to get a token: docs/SECURITY.md)");
-        for (Member m : DemoAlliance.MEMBERS) {
-            if (nodes.containsKey(m.id())) {
-                out.printf("  %-9s API %s   exchange %s%n", m.id(), alliance.apiUrl(m), alliance.exchangeUrl(m));
-            }
+        out.println();
+        out.println(running ? "The alliance stays up; Ctrl-C stops it. Explore it:"
+                : "The alliance has stopped; its data stays under " + shown(alliance.root()) + " until the next demo run. Explore it:");
+        if (running) {
+            out.println("  officer console   " + api + "/console  (Sign in: the development issuer's form; user any name,"
+                    + " roles auditor)");
+            out.println("  a token per role  token() { curl -s " + api + "/dev-issuer/protocol/openid-connect/token"
+                    + " -d \"username=me&roles=$1${2:+&department=$2}\" | sed -n 's/.*\"access_token\" : \"\\([^\"]*\\)\".*/\\1/p'; }");
+            out.println("                    roles: reader-public reader-authorised reader-shared importer (with a department)"
+                    + " registrar operator auditor");
+            out.println("  curl -H \"Authorization: Bearer $(token reader-public)\" '" + api
+                    + "/api/v1/alliance/subjects/" + subject + "/records?partners=all'");
+            out.println("  curl -H \"Authorization: Bearer $(token auditor)\" '" + api + "/api/v1/audit/events?limit=5'");
+            out.println("  (who may use which endpoint: docs/SECURITY.md)");
         }
+        out.println("  the CLI on Hangzhou's data (each member's is " + shown(alliance.root()) + "/<member>/node.properties):");
+        out.println("    export GATEWAY_CONFIG=" + shown(alliance.configFile(hangzhou)));
+        out.println("    ./gatewayctl query --uscc " + subject);
+        out.println("    ./gatewayctl audit verify");
+        java.time.temporal.ChronoUnit seconds = java.time.temporal.ChronoUnit.SECONDS;
+        out.println("    ./gatewayctl audit export --from " + started.minusSeconds(60).truncatedTo(seconds) + " --to "
+                + Instant.now().plusSeconds(60).truncatedTo(seconds) + " --out bundle.zip");
+        out.println("    ./gatewayctl audit verify-bundle bundle.zip --trust " + shown(alliance.root().resolve("pki/gm-ca/ca.cert.pem"))
+                + "," + shown(alliance.root().resolve("pki/intl-ca/ca.cert.pem")));
+        for (Member m : DemoAlliance.MEMBERS) {
+            out.printf("  %-9s API %s   exchange %s%s%n", m.id(), alliance.apiUrl(m), alliance.exchangeUrl(m),
+                    running && !nodes.containsKey(m.id()) ? "   (stopped in step 9)" : "");
+        }
+        out.println("  the nodes' log: " + shown(alliance.root().resolve("demo.log")));
+    }
+
+    /** A command for the operator, run on Hangzhou's data as printed (the demo's files, relative to here where they are below). */
+    private String cli(String command) {
+        return "./gatewayctl " + command + " --config " + shown(alliance.configFile(DemoAlliance.member("hangzhou")));
+    }
+
+    private static String shown(Path p) {
+        Path here = Path.of("").toAbsolutePath();
+        return p.startsWith(here) ? here.relativize(p).toString() : p.toString();
     }
 
     private void startAll() throws Exception {
@@ -370,7 +409,7 @@ public final class DemoScenario implements AutoCloseable {
                     p.has("respondedAt") ? ", responded: " + p.path("measuresApplied") : ", no response yet (due in 7 days)");
         }
         expect(acknowledged, "every alliance city acknowledged the notice");
-        expect(tracked, "Huzhou's response and the measures it applied reach Hangzhou (gatewayctl sanctions status " + id + ")");
+        expect(tracked, "Huzhou's response and the measures it applied reach Hangzhou (" + cli("sanctions status " + id) + ")");
 
         HttpResponse<String> lifted = call("POST", hangzhou + "/api/v1/lists/" + entryId + "/lift", operator,
                 "{\"status\": \"REPAIRED\", \"basis\": \"信用修复决定（演示）\"}");
@@ -464,7 +503,7 @@ public final class DemoScenario implements AutoCloseable {
             out.printf("   repair of record %s at %-9s %s%n", records.get(0), h.path("partner").asText(),
                     h.path("state").asText().equals("ANSWERED") ? "confirmed, withdrew " + h.path("answer").path("withdrawn").asInt() : "pending");
         }
-        expect(confirmed, "the province and the nation withdrew the repaired record and confirmed (gatewayctl repair status " + repairId + ")");
+        expect(confirmed, "the province and the nation withdrew the repaired record and confirmed (" + cli("repair status " + repairId) + ")");
 
         HttpResponse<String> objected = call("POST", hangzhou + "/api/v1/records/" + records.get(1) + "/objection", operator,
                 "{\"basis\": \"the subject disputes the licence's scope\"}");

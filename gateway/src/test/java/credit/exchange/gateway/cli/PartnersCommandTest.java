@@ -31,6 +31,17 @@ class PartnersCommandTest {
         CliRun valid = CliRun.of("partners", "validate", SHIPPED.toString(), "--certificates", certs.toString());
         assertEquals(0, valid.exit(), valid.out());
         assertTrue(valid.out().contains("6 valid, 0 problems"), valid.out());
+        assertTrue(!valid.out().contains("warning"), "the shipped files set up only work they allow: " + valid.out());
+
+        // the shipped province file of an earlier release: records pushed to it, notices not sent
+        Path lacking = dir.resolve("lacking");
+        Files.createDirectories(lacking);
+        Files.writeString(lacking.resolve("zhejiang.yaml"), Files.readString(SHIPPED.resolve("zhejiang.yaml"))
+                .replaceAll("we-send: \\[query, notice\\]", "we-send: [query]"));
+        CliRun warned = CliRun.of("partners", "validate", lacking.toString(), "--certificates", certs.toString());
+        assertEquals(0, warned.exit(), warned.out());
+        assertTrue(warned.out().contains("warning  " + lacking.resolve("zhejiang.yaml") + ": we-send lacks notice, but push hands zhejiang"
+                + " records"), warned.out());
 
         Path broken = dir.resolve("broken");
         Files.createDirectories(broken);

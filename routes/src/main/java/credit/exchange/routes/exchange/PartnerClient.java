@@ -118,9 +118,12 @@ public final class PartnerClient {
 
     /** Sends one request by the given carrier and returns its proven answer. */
     public Answered exchange(Partner partner, Partner.ExchangeType type, byte[] payload, Carrier carrier) {
-        if (!partner.enabled() || !partner.weStart(type)) {
-            throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "this node does not send " + type.wireName()
-                    + " exchanges to " + partner.id() + " (disabled, or not configured for it)");
+        if (!partner.enabled()) {
+            throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "partner " + partner.id() + " is disabled in " + partner.source());
+        }
+        if (!partner.weStart(type)) {
+            throw new CodedException(ErrorCode.E_NOT_CONFIGURED, "this node does not send " + type.wireName() + " exchanges to "
+                    + partner.id() + ": " + partner.source() + " does not say so (" + Partner.keyFor(type) + ")");
         }
         Instant start = clock.instant();
         ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(), type.wireName(),

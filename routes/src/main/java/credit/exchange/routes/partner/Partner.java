@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -195,6 +196,29 @@ public record Partner(
             case PUBLICITY -> push.filter(p -> !p.pull()).isPresent();
             case CHECKPOINT -> true;
         };
+    }
+
+    /** The key of a partner file that lets this node start exchanges of a type with the partner. */
+    public static String keyFor(ExchangeType type) {
+        return switch (type) {
+            case QUERY, NOTICE -> "we-send: [" + type.wireName() + "]";
+            case PULL, ACKNOWLEDGE -> "pull-from";
+            case PUBLICITY -> "push: {mode: push}";
+            case CHECKPOINT -> "enabled";
+        };
+    }
+
+    /**
+     * What this file lacks for the node to do the work it sets up, each naming the file and key:
+     * a partner we hand records to (push) must take our notices, or the repairs and objections of
+     * those records (信用修复, 异议) cannot reach it. Empty for a disabled partner.
+     */
+    public List<String> gaps() {
+        if (!enabled || push.isEmpty() || weSend.contains(ExchangeType.NOTICE)) {
+            return List.of();
+        }
+        return List.of(source + ": we-send lacks notice, but push hands " + id + " records: the repairs and objections of those"
+                + " records (信用修复, 异议) cannot reach it; add notice to we-send");
     }
 
     /** The exchange listener's URL of this partner. */

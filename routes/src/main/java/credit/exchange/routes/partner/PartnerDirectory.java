@@ -88,6 +88,7 @@ public final class PartnerDirectory {
                 Partner previous = next.put(partner.id(), partner);
                 if (!Objects.equals(previous, partner)) {
                     changed.add(partner.id());
+                    partner.gaps().forEach(gap -> LOG.warn("partner configuration incomplete: {}", gap));
                 }
             } else if (result instanceof PartnerConfigReader.Result.Rejected r) {
                 rejected.addAll(r.problems());
