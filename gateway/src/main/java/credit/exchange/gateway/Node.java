@@ -116,6 +116,11 @@ public final class Node implements AutoCloseable {
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
+            // a stop is quick and quiet: what is in flight is a timer's round or a retry, which the database
+            // resumes at the next start (nothing accepted lives only in memory)
+            main.addInitialProperty("camel.main.shutdownTimeout", config.get("gateway.shutdown-seconds"));
+            main.addInitialProperty("camel.main.shutdownSuppressLoggingOnTimeout", "true");
+            main.addInitialProperty("camel.main.shutdownLogInflightExchangesOnTimeout", "false");
             main.addInitialProperty("camel.server.enabled", "true");
             main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
             main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));

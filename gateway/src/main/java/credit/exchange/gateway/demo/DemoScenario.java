@@ -713,9 +713,10 @@ public final class DemoScenario implements AutoCloseable {
     }
 
     @Override
+    /** Stops the members, all at once (each stop is its own; together they take as long as the slowest). */
     public void close() {
         List<Node> running = new ArrayList<>(nodes.values());
         nodes.clear();
-        running.forEach(Node::close);
+        running.parallelStream().forEach(Node::close);
     }
 }

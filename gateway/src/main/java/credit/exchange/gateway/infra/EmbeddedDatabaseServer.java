@@ -74,13 +74,50 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
         }
         Path portFile = nodeDir.resolve(PORT_FILE);
         OwnerOnlyFiles.replace(portFile, Integer.toString(postgres.getPort()));
-        return new EmbeddedDatabaseServer(postgres, portFile, password);
+        EmbeddedDatabaseServer server = new EmbeddedDatabaseServer(postgres, portFile, password);
+        StopsLast.RUNNING.add(server);
+        return server;
+    }
+
+    /**
+     * The database stops last when the JVM is asked to stop (SIGTERM, Ctrl-C): the library's own
+     * shutdown hook would stop it at once, beside the node's, so that the node's routes met a
+     * vanished database while they finished (a minute of retries and stack traces). This one hook
+     * waits for the nodes to close their servers, then stops any left open.
+     */
+    private static final class StopsLast {
+        static final java.util.Set<EmbeddedDatabaseServer> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static final Duration NODES_CLOSE_WITHIN = Duration.ofSeconds(20);
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(StopsLast::stopWhatNodesLeft, "embedded-database-stop"));
+        }
+
+        private static void stopWhatNodesLeft() {
+            long deadline = System.nanoTime() + NODES_CLOSE_WITHIN.toNanos();
+            while (!RUNNING.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50); // the nodes' own shutdown is closing them
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            for (EmbeddedDatabaseServer left : java.util.List.copyOf(RUNNING)) {
+                try {
+                    left.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("the embedded database at {} did not stop: {}", left.portFile.getParent(), e.toString());
+                }
+            }
+        }
     }
 
     private static EmbeddedPostgres.Builder builder(Path nodeDir, int port, String password) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(nodeDir.resolve("postgres"))
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false) // see StopsLast
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // the library passes these to initdb as --auth=… --pwfile=…, after its own "-A trust", which they
                 // override: a new cluster is created with the password and never trusts anyone, not even for a moment
@@ -166,6 +203,9 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (!StopsLast.RUNNING.remove(this)) {
+            return; // stopped already
+        }
         Files.deleteIfExists(portFile);
         postgres.close();
     }
