@@ -87,7 +87,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
      */
     private static final class StopsLast {
         static final java.util.Set<EmbeddedDatabaseServer> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private static final Duration NODES_CLOSE_WITHIN = Duration.ofSeconds(20);
+        private static final Duration NODES_CLOSE_WITHIN = Duration.ofSeconds(10);
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(StopsLast::stopWhatNodesLeft, "embedded-database-stop"));
