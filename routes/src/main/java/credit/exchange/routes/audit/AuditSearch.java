@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -195,7 +196,7 @@ public final class AuditSearch {
      * after the last one it countersigned wait for it. A partner whose oldest waiting checkpoint
      * was signed more than {@code grace} before {@code now} is behind.
      */
-    public List<Countersigning> countersigning(Instant now, java.time.Duration grace) {
+    public List<Countersigning> countersigning(Instant now, Duration grace) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
                 with partners as (select partner from audit_countersignature union select partner from audit_witnessed),
                 last as (select p.partner, max(s.seq) as seq, max(s.received_at) as at
