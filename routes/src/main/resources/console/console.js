@@ -7,6 +7,36 @@ const session = { token: null, config: null, nextBefore: null };
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#2457a6', '#d97706', '#1b7f3b', '#7c3aed', '#b3261e', '#0e7490', '#a16207', '#be185d'];
+// The one zone the console shows and reads times in, whatever the browser's own: named beside every time (config.json).
+const ZONE = { name: 'Asia/Shanghai', offset: '+08:00' };
+
+function offsetMinutes() {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(ZONE.offset);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+function zoneLabel() {
+  return 'UTC' + ZONE.offset + ' ' + ZONE.name;
+}
+
+/** An instant (ISO text or Date) as 24-hour wall time in the console's zone: 2026-12-07 05:45:00. */
+function zoned(instant) {
+  if (instant === null || instant === undefined || instant === '') {
+    return '';
+  }
+  const date = instant instanceof Date ? instant : new Date(instant);
+  return new Date(date.getTime() + offsetMinutes() * 60000).toISOString().substring(0, 19).replace('T', ' ');
+}
+
+/** A time typed in the console's zone (YYYY-MM-DD HH:mm[:ss], 24-hour) as an ISO instant; an Error naming the field if not one. */
+function instantOf(field, text) {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/.exec(text.trim());
+  const date = m ? new Date(m[1] + 'T' + m[2] + (m[3] || ':00') + ZONE.offset) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new Error(field + ': write the time as YYYY-MM-DD HH:mm:ss, 24-hour, in ' + zoneLabel());
+  }
+  return date.toISOString();
+}
 
 function setText(el, value) {
   el.textContent = value === null || value === undefined ? '' : String(value);
@@ -69,7 +99,14 @@ async function redeem(params) {
     }),
   });
   if (!answer.ok) {
-    throw new Error('The realm refused the sign-in (HTTP ' + answer.status + '); sign in again.');
+    let body = {};
+    try {
+      body = await answer.json();
+    } catch (notJson) {
+      // the status says enough
+    }
+    throw new Error('The realm refused the sign-in (' + (body.code ? body.code + ': ' + (body.message || '') : 'HTTP ' + answer.status)
+      + '); sign in again.');
   }
   return (await answer.json()).access_token;
 }
@@ -115,17 +152,11 @@ async function call(method, path, params) {
   return answer;
 }
 
-function localInput(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + 'T' + pad(date.getHours()) + ':'
-    + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
-}
-
 function criteria() {
   const params = new URLSearchParams();
-  for (const [field, input] of [['from', 'from'], ['to', 'to']]) {
-    if ($(input).value) {
-      params.set(field, new Date($(input).value).toISOString());
+  for (const [field, name] of [['from', 'From'], ['to', 'To']]) {
+    if ($(field).value.trim()) {
+      params.set(field, instantOf(name, $(field).value));
     }
   }
   for (const field of ['partner', 'subject', 'action', 'decision']) {
@@ -161,10 +192,11 @@ async function search(older) {
     const row = document.createElement('tr');
     row.dataset.seq = e.seq;
     cell(row, e.seq);
-    cell(row, e.at.replace('T', ' ').replace('Z', ''));
+    cell(row, zoned(e.at));
     cell(row, e.actorKind + ' ' + e.actor);
     cell(row, e.partner);
     cell(row, e.action);
+    cell(row, e.exchangeType, 'exchange-type');
     cell(row, e.subjectKey && e.subjectKey.startsWith('P:') ? 'person ' + e.subjectKey.substring(2, 14) + '…' : e.subjectKey);
     cell(row, e.classification);
     cell(row, e.decision, e.decision === 'DENY' ? 'deny' : e.decision === 'ALLOW' ? 'allow' : null);
@@ -200,13 +232,13 @@ async function detail(seq, row) {
   const e = d.event;
   setText($('detail-seq'), e.seq);
   facts($('detail-fields'), [
-    ['Time', e.at], ['Node', e.node], ['Actor', e.actorKind + ' ' + e.actor], ['Partner', e.partner], ['Action', e.action],
+    ['Time (' + zoneLabel() + ')', zoned(e.at)], ['Exchange type', e.action && e.action.startsWith('exchange.') ? e.detail : null], ['Node', e.node], ['Actor', e.actorKind + ' ' + e.actor], ['Partner', e.partner], ['Action', e.action],
     ['Subject key', e.subjectKey], ['Class', e.classification], ['Dataset', e.dataset], ['Purpose', e.purpose],
     ['Authorisation', e.authorisationId], ['Decision', e.decision], ['Reason', e.reason],
     ['Message ids', (e.messageIds || []).join(', ')], ['Outcome', e.outcome],
     ['Latency', e.latencyMs === null || e.latencyMs === undefined ? null : e.latencyMs + ' ms'], ['Detail', e.detail],
     ['Hash (' + d.algorithm + ')', d.hash], ['Previous hash', d.prevHash],
-    ['Signed checkpoint', d.checkpoint ? 'event ' + d.checkpoint.seq + ' at ' + d.checkpoint.at : 'not yet covered'],
+    ['Signed checkpoint', d.checkpoint ? 'event ' + d.checkpoint.seq + ' at ' + zoned(d.checkpoint.at) : 'not yet covered'],
     ['Countersigned by', d.checkpoint ? (d.checkpoint.countersignedBy.join(', ') || 'no partner yet') : null],
   ]);
   $('detail').hidden = false;
@@ -215,21 +247,53 @@ async function detail(seq, row) {
 function renderStatus(s) {
   const status = $('chain-status');
   status.dataset.intact = String(s.intact);
+  // one verification, one snapshot: the events recomputed are events fromSeq–verifiedThroughSeq, and the head it read
+  status.dataset.verifiedThrough = s.verifiedThroughSeq === undefined ? '' : String(s.verifiedThroughSeq);
   setText(status, s.intact
-    ? 'Intact: ' + s.verifiedEvents + ' events recomputed' + (s.fromSeq > 1 ? ' from event ' + s.fromSeq : '') + ', ' + s.checkpointsVerified + ' signed checkpoints verified'
+    ? 'Intact: ' + (s.verifiedEvents ? 'events ' + s.fromSeq + '–' + s.verifiedThroughSeq + ' recomputed (' + s.verifiedEvents
+      + ' events)' : 'no event yet') + ', ' + s.checkpointsVerified + ' signed checkpoints verified'
     : 'BROKEN' + (s.firstBreak ? ' at event ' + s.firstBreak.seq + ' (' + s.firstBreak.kind + '): ' + s.firstBreak.explanation : '')
       + (s.checkpointProblems.length ? ' — ' + s.checkpointProblems.join('; ') : ''));
   const k = s.lastVerifiedCheckpoint;
   facts($('chain-facts'), [
-    ['Head', s.headSeq === undefined ? 'no event yet' : 'event ' + s.headSeq + ' (' + s.algorithm + ')'],
+    ['Head at verification', s.headSeq === undefined ? 'no event yet' : 'event ' + s.headSeq + ' (' + s.algorithm + ')'],
     ['Archived and purged', s.purged ? 'events 1–' + s.purged.throughSeq + ' in ' + s.purged.archive + ' (SHA-256 '
       + s.purged.archiveSha256 + ')' : null],
-    ['Pending', s.pending], ['Verified at', s.verifiedAt + ' in ' + s.tookMillis + ' ms'],
-    ['Last verified checkpoint', k ? 'event ' + k.seq + ' signed at ' + k.at + ', countersigned by '
+    ['Pending (not chained yet)', s.pending], ['Verified at', zoned(s.verifiedAt) + ' (' + zoneLabel() + ') in ' + s.tookMillis + ' ms'],
+    ['Last verified checkpoint', k ? 'event ' + k.seq + ' signed at ' + zoned(k.at) + ', countersigned by '
       + (k.countersignedBy.join(', ') || 'no partner yet') : 'none yet'],
     ['Countersignatures', Object.entries(s.countersignedBy || {}).map(([partner, n]) => partner + ' (' + n + ')').join(', ')
       || 'none yet'],
   ]);
+  renderCountersigning(s.countersigning || []);
+}
+
+/** Each partner's countersigning; a partner behind (a checkpoint has waited for it too long) is flagged, and named above. */
+function renderCountersigning(partners) {
+  const list = $('countersigning');
+  list.replaceChildren();
+  const behind = [];
+  for (const p of partners) {
+    const item = document.createElement('li');
+    item.dataset.partner = p.partner;
+    item.dataset.behind = String(p.behind);
+    const last = p.lastSeq === undefined || p.lastSeq === null ? 'never countersigned'
+      : 'last countersigned event ' + p.lastSeq + ' at ' + zoned(p.lastAt);
+    const waiting = p.waiting ? p.waiting + ' checkpoint' + (p.waiting === 1 ? '' : 's') + ' waiting since ' + zoned(p.waitingSince)
+      : 'nothing waiting';
+    const text = p.partner + ': ' + (p.behind ? 'BEHIND — no countersignature since '
+      + (p.lastAt ? zoned(p.lastAt) : 'ever') + ', ' + waiting : last + '; ' + waiting);
+    setText(item, text);
+    list.appendChild(item);
+    if (p.behind) {
+      behind.push(p.partner + ' (no countersignature since ' + (p.lastAt ? zoned(p.lastAt) : 'ever') + ', ' + p.waiting + ' checkpoints waiting)');
+    }
+  }
+  if (!partners.length) {
+    setText(list, 'No partner countersigns yet.');
+  }
+  $('countersign-alert').hidden = !behind.length;
+  setText($('countersign-alert'), behind.length ? 'Partners behind with countersigning (times ' + zoneLabel() + '): ' + behind.join('; ') : '');
 }
 
 async function status(now) {
@@ -259,6 +323,7 @@ function queriesChart(rows) {
   box.replaceChildren();
   if (!rows.length) {
     setText(box, 'No queries in this range.');
+    legend([]);
     return;
   }
   const hours = [...new Set(rows.map((r) => r.hour))].sort();
@@ -268,7 +333,7 @@ function queriesChart(rows) {
   const barWidth = 28;
   const height = 160;
   const width = Math.max(320, hours.length * (barWidth + 8) + 60);
-  const chart = svg('svg', { width, height: height + 60, role: 'img', 'aria-label': 'queries per partner per hour' }, box);
+  const chart = svg('svg', { width, height: height + 24, role: 'img', 'aria-label': 'queries per partner per hour' }, box);
   hours.forEach((hour, i) => {
     let y = height;
     const x = 40 + i * (barWidth + 8);
@@ -284,11 +349,22 @@ function queriesChart(rows) {
       setText(svg('title', {}, bar), partner + ' ' + hour + ': ' + row.queries);
     });
     label(chart, x + barWidth / 2, y - 4, totals[i], 'middle');
-    label(chart, x + barWidth / 2, height + 14, hour.substring(11, 16), 'middle');
+    label(chart, x + barWidth / 2, height + 14, zoned(hour).substring(11, 16), 'middle');
   });
+  legend(partners);
+}
+
+/** The chart's legend: every partner of the chart, wrapping as the page's width allows. */
+function legend(partners) {
+  const list = $('chart-legend');
+  list.replaceChildren();
   partners.forEach((partner, p) => {
-    svg('rect', { x: 40 + p * 110, y: height + 28, width: 10, height: 10, fill: COLOURS[p % COLOURS.length] }, chart);
-    label(chart, 54 + p * 110, height + 37, partner);
+    const item = document.createElement('li');
+    item.dataset.partner = partner;
+    const swatch = svg('svg', { width: 10, height: 10, class: 'swatch' }, item);
+    svg('rect', { width: 10, height: 10, fill: COLOURS[p % COLOURS.length] }, swatch);
+    item.appendChild(document.createTextNode(partner));
+    list.appendChild(item);
   });
 }
 
@@ -343,7 +419,13 @@ function guarded(action) {
 
 async function main() {
   session.config = await (await fetch('config.json')).json();
+  ZONE.name = session.config.zone || ZONE.name;
+  ZONE.offset = session.config.zoneOffset || ZONE.offset;
+  for (const el of document.querySelectorAll('.zone')) {
+    setText(el, zoneLabel());
+  }
   setText($('node'), session.config.node);
+  $('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
   $('sign-in').addEventListener('click', guarded(signIn));
   $('sign-out').addEventListener('click', signOut);
   $('search-form').addEventListener('submit', guarded(() => Promise.all([search(false), charts()])));
@@ -366,8 +448,8 @@ async function main() {
     setText($('user'), opened.user);
     showOnly('console');
     const now = new Date();
-    $('to').value = localInput(new Date(now.getTime() + 60000));
-    $('from').value = localInput(new Date(now.getTime() - 24 * 3600 * 1000));
+    $('to').value = zoned(new Date(now.getTime() + 60000));
+    $('from').value = zoned(new Date(now.getTime() - 24 * 3600 * 1000));
     await Promise.all([status(false), search(false), charts()]);
   } catch (err) {
     if (err.code === 'E_ROLE_REQUIRED') {

@@ -169,7 +169,8 @@ public final class Node implements AutoCloseable {
                             Duration.ofSeconds(config.getInt("gateway.audit.checkpoint-seconds")))),
                     chainMonitor, Duration.ofSeconds(config.getInt("gateway.audit.verify-seconds"))));
             main.configure().addRoutesBuilder(new ConsoleRoutes(new ConsoleRoutes.Settings(config.nodeId(), realm.tokens().issuer(),
-                    config.get("gateway.console.client-id"), checkpointSigner, config.getInt("gateway.audit.batch"), config.crlsPem()),
+                    config.get("gateway.console.client-id"), checkpointSigner, config.getInt("gateway.audit.batch"), config.crlsPem(),
+                    Duration.ofSeconds(config.getInt("gateway.console.countersign-grace-seconds"))),
                     authenticator, audit, auditWriter, new AuditSearch(database, config.nodeId()), chainMonitor,
                     authorisations::subjectKey));
             if (identity.isPresent()) {

@@ -47,10 +47,25 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
                 .process(this::signIn);
     }
 
-    /** GET: the sign-in form; POST: its answer, redirected to the console with an authorisation code. */
+    /**
+     * GET: the sign-in form; POST: its answer, redirected to the console with an authorisation
+     * code. A browser is on this page, so a refusal is a page too (its code, what it means, what
+     * to do), not JSON.
+     */
     private void signIn(Exchange exchange) {
-        Map<String, String> form = fields(exchange, "response_type", "client_id", "redirect_uri", "state", "code_challenge",
-                "code_challenge_method", "username", "roles", "department");
+        try {
+            signInOrRefuse(exchange);
+        } catch (CodedException refused) {
+            exchange.getMessage().removeHeader("Location");
+            exchange.getMessage().setHeader("Cache-Control", "no-store");
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, refused.code().httpStatus());
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+            exchange.getMessage().setBody(refusalPage(refused));
+        }
+    }
+
+    private void signInOrRefuse(Exchange exchange) {
+        Map<String, String> form = fields(exchange, SIGN_IN_FIELDS);
         String redirect = form.getOrDefault("redirect_uri", "");
         URI target;
         try {
@@ -89,9 +104,19 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
         exchange.getMessage().setBody("");
     }
 
+    private static final String[] SIGN_IN_FIELDS = {"response_type", "client_id", "redirect_uri", "state", "code_challenge",
+        "code_challenge_method", "username", "roles", "department"};
+    /** What the form carries over from the console's request, hidden. */
+    private static final String[] CARRIED = {"response_type", "client_id", "redirect_uri", "state", "code_challenge",
+        "code_challenge_method"};
+
+    /**
+     * The form posts its fields only, to the endpoint's path without the query string that brought
+     * the browser here (else every parameter would arrive twice, once in the URL and once in the body).
+     */
     private static String signInPage(Map<String, String> form) {
         StringBuilder hidden = new StringBuilder();
-        for (String f : new String[] {"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}) {
+        for (String f : CARRIED) {
             hidden.append("<input type=\"hidden\" name=\"").append(f).append("\" value=\"").append(html(form.getOrDefault(f, "")))
                     .append("\">");
         }
@@ -99,12 +124,24 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development issuer — sign in</title></head>
                 <body><h1>Development issuer</h1>
                 <p><strong>Development only:</strong> this node has no realm; it signs whoever asks in with the roles they name.</p>
-                <form method="post">%s
+                <form method="post" action="%s">%s
                 <label>User <input id="username" name="username" value="officer" required></label>
                 <label>Roles <input id="roles" name="roles" value="auditor"></label>
                 <label>Department <input id="department" name="department"></label>
                 <button id="sign-in" type="submit">Sign in</button></form></body></html>
-                """.formatted(hidden);
+                """.formatted(DevIssuer.PATH + "/protocol/openid-connect/auth", hidden);
+    }
+
+    /** A refused sign-in as a browser shows it: the code, its meaning, what happened, and the way back. */
+    private static String refusalPage(CodedException refused) {
+        return """
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused — %1$s</title></head>
+                <body><h1>Sign-in refused</h1>
+                <p id="error-code"><code>%1$s</code>: %2$s</p>
+                <p id="error-message">%3$s</p>
+                <p>Development issuer of this node. <a href="/console/">Back to the console</a> and sign in again.</p>
+                </body></html>
+                """.formatted(refused.code().name(), html(refused.code().meaning()), html(refused.getMessage()));
     }
 
     private static String html(String value) {
@@ -142,14 +179,34 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
         return roles;
     }
 
-    /** A form's or query's fields: platform-http hands them over as headers; other transports leave the body. */
+    /**
+     * A form's or query's fields, one value each: platform-http hands them over as headers (a list
+     * when a name comes more than once, e.g. in the URL and in the body); other transports leave the
+     * body. A name given twice with the same value is taken once; with different values it is
+     * refused, as nothing says which one was meant.
+     */
     private static Map<String, String> fields(Exchange exchange, String... names) {
         Map<String, String> form = form(exchange.getMessage().getBody(String.class));
         for (String field : names) {
-            String value = exchange.getMessage().getHeader(field, String.class);
-            if (value != null) {
-                form.put(field, value);
+            Object value = exchange.getMessage().getHeader(field);
+            if (value == null) {
+                continue;
             }
+            Set<String> values = new LinkedHashSet<>();
+            if (value instanceof Iterable<?> several) {
+                several.forEach(v -> values.add(String.valueOf(v)));
+            } else if (value instanceof Object[] several) {
+                for (Object v : several) {
+                    values.add(String.valueOf(v));
+                }
+            } else {
+                values.add(String.valueOf(value));
+            }
+            if (values.size() > 1) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "'" + field + "' is given more than once with different values;"
+                        + " give it once");
+            }
+            values.stream().findFirst().ifPresent(v -> form.put(field, v));
         }
         return form;
     }
@@ -162,8 +219,13 @@ public final class DevIssuerRoutes extends ApiRouteBuilder {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String before = out.putIfAbsent(name, value);
+                if (before != null && !before.equals(value)) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "'" + name + "' is given more than once with different values;"
+                            + " give it once");
+                }
             }
         }
         return out;

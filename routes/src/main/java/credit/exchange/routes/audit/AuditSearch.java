@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,6 +49,20 @@ public final class AuditSearch {
     }
 
     public record Charts(List<HourlyQueries> queriesPerPartnerPerHour, List<Denials> denialsByReason) {
+    }
+
+    /**
+     * How a partner keeps up with countersigning this node's checkpoints: the last checkpoint it
+     * countersigned and when its countersignature arrived (none: it never did), how many later
+     * checkpoints wait for it and since when, and whether it is behind, that is, a checkpoint has
+     * waited for it longer than the grace the node allows.
+     */
+    public record Countersigning(String partner, Long lastSeq, Instant lastAt, long waiting, Instant waitingSince, boolean behind) {
+    }
+
+    /** The exchange type of an exchange's event ({@code exchange.in}, {@code exchange.out}: query, pull, checkpoint…); else null. */
+    public static String exchangeType(AuditRecord event) {
+        return event.action() != null && event.action().startsWith("exchange.") ? event.detail() : null;
     }
 
     private final Database database;
@@ -170,6 +185,39 @@ public final class AuditSearch {
                 }
             }
             return new Charts(queries, denials);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Every partner that takes part in countersigning (one that countersigned one of our
+     * checkpoints, or sent us its own to countersign), and how far behind it is: the checkpoints
+     * after the last one it countersigned wait for it. A partner whose oldest waiting checkpoint
+     * was signed more than {@code grace} before {@code now} is behind.
+     */
+    public List<Countersigning> countersigning(Instant now, Duration grace) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                with partners as (select partner from audit_countersignature union select partner from audit_witnessed),
+                last as (select p.partner, max(s.seq) as seq, max(s.received_at) as at
+                         from partners p left join audit_countersignature s on s.partner = p.partner group by p.partner)
+                select l.partner, l.seq, l.at, count(k.seq), min(k.at)
+                from last l left join audit_checkpoint k on k.seq > coalesce(l.seq, 0)
+                group by l.partner, l.seq, l.at order by l.partner""")) {
+            List<Countersigning> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(2);
+                    Long lastSeq = rs.wasNull() ? null : seq;
+                    Timestamp lastAt = rs.getTimestamp(3);
+                    long waiting = rs.getLong(4);
+                    Timestamp since = rs.getTimestamp(5);
+                    boolean behind = since != null && since.toInstant().plus(grace).isBefore(now);
+                    out.add(new Countersigning(rs.getString(1), lastSeq, lastAt == null ? null : lastAt.toInstant(), waiting,
+                            since == null ? null : since.toInstant(), behind));
+                }
+            }
+            return out;
         } catch (SQLException e) {
             throw unavailable(e);
         }

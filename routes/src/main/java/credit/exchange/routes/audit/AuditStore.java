@@ -371,6 +371,10 @@ public final class AuditStore {
     /** As {@link #verify(long)}, with the signed checkpoints at or after fromSeq verified and pinned. */
     public Verification verify(long fromSeq, Optional<Envelopes> trust) {
         try (Connection c = database.connection()) {
+            // one snapshot: the head, the checkpoints and the events streamed are of the same moment, so that the events
+            // recomputed end at the head reported, while events go on being chained (the pool resets the level on return)
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
             c.setAutoCommit(false); // a cursor: the chain is streamed, not held
             Optional<Head> head = head(c);
             AuditChain chainOfHead = head.map(h -> AuditChain.named(h.algorithm())).orElse(chain);

@@ -1,10 +1,13 @@
 package credit.exchange.routes.audit;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
+import credit.exchange.security.auth.DevIssuer;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.Envelopes;
 import java.io.IOException;
@@ -42,6 +45,9 @@ import org.apache.camel.Exchange;
 public final class ConsoleRoutes extends ApiRouteBuilder {
 
     private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
+    /** The one time zone the console shows and reads times in, named on the page (China has kept +08:00 all year since 1991). */
+    static final String ZONE = "Asia/Shanghai";
+    static final String ZONE_OFFSET = "+08:00";
     private static final Set<String> DECISIONS = Set.of("ALLOW", "DENY");
     /** The page's files: name → content type. Nothing else under /console is served. */
     private static final Map<String, String> FILES = Map.of(
@@ -49,9 +55,12 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             "console.js", "text/javascript; charset=utf-8",
             "console.css", "text/css; charset=utf-8");
 
-    /** Where the console signs officers in, and what an evidence export needs. */
+    /**
+     * Where the console signs officers in, what an evidence export needs, and how long a checkpoint
+     * may wait for a partner's countersignature before the console shows that partner as behind.
+     */
     public record Settings(String node, String issuer, String clientId, Optional<Envelopes> checkpointSigner, int chainBatch,
-                           String crlsPem) {
+                           String crlsPem, Duration countersignGrace) {
     }
 
     private final Settings settings;
@@ -105,7 +114,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             String limit = text(e, "limit");
             AuditSearch.Page page = search.search(criteria(e), before, limit == null ? 100 : (int) number(limit, "limit"));
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("events", page.events());
+            body.put("events", page.events().stream().map(ConsoleRoutes::listed).toList());
             body.put("nextBefore", page.nextBefore());
             answer(e, 200, body);
         });
@@ -132,6 +141,16 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     /** The security officer reading the trail: its doors admit the auditor role only, and audit every refusal (DoorPolicy). */
     private Caller officer(Exchange exchange) {
         return authenticator.caller(exchange);
+    }
+
+    /** An event as the console's table lists it: its fields, and the exchange type of an exchange's event. */
+    private static Map<String, Object> listed(AuditRecord event) {
+        Map<String, Object> fields = Json.mapper().convertValue(event, new TypeReference<LinkedHashMap<String, Object>>() { });
+        String type = AuditSearch.exchangeType(event);
+        if (type != null) {
+            fields.put("exchangeType", type);
+        }
+        return fields;
     }
 
     private AuditRecord event(Caller caller, String action, String decision, String reason, String detail) {
@@ -186,7 +205,9 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         body.put("verifiedAt", status.verifiedAt());
         body.put("tookMillis", status.took().toMillis());
         body.put("intact", v.intact());
+        // the events recomputed are those of the head read in the same snapshot (AuditStore.verify): fromSeq–headSeq
         body.put("verifiedEvents", v.result().verified());
+        body.put("verifiedThroughSeq", v.result().lastGoodSeq());
         v.result().firstBreak().ifPresent(b -> body.put("firstBreak", Map.of("seq", b.seq(), "kind", b.kind().name(),
                 "explanation", b.explanation())));
         body.put("checkpointProblems", v.checkpointProblems());
@@ -195,6 +216,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             search.event(v.lastCheckpoint()).checkpoint().ifPresent(k -> body.put("lastVerifiedCheckpoint", k));
         }
         body.put("countersignedBy", v.countersignedBy());
+        body.put("countersigning", search.countersigning(Instant.now(), settings.countersignGrace()));
         body.put("fromSeq", v.fromSeq());
         List<AuditStore.Purge> purges = store.purges();
         if (!purges.isEmpty()) {
@@ -222,7 +244,8 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         exchange.getMessage().setHeader("Referrer-Policy", "no-referrer");
         exchange.getMessage().setHeader("Cache-Control", "no-store");
         if (name.equals("config.json")) {
-            answer(exchange, 200, Map.of("node", settings.node(), "issuer", settings.issuer(), "clientId", settings.clientId()));
+            answer(exchange, 200, Map.of("node", settings.node(), "issuer", issuerAsReached(exchange), "clientId", settings.clientId(),
+                    "zone", ZONE, "zoneOffset", ZONE_OFFSET));
             return;
         }
         String type = FILES.get(name);
@@ -239,6 +262,20 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The issuer as the browser reaches it: a realm's URL as configured; the node's own development
+     * issuer at the origin the console was loaded from (127.0.0.1 or localhost, a name or an
+     * address), so that the sign-in form, its redirect and the token call stay on one origin.
+     */
+    private String issuerAsReached(Exchange exchange) {
+        URI issuer = URI.create(settings.issuer());
+        if (!DevIssuer.PATH.equals(issuer.getPath())) {
+            return settings.issuer();
+        }
+        URI page = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URL, settings.issuer(), String.class));
+        return page.getScheme() + "://" + page.getAuthority() + DevIssuer.PATH;
     }
 
     private static String origin(String url) {
