@@ -108,9 +108,18 @@ final class AuditCommand {
         return new CertificateValidator(anchors, crls, Clock.systemUTC());
     }
 
-    /** The node's envelopes of the chain's suite, which sign its checkpoints; none without that credential. */
+    /**
+     * The node's envelopes of the chain's suite, which sign its checkpoints; none without that
+     * credential, or without its passphrase here (an export then ends at the running node's last checkpoint).
+     */
     private static Optional<Envelopes> signer(NodeConfig config) throws java.io.IOException {
-        return NodeIdentity.load(config, Clock.systemUTC()).flatMap(id -> {
+        Optional<NodeIdentity> identity;
+        try {
+            identity = NodeIdentity.load(config, Clock.systemUTC());
+        } catch (CodedException notHere) {
+            return Optional.empty();
+        }
+        return identity.flatMap(id -> {
             try {
                 return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
                         .suite(config.auditChain().suite()));
