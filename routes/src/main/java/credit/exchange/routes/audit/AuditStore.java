@@ -294,7 +294,8 @@ public final class AuditStore {
      * a checkpoint due; otherwise each countersignature would make a new head to sign and have
      * countersigned, and an idle alliance would audit its own witnessing for ever.
      */
-    static final String COUNTERSIGN_BOOKKEEPING = "action in ('exchange.out', 'exchange.in') and detail = 'checkpoint'";
+    static final String COUNTERSIGN_BOOKKEEPING = "action in ('exchange.out', 'exchange.in') and coalesce(detail, '') = '"
+            + credit.exchange.routes.partner.Partner.ExchangeType.CHECKPOINT.wireName() + "'";
 
     /** The head last found to have grown by bookkeeping alone since the last checkpoint: not asked again until it moves. */
     private volatile long bookkeepingOnlyHead = -1;
