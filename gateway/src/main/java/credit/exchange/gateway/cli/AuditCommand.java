@@ -145,14 +145,16 @@ final class AuditCommand {
         @Override
         public Integer call() throws Exception {
             NodeConfig config = node.load();
-            NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElse(null);
-            if (identity == null) {
-                System.out.println("a purge needs the node's credentials: its archive is verified with them before anything is removed");
-                return 2;
+            for (String setting : List.of("gateway.trust.anchors", "gateway.trust.crls")) {
+                if (config.paths(setting).isEmpty()) {
+                    throw new CodedException(credit.exchange.security.ErrorCode.E_CONFIG_INVALID, "a purge verifies its archive offline"
+                            + " before anything is removed, with the alliance CA certificates and CRLs; the configuration names none ("
+                            + setting + ")");
+                }
             }
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(identity.validator()), config.crlsPem(),
+                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(validator(config)), config.crlsPem(),
                         "operator");
                 System.out.printf("events up to %d archived in %s (SHA-256 %s), verified, and purged; the chain now starts after"
                         + " event %d%n", purge.throughSeq(), archiveDir.resolve(purge.archive()), purge.archiveSha256(), purge.throughSeq());

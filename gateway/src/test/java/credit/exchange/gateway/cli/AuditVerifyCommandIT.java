@@ -133,6 +133,10 @@ class AuditVerifyCommandIT {
         assertEquals(AuditCommand.CHECKPOINTS_NOT_CHECKED, unchecked.exit(), unchecked.out() + unchecked.err());
         assertTrue(unchecked.out().contains("signed checkpoints NOT checked: the configuration names no trust anchor (gateway.trust.anchors)"),
                 unchecked.out());
+        CliRun noPurge = CliRun.of("audit", "purge", "--config", bare.toString(), "--through", "1", "--archive-dir",
+                root.resolve("archives").toString());
+        assertEquals(2, noPurge.exit(), noPurge.out() + noPurge.err());
+        assertTrue(noPurge.err().startsWith("error E_CONFIG_INVALID: ") && noPurge.err().contains("gateway.trust.anchors"), noPurge.err());
         CliRun noStore = CliRun.of("audit", "verify", "--config", root.resolve("missing.properties").toString());
         assertEquals(2, noStore.exit(), noStore.out() + noStore.err());
         assertTrue(noStore.err().startsWith("error"), noStore.err());
