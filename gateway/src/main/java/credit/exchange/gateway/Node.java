@@ -100,6 +100,8 @@ public final class Node implements AutoCloseable {
                 resources.push(broker);
                 brokerUrl = broker.url();
             }
+            // the data directory is this node's now (the broker's lock): the CLI on this host reads its configuration there
+            config.saveInForce();
             BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, config.get("gateway.broker.user"),
                     config.get("gateway.broker.password"));
             resources.push(brokerConnection);

@@ -81,6 +81,43 @@ public final class NodeConfig {
         }
     }
 
+    /** Where a running node leaves its configuration for the CLI on its host: {@code <node dir>/node.properties}. */
+    public Path inForceFile() {
+        return nodeDir().resolve("node.properties");
+    }
+
+    /**
+     * Writes the configuration in force to {@link #inForceFile()}, so that {@code gatewayctl} pointed
+     * at this node's data ({@code --data-dir}, {@code --node}) acts with the node's own trust
+     * anchors, CRLs, credentials and audit chain instead of the shipped defaults. Secrets (keys
+     * ending in {@code password} or {@code secret}) are left out; passphrases are only ever named
+     * by their source (env: or file:). Readable by the node's account only where the file system allows.
+     */
+    public void saveInForce() throws IOException {
+        Properties p = new Properties();
+        for (String key : values.stringPropertyNames()) {
+            if (!key.endsWith("password") && !key.endsWith("secret") && !key.startsWith("gateway.fault.")) {
+                p.setProperty(key, values.getProperty(key));
+            }
+        }
+        p.setProperty("gateway.data-dir", nodeDir().getParent().toString()); // the CLI may run from another directory
+        Path file = inForceFile();
+        Path written = Files.createTempFile(file.getParent(), "node", ".properties");
+        try {
+            try {
+                Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the data directory's own access rules apply
+            }
+            try (var out = Files.newBufferedWriter(written, StandardCharsets.UTF_8)) {
+                p.store(out, "the configuration node " + nodeId() + " runs with, written at its start for gatewayctl (secrets left out)");
+            }
+            Files.move(written, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
+        }
+    }
+
     public String get(String key) {
         String v = values.getProperty(key);
         return v == null ? "" : v.strip();

@@ -39,8 +39,19 @@ import picocli.CommandLine.Parameters;
                 AuditCommand.Purges.class})
 final class AuditCommand {
 
-    @Command(name = "verify", description = "Recompute the hash chain; exit 0 if intact, 1 with the first broken event and its kind"
-            + " (MODIFIED, DELETED, INSERTED, REORDERED).")
+    /** Exit status of {@code audit verify}: the chain and its signed checkpoints verified. */
+    static final int VERIFIED = 0;
+    /** Exit status of {@code audit verify}: the chain breaks, or a signed checkpoint or countersignature does not verify. */
+    static final int BROKEN = 1;
+    /** Exit status of {@code audit verify}: the chain is intact but its signed checkpoints could not be checked. */
+    static final int CHECKPOINTS_NOT_CHECKED = 3;
+
+    @Command(name = "verify", description = {"Recompute the hash chain and check its signed checkpoints and partners'"
+            + " countersignatures with the alliance CA certificates and CRLs (gateway.trust.anchors, gateway.trust.crls).",
+            "Exit status: 0 the chain and every signed checkpoint verify; 1 the first broken event and its kind (MODIFIED,"
+                    + " DELETED, INSERTED, REORDERED), or a checkpoint or countersignature that does not verify; 2 the command"
+                    + " could not run (error CODE: …); 3 the chain is intact but its signed checkpoints could not be checked"
+                    + " (no trust anchors or CRLs configured): a rewrite with recomputed hashes would go unseen."})
     static final class Verify implements Callable<Integer> {
 
         @Mixin
@@ -53,15 +64,19 @@ final class AuditCommand {
         @Override
         public Integer call() throws Exception {
             NodeConfig config = node.load();
+            Optional<String> uncheckable = config.paths("gateway.trust.anchors").isEmpty()
+                    ? Optional.of("the configuration names no trust anchor (gateway.trust.anchors)")
+                    : config.paths("gateway.trust.crls").isEmpty()
+                    ? Optional.of("the configuration names no CRL (gateway.trust.crls)") : Optional.empty();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                Optional<Envelopes> trust = signer(config);
                 long started = System.nanoTime();
-                AuditStore.Verification v = audit.verify(from, trust);
+                AuditStore.Verification v = uncheckable.isPresent() ? audit.verify(from)
+                        : audit.verifyOffline(from, new StatementVerifier(validator(config)));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 var result = v.result();
                 String chain = v.head().map(h -> "audit trail of " + h.node() + " (" + h.algorithm() + ")").orElse("empty audit trail");
-                String checkpoints = trust.isEmpty() ? "signed checkpoints not checked (no node credential of the chain's suite)"
+                String checkpoints = uncheckable.isPresent() ? "signed checkpoints NOT checked: " + uncheckable.get()
                         : v.checkpoints() + " signed checkpoint(s) matched, countersigned by "
                         + (v.countersignedBy().isEmpty() ? "no partner yet" : v.countersignedBy().entrySet().stream()
                                 .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ")));
@@ -70,19 +85,41 @@ final class AuditCommand {
                     System.out.printf("%s: events %d–%d verified in %.2f s, head %s; %s; %d pending%n", chain, v.fromSeq(), result.lastGoodSeq(),
                             seconds, result.lastGoodSeq() == 0 ? "-" : HexFormat.of().formatHex(result.lastGoodHash()), checkpoints,
                             v.pending());
-                    return v.intact() ? 0 : 1;
+                    return !v.intact() ? BROKEN : uncheckable.isPresent() ? CHECKPOINTS_NOT_CHECKED : VERIFIED;
                 }
                 var broken = result.firstBreak().get();
                 System.out.printf("%s: BROKEN at event %d: %s — %s (events %d–%d verified)%n", chain, broken.seq(), broken.kind(),
                         broken.explanation(), v.fromSeq(), result.lastGoodSeq());
-                return 1;
+                return BROKEN;
             }
         }
     }
 
-    /** The node's envelopes of the chain's suite, which sign its checkpoints; none without that credential. */
+    /** The alliance CA certificates and CRLs of the configuration: what checks signed statements, without the node's keys. */
+    private static CertificateValidator validator(NodeConfig config) throws java.io.IOException {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path f : config.paths("gateway.trust.anchors")) {
+            anchors.addAll(PemFiles.readCertificates(f));
+        }
+        List<X509CRL> crls = new ArrayList<>();
+        for (Path f : config.paths("gateway.trust.crls")) {
+            crls.add(PemFiles.readCrl(f));
+        }
+        return new CertificateValidator(anchors, crls, Clock.systemUTC());
+    }
+
+    /**
+     * The node's envelopes of the chain's suite, which sign its checkpoints; none without that
+     * credential, or without its passphrase here (an export then ends at the running node's last checkpoint).
+     */
     private static Optional<Envelopes> signer(NodeConfig config) throws java.io.IOException {
-        return NodeIdentity.load(config, Clock.systemUTC()).flatMap(id -> {
+        Optional<NodeIdentity> identity;
+        try {
+            identity = NodeIdentity.load(config, Clock.systemUTC());
+        } catch (CodedException notHere) {
+            return Optional.empty();
+        }
+        return identity.flatMap(id -> {
             try {
                 return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
                         .suite(config.auditChain().suite()));
@@ -108,14 +145,16 @@ final class AuditCommand {
         @Override
         public Integer call() throws Exception {
             NodeConfig config = node.load();
-            NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElse(null);
-            if (identity == null) {
-                System.out.println("a purge needs the node's credentials: its archive is verified with them before anything is removed");
-                return 2;
+            for (String setting : List.of("gateway.trust.anchors", "gateway.trust.crls")) {
+                if (config.paths(setting).isEmpty()) {
+                    throw new CodedException(credit.exchange.security.ErrorCode.E_CONFIG_INVALID, "a purge verifies its archive offline"
+                            + " before anything is removed, with the alliance CA certificates and CRLs; the configuration names none ("
+                            + setting + ")");
+                }
             }
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(identity.validator()), config.crlsPem(),
+                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(validator(config)), config.crlsPem(),
                         "operator");
                 System.out.printf("events up to %d archived in %s (SHA-256 %s), verified, and purged; the chain now starts after"
                         + " event %d%n", purge.throughSeq(), archiveDir.resolve(purge.archive()), purge.archiveSha256(), purge.throughSeq());

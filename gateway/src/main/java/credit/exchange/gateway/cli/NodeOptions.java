@@ -16,8 +16,20 @@ final class NodeOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default ./data)")
     Path dataDir;
 
+    /**
+     * The configuration: the file given (--config or GATEWAY_CONFIG); without one, the configuration
+     * the node last started with, which it leaves in its data directory ({@link NodeConfig#inForceFile()}),
+     * so that the CLI acts with the node's trust anchors, CRLs and credentials; else the defaults.
+     */
     NodeConfig load() {
-        NodeConfig c = NodeConfig.load(config);
+        NodeConfig c = options(NodeConfig.load(config));
+        if (config == null && System.getenv("GATEWAY_CONFIG") == null && java.nio.file.Files.isRegularFile(c.inForceFile())) {
+            c = options(NodeConfig.load(c.inForceFile()));
+        }
+        return c;
+    }
+
+    private NodeConfig options(NodeConfig c) {
         if (node != null) {
             c = c.with("gateway.node.id", node);
         }

@@ -90,9 +90,11 @@ public final class Federation implements AutoCloseable {
     private final Bus bus;
     private final int soapPort;
     private final CachingConnectionFactory broker;
+    private final CountersignRoutes countersigning;
 
     private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, Bus bus, int soapPort,
-                       CachingConnectionFactory broker) {
+                       CachingConnectionFactory broker, CountersignRoutes countersigning) {
+        this.countersigning = countersigning;
         this.routes = routes;
         this.listenerTls = listenerTls;
         this.listenerGuard = listenerGuard;
@@ -148,6 +150,8 @@ public final class Federation implements AutoCloseable {
         ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
         noticeKinds.putAll(filings.kinds());
         handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
+        CountersignRoutes countersigning = new CountersignRoutes(countersignatures, partners, client,
+                1000L * config.getInt("gateway.audit.countersign-seconds"), clock);
         InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
                 handlers, audit, clock);
 
@@ -184,7 +188,7 @@ public final class Federation implements AutoCloseable {
                 new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue,
                         new Partner.RateLimit(config.getInt("gateway.alliance.user-queries-per-minute") / 60.0,
                                 config.getInt("gateway.alliance.user-query-burst")), clock),
-                new CountersignRoutes(countersignatures, partners, client, 1000L * config.getInt("gateway.audit.countersign-seconds")),
+                countersigning,
                 new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
                         Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator,
@@ -213,7 +217,7 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker);
+        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker, countersigning);
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -221,6 +225,7 @@ public final class Federation implements AutoCloseable {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put("jms", JmsComponent.jmsComponent(broker));
         bindings.put(ListenerGuard.NAME, listenerGuard);
+        bindings.put(CountersignRoutes.REGISTRY_NAME, countersigning.standing()); // the partners' standing, for the readiness probe
         if (listenerTls != null) {
             bindings.put(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
         }

@@ -3,12 +3,14 @@ package credit.exchange.gateway.ops;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.audit.CountersignRoutes;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.store.Database;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
@@ -17,7 +19,8 @@ import org.apache.camel.Exchange;
  * What the node's HTTP server offers beside the flows: the REST configuration (with the OpenAPI
  * contract at {@code /openapi.json}), the probes an orchestrator uses (live means the process
  * serves HTTP; ready means the database and the broker both answer), and the operators' view of
- * the push flows: outbox counts, double-publicity deadlines, deliveries received.
+ * the push flows: outbox counts, double-publicity deadlines, deliveries received. Readiness warns,
+ * without turning DOWN, of a blocked relay and of partners behind with their countersignatures.
  */
 public final class NodeApiRoutes extends ApiRouteBuilder {
 
@@ -77,6 +80,13 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         // a broker that blocks the relay (disk or address full) leaves the node ready: it answers, and records wait in the database
         checks.put("relay", relayWatch.blockedFor().map(d -> "BLOCKED for " + d.toSeconds() + " s: the broker takes no deliveries"
                 + " (journal disk or address full?)").orElse("UP"));
+        // partners behind with their countersignatures leave the node ready: it serves, and its trail is still chained and signed
+        CountersignRoutes.Standing countersigning = getCamelContext().getRegistry().lookupByNameAndType(CountersignRoutes.REGISTRY_NAME,
+                CountersignRoutes.Standing.class);
+        if (countersigning != null) {
+            List<String> lagging = countersigning.lagging();
+            checks.put("countersignatures", lagging.isEmpty() ? "UP" : "WARN " + String.join("; ", lagging));
+        }
         boolean ready = !checks.containsValue("DOWN");
         answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", config.nodeId(), "checks", checks));
     }

@@ -96,6 +96,118 @@ class CountersignedCheckpointsIT {
         assertTrue(unknown.out().contains("does NOT verify: E_CERT_UNTRUSTED"), unknown.out());
     }
 
+    /**
+     * The fixed point: countersigning audits its exchanges, but they alone never make a checkpoint
+     * due, so once every checkpoint of a real event is countersigned an idle alliance's trails stop
+     * growing. Three nodes, checkpoints and countersigning every second; after the steady state,
+     * no node's trail gains an event over 25 s (25 intervals). Progress is not logged above DEBUG;
+     * a partner that stops countersigning shows on readiness (a warning: the node stays ready) and
+     * in the metrics.
+     */
+    @Test
+    void anIdleAlliancesTrails_doNotGrow_onceEveryCheckpointIsCountersigned() throws Exception {
+        DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
+        List<String> running = List.of("hangzhou", "huzhou", "jiaxing");
+        List<NodeConfig> configs = new ArrayList<>();
+        for (String id : running) {
+            NodeConfig config = alliance.config(DemoAlliance.member(id)).with("gateway.audit.checkpoint-seconds", "1")
+                    .with("gateway.audit.countersign-seconds", "1");
+            onlyWith(Path.of(config.get("gateway.partners.dir")), running);
+            configs.add(config);
+        }
+        ch.qos.logback.classic.Logger rootLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        rootLogger.addAppender(logged);
+        List<Node> nodes = new ArrayList<>();
+        try {
+            for (NodeConfig config : configs) {
+                nodes.add(Node.start(config));
+            }
+            String api = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+            assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=91330100716105852F").statusCode());
+
+            // steady state: nothing pending, every checkpoint countersigned by both running partners, and no new event for 3 s
+            long[] previous = new long[configs.size()];
+            Instant[] since = {Instant.now()};
+            TestNodes.await("every node's checkpoints countersigned and its trail at rest", Duration.ofSeconds(90), () -> {
+                long[] now = counts(configs);
+                if (!java.util.Arrays.equals(now, previous) || !allCountersigned(configs, running)) {
+                    System.arraycopy(now, 0, previous, 0, now.length);
+                    since[0] = Instant.now();
+                    return false;
+                }
+                return Duration.between(since[0], Instant.now()).toSeconds() >= 3;
+            });
+            assertTrue(Long.parseLong(TestNodes.rows(configs.get(0), "select count(*) from audit_countersignature").first()) >= 2,
+                    "Hangzhou's checkpoint of the query is countersigned by Huzhou and Jiaxing");
+            Instant end = Instant.now().plusSeconds(25);
+            while (Instant.now().isBefore(end)) {
+                long[] now = counts(configs);
+                assertTrue(java.util.Arrays.equals(now, previous), "an idle trail grew: " + java.util.Arrays.toString(previous) + " → "
+                        + java.util.Arrays.toString(now) + "; hangzhou's newest events: " + TestNodes.rows(configs.get(0),
+                        "select seq || ' ' || action || ' ' || coalesce(detail, '') from audit_event order by seq desc limit 5"));
+                Thread.sleep(1000);
+            }
+            List<String> noise = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("checkpoint signed") || m.contains("countersignature(s)")).toList();
+            assertTrue(noise.isEmpty(), "checkpoint and countersign progress is DEBUG: " + noise);
+
+            // Jiaxing stops countersigning: Hangzhou's next checkpoint waits for it, on readiness (a warning) and in the metrics
+            nodes.remove(2).close();
+            assertEquals(200, TestNodes.get(api + "/api/v1/records?uscc=914403001922038216").statusCode());
+            TestNodes.await("readiness warning of Jiaxing's missing countersignature", Duration.ofSeconds(60), () -> {
+                try {
+                    var ready = TestNodes.get(api + "/health/ready");
+                    return ready.statusCode() == 200 && ready.body().matches("(?s).*\"countersignatures\" ?: ?\"WARN jiaxing: [1-9]\\d*"
+                            + " checkpoint\\(s\\) awaiting countersignature since .*");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String metrics = TestNodes.operatorGet(api + "/metrics").body();
+            assertTrue(metrics.matches("(?s).*gateway_audit_checkpoints_awaiting_countersignature\\{partner=\"jiaxing\",?\\} [1-9].*"), metrics);
+            assertTrue(metrics.matches("(?s).*gateway_audit_checkpoints_awaiting_countersignature\\{partner=\"huzhou\",?\\} 0\\.0.*"), metrics);
+            assertTrue(metrics.matches("(?s).*gateway_audit_countersignature_age_seconds\\{partner=\"jiaxing\",?\\} \\d.*"), metrics);
+        } finally {
+            rootLogger.detachAppender(logged);
+            nodes.forEach(Node::close);
+        }
+    }
+
+    /** Each node's count of audit events. */
+    private static long[] counts(List<NodeConfig> configs) {
+        return configs.stream().mapToLong(c -> Long.parseLong(TestNodes.rows(c, "select count(*) from audit_event").first())).toArray();
+    }
+
+    /** Whether nothing is pending on any node and each node's checkpoints are countersigned by every other running node. */
+    private static boolean allCountersigned(List<NodeConfig> configs, List<String> running) {
+        for (NodeConfig c : configs) {
+            long partners = running.size() - 1;
+            String missing = TestNodes.rows(c, "select (select count(*) from audit_event where seq is null)"
+                    + " + (select count(*) from audit_checkpoint k where (select count(*) from audit_countersignature s where s.seq = k.seq) < "
+                    + partners + ")").first();
+            if (!"0".equals(missing)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Disables, in a node's partner files, the partners that are not running (their exchanges would fail and be audited). */
+    private static void onlyWith(Path partnersDir, List<String> running) throws java.io.IOException {
+        try (var files = Files.list(partnersDir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                String id = f.getFileName().toString().replace(".yaml", "");
+                if (!running.contains(id)) {
+                    Files.writeString(f, Files.readString(f).replace("enabled: true", "enabled: false"));
+                }
+            }
+        }
+    }
+
     /** A copy of a bundle with one file edited by hand. */
     private Path rewriteEntry(Path bundle, String name, java.util.function.UnaryOperator<String> edit) throws Exception {
         Path copy = root.resolve("edited-" + bundle.getFileName());

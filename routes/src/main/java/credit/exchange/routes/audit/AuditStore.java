@@ -266,7 +266,7 @@ public final class AuditStore {
     }
 
     /** Each partner's countersignature of a checkpoint: its signature, its signer, and the very same statement. */
-    private static void countersignatures(Connection c, Envelopes trust, Checkpoint checkpoint, java.util.Map<String, Integer> by,
+    private static void countersignatures(Connection c, SignatureCheck trust, Checkpoint checkpoint, java.util.Map<String, Integer> by,
                                           List<String> problems) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select partner, signed from audit_countersignature where seq = ? order by partner")) {
             ps.setLong(1, checkpoint.seq());
@@ -274,7 +274,7 @@ public final class AuditStore {
                 while (rs.next()) {
                     String partner = rs.getString(1);
                     try {
-                        Checkpoint countersigned = Checkpoint.verify(trust, rs.getBytes(2), partner);
+                        Checkpoint countersigned = trust.verify(rs.getBytes(2), partner);
                         if (!java.util.Arrays.equals(countersigned.statement(), checkpoint.statement())) {
                             problems.add("checkpoint " + checkpoint.seq() + ": " + partner + "'s countersignature is of another statement");
                         } else {
@@ -289,11 +289,34 @@ public final class AuditStore {
     }
 
     /**
+     * The countersigning's own bookkeeping: the exchanges that carry a checkpoint to a partner and
+     * back (ours out, a partner's in). They are chained like every event, but they alone never make
+     * a checkpoint due; otherwise each countersignature would make a new head to sign and have
+     * countersigned, and an idle alliance would audit its own witnessing for ever.
+     */
+    static final String COUNTERSIGN_BOOKKEEPING = "action in ('exchange.out', 'exchange.in') and coalesce(detail, '') = '"
+            + credit.exchange.routes.partner.Partner.ExchangeType.CHECKPOINT.wireName() + "'";
+
+    /** The head last found to have grown by bookkeeping alone since the last checkpoint: not asked again until it moves. */
+    private volatile long bookkeepingOnlyHead = -1;
+
+    /**
      * Signs a checkpoint of the head when one is due: the chain grew by {@code everyEvents} since
-     * the last, or {@code every} passed and it grew at all. Returns the checkpoint made, if any.
-     * Replicas racing to make the same one make it once.
+     * the last, or {@code every} passed and it grew at all — by some event other than the
+     * countersigning's bookkeeping ({@link #COUNTERSIGN_BOOKKEEPING}); a head moved by that alone
+     * waits for the next real event. Returns the checkpoint made, if any. Replicas racing to make
+     * the same one make it once.
      */
     public Optional<Checkpoint> checkpointIfDue(Envelopes self, long everyEvents, java.time.Duration every, Instant now) {
+        return checkpoint(self, everyEvents, every, now, false);
+    }
+
+    /** Signs a checkpoint of the head now unless one pins it already (an export, which must end at one). */
+    public Optional<Checkpoint> checkpointHead(Envelopes self, Instant now) {
+        return checkpoint(self, 1, java.time.Duration.ZERO, now, true);
+    }
+
+    private Optional<Checkpoint> checkpoint(Envelopes self, long everyEvents, java.time.Duration every, Instant now, boolean evenBookkeeping) {
         try (Connection c = database.connection()) {
             Optional<Head> head = head(c);
             if (head.isEmpty()) {
@@ -313,6 +336,9 @@ public final class AuditStore {
             if (!due) {
                 return Optional.empty();
             }
+            if (!evenBookkeeping && !grewByRealEvents(c, lastSeq, h.seq())) {
+                return Optional.empty();
+            }
             Checkpoint checkpoint = new Checkpoint(h.node(), h.algorithm(), h.seq(), h.hash(), now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into audit_checkpoint (seq, head_hash, at, signed) values (?, ?, ?, ?) on conflict (seq) do nothing")) {
@@ -325,6 +351,26 @@ public final class AuditStore {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoint cannot be stored; retrying", e);
         }
+    }
+
+    /** Whether an event after {@code lastSeq} up to {@code headSeq} is more than the countersigning's bookkeeping. */
+    private boolean grewByRealEvents(Connection c, long lastSeq, long headSeq) throws SQLException {
+        if (bookkeepingOnlyHead == headSeq) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from audit_event where seq > ? and seq <= ? and not ("
+                + COUNTERSIGN_BOOKKEEPING + "))")) {
+            ps.setLong(1, lastSeq);
+            ps.setLong(2, headSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return true;
+                }
+            }
+        }
+        bookkeepingOnlyHead = headSeq;
+        return false;
     }
 
     /** Takes the chain's lock for this transaction and reads the head; refuses another node's chain. */
@@ -370,6 +416,23 @@ public final class AuditStore {
 
     /** As {@link #verify(long)}, with the signed checkpoints at or after fromSeq verified and pinned. */
     public Verification verify(long fromSeq, Optional<Envelopes> trust) {
+        return verifyChecking(fromSeq, trust.<SignatureCheck>map(t -> (signed, signer) -> Checkpoint.verify(t, signed, signer)));
+    }
+
+    /**
+     * As {@link #verify(long, Optional)}, the checkpoints checked by the alliance CA certificates and
+     * CRLs alone, as an officer checks them without the node's keys.
+     */
+    public Verification verifyOffline(long fromSeq, StatementVerifier trust) {
+        return verifyChecking(fromSeq, Optional.of((signed, signer) -> Checkpoint.verify(trust, signed, signer)));
+    }
+
+    /** How a signed checkpoint or countersignature is checked: its signature, and that the signer is the node named. */
+    private interface SignatureCheck {
+        Checkpoint verify(byte[] signed, String signer);
+    }
+
+    private Verification verifyChecking(long fromSeq, Optional<SignatureCheck> trust) {
         try (Connection c = database.connection()) {
             // one snapshot: the head, the checkpoints and the events streamed are of the same moment, so that the events
             // recomputed end at the head reported, while events go on being chained (the pool resets the level on return)
@@ -412,7 +475,7 @@ public final class AuditStore {
                         while (rs.next()) {
                             long seq = rs.getLong(1);
                             try {
-                                Checkpoint cp = Checkpoint.verify(trust.get(), rs.getBytes(3), chainNode);
+                                Checkpoint cp = trust.get().verify(rs.getBytes(3), chainNode);
                                 if (cp.seq() != seq || !java.util.Arrays.equals(cp.headHash(), rs.getBytes(2))
                                         || !cp.algorithm().equals(chainOfHead.algorithm())) {
                                     problems.add("checkpoint " + seq + ": its signed statement does not match its row");
@@ -501,13 +564,20 @@ public final class AuditStore {
      * what is pending is chained first, and a head no checkpoint pins yet is signed now (with the
      * node's envelopes, when it has them), so that the bundle can end at a signed checkpoint.
      *
+     * @param crlsPem the alliance CRLs the bundle carries, which its signers are validated with offline
      * @param actor who asks for it (the export is an event of the trail, under this name)
+     * @throws CodedException E_CONFIG_INVALID without CRLs (the bundle could not verify), before anything is written
      */
     public EvidenceBundle.Exported exportEvidence(Optional<Envelopes> signer, int batch, Instant from, Instant to,
                                                   EvidenceBundle.Filter filter, String crlsPem, String actorKind, String actor,
                                                   java.nio.file.Path out) throws java.io.IOException {
+        if (crlsPem == null || crlsPem.isBlank()) {
+            // the signers' certificates are validated offline against the CRLs the bundle carries: without them it cannot verify
+            throw new CodedException(ErrorCode.E_CONFIG_INVALID, "the node's configuration names no alliance CRL (gateway.trust.crls):"
+                    + " a bundle without CRLs does not verify offline; nothing was exported");
+        }
         chainAll(batch);
-        signer.ifPresent(self -> checkpointIfDue(self, 1, java.time.Duration.ZERO, Instant.now()));
+        signer.ifPresent(self -> checkpointHead(self, Instant.now()));
         return EvidenceBundle.export(database, node, chain, from, to, filter, crlsPem, actorKind, actor, out);
     }
 
@@ -629,14 +699,14 @@ public final class AuditStore {
     }
 
     /** What is wrong with the purge's start, if anything: its hash must be the one the signed checkpoint at that event holds. */
-    private static Optional<String> purgeProblem(Connection c, Envelopes trust, String chainNode, Purge purge) throws SQLException {
+    private static Optional<String> purgeProblem(Connection c, SignatureCheck trust, String chainNode, Purge purge) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select signed from audit_checkpoint where seq = ?")) {
             ps.setLong(1, purge.throughSeq());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.of("the purge through event " + purge.throughSeq() + " has no signed checkpoint to start from");
                 }
-                Checkpoint cp = Checkpoint.verify(trust, rs.getBytes(1), chainNode);
+                Checkpoint cp = trust.verify(rs.getBytes(1), chainNode);
                 if (cp.seq() != purge.throughSeq() || !java.util.Arrays.equals(cp.headHash(), purge.throughHash())) {
                     return Optional.of("the purge through event " + purge.throughSeq() + " starts from a hash its signed checkpoint does not hold");
                 }

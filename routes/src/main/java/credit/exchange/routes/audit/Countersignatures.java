@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -148,6 +149,50 @@ public final class Countersignatures {
             }
         }
         return collected;
+    }
+
+    /**
+     * Where a partner stands as a witness of our trail: how many of our signed checkpoints it has
+     * not countersigned yet, since when the oldest of them waits, and when its last countersignature
+     * came. The state the countersigning leaves, for readiness, metrics and the console, instead of
+     * a log line per round.
+     */
+    public record Witness(String partner, long awaiting, Optional<Instant> oldestAwaitingSince, Optional<Instant> lastCountersignedAt) {
+
+        /** Whether a checkpoint has waited for this partner's countersignature longer than {@code grace}. */
+        public boolean lagging(Instant now, Duration grace) {
+            return oldestAwaitingSince.map(since -> since.plus(grace).isBefore(now)).orElse(false);
+        }
+    }
+
+    /** Each enabled partner's standing as a witness of our trail, by partner id. */
+    public List<Witness> witnesses(List<Partner> partners) {
+        List<String> ids = partners.stream().filter(Partner::enabled).map(Partner::id).sorted().toList();
+        List<Witness> out = new java.util.ArrayList<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select p.partner, count(k.seq), min(k.at),
+                       (select max(s.received_at) from audit_countersignature s where s.partner = p.partner)
+                from unnest(?::text[]) as p (partner)
+                left join audit_checkpoint k
+                       on not exists (select 1 from audit_countersignature s where s.seq = k.seq and s.partner = p.partner)
+                group by p.partner order by p.partner""")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Witness(rs.getString(1), rs.getLong(2), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit countersignatures cannot be read", e);
+        }
+    }
+
+    private static Optional<Instant> instant(java.sql.Timestamp t) {
+        return t == null ? Optional.empty() : Optional.of(t.toInstant());
     }
 
     /** One of our checkpoints a partner has not countersigned yet. */

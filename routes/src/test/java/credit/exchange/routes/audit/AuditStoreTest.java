@@ -180,6 +180,49 @@ class AuditStoreTest {
         assertEquals(20, pinned.result().verified(), "events up to the checkpoint it still matches");
     }
 
+    /** An exchange of the countersigning (a checkpoint sent to a partner, or a partner's received), as the exchange flows audit it. */
+    private static AuditRecord countersignExchange(String action) {
+        return new AuditRecord(0, Instant.now(), null, action.equals("exchange.out") ? "NODE" : "PARTNER", "huzhou", "huzhou", action,
+                null, null, null, null, null, null, null, List.of("m-" + System.nanoTime()), "ANSWERED", 3, "checkpoint");
+    }
+
+    @Test
+    void checkpointIfDue_aHeadMovedOnlyByTheCountersigningsOwnExchanges_isNotSigned_untilARealEventFollows() {
+        AuditStore store = store(Suite.GM);
+        Instant now = Instant.now();
+        record(2, store); // events 1–4
+        assertEquals(4, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now).orElseThrow().seq());
+        store.append(List.of(countersignExchange("exchange.out"), countersignExchange("exchange.in"))); // events 5–6
+
+        assertTrue(store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(60)).isEmpty(),
+                "the countersigning's bookkeeping alone makes no checkpoint: nothing new to have countersigned");
+        assertTrue(store.checkpointIfDue(HANGZHOU, 1, Duration.ofSeconds(1), now.plusSeconds(120)).isEmpty(), "nor ever, however long");
+        record(1, store); // events 7–8: a real access
+        assertEquals(8, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(180)).orElseThrow().seq(),
+                "a real event: due, pinning the bookkeeping before it too");
+
+        store.append(List.of(countersignExchange("exchange.out"))); // event 9
+        assertEquals(9, store.checkpointHead(HANGZHOU, now.plusSeconds(240)).orElseThrow().seq(),
+                "an export ends at a checkpoint of the head whatever moved it");
+        assertTrue(store.checkpointHead(HANGZHOU, now.plusSeconds(300)).isEmpty(), "pinned already");
+        assertTrue(store.verify(1, Optional.of(HANGZHOU)).intact());
+    }
+
+    @Test
+    void exportEvidence_withoutCrls_isRefusedNamingTheSetting_andWritesNothing() throws Exception {
+        AuditStore store = store(Suite.GM);
+        record(2, store);
+        java.nio.file.Path out = java.nio.file.Files.createTempDirectory("evidence").resolve("bundle.zip");
+
+        CodedException refused = assertThrows(CodedException.class, () -> store.exportEvidence(Optional.of(HANGZHOU), 100,
+                Instant.now().minusSeconds(3600), Instant.now().plusSeconds(60), EvidenceBundle.Filter.ALL, " ", "OPERATOR", "operator", out));
+
+        assertEquals(ErrorCode.E_CONFIG_INVALID, refused.code());
+        assertTrue(refused.getMessage().contains("gateway.trust.crls"), refused.getMessage());
+        assertTrue(!java.nio.file.Files.exists(out), "no bundle that could not verify");
+        assertEquals("0", sql("select count(*) from audit_checkpoint"), "nothing signed for it either");
+    }
+
     @Test
     void anArchivedRange_isPurged_andTheChainStaysVerifiable_fromItsSignedCheckpoint() throws Exception {
         AuditStore store = store(Suite.GM);
