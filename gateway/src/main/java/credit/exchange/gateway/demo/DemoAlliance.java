@@ -155,20 +155,18 @@ public final class DemoAlliance {
         return !realm.isEmpty();
     }
 
-    /**
-     * Starts a member; its configuration is saved first as {@link #configFile}, which the CLI
-     * reads ({@code --config FILE} or {@code GATEWAY_CONFIG}) to reach the member's data.
-     */
+    /** Starts a member; it leaves its configuration as {@link #configFile}, which the CLI reads. */
     public Node start(Member m) throws Exception {
-        NodeConfig config = config(m);
-        Files.createDirectories(configFile(m).getParent());
-        config.save(configFile(m));
-        return Node.start(config);
+        return Node.start(config(m));
     }
 
-    /** The member's configuration as the demo runs it, for {@code gatewayctl … --config FILE}. */
+    /**
+     * The configuration a member runs with, as it leaves it in its data directory at start
+     * ({@link NodeConfig#inForceFile()}): {@code gatewayctl … --config FILE}, or {@code --data-dir
+     * <root>/data} for Hangzhou.
+     */
     public Path configFile(Member m) {
-        return root.resolve(m.id()).resolve("node.properties");
+        return config(m).inForceFile();
     }
 
     /**

@@ -167,7 +167,7 @@ public final class DemoScenario implements AutoCloseable {
             out.println("  curl -H \"Authorization: Bearer $(token auditor)\" '" + api + "/api/v1/audit/events?limit=5'");
             out.println("  (who may use which endpoint: docs/SECURITY.md)");
         }
-        out.println("  the CLI on Hangzhou's data (each member's is " + shown(alliance.root()) + "/<member>/node.properties):");
+        out.println("  the CLI on Hangzhou's data (each member's configuration is " + shown(alliance.root()) + "/data/<member>/node.properties):");
         out.println("    export GATEWAY_CONFIG=" + shown(alliance.configFile(hangzhou)));
         out.println("    ./gatewayctl query --uscc " + subject);
         out.println("    ./gatewayctl audit verify");
@@ -183,9 +183,9 @@ public final class DemoScenario implements AutoCloseable {
         out.println("  the nodes' log: " + shown(alliance.root().resolve("demo.log")));
     }
 
-    /** A command for the operator, run on Hangzhou's data as printed (the demo's files, relative to here where they are below). */
+    /** A command for the operator, run on Hangzhou's data as printed (the CLI reads the configuration Hangzhou left there). */
     private String cli(String command) {
-        return "./gatewayctl " + command + " --config " + shown(alliance.configFile(DemoAlliance.member("hangzhou")));
+        return "./gatewayctl " + command + " --data-dir " + shown(alliance.root().resolve("data"));
     }
 
     private static String shown(Path p) {

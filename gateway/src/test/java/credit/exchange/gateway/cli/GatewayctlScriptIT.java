@@ -102,13 +102,13 @@ class GatewayctlScriptIT {
                 "log lines on the terminal:\n" + demo.output);
         assertTrue(Files.readString(dir.resolve("demo/demo.log")).contains("listening on"), "the nodes' log is in demo.log");
         // the hints it prints run as printed, on the data of the demo that has stopped
-        java.util.regex.Matcher hint = java.util.regex.Pattern.compile("\\(\\./gatewayctl (repair status \\S+ --config \\S+)\\)")
+        java.util.regex.Matcher hint = java.util.regex.Pattern.compile("\\(\\./gatewayctl (repair status \\S+ --data-dir \\S+)\\)")
                 .matcher(demo.output);
         assertTrue(hint.find(), demo.output);
         Result repair = run(dir.resolve("repair.out"), hint.group(1).split(" "));
         assertEquals(0, repair.exit, repair.output);
         assertTrue(repair.output.contains("zhejiang   confirmed"), repair.output);
-        assertTrue(demo.output.contains("export GATEWAY_CONFIG=" + dir.resolve("demo/hangzhou/node.properties")), demo.output);
+        assertTrue(demo.output.contains("export GATEWAY_CONFIG=" + dir.resolve("demo/data/hangzhou/node.properties")), demo.output);
     }
 
     /** 12 rows: 7 good (two for one company), 5 each with one planted defect. */
