@@ -57,6 +57,14 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
     }
 
     /**
+     * What an operation answers, for the REST DSL's {@code .responseMessage(…)} in the OpenAPI contract.
+     * (Camel's own {@code responseMessage(int, String)} builds the message and drops it.)
+     */
+    protected static ResponseMessageDefinition answers(int status, String meaning) {
+        return new ResponseMessageDefinition().code(status).message(meaning);
+    }
+
+    /**
      * The refusals this family's REST operations answer, in the OpenAPI contract beside the success
      * each operation declares: every one in the form of {@link ApiError}, with the statuses the door
      * check and the failure handling above give — 401 for a token that is not valid (or missing where
@@ -81,7 +89,7 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
                 if (!open) {
                     refusal(verb, 403, admits.map(a -> a == DoorPolicy.Admits.PUBLIC_READ
                             ? "the caller may not read what it asked for (E_NOT_GRANTED, E_AUTHORIZATION_*, E_SHARING_AGREEMENT_REQUIRED)"
-                            : "the caller does not hold " + a.needs() + " (E_ROLE_REQUIRED), or the operation's own rule refuses it")
+                            : "E_ROLE_REQUIRED: this needs " + a.needs() + "; or the operation's own rule refuses the caller")
                             .orElse("the operation has no access rule on this node (E_DOOR_CLOSED)"));
                 }
                 // a thing the path names may not exist; a subject's code is a key whose answer may be empty, never 404

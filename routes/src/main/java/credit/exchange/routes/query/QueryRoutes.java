@@ -49,13 +49,13 @@ public final class QueryRoutes extends ApiRouteBuilder {
                         .description("id of the subject's authorisation a class B read relies on").endParam()
                     .param().name("page").type(RestParamType.query).required(false).dataType("integer").defaultValue("0").endParam()
                     .param().name("size").type(RestParamType.query).required(false).dataType("integer").defaultValue("50").endParam()
-                    .responseMessage(200, "{query, page, size, hasMore, records: the latest version of each record, with the fields"
-                            + " the caller may read}")
+                    .responseMessage(answers(200, "{query, page, size, hasMore, records: the latest version of each record, with the fields"
+                            + " the caller may read}"))
                     .to("direct:local-query")
                 .post("/by-person").id("local-query-by-person")
                     .description("Records of a natural person; the resident ID number travels in the body only")
                     .consumes("application/json").produces("application/json")
-                    .responseMessage(200, "{query, page, size, hasMore, records}: the person's records the caller may read")
+                    .responseMessage(answers(200, "{query, page, size, hasMore, records}: the person's records the caller may read"))
                     .to("direct:local-query-by-person");
 
         from("direct:local-query").routeId("local-query").process(this::byUsccOrName);
