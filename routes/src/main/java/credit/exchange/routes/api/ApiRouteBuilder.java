@@ -78,7 +78,7 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
                 String path = Objects.toString(rest.getPath(), "") + Objects.toString(verb.getPath(), "");
                 Optional<DoorPolicy.Admits> admits = DoorPolicy.door(verb.getId()).map(DoorPolicy.Door::admits);
                 boolean open = admits.filter(a -> a == DoorPolicy.Admits.ANYONE).isPresent();
-                boolean input = path.contains("{") || !verb.getParams().isEmpty() || verb.getConsumes() != null
+                boolean input = path.contains("{") || verb.getParams() != null && !verb.getParams().isEmpty() || verb.getConsumes() != null
                         || !verb.asVerb().equals("get") && !verb.asVerb().equals("delete");
                 if (input) {
                     refusal(verb, 400, "the request is not what the operation takes (E_MALFORMED, E_FIELD_MISSING, E_FIELD_INVALID,"
