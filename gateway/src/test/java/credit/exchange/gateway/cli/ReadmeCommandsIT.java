@@ -101,9 +101,6 @@ class ReadmeCommandsIT {
                         awaitReady(work, ready.group(1), node, nodeLog);
                     }
                     case RUN -> {
-                        if (node == null) {
-                            fail("README line " + block.line() + " comes before the node is started: " + block.text());
-                        }
                         Ran ran = run(work, block, scratch, nodeLog);
                         checks.forEach((marker, check) -> {
                             if (block.text().contains(marker)) {
@@ -113,11 +110,18 @@ class ReadmeCommandsIT {
                     }
                 }
             }
-        } finally {
+        } catch (Throwable failed) {
             if (node != null) {
-                stop(node, nodeLog);
+                try {
+                    stop(node, nodeLog);
+                } catch (Throwable alsoFailed) {
+                    failed.addSuppressed(alsoFailed);
+                }
             }
+            throw failed;
         }
+        assertTrue(node != null, "no block started the node");
+        stop(node, nodeLog);
     }
 
     /** The fenced blocks of a Markdown text, each classified; an unknown info string is refused. */
