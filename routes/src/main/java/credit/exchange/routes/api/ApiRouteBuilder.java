@@ -69,8 +69,9 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
      * each operation declares: every one in the form of {@link ApiError}, with the statuses the door
      * check and the failure handling above give — 401 for a token that is not valid (or missing where
      * the door needs one), 403 where the door admits only some callers or what they may read, 400
-     * where the request carries input, 404 where the path names a thing that may not exist, 500 for an internal
-     * fault.
+     * where the request carries input, 404 where the path names a thing that may not exist, 500 for
+     * an internal fault. Their media type is the operation's {@code produces}, so an operation
+     * answering anything but JSON names JSON there too.
      */
     private void documentRefusals() {
         for (RestDefinition rest : getRestCollection().getRests()) {
@@ -107,10 +108,7 @@ public abstract class ApiRouteBuilder extends RouteBuilder {
             verb.setResponseMsgs(new ArrayList<>());
         }
         if (verb.getResponseMsgs().stream().noneMatch(m -> m.getCode().equals(Integer.toString(status)))) {
-            ResponseMessageDefinition message = new ResponseMessageDefinition(verb).code(status).message(meaning)
-                    .responseModel(ApiError.class);
-            message.setContentType("application/json");
-            verb.getResponseMsgs().add(message);
+            verb.getResponseMsgs().add(new ResponseMessageDefinition(verb).code(status).message(meaning).responseModel(ApiError.class));
         }
     }
 
