@@ -76,7 +76,9 @@ final class PkiCommand {
         @Option(names = "--validity-days", defaultValue = "730")
         int validityDays;
 
-        @Option(names = "--dns", split = ",", description = "extra DNS names for TLS, e.g. localhost")
+        @Option(names = "--dns", split = ",", paramLabel = "NAME",
+                description = "the DNS names or IP addresses the node answers TLS at, e.g. gateway.example.org,10.0.0.5"
+                        + " (default: localhost,127.0.0.1)")
         List<String> dns = List.of();
 
         @Option(names = "--ca-passphrase", defaultValue = CA_PASSPHRASE, paramLabel = "env:NAME|file:PATH")

@@ -46,22 +46,46 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                 .apiProperty("api.version", "1")
                 .apiProperty("api.description", "Local API of an alliance credit exchange node");
 
-        from("platform-http:/health/live?httpMethodRestrict=GET").routeId("health-live")
+        rest().description("The node: probes, metrics and the operators' view of the push flows")
+                .get("/health/live").id("health-live").produces("application/json")
+                    .description("Live: the process serves HTTP")
+                    .responseMessage(answers(200, "{status: UP, node}")).to("direct:health-live")
+                .get("/health/ready").id("health-ready").produces("application/json")
+                    .description("Ready: the database and the broker both answer")
+                    .responseMessage(answers(200, "{status: UP, node, checks: {database, broker, relay}}"))
+                    .responseMessage(answers(503, "{status: DOWN, node, checks}: the checks say what does not answer"))
+                    .to("direct:health-ready")
+                // refusals are JSON (ApiError), like every refusal of the API
+                .get("/metrics").id("metrics").produces("text/plain,application/json")
+                    .description("Camel's and the JVM's meters, for the node's scrape token or an operator")
+                    .responseMessage(answers(200, "Prometheus text format 0.0.4")).to("direct:metrics")
+                .get("/api/v1/outbox").id("outbox-counts").produces("application/json")
+                    .description("Push deliveries by partner and state")
+                    .responseMessage(answers(200, "{node, deliveries: counts per partner and state}")).to("direct:outbox-counts")
+                .get("/api/v1/publicity").id("publicity-status").produces("application/json")
+                    .description("Double publicity (双公示) deadlines per destination")
+                    .responseMessage(answers(200, "{node, destinations: a summary per destination, late: up to 100 deliveries past their deadline}"))
+                    .to("direct:publicity-status")
+                .get("/api/v1/received").id("received-counts").produces("application/json")
+                    .description("Deliveries this node received, per sender")
+                    .responseMessage(answers(200, "{node, received: counts per sender}")).to("direct:received-counts");
+
+        from("direct:health-live").routeId("health-live")
                 .process(e -> answer(e, 200, Map.of("status", "UP", "node", config.nodeId())));
-        from("platform-http:/health/ready?httpMethodRestrict=GET").routeId("health-ready")
+        from("direct:health-ready").routeId("health-ready")
                 .process(this::readiness);
-        from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
+        from("direct:metrics").routeId("metrics")
                 .process(this::prometheus);
 
         Outbox outbox = new Outbox(database);
         PublicityDeadlines deadlines = new PublicityDeadlines(database);
         ReceivedDeliveries received = new ReceivedDeliveries(database);
-        from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("outbox-counts")
+        from("direct:outbox-counts").routeId("outbox-counts")
                 .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "deliveries", outbox.counts())));
-        from("platform-http:/api/v1/publicity?httpMethodRestrict=GET").routeId("publicity-status")
+        from("direct:publicity-status").routeId("publicity-status")
                 .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "destinations", deadlines.summary(),
                         "late", deadlines.late(100))));
-        from("platform-http:/api/v1/received?httpMethodRestrict=GET").routeId("received-counts")
+        from("direct:received-counts").routeId("received-counts")
                 .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "received", received.counts())));
     }
 

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import credit.exchange.security.pki.PemFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,5 +73,23 @@ class PkiAndEnvelopeCommandsTest {
         CliRun revoked = CliRun.of(open);
         assertEquals(3, revoked.exit());
         assertTrue(revoked.out().contains("E_CERT_REVOKED"), revoked.out());
+    }
+
+    @Test
+    void pkiIssue_namesTheLoopbackByNameAndAddress_unlessHostNamesAreGiven() throws Exception {
+        Files.writeString(dir.resolve("pass"), "a passphrase of the test");
+        String pass = "file:" + p("pass");
+        assertEquals(0, CliRun.of("pki", "init-ca", "--suite", "INTL", "--out", p("ca"), "--passphrase", pass).exit());
+        CliRun loopback = CliRun.of("pki", "issue", "--node", "hangzhou", "--suite", "INTL", "--ca", p("ca"), "--out", p("nodes"),
+                "--ca-passphrase", pass, "--passphrase", pass);
+        assertEquals(0, loopback.exit(), loopback.out());
+        CliRun named = CliRun.of("pki", "issue", "--node", "huzhou", "--suite", "INTL", "--ca", p("ca"), "--out", p("nodes"),
+                "--ca-passphrase", pass, "--passphrase", pass, "--dns", "gateway.huzhou.example,10.0.0.5");
+        assertEquals(0, named.exit(), named.out());
+
+        assertEquals(List.of(List.of(2, "hangzhou"), List.of(2, "localhost"), List.of(7, "127.0.0.1")),
+                List.copyOf(PemFiles.readCertificate(dir.resolve("nodes/hangzhou.cert.pem")).getSubjectAlternativeNames()));
+        assertEquals(List.of(List.of(2, "huzhou"), List.of(2, "gateway.huzhou.example"), List.of(7, "10.0.0.5")),
+                List.copyOf(PemFiles.readCertificate(dir.resolve("nodes/huzhou.cert.pem")).getSubjectAlternativeNames()));
     }
 }

@@ -49,9 +49,13 @@ public final class AuthorisationRoutes extends ApiRouteBuilder {
     protected void configureApi() {
         rest("/api/v1/authorisations").description("Data subjects' authorisations for class B reads (授权查询)")
                 .post().id("authorisation-register").consumes("application/json").produces("application/json")
-                    .description("Registers a subject's authorisation, with the evidence of consent").to("direct:authorisation-register")
-                .get("/{id}").id("authorisation-read").produces("application/json").to("direct:authorisation-read")
-                .delete("/{id}").id("authorisation-revoke").produces("application/json").to("direct:authorisation-revoke");
+                    .description("Registers a subject's authorisation, with the evidence of consent")
+                    .responseMessage(answers(201, "the authorisation registered, with its id")).to("direct:authorisation-register")
+                .get("/{id}").id("authorisation-read").produces("application/json")
+                    .responseMessage(answers(200, "the authorisation: subject, grantee, purpose, datasets, validity, revocation"))
+                    .to("direct:authorisation-read")
+                .delete("/{id}").id("authorisation-revoke").produces("application/json")
+                    .responseMessage(answers(200, "the authorisation, revoked")).to("direct:authorisation-revoke");
 
         from("direct:authorisation-register").routeId("authorisation-register").process(this::register);
         from("direct:authorisation-read").routeId("authorisation-read").process(e -> {

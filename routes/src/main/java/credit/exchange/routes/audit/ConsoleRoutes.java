@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
+import org.apache.camel.model.rest.ParamDefinition;
+import org.apache.camel.model.rest.RestParamType;
 
 /**
  * The security officers' console (审计控制台) at {@code /console} and the API it reads, under
@@ -89,19 +91,38 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
 
         rest("/api/v1/audit").description("The audit trail, for security officers (auditor role)")
                 .post("/sessions").id("audit-session").produces("application/json")
-                    .description("Opens a console session: checks the auditor role and records the sign-in").to("direct:audit-session")
+                    .description("Opens a console session: checks the auditor role and records the sign-in")
+                    .responseMessage(answers(200, "{user, node}")).to("direct:audit-session")
                 .get("/events").id("audit-events").produces("application/json")
-                    .description("Chained events by time range, partner, subject, action and decision, newest first").to("direct:audit-events")
+                    .description("Chained events by time range, partner, subject, action and decision, newest first")
+                    .param(search("from", "ISO-8601 instant; default: 24 hours before 'to'")).param(search("to", "ISO-8601 instant; default: now"))
+                    .param(search("partner", "a partner's node id")).param(search("subject", "a subject's code (USCC or resident ID)"))
+                    .param(search("action", "e.g. query, import, door")).param(search("decision", "ALLOW or DENY"))
+                    .param(search("before", "the nextBefore of the previous page")).param(search("limit", "events per page, default 100"))
+                    .responseMessage(answers(200, "{events: [...], nextBefore}: one page of events")).to("direct:audit-events")
                 .get("/events/{seq}").id("audit-event").produces("application/json")
-                    .description("One event with its hashes and the checkpoint that covers it").to("direct:audit-event")
+                    .description("One event with its hashes and the checkpoint that covers it")
+                    .responseMessage(answers(200, "the event, its hashes and the checkpoint covering it")).to("direct:audit-event")
                 .get("/status").id("audit-status").produces("application/json")
-                    .description("The chain's head and its last full verification").to("direct:audit-status")
+                    .description("The chain's head and its last full verification")
+                    .responseMessage(answers(200, "{node, headSeq, headHash, intact, firstBreak, verifiedAt, checkpoints, countersignedBy, ...}"))
+                    .to("direct:audit-status")
                 .post("/verification").id("audit-verification").produces("application/json")
-                    .description("Verifies the whole chain now").to("direct:audit-verification")
+                    .description("Verifies the whole chain now")
+                    .responseMessage(answers(200, "the chain's status after a full verification, as GET /status answers it"))
+                    .to("direct:audit-verification")
                 .get("/charts").id("audit-charts").produces("application/json")
-                    .description("Queries per partner per hour, denials by reason").to("direct:audit-charts")
-                .get("/bundle").id("audit-bundle").produces("application/zip")
-                    .description("The current search as an evidence bundle").to("direct:audit-bundle");
+                    .description("Queries per partner per hour, denials by reason")
+                    .param(search("from", "ISO-8601 instant")).param(search("to", "ISO-8601 instant"))
+                    .responseMessage(answers(200, "the charts' series for the time range")).to("direct:audit-charts")
+                // a ZIP, or a refusal in JSON (ApiError)
+                .get("/bundle").id("audit-bundle").produces("application/zip,application/json")
+                    .description("The current search as an evidence bundle")
+                    .param(search("from", "ISO-8601 instant")).param(search("to", "ISO-8601 instant"))
+                    .param(search("partner", "a partner's node id")).param(search("subject", "a subject's code"))
+                    .param(search("action", "an action")).param(search("decision", "ALLOW or DENY"))
+                    .responseMessage(answers(200, "a ZIP evidence bundle: the events, their checkpoints and what verifies them offline"))
+                    .to("direct:audit-bundle");
 
         from("direct:audit-session").routeId("audit-session").process(e -> {
             Caller caller = officer(e);
@@ -175,6 +196,11 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** An optional query parameter of the trail's search, for the API contract. */
+    private static ParamDefinition search(String name, String meaning) {
+        return new ParamDefinition().name(name).type(RestParamType.query).required(false).description(meaning);
     }
 
     private AuditSearch.Criteria criteria(Exchange exchange) {

@@ -82,11 +82,14 @@ public final class IngestRoutes extends ApiRouteBuilder {
                         + " is for: a department's importer files its own (its token's department) only; an operator naming one is held to it")
                         .endParam()
                     .param().name("charset").type(RestParamType.query).required(false).description("e.g. GBK; detected when absent").endParam()
+                    .responseMessage(answers(200, "the import summary: {importId, rowsRead, stored, duplicates, rejected, firstDefects: [{rowNumber,"
+                            + " field, code, reason}]}; rejected rows are in it, not refusals"))
                     .to("direct:department-upload")
                 .get("/quality").id("data-quality")
                     .description("Completeness, validity and timeliness per source department")
                     .produces("application/json")
                     .param().name("department").type(RestParamType.query).required(false).endParam()
+                    .responseMessage(answers(200, "per source department: rows, completeness, validity and timeliness"))
                     .to("direct:data-quality");
 
         from("direct:department-upload").routeId("department-upload").process(this::upload);

@@ -105,6 +105,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
                         .description("id of the subject's authorisation, granted to this node, registered at the partners (class B)").endParam()
                     .param().name("datasets").type(RestParamType.query).required(false)
                         .description("comma-separated datasets asked for; a partner denies the query if one is not readable").endParam()
+                    .responseMessage(answers(200, "the merged answer: each partner's outcome and the records it sent, each with its provenance"))
                     .to("direct:alliance-subject-records");
 
         from("direct:alliance-subject-records").routeId("alliance-subject-records")

@@ -47,12 +47,15 @@ public final class QueryRoutes extends ApiRouteBuilder {
                     .param().name("purpose").type(RestParamType.query).required(false).description("why the subject's records are read").endParam()
                     .param().name("authorisation").type(RestParamType.query).required(false)
                         .description("id of the subject's authorisation a class B read relies on").endParam()
-                    .param().name("page").type(RestParamType.query).dataType("integer").defaultValue("0").endParam()
-                    .param().name("size").type(RestParamType.query).dataType("integer").defaultValue("50").endParam()
+                    .param().name("page").type(RestParamType.query).required(false).dataType("integer").defaultValue("0").endParam()
+                    .param().name("size").type(RestParamType.query).required(false).dataType("integer").defaultValue("50").endParam()
+                    .responseMessage(answers(200, "{query, page, size, hasMore, records: the latest version of each record, with the fields"
+                            + " the caller may read}"))
                     .to("direct:local-query")
                 .post("/by-person").id("local-query-by-person")
                     .description("Records of a natural person; the resident ID number travels in the body only")
                     .consumes("application/json").produces("application/json")
+                    .responseMessage(answers(200, "{query, page, size, hasMore, records}: the person's records the caller may read"))
                     .to("direct:local-query-by-person");
 
         from("direct:local-query").routeId("local-query").process(this::byUsccOrName);

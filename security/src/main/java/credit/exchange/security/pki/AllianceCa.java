@@ -52,6 +52,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
 
 /**
  * The alliance root CA: one self-signed certificate of one {@link Suite}, which issues node
@@ -244,40 +245,51 @@ public final class AllianceCa {
 
     // ---- issuing -----------------------------------------------------------------------------------
 
-    /** Issues a node certificate for a fresh key pair of the CA's suite, named by the node ID only. */
+    /**
+     * The host names a node certificate carries when none are given: the loopback's, by name and by
+     * address, so that a client checking host names reaches a node of one host (and the demo, whose
+     * URLs say {@code 127.0.0.1}) by either.
+     */
+    public static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1");
+
+    /** Issues a node certificate for a fresh key pair of the CA's suite, for the loopback names ({@link #LOOPBACK_NAMES}). */
     public NodeCredentials issueNode(String nodeId, Duration validity) {
         return issueNode(nodeId, validity, List.of());
     }
 
     /**
-     * Issues a node certificate for a fresh key pair of the CA's suite. {@code extraDnsNames} are
-     * added to the subjectAltName after the node ID (e.g. {@code localhost} for the demo).
+     * Issues a node certificate for a fresh key pair of the CA's suite. {@code hostNames} (DNS names
+     * or IP addresses the node answers TLS at) are added to the subjectAltName after the node ID;
+     * none given, the loopback's ({@link #LOOPBACK_NAMES}).
      */
-    public NodeCredentials issueNode(String nodeId, Duration validity, List<String> extraDnsNames) {
+    public NodeCredentials issueNode(String nodeId, Duration validity, List<String> hostNames) {
         KeyPair keyPair = suite.generateKeyPair();
-        X509Certificate nodeCertificate = issueNode(nodeId, keyPair.getPublic(), validity, extraDnsNames);
+        X509Certificate nodeCertificate = issueNode(nodeId, keyPair.getPublic(), validity, hostNames);
         return new NodeCredentials(keyPair.getPrivate(), nodeCertificate, List.of(certificate));
     }
 
     /**
      * Issues a node certificate for a key the node generated itself (its private key never leaves
-     * the node).
+     * the node). {@code hostNames} as in {@link #issueNode(String, Duration, List)}: an IPv4 or IPv6
+     * address is an iPAddress name, anything else a dNSName.
      *
      * @throws CodedException {@link ErrorCode#E_SUITE_MISMATCH} if the key is not of the CA's suite;
      *     {@link ErrorCode#E_FIELD_INVALID} for a bad node ID or DNS name, or a validity that would
      *     outlive the CA certificate; {@link ErrorCode#E_CERT_EXPIRED} if the CA certificate is not
      *     valid now
      */
-    public synchronized X509Certificate issueNode(String nodeId, PublicKey nodeKey, Duration validity, List<String> extraDnsNames) {
+    public synchronized X509Certificate issueNode(String nodeId, PublicKey nodeKey, Duration validity, List<String> hostNames) {
         AllianceProfile.requireNodeId(nodeId);
         requirePositive(validity);
         if (Suite.ofKey(nodeKey).orElse(null) != suite) {
             throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "the node key is not a key of the CA's suite " + suite);
         }
-        Set<String> dnsNames = new LinkedHashSet<>();
-        dnsNames.add(nodeId);
-        for (String extra : extraDnsNames) {
-            dnsNames.add(AllianceProfile.requireNodeId(extra));
+        Set<GeneralName> altNames = new LinkedHashSet<>();
+        altNames.add(new GeneralName(GeneralName.dNSName, nodeId));
+        for (String host : hostNames.isEmpty() ? LOOPBACK_NAMES : hostNames) {
+            // a client matches an address against iPAddress names only (RFC 6125), never a dNSName spelling it
+            altNames.add(IPAddress.isValid(host) ? new GeneralName(GeneralName.iPAddress, host)
+                    : new GeneralName(GeneralName.dNSName, AllianceProfile.requireNodeId(host)));
         }
         Instant now = now(clock);
         Instant notAfter = now.plus(validity);
@@ -293,7 +305,7 @@ public final class AllianceCa {
             serial = randomSerial();
         }
         int encryptionBit = suite == Suite.GM ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement;
-        GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+        GeneralName[] names = altNames.toArray(GeneralName[]::new);
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), serial,

@@ -100,6 +100,29 @@ class AllianceCaTest {
     }
 
     @Test
+    void issueNode_withoutHostNames_namesTheLoopbackByNameAndByAddress() throws Exception {
+        AllianceCa ca = AllianceCa.init(Suite.INTL, "Root", Duration.ofDays(3650), clock);
+
+        for (X509Certificate cert : List.of(ca.issueNode("huzhou", Duration.ofDays(365)).certificate(),
+                ca.issueNode("huzhou", Duration.ofDays(365), List.of()).certificate())) {
+            assertEquals(List.of(List.of(2, "huzhou"), List.of(2, "localhost"), List.of(7, "127.0.0.1")),
+                    List.copyOf(cert.getSubjectAlternativeNames()));
+        }
+    }
+
+    @Test
+    void issueNode_hostNamesGiven_replaceTheLoopback_andAnAddressIsAnIpAddressName() throws Exception {
+        AllianceCa ca = AllianceCa.init(Suite.INTL, "Root", Duration.ofDays(3650), clock);
+
+        X509Certificate cert = ca.issueNode("huzhou", Duration.ofDays(365), List.of("gateway.huzhou.example", "10.0.0.5", "::1"))
+                .certificate();
+
+        assertEquals(List.of(List.of(2, "huzhou"), List.of(2, "gateway.huzhou.example"), List.of(7, "10.0.0.5"),
+                List.of(7, "0:0:0:0:0:0:0:1")), List.copyOf(cert.getSubjectAlternativeNames()));
+        assertCode(ErrorCode.E_FIELD_INVALID, () -> ca.issueNode("huzhou", Duration.ofDays(365), List.of("Not A Host")));
+    }
+
+    @Test
     void issueNode_serials_areRandomPositiveAndAtMost128Bits() {
         AllianceCa ca = AllianceCa.init(Suite.INTL, "Root", Duration.ofDays(3650), clock);
         Set<BigInteger> serials = new HashSet<>();
