@@ -272,7 +272,7 @@ public final class DemoAlliance {
             for (Suite s : Suite.values()) {
                 Path dir = credentials(id, s);
                 if (!Files.exists(dir.resolve(id + ".cert.pem"))) {
-                    cas.get(s).issueNode(id, VALIDITY, List.of("localhost")).save(dir.resolve(id + ".key.pem"), dir.resolve(id + ".cert.pem"),
+                    cas.get(s).issueNode(id, VALIDITY).save(dir.resolve(id + ".key.pem"), dir.resolve(id + ".cert.pem"),
                             passphrase());
                 }
                 credentials.put(s, NodeCredentials.load(dir.resolve(id + ".key.pem"), dir.resolve(id + ".cert.pem"), passphrase()));
@@ -321,7 +321,7 @@ public final class DemoAlliance {
             for (Member m : MEMBERS) {
                 Path dir = credentials(m.id(), suite);
                 if (!Files.exists(dir.resolve(m.id() + ".cert.pem"))) {
-                    NodeCredentials c = ca.issueNode(m.id(), VALIDITY, List.of("localhost"));
+                    NodeCredentials c = ca.issueNode(m.id(), VALIDITY);
                     c.save(dir.resolve(m.id() + ".key.pem"), dir.resolve(m.id() + ".cert.pem"), passphrase());
                 }
                 Path published = root.resolve("certs").resolve(m.id() + "." + suite.name().toLowerCase(Locale.ROOT) + ".pem");
