@@ -1,19 +1,30 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.api.Json;
 import credit.exchange.routes.partner.ConfigProblem;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.routes.partnerstatus.PartnerStatus;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl partners}: the partner configurations. */
 @Command(name = "partners", description = "Partner configurations (partner-configs/).",
-        subcommands = {PartnersCommand.Validate.class})
+        subcommands = {PartnersCommand.Validate.class, PartnersCommand.Status.class})
 final class PartnersCommand {
 
     @Command(name = "validate", description = "Check partner files offline, as the node would at start:"
@@ -44,6 +55,85 @@ final class PartnersCommand {
             }
             System.out.printf("%d valid, %d problems%n", partners.all().size(), result.problems().size());
             return result.problems().isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "status", description = "Each partner of the node, one a line, unreachable ones first: enabled, reachable"
+            + " (from how the last exchange with it ended), the last exchange sent and received, failures in the last hour and"
+            + " the last error, outbox deliveries and alliance notices waiting for it, checkpoints awaiting its countersignature."
+            + " Reads the node's database (a running node's, or its data directory's); creates nothing."
+            + " Exit 0, or 1 if an enabled partner is unreachable.")
+    static final class Status implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--json", description = "the status as JSON (as GET /api/v1/partners/status answers it)")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            requireNodeData(config);
+            Path dir = Path.of(config.get("gateway.partners.dir"));
+            if (!Files.isDirectory(dir)) {
+                throw new CodedException(ErrorCode.E_NOT_FOUND, "no partner configuration directory at " + dir.toAbsolutePath()
+                        + " (gateway.partners.dir)");
+            }
+            String certificates = config.get("gateway.partners.certificates");
+            PartnerDirectory partners = new PartnerDirectory(dir, certificates.isEmpty() ? dir : Path.of(certificates));
+            PartnerDirectory.Reload reload = partners.reload();
+            PartnerStatus.Report report;
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                report = new PartnerStatus(config.nodeId(), partners, store.database(), Clock.systemUTC()).report();
+            }
+            if (json) {
+                System.out.println(Json.write(report));
+            } else {
+                print(report);
+            }
+            for (ConfigProblem problem : reload.problems()) {
+                System.err.println("warning: partner file rejected, not shown: " + problem);
+            }
+            return report.partners().stream().anyMatch(l -> l.enabled() && l.reachable() == PartnerStatus.Reachability.UNREACHABLE) ? 1 : 0;
+        }
+
+        /**
+         * A read never makes a store: without the embedded database's cluster in the node's data
+         * directory there is no node here, and starting one would create it.
+         */
+        private static void requireNodeData(NodeConfig config) {
+            if (config.embeddedDatabase() && !Files.exists(config.nodeDir().resolve("postgres").resolve("PG_VERSION"))) {
+                throw new CodedException(ErrorCode.E_NOT_FOUND, "no data of node " + config.nodeId() + " in " + config.nodeDir().toAbsolutePath()
+                        + "; name the node's data directory with --data-dir (the demo's: data-demo/data) and its id with --node");
+            }
+        }
+
+        private static final String LINE = "%-10s %-8s %-12s %-54s %-21s %-45s %-15s %-44s %-10s %-8s %s%n";
+
+        private static void print(PartnerStatus.Report report) {
+            System.out.printf("partners of %s at %s%n", report.node(), time(Optional.of(report.at())));
+            System.out.printf(LINE, "PARTNER", "ENABLED", "REACHABLE", "LAST SENT", "LAST ANSWERED", "LAST RECEIVED (24 h)",
+                    "FAILURES (1 h)", "LAST ERROR", "OUTBOX", "NOTICES", "CHECKPOINTS AWAITING");
+            for (PartnerStatus.Line l : report.partners()) {
+                PartnerStatus.Pending p = l.pending();
+                System.out.printf(LINE, l.partner(), l.enabled() ? "yes" : "no", l.reachable(), exchange(l.lastSent()), time(l.lastAnswered()),
+                        exchange(l.lastReceived()), l.failures().lastHour(),
+                        l.failures().lastError().map(e -> e + " " + time(l.failures().lastErrorAt())).orElse("-"),
+                        p.outbox() + (p.outboxDead() > 0 ? " +" + p.outboxDead() + " DEAD" : ""), p.notices(),
+                        l.countersignatures().awaiting() + " (last " + time(l.countersignatures().lastAt()) + ")");
+            }
+            if (report.partners().isEmpty()) {
+                System.out.println("no partner is configured");
+            }
+        }
+
+        private static String exchange(Optional<PartnerStatus.LastExchange> e) {
+            return e.map(x -> time(Optional.of(x.at())) + " " + x.type() + " " + x.outcome()).orElse("-");
+        }
+
+        private static String time(Optional<Instant> at) {
+            return at.map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("-");
         }
     }
 }

@@ -29,6 +29,8 @@ import credit.exchange.routes.mutualquery.MutualQueryRoutes;
 import credit.exchange.routes.mutualquery.PartnerQueryHandler;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.routes.partnerstatus.PartnerStatus;
+import credit.exchange.routes.partnerstatus.PartnerStatusRoutes;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.OutboxPuller;
 import credit.exchange.routes.push.PublicityDeadlines;
@@ -194,6 +196,7 @@ public final class Federation implements AutoCloseable {
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator,
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
+                new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

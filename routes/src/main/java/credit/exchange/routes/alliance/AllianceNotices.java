@@ -40,6 +40,10 @@ public final class AllianceNotices {
                            Optional<Instant> answeredAt, Optional<JsonNode> answer) {
     }
 
+    /** A partner's deliveries not answered yet: how many, since when the oldest waits, and the last attempt's error, if any. */
+    public record Unanswered(long deliveries, Instant oldestSince, Optional<String> lastError) {
+    }
+
     /** A delivery due now, with its notice. */
     public record Due(Notice notice, String partner, int attempts) {
     }
@@ -162,6 +166,24 @@ public final class AllianceNotices {
                             rs.getString(6), Optional.ofNullable(answeredAt).map(Timestamp::toInstant),
                             Optional.ofNullable(rs.getString(8)).map(AllianceNotices::json)));
                 }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Per partner, its PENDING deliveries (partners with none are left out). */
+    public java.util.Map<String, Unanswered> unansweredByPartner() {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                select d.partner, count(*), min(n.created_at),
+                       (array_agg(d.last_error order by d.next_attempt_at desc) filter (where d.last_error is not null))[1]
+                from alliance_delivery d join alliance_notice n on n.id = d.notice_id
+                where d.state = 'PENDING' group by d.partner""");
+             ResultSet rs = ps.executeQuery()) {
+            java.util.Map<String, Unanswered> out = new java.util.TreeMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), new Unanswered(rs.getLong(2), rs.getTimestamp(3).toInstant(), Optional.ofNullable(rs.getString(4))));
             }
             return out;
         } catch (SQLException e) {

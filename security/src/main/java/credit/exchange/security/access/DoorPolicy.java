@@ -36,6 +36,8 @@ public final class DoorPolicy {
         OPERATOR("the operator role"),
         /** A person with the auditor role (审计员). */
         AUDITOR("the auditor role"),
+        /** A person with the operator or the auditor role: views both watch, such as the partners' status. */
+        OPERATOR_OR_AUDITOR("the operator or the auditor role"),
         /** The node's metrics scrape token, or a person with the operator role. */
         METRICS("the node's scrape token or the operator role"),
         /** A partner node: mutual TLS with an alliance certificate at the port, then the envelope's signer checked per message. */
@@ -88,6 +90,7 @@ public final class DoorPolicy {
             new Door("outbox-counts", "GET", "/api/v1/outbox", Admits.OPERATOR),
             new Door("publicity-status", "GET", "/api/v1/publicity", Admits.OPERATOR),
             new Door("received-counts", "GET", "/api/v1/received", Admits.OPERATOR),
+            new Door("partners-status", "GET", "/api/v1/partners/status", Admits.OPERATOR_OR_AUDITOR),
             // the alliance's joint work
             new Door("list-entry-record", "POST", "/api/v1/lists", Admits.OPERATOR),
             new Door("list-entry", "GET", "/api/v1/lists/{id}", Admits.OPERATOR),
@@ -159,6 +162,7 @@ public final class DoorPolicy {
             case REGISTRAR -> operator || caller.duties().contains(Caller.Duty.REGISTER);
             case OPERATOR -> operator;
             case AUDITOR -> caller.duties().contains(Caller.Duty.AUDIT);
+            case OPERATOR_OR_AUDITOR -> operator || caller.duties().contains(Caller.Duty.AUDIT);
             case METRICS -> operator || caller.kind() == Caller.Kind.SCRAPER;
         };
     }

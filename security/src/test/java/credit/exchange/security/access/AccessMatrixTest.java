@@ -199,6 +199,17 @@ class AccessMatrixTest {
     }
 
     @Test
+    void thePartnersStatus_isReadByOperatorsAndAuditors_only() {
+        assertEquals(true, DoorPolicy.admit("partners-status", person("node-operator", Optional.empty(), "operator")).allowed());
+        assertEquals(true, DoorPolicy.admit("partners-status", person("officer", Optional.empty(), "auditor")).allowed());
+        assertEquals(new AccessDecision.Deny(ErrorCode.E_TOKEN_MISSING), DoorPolicy.admit("partners-status", Caller.anonymous()));
+        for (Caller other : List.of(person("department-reader", Optional.of(DEPARTMENT), "reader-public", "reader-authorised", "reader-shared",
+                "importer", "registrar"), platform("reader-public", "reader-authorised", "reader-shared"), Caller.scraper())) {
+            assertEquals(new AccessDecision.Deny(ErrorCode.E_ROLE_REQUIRED), DoorPolicy.admit("partners-status", other), other.name());
+        }
+    }
+
+    @Test
     void registering_vouchesForConsent_byARegistrarOrOperator_neverForItsOwnDepartment() {
         Caller registrar = person("registrar", Optional.of(DEPARTMENT), "registrar");
         assertEquals(true, POLICY.mayRegisterAuthorisation(registrar, "another-department").allowed());
