@@ -105,8 +105,8 @@ class DoorsIT {
         callers.add(new Knock("department-feeder", bearer("department-feeder"), Set.of(Admits.DEPARTMENT)));
         callers.add(new Knock("registrar", bearer("registrar"), Set.of(Admits.REGISTRAR)));
         callers.add(new Knock("node-operator", bearer("node-operator"), Set.of(Admits.READER, Admits.DEPARTMENT, Admits.REGISTRAR,
-                Admits.OPERATOR, Admits.METRICS)));
-        callers.add(new Knock("officer", bearer("officer"), Set.of(Admits.AUDITOR)));
+                Admits.OPERATOR, Admits.OPERATOR_OR_AUDITOR, Admits.METRICS)));
+        callers.add(new Knock("officer", bearer("officer"), Set.of(Admits.AUDITOR, Admits.OPERATOR_OR_AUDITOR)));
         callers.add(new Knock("zhejiang-platform", "Bearer " + keycloak.clientToken("zhejiang-platform", KeycloakServer.PROVINCE_SECRET),
                 Set.of(Admits.READER)));
         callers.add(new Knock("metrics-scraper", "Bearer " + Files.readString(node.config().metricsTokenFile()).strip(),

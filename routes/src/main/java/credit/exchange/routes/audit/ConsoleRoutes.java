@@ -55,7 +55,9 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     private static final Map<String, String> FILES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8",
-            "console.css", "text/css; charset=utf-8");
+            "console.css", "text/css; charset=utf-8",
+            "partners.js", "text/javascript; charset=utf-8",
+            "partners.css", "text/css; charset=utf-8");
 
     /**
      * Where the console signs officers in, what an evidence export needs, and how long a checkpoint
