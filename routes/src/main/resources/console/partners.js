@@ -16,8 +16,16 @@
     return at ? at.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '–';
   }
 
-  function exchange(e) {
-    return e ? time(e.at) + ' ' + e.type + ' ' + e.outcome : '–';
+  /** An exchange as two lines: its time, then its type and outcome. */
+  function exchange(row, e) {
+    const cell = document.createElement('td');
+    if (!e) {
+      text(cell, '–');
+    } else {
+      cell.append(text(document.createElement('span'), time(e.at)), text(document.createElement('span'), e.type + ' ' + e.outcome));
+      cell.className = 'exchange' + (e.outcome === 'ANSWERED' ? '' : ' failing');
+    }
+    row.appendChild(cell);
   }
 
   function td(row, value, cls) {
@@ -46,12 +54,13 @@
       } else if (p.reachable === 'UNREACHABLE') {
         row.className = 'unreachable';
       }
-      td(row, p.partner + (p.name ? ' — ' + p.name : ''));
+      td(row, p.partner, 'partner');
+      row.cells[0].title = p.name || '';
       td(row, p.enabled ? 'yes' : 'disabled');
       td(row, p.reachable === 'UNREACHABLE' ? '⚠ UNREACHABLE' : p.reachable, 'reach');
-      td(row, exchange(p.lastSent));
+      exchange(row, p.lastSent);
       td(row, time(p.lastAnswered));
-      td(row, exchange(p.lastReceived));
+      exchange(row, p.lastReceived);
       td(row, p.failures.lastHour, p.failures.lastHour ? 'failing' : null);
       td(row, p.failures.lastError ? p.failures.lastError + ' at ' + time(p.failures.lastErrorAt) : '–');
       td(row, p.pending.outbox + (p.pending.outboxDead ? ' + ' + p.pending.outboxDead + ' DEAD' : ''));
