@@ -145,6 +145,8 @@ class PartnerStatusIT {
             hangzhou.save(file);
             CliRun table = CliRun.of("partners", "status", "--config", file.toString());
             assertEquals(1, table.exit(), "exit 1 while an enabled partner is unreachable: " + table.out() + table.err());
+            Files.createDirectories(SCREENSHOTS);
+            Files.writeString(SCREENSHOTS.resolve("7-partners-status-cli.txt"), table.out()); // beside the console's screenshot, for reviewers
             List<String> lines = table.out().lines().filter(l -> l.matches("(jiaxing|huzhou|shaoxing) .*")).toList();
             assertEquals(3, lines.size(), table.out());
             assertTrue(lines.get(0).matches("jiaxing\\s+yes\\s+UNREACHABLE\\s+.*E_PARTNER_UNREACHABLE.*"), table.out());
@@ -165,7 +167,6 @@ class PartnerStatusIT {
             assertFalse(Files.exists(nowhere), "no store made by a read");
 
             // the console shows the stopped partner first, flagged
-            Files.createDirectories(SCREENSHOTS);
             keycloak.allowConsoleAt(hz);
             WebDriver browser = browser();
             try {
