@@ -16,16 +16,24 @@
     return at ? at.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '–';
   }
 
-  /** An exchange as two lines: its time, then its type and outcome. */
-  function exchange(row, e) {
+  /** A cell of two lines (none if the second is absent), in the alarm colour if failing. */
+  function twoLines(row, first, second, failing) {
     const cell = document.createElement('td');
-    if (!e) {
-      text(cell, '–');
-    } else {
-      cell.append(text(document.createElement('span'), time(e.at)), text(document.createElement('span'), e.type + ' ' + e.outcome));
-      cell.className = 'exchange' + (e.outcome === 'ANSWERED' ? '' : ' failing');
+    cell.append(text(document.createElement('span'), first));
+    if (second) {
+      cell.append(text(document.createElement('span'), second));
     }
+    cell.className = 'lines' + (failing ? ' failing' : '');
     row.appendChild(cell);
+  }
+
+  /** An exchange: its time, then its type and outcome. */
+  function exchange(row, e) {
+    if (e) {
+      twoLines(row, time(e.at), e.type + ' ' + e.outcome, e.outcome !== 'ANSWERED');
+    } else {
+      td(row, '–');
+    }
   }
 
   function td(row, value, cls) {
@@ -62,9 +70,9 @@
       td(row, time(p.lastAnswered));
       exchange(row, p.lastReceived);
       td(row, p.failures.lastHour, p.failures.lastHour ? 'failing' : null);
-      td(row, p.failures.lastError ? p.failures.lastError + ' at ' + time(p.failures.lastErrorAt) : '–');
+      twoLines(row, p.failures.lastError || '–', p.failures.lastError ? 'at ' + time(p.failures.lastErrorAt) : null);
       td(row, p.pending.outbox + (p.pending.outboxDead ? ' + ' + p.pending.outboxDead + ' DEAD' : ''));
-      td(row, p.pending.notices + (p.pending.notices ? ' since ' + time(p.pending.noticesSince) : ''));
+      twoLines(row, p.pending.notices, p.pending.notices ? 'since ' + time(p.pending.noticesSince) : null);
       td(row, p.countersignatures.awaiting + ' (last ' + time(p.countersignatures.lastAt) + ')');
       body.appendChild(row);
     }
