@@ -74,38 +74,27 @@ final class PartnersCommand {
         @Override
         public Integer call() throws Exception {
             NodeConfig config = node.load();
-            requireNodeData(config);
-            Path dir = Path.of(config.get("gateway.partners.dir"));
-            if (!Files.isDirectory(dir)) {
-                throw new CodedException(ErrorCode.E_NOT_FOUND, "no partner configuration directory at " + dir.toAbsolutePath()
-                        + " (gateway.partners.dir)");
-            }
-            String certificates = config.get("gateway.partners.certificates");
-            PartnerDirectory partners = new PartnerDirectory(dir, certificates.isEmpty() ? dir : Path.of(certificates));
-            PartnerDirectory.Reload reload = partners.reload();
-            PartnerStatus.Report report;
+            // an existing node's store only: without one, E_NOT_FOUND naming the data directory, never a new cluster
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                report = new PartnerStatus(config.nodeId(), partners, store.database(), Clock.systemUTC()).report();
-            }
-            if (json) {
-                System.out.println(Json.write(report));
-            } else {
-                print(report);
-            }
-            for (ConfigProblem problem : reload.problems()) {
-                System.err.println("warning: partner file rejected, not shown: " + problem);
-            }
-            return report.partners().stream().anyMatch(l -> l.enabled() && l.reachable() == PartnerStatus.Reachability.UNREACHABLE) ? 1 : 0;
-        }
-
-        /**
-         * A read never makes a store: without the embedded database's cluster in the node's data
-         * directory there is no node here, and starting one would create it.
-         */
-        private static void requireNodeData(NodeConfig config) {
-            if (config.embeddedDatabase() && !Files.exists(config.nodeDir().resolve("postgres").resolve("PG_VERSION"))) {
-                throw new CodedException(ErrorCode.E_NOT_FOUND, "no data of node " + config.nodeId() + " in " + config.nodeDir().toAbsolutePath()
-                        + "; name the node's data directory with --data-dir (the demo's: data-demo/data) and its id with --node");
+                Path dir = Path.of(config.get("gateway.partners.dir"));
+                if (!Files.isDirectory(dir)) {
+                    throw new CodedException(ErrorCode.E_NOT_FOUND, "no partner configuration directory at " + dir.toAbsolutePath()
+                            + " (gateway.partners.dir)");
+                }
+                String certificates = config.get("gateway.partners.certificates");
+                PartnerDirectory partners = new PartnerDirectory(dir, certificates.isEmpty() ? dir : Path.of(certificates));
+                PartnerDirectory.Reload reload = partners.reload();
+                PartnerStatus.Report report = new PartnerStatus(config.nodeId(), partners, store.database(), Clock.systemUTC()).report();
+                if (json) {
+                    System.out.println(Json.write(report));
+                } else {
+                    print(report);
+                }
+                for (ConfigProblem problem : reload.problems()) {
+                    System.err.println("warning: partner file rejected, not shown: " + problem);
+                }
+                return report.partners().stream().anyMatch(l -> l.enabled() && l.reachable() == PartnerStatus.Reachability.UNREACHABLE)
+                        ? 1 : 0;
             }
         }
 

@@ -19,7 +19,7 @@ class ReadsCreateNothingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"repair status 7fee1e77-d6ae-43a3-afe6-caf571e36d55", "sanctions status 1c2cfa81-6971-4e59-bb7a-b176fe3e0238",
-            "query --uscc 913301133LY8LTP007", "audit verify", "outbox list", "publicity status"})
+            "query --uscc 913301133LY8LTP007", "audit verify", "outbox list", "publicity status", "partners status"})
     void aReadOfAMissingNodeIsRefusedAndCreatesNoStore(String command, @TempDir Path dir) {
         Path dataDir = dir.resolve("data");
         String[] words = (command + " --data-dir " + dataDir).split(" ");

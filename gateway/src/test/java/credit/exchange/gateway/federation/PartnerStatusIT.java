@@ -163,7 +163,7 @@ class PartnerStatusIT {
             Path nowhere = root.resolve("no-node-here");
             CliRun none = CliRun.of("partners", "status", "--data-dir", nowhere.toString());
             assertEquals(2, none.exit(), none.out());
-            assertTrue(none.err().startsWith("error E_NOT_FOUND: no data of node hangzhou in " + nowhere.toAbsolutePath()), none.err());
+            assertTrue(none.err().startsWith("error E_NOT_FOUND: ") && none.err().contains(nowhere.resolve("hangzhou").toString()), none.err());
             assertFalse(Files.exists(nowhere), "no store made by a read");
 
             // the console shows the stopped partner first, flagged
