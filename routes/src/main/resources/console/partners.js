@@ -73,7 +73,7 @@
       twoLines(row, p.failures.lastError || '–', p.failures.lastError ? 'at ' + time(p.failures.lastErrorAt) : null);
       td(row, p.pending.outbox + (p.pending.outboxDead ? ' + ' + p.pending.outboxDead + ' DEAD' : ''));
       twoLines(row, p.pending.notices, p.pending.notices ? 'since ' + time(p.pending.noticesSince) : null);
-      td(row, p.countersignatures.awaiting + ' (last ' + time(p.countersignatures.lastAt) + ')');
+      twoLines(row, p.countersignatures.awaiting, 'last ' + time(p.countersignatures.lastAt));
       body.appendChild(row);
     }
     text(byId('partners-at'), 'as of ' + time(report.at) + ' UTC');
