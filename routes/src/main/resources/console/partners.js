@@ -1,5 +1,5 @@
 // The partners' status in the console: GET /api/v1/partners/status with the officer's token (console.js keeps it in
-// `session`), one row per partner, unreachable partners first and flagged, refreshed every 30 s while the console is
+// `session`; its zoned() gives the page's one time zone), one row per partner, unreachable partners first and flagged, refreshed every 30 s while the console is
 // shown. Every value is rendered as text.
 'use strict';
 
@@ -12,8 +12,9 @@
     return el;
   }
 
+  /** A time in the console's one zone (console.js's zoned), as every other time on the page. */
   function time(at) {
-    return at ? at.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '–';
+    return at ? zoned(at) : '–';
   }
 
   /** A cell of two lines (none if the second is absent), in the alarm colour if failing. */
@@ -73,10 +74,15 @@
       twoLines(row, p.failures.lastError || '–', p.failures.lastError ? 'at ' + time(p.failures.lastErrorAt) : null);
       td(row, p.pending.outbox + (p.pending.outboxDead ? ' + ' + p.pending.outboxDead + ' DEAD' : ''));
       twoLines(row, p.pending.notices, p.pending.notices ? 'since ' + time(p.pending.noticesSince) : null);
-      twoLines(row, p.countersignatures.awaiting, 'last ' + time(p.countersignatures.lastAt));
+      const witness = p.countersignatures;
+      if (witness) {
+        twoLines(row, witness.awaiting + (witness.awaiting ? ' since ' + time(witness.oldestSince) : ''), 'last ' + time(witness.lastAt));
+      } else {
+        td(row, '–'); // a disabled partner is asked for none
+      }
       body.appendChild(row);
     }
-    text(byId('partners-at'), 'as of ' + time(report.at) + ' UTC');
+    text(byId('partners-at'), 'as of ' + time(report.at) + ' (times ' + zoneLabel() + ')');
   }
 
   async function load() {

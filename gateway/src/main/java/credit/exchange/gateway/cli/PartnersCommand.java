@@ -110,7 +110,7 @@ final class PartnersCommand {
                         exchange(l.lastReceived()), l.failures().lastHour(),
                         l.failures().lastError().map(e -> e + " " + time(l.failures().lastErrorAt())).orElse("-"),
                         p.outbox() + (p.outboxDead() > 0 ? " +" + p.outboxDead() + " DEAD" : ""), p.notices(),
-                        l.countersignatures().awaiting() + " (last " + time(l.countersignatures().lastAt()) + ")");
+                        l.countersignatures().map(w -> w.awaiting() + " (last " + time(w.lastAt()) + ")").orElse("-"));
             }
             if (report.partners().isEmpty()) {
                 System.out.println("no partner is configured");

@@ -167,6 +167,11 @@ public final class Countersignatures {
 
     /** Each enabled partner's standing as a witness of our trail, by partner id. */
     public List<Witness> witnesses(List<Partner> partners) {
+        return witnesses(database, partners);
+    }
+
+    /** As {@link #witnesses(List)}, read from the database alone: no key needed (the partners' status, the CLI). */
+    public static List<Witness> witnesses(Database database, List<Partner> partners) {
         List<String> ids = partners.stream().filter(Partner::enabled).map(Partner::id).sorted().toList();
         List<Witness> out = new java.util.ArrayList<>();
         if (ids.isEmpty()) {

@@ -2,7 +2,7 @@ package credit.exchange.routes.partnerstatus;
 
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.audit.AuditSearch;
-import credit.exchange.routes.audit.CountersignatureProgress;
+import credit.exchange.routes.audit.Countersignatures;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -62,14 +62,14 @@ public final class PartnerStatus {
     public record Pending(long outbox, long outboxDead, long notices, Optional<Instant> noticesSince, Optional<String> noticesLastError) {
     }
 
-    /** Our signed checkpoints awaiting the partner's countersignature, and when it last countersigned one. */
-    public record Countersigning(long awaiting, Optional<Instant> lastAt) {
+    /** Our signed checkpoints awaiting the partner's countersignature, since when the oldest waits, and when it last countersigned one. */
+    public record Countersigning(long awaiting, Optional<Instant> oldestSince, Optional<Instant> lastAt) {
     }
 
-    /** One partner's line. */
+    /** One partner's line; a disabled partner is asked for no countersignature, and has no countersigning. */
     public record Line(String partner, String name, String level, boolean enabled, Reachability reachable,
                        Optional<LastExchange> lastSent, Optional<Instant> lastAnswered, Optional<LastExchange> lastReceived,
-                       Failures failures, Pending pending, Countersigning countersignatures) {
+                       Failures failures, Pending pending, Optional<Countersigning> countersignatures) {
     }
 
     /** The view: this node, when it was computed, and one line per partner. */
@@ -84,7 +84,7 @@ public final class PartnerStatus {
     private final AuditSearch trail;
     private final Outbox outbox;
     private final AllianceNotices notices;
-    private final CountersignatureProgress countersignatures;
+    private final Database database;
     private final Clock clock;
 
     public PartnerStatus(String self, PartnerDirectory partners, Database database, Clock clock) {
@@ -94,7 +94,7 @@ public final class PartnerStatus {
         this.trail = new AuditSearch(database, self);
         this.outbox = new Outbox(database);
         this.notices = new AllianceNotices(database);
-        this.countersignatures = new CountersignatureProgress(database);
+        this.database = database;
         this.clock = clock;
     }
 
@@ -105,21 +105,22 @@ public final class PartnerStatus {
         Map<String, SentExchanges.Outcomes> outcomes = sent.outcomes(ids, now.minus(FAILURE_WINDOW));
         Map<String, Map<String, Long>> deliveries = outbox.counts();
         Map<String, AllianceNotices.Unanswered> unanswered = notices.unansweredByPartner();
-        Map<String, CountersignatureProgress.Progress> witnessed = countersignatures.of(ids);
+        Map<String, Countersignatures.Witness> witnessed = new java.util.HashMap<>();
+        Countersignatures.witnesses(database, all).forEach(w -> witnessed.put(w.partner(), w));
         List<Line> lines = new ArrayList<>();
         for (Partner p : all) {
             SentExchanges.Outcomes o = outcomes.get(p.id());
             Optional<LastExchange> lastSent = o.last().map(s -> new LastExchange(s.at(), s.exchangeType(), s.outcome()));
             Map<String, Long> states = deliveries.getOrDefault(p.id(), Map.of());
             Optional<AllianceNotices.Unanswered> waiting = Optional.ofNullable(unanswered.get(p.id()));
-            CountersignatureProgress.Progress progress = witnessed.get(p.id());
+            Optional<Countersignatures.Witness> witness = Optional.ofNullable(witnessed.get(p.id()));
             lines.add(new Line(p.id(), p.name(), p.level().configName(), p.enabled(), reachability(lastSent.map(LastExchange::outcome)),
                     lastSent, o.lastAnswered(), lastReceived(p.id(), now),
                     new Failures(o.failuresSince(), o.lastFailure().map(SentExchanges.Sent::outcome), o.lastFailure().map(SentExchanges.Sent::at)),
                     new Pending(states.entrySet().stream().filter(e -> OUTBOX_PENDING.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum(),
                             states.getOrDefault("DEAD", 0L), waiting.map(AllianceNotices.Unanswered::deliveries).orElse(0L),
                             waiting.map(AllianceNotices.Unanswered::oldestSince), waiting.flatMap(AllianceNotices.Unanswered::lastError)),
-                    new Countersigning(progress.awaiting(), progress.lastCountersignedAt())));
+                    witness.map(w -> new Countersigning(w.awaiting(), w.oldestAwaitingSince(), w.lastCountersignedAt()))));
         }
         lines.sort(ATTENTION_FIRST);
         return new Report(self, now, List.copyOf(lines));

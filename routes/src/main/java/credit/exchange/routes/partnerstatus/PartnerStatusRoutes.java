@@ -22,6 +22,8 @@ public final class PartnerStatusRoutes extends ApiRouteBuilder {
                     .description("Per partner: enabled, reachable (from the last exchange's outcome), the last exchange each way,"
                             + " failures in the last hour, pending deliveries and notices, checkpoints awaiting its countersignature;"
                             + " unreachable partners first")
+                    .responseMessage(answers(200, "{node, at, partners: [{partner, name, level, enabled, reachable, lastSent, lastAnswered,"
+                            + " lastReceived, failures, pending, countersignatures}]}"))
                     .to("direct:partners-status");
         from("direct:partners-status").routeId("partners-status").process(e -> answer(e, 200, status.report()));
     }

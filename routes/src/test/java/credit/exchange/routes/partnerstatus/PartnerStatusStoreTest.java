@@ -86,7 +86,8 @@ class PartnerStatusStoreTest {
                 notice);
         // three signed checkpoints: Huzhou countersigned all, Jiaxing the first only
         for (long seq = 1; seq <= 3; seq++) {
-            execute("insert into audit_checkpoint (seq, head_hash, at, signed) values (?, '\\x01'::bytea, now(), '\\x02'::bytea)", seq);
+            execute("insert into audit_checkpoint (seq, head_hash, at, signed) values (?, '\\x01'::bytea, ?, '\\x02'::bytea)", seq,
+                    Timestamp.from(checkpointAt(seq)));
             execute("insert into audit_countersignature (seq, partner, signed, received_at) values (?, 'huzhou', '\\x03'::bytea, ?)", seq,
                     Timestamp.from(ago(Duration.ofMinutes(10 - seq))));
         }
@@ -109,7 +110,10 @@ class PartnerStatusStoreTest {
         assertEquals("E_STALE", jiaxing.lastReceived().orElseThrow().outcome(), "a refused envelope shows its code");
         assertEquals(new PartnerStatus.Pending(0, 0, 1, Optional.of(ago(Duration.ofMinutes(20))), Optional.of("E_PARTNER_UNREACHABLE")),
                 jiaxing.pending());
-        assertEquals(new PartnerStatus.Countersigning(2, Optional.of(ago(Duration.ofHours(1)))), jiaxing.countersignatures());
+        PartnerStatus.Countersigning jiaxingWitness = jiaxing.countersignatures().orElseThrow();
+        assertEquals(2, jiaxingWitness.awaiting(), "checkpoints 2 and 3");
+        assertEquals(Optional.of(ago(Duration.ofHours(1))), jiaxingWitness.lastAt());
+        assertEquals(checkpointAt(2), jiaxingWitness.oldestSince().orElseThrow(), "the oldest waiting is checkpoint 2");
 
         PartnerStatus.Line huzhou = line(report, "huzhou");
         assertEquals(Reachability.REACHABLE, huzhou.reachable());
@@ -117,7 +121,8 @@ class PartnerStatusStoreTest {
                 huzhou.failures(), "a failure three hours ago is its last error, but not one of the last hour");
         assertEquals(Optional.of(new PartnerStatus.LastExchange(ago(Duration.ofMinutes(2)), "checkpoint", "ANSWERED")), huzhou.lastReceived());
         assertEquals(0, huzhou.pending().notices(), "it answered the notice");
-        assertEquals(new PartnerStatus.Countersigning(0, Optional.of(ago(Duration.ofMinutes(7)))), huzhou.countersignatures());
+        assertEquals(new PartnerStatus.Countersigning(0, Optional.empty(), Optional.of(ago(Duration.ofMinutes(7)))),
+                huzhou.countersignatures().orElseThrow());
 
         PartnerStatus.Line shaoxing = line(report, "shaoxing");
         assertEquals(Reachability.REACHABLE, shaoxing.reachable(), "a coded refusal is an answer");
@@ -128,13 +133,18 @@ class PartnerStatusStoreTest {
         assertEquals(3, zhejiang.pending().outbox(), "READY, RETRY_WAIT and PULLED wait; ACKNOWLEDGED does not");
         assertEquals(1, zhejiang.pending().outboxDead());
         assertEquals(Optional.empty(), zhejiang.lastReceived(), "its pull 30 hours ago is beyond the look-back");
-        assertEquals(3, zhejiang.countersignatures().awaiting());
+        assertEquals(3, zhejiang.countersignatures().orElseThrow().awaiting());
         assertEquals(0, line(report, "national").pending().outbox(), "DELIVERED is final");
         assertEquals(false, line(report, "shanghai").enabled());
+        assertEquals(Optional.empty(), line(report, "shanghai").countersignatures(), "a disabled partner is asked for none");
     }
 
     private static PartnerStatus.Line line(PartnerStatus.Report report, String partner) {
         return report.partners().stream().filter(l -> l.partner().equals(partner)).findFirst().orElseThrow();
+    }
+
+    private static Instant checkpointAt(long seq) {
+        return ago(Duration.ofMinutes(30 - seq));
     }
 
     private static Instant ago(Duration d) {

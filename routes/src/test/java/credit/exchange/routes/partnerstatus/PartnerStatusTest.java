@@ -35,6 +35,6 @@ class PartnerStatusTest {
         return new PartnerStatus.Line(id, id, "alliance-city", enabled, reachable, Optional.empty(), Optional.empty(), Optional.empty(),
                 new PartnerStatus.Failures(0, Optional.empty(), Optional.empty()),
                 new PartnerStatus.Pending(0, 0, 0, Optional.empty(), Optional.empty()),
-                new PartnerStatus.Countersigning(0, Optional.empty()));
+                Optional.empty());
     }
 }
