@@ -31,7 +31,7 @@
   /** An exchange: its time, then its type and outcome. */
   function exchange(row, e) {
     if (e) {
-      twoLines(row, time(e.at), e.type + ' ' + e.outcome, e.outcome !== 'ANSWERED');
+      twoLines(row, time(e.at), (e.type ? e.type + ' ' : '') + e.outcome, e.outcome !== 'ANSWERED'); // a refused envelope may have no type
     } else {
       td(row, '–');
     }

@@ -118,7 +118,7 @@ final class PartnersCommand {
         }
 
         private static String exchange(Optional<PartnerStatus.LastExchange> e) {
-            return e.map(x -> time(Optional.of(x.at())) + " " + x.type() + " " + x.outcome()).orElse("-");
+            return e.map(x -> time(Optional.of(x.at())) + (x.type() == null ? "" : " " + x.type()) + " " + x.outcome()).orElse("-");
         }
 
         private static String time(Optional<Instant> at) {
