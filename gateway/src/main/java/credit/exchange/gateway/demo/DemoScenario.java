@@ -133,7 +133,7 @@ public final class DemoScenario implements AutoCloseable {
         JsonNode withoutShaoxing = get(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/alliance/subjects/" + uscc + "/records");
         printMerged(withoutShaoxing);
         expect(outcome(withoutShaoxing, "shaoxing").equals("FAILED") || outcome(withoutShaoxing, "shaoxing").equals("TIMED_OUT"),
-                "Shaoxing is reported as failed, the others still answer");
+                "Shaoxing is reported as failed, the others still answer (" + cli("partners status") + ")");
         expect(outcome(withoutShaoxing, "huzhou").equals("ANSWERED"), "Huzhou still answers");
 
         out.println();
@@ -170,6 +170,7 @@ public final class DemoScenario implements AutoCloseable {
         out.println("  the CLI on Hangzhou's data (each member's configuration is " + shown(alliance.root()) + "/data/<member>/node.properties):");
         out.println("    export GATEWAY_CONFIG=" + shown(alliance.configFile(hangzhou)));
         out.println("    ./gatewayctl query --uscc " + subject);
+        out.println("    ./gatewayctl partners status");
         out.println("    ./gatewayctl audit verify");
         java.time.temporal.ChronoUnit seconds = java.time.temporal.ChronoUnit.SECONDS;
         out.println("    ./gatewayctl audit export --from " + started.minusSeconds(60).truncatedTo(seconds) + " --to "
