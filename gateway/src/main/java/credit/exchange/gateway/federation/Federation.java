@@ -38,6 +38,7 @@ import credit.exchange.routes.push.PushDeliveries;
 import credit.exchange.routes.push.PushRoutes;
 import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.push.ReceivedDeliveries;
+import credit.exchange.routes.push.ReceivedRoutes;
 import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
@@ -190,6 +191,7 @@ public final class Federation implements AutoCloseable {
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator,
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
+                new ReceivedRoutes(received, partners),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {
