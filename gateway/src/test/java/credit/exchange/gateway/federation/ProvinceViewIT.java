@@ -155,6 +155,8 @@ class ProvinceViewIT {
         assertEquals("E_TOKEN_MISSING", json(TestNodes.get(api + "/api/v1/received/hangzhou"), 401).path("code").asText(),
                 "an operator's door");
         assertEquals("E_FIELD_INVALID", json(TestNodes.operatorGet(api + "/api/v1/received/hangzhou?size=0"), 400).path("code").asText());
+        JsonNode contract = json(TestNodes.get(api + "/openapi.json"), 200);
+        assertTrue(contract.path("paths").has("/api/v1/received/{partner}"), "the OpenAPI contract lists the new door");
     }
 
     @Test
