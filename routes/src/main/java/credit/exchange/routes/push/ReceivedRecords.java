@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * The received deliveries (received_delivery) as records a local query shows: per sender and
  * document, the latest version received, unless its sender withdrew it (信用修复), it is
- * repaired or withdrawn, or its publication has ended; under objection while an objection to it
+ * repaired or withdrawn, or its publication has ended (a sender's value that is no date is taken
+ * as none, so that one partner's odd record cannot fail the province's queries); under objection while an objection to it
  * is open (异议处理). Each comes with its source: the sender, the delivery's message id, the
  * envelope that carried it and the receipt this node signed for that envelope.
  */
@@ -39,13 +40,15 @@ public final class ReceivedRecords implements ReceivedRecordSource {
                 from received_delivery d
                 where d.record -> 'subject' ->> 'uscc' = ? and d.category = any (?)
                 order by d.sender, d.category, d.record ->> 'sourceDepartment', d.record ->> 'documentNumber',
-                         (d.record ->> 'version')::int desc, d.received_at desc)
+                         case when d.record ->> 'version' ~ '^[0-9]{1,9}$' then (d.record ->> 'version')::int end desc nulls last,
+                         d.received_at desc)
             select l.sender, l.message_id, l.batch_id, l.received_at, l.record::text, b.receipt,
                    exists (select 1 from objected_message o where o.sender = l.sender and o.message_id = l.message_id)
             from latest l left join received_batch b on b.sender = l.sender and b.batch_id = l.batch_id
             where not exists (select 1 from withdrawn_message w where w.sender = l.sender and w.message_id = l.message_id)
               and coalesce(l.record ->> 'status', 'ACTIVE') not in ('REPAIRED', 'WITHDRAWN')
-              and (l.record ->> 'publicationEnd' is null or (l.record ->> 'publicationEnd')::date >= current_date)
+              and case when l.record ->> 'publicationEnd' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                       then (l.record ->> 'publicationEnd')::date >= current_date else true end
             order by l.record ->> 'decisionDate' desc nulls last, l.sender, l.message_id
             limit ? offset ?""";
 

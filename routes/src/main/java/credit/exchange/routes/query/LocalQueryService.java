@@ -264,10 +264,14 @@ public final class LocalQueryService {
     private ReceivedRecord shown(ReceivedRecord r, Map<String, Disclosure> readable) {
         CreditRecord x = r.record();
         Classification here = catalogue.find(x.category()).map(RecordCategory::classification).orElse(Classification.C);
+        Map<String, String> attributes = x.attributes() == null ? null : new java.util.LinkedHashMap<>(x.attributes());
+        if (attributes != null) {
+            attributes.replaceAll((column, value) -> maskedIds(value)); // as for this node's own records: no ID number in the clear
+        }
         CreditRecord classified = new CreditRecord(x.id(), x.category(), here, x.subjectKind(), x.uscc(), x.maskedPersonId(),
                 maskedIds(x.partyName()), x.sourceDepartment(), maskedIds(x.documentNumber()), x.version(), x.decisionDate(),
                 x.validFrom(), x.validUntil(), x.publicationEnd(), x.status(), maskedIds(x.authority()), x.authorityCode(),
-                maskedIds(x.content()), x.legacyIdentifier(), x.attributes(), x.ingestedAt());
+                maskedIds(x.content()), x.legacyIdentifier(), attributes, x.ingestedAt());
         return new ReceivedRecord(RecordDisclosure.apply(classified, readable.get(x.category())), r.source());
     }
 

@@ -149,6 +149,20 @@ class ReceivedRecordsTest {
         assertNull(first.deliveries().get(0).acknowledgedAt(), "no acknowledgement was answered for these batches");
     }
 
+    @Test
+    void aSendersOddValues_failNoQuery_andNoIdNumberLeavesInTheClear() {
+        String odd = delivery("shaoxing", 1, "licensing", USCC, "ODD-1", 1, "A").recordJson()
+                .replace("\"version\": 1", "\"version\": \"first\"")
+                .replace("\"publicationEnd\": \"" + LocalDate.now().plusYears(1) + "\"", "\"publicationEnd\": \"until further notice\"")
+                .replace("\"BZ\": \"备注\"", "\"XK_NR\": \"法定代表人 11010519491231002X\"");
+        received.store("shaoxing", List.of(new PushMessages.Delivery("shaoxing:outbox:1", null, "licensing", odd)));
+
+        RecordPage page = queries.byUsccWithReceived(Caller.operator(), USCC, LocalQueryService.Basis.NONE, 0, 50);
+
+        assertEquals(List.of("licensing ODD-1 v1"), describe(page), "an odd version counts as the first, an odd date as none");
+        assertFalse(Json.write(page).contains("11010519491231002X"), Json.write(page));
+    }
+
     private RecordPage page(String uscc, int page, int size) {
         return queries.byUsccWithReceived(Caller.operator(), uscc, LocalQueryService.Basis.NONE, page, size);
     }
