@@ -140,6 +140,11 @@ class ProvinceViewIT {
                             + " and batch_id = '" + source.path("batch").asText() + "'"));
         }
 
+        CliRun query = CliRun.of("query", "--uscc", uscc, "--config", config("zhejiang"));
+        assertEquals(0, query.exit(), query.err());
+        assertEquals(page.path("received").size(), Json.mapper().readTree(query.out()).path("received").size(),
+                "the operator's query answers the received records as the local API does: " + query.out());
+
         JsonNode listed = json(TestNodes.operatorGet(api + "/api/v1/received/hangzhou?size=5"), 200);
         assertEquals(toProvince, listed.path("total").asInt(), listed.toString());
         assertEquals(5, listed.path("deliveries").size());
