@@ -60,6 +60,9 @@ class ProvinceViewIT {
             alliance.config(DemoAlliance.member(id)).save(file);
             configs.put(id, file);
         }
+        // the province has run once (its store exists), and is down while the cities import: its operator pulls by hand
+        start("zhejiang");
+        nodes.remove("zhejiang").close();
         start("hangzhou");
         start("huzhou");
         seed = root.resolve("seed");
