@@ -25,6 +25,7 @@ import credit.exchange.routes.audit.ConsoleRoutes;
 import credit.exchange.routes.ingest.BulkImporter;
 import credit.exchange.routes.ingest.IngestRoutes;
 import credit.exchange.routes.ingest.QualityReport;
+import credit.exchange.routes.push.ReceivedRecords;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.query.RecordDisclosure;
@@ -114,7 +115,9 @@ public final class Node implements AutoCloseable {
             AuditWriter auditWriter = new AuditWriter(audit, config.getInt("gateway.audit.batch"));
             resources.push(auditWriter);
             AccessEvents accessEvents = new AccessEvents(auditWriter);
-            LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector, accessEvents);
+            // what other nodes handed this one (the province's pulls) is answered by the local API too
+            LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector, accessEvents,
+                    new ReceivedRecords(database));
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());

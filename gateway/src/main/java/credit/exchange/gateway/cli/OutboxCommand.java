@@ -5,7 +5,10 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.PushDeliveries;
 import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl outbox}: deliveries to partners (provincial pull, national push). */
 @Command(name = "outbox", description = "Deliveries to partners: the transactional outbox.",
-        subcommands = {OutboxCommand.ListDeliveries.class, OutboxCommand.Replay.class})
+        subcommands = {OutboxCommand.ListDeliveries.class, OutboxCommand.Pending.class, OutboxCommand.Replay.class})
 final class OutboxCommand {
 
     @Command(name = "list", description = "Counts per destination and state, then the deliveries asked for (oldest first).")
@@ -52,6 +55,46 @@ final class OutboxCommand {
         }
     }
 
+    @Command(name = "pending", description = "Deliveries not yet delivered or acknowledged, per partner, dataset and state, with how"
+            + " long the oldest has waited.", footer = "Exit 0; 1 when a delivery is DEAD (it waits for ./gatewayctl outbox replay).")
+    static final class Pending implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--destination", paramLabel = "NODE", description = "one partner only")
+        String destination;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = node.load();
+            try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                List<Outbox.Pending> pending = new Outbox(store.database()).pending(destination);
+                if (pending.isEmpty()) {
+                    System.out.println("nothing pending: every delivery" + (destination == null ? "" : " to " + destination)
+                            + " is delivered or acknowledged");
+                    return 0;
+                }
+                Instant now = Instant.now();
+                System.out.printf("%-10s %-4s %-14s %-12s %8s %12s %8s  %s%n", "partner", "mode", "dataset", "state", "count",
+                        "oldest age", "attempts", "last error");
+                for (Outbox.Pending p : pending) {
+                    System.out.printf("%-10s %-4s %-14s %-12s %8d %12s %8d  %s%n", p.destination(), p.mode(), p.dataset(), p.state(),
+                            p.deliveries(), age(Duration.between(p.oldest(), now)), p.maxAttempts(), p.lastError() == null ? "" : p.lastError());
+                }
+                return pending.stream().anyMatch(p -> p.state().equals("DEAD")) ? 1 : 0;
+            }
+        }
+
+        /** 3d 4h, 2h 5m, 4m 10s, 12s. */
+        static String age(Duration d) {
+            long s = Math.max(0, d.toSeconds());
+            return s >= 86_400 ? s / 86_400 + "d " + s % 86_400 / 3600 + "h"
+                    : s >= 3600 ? s / 3600 + "h " + s % 3600 / 60 + "m"
+                    : s >= 60 ? s / 60 + "m " + s % 60 + "s" : s + "s";
+        }
+    }
+
     @Command(name = "replay", description = "Sends DEAD deliveries again, with a new round of retries: one by its id, or --all.")
     static final class Replay implements Callable<Integer> {
 
@@ -67,17 +110,18 @@ final class OutboxCommand {
         @Override
         public Integer call() throws Exception {
             if ((id == null) == !all) {
-                System.err.println("name one DEAD delivery by its ID, or --all");
+                System.err.println("error " + ErrorCode.E_FIELD_MISSING + ": name one DEAD delivery by its ID, or --all");
                 return 2;
             }
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
+                // the replay is an audit event naming the operator, written with it
                 int n = new PushDeliveries(config.nodeId(), store.database(), d -> Optional.empty(), null, Duration.ZERO)
-                        .replay(Optional.ofNullable(id));
+                        .replay(Optional.ofNullable(id), CliOperator.name());
                 System.out.println(n + " DEAD deliver" + (n == 1 ? "y" : "ies") + " replayed: READY, relayed by the running node");
                 return 0;
             } catch (CodedException e) {
-                System.err.println(e.code() + ": " + e.getMessage());
+                System.err.println("error " + e.code() + ": " + e.getMessage());
                 return 1;
             }
         }

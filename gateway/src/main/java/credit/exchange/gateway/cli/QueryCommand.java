@@ -7,6 +7,7 @@ import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.push.ReceivedRecords;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordPage;
 import credit.exchange.routes.store.CategoryCatalogue;
@@ -53,9 +54,10 @@ final class QueryCommand implements Callable<Integer> {
             PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
             // the operator's reads are audited like anyone's
             LocalQueryService service = new LocalQueryService(store.database(), CategoryCatalogue.load(store.database()),
-                    new AccessPolicy(), protector, new AccessEvents(audit));
+                    new AccessPolicy(), protector, new AccessEvents(audit), new ReceivedRecords(store.database()));
             Caller operator = Caller.operator();
-            RecordPage result = subject.uscc != null ? service.byUscc(operator, subject.uscc, page, size)
+            RecordPage result = subject.uscc != null
+                    ? service.byUsccWithReceived(operator, subject.uscc, LocalQueryService.Basis.NONE, page, size)
                     : subject.residentId != null ? service.byResidentId(operator, subject.residentId, page, size)
                     : service.byNamePrefix(operator, subject.name, page, size);
             System.out.println(Json.write(result));

@@ -40,6 +40,7 @@ import credit.exchange.routes.push.PushDeliveries;
 import credit.exchange.routes.push.PushRoutes;
 import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.push.ReceivedDeliveries;
+import credit.exchange.routes.push.ReceivedRoutes;
 import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
@@ -197,6 +198,7 @@ public final class Federation implements AutoCloseable {
                         Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
+                new ReceivedRoutes(received, partners),
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {

@@ -382,7 +382,7 @@ class DoorsIT {
     /** One request to the door as this caller, with these extra query parameters and request headers. */
     private static HttpResponse<String> knock(DoorPolicy.Door door, String authorization, Map<String, String> probes) throws Exception {
         String path = door.path().replace("{uscc}", "91330100716105852F").replace("{id}", "1").replace("{seq}", "1")
-                .replace("{sender}", "huzhou");
+                .replace("{sender}", "huzhou").replace("{partner}", "huzhou");
         StringBuilder query = new StringBuilder(door.routeId().equals("department-upload") ? "?type=licensing" : "");
         for (var p : probes.entrySet()) {
             query.append(query.length() == 0 ? '?' : '&').append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')

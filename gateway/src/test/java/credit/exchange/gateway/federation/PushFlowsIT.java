@@ -81,6 +81,12 @@ class PushFlowsIT {
                         && state("huzhou", "national", "DELIVERED") == huzhouPenalty);
 
         assertEquals(hangzhouLicensing, receivedOf("national", "hangzhou", "licensing"));
+        // the nation keeps, with each double-publicity record, the receipt it signed for the delivery that brought it
+        JsonNode atNation = get("national", "/api/v1/received/hangzhou?size=500");
+        assertEquals(hangzhouLicensing, atNation.path("total").asInt(), atNation.toString());
+        for (JsonNode d : atNation.path("deliveries")) {
+            assertTrue(d.path("receipt").isTextual() && d.path("batch").isTextual() && d.path("acknowledgedAt").isTextual(), d.toString());
+        }
         assertEquals(0, receivedOf("national", "hangzhou", "redlist"), "red lists are not double publicity");
         JsonNode publicity = get("hangzhou", "/api/v1/publicity");
         assertEquals(0, publicity.path("late").size(), "nothing is late: " + publicity);

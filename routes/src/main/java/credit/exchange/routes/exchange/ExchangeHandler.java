@@ -14,4 +14,11 @@ public interface ExchangeHandler {
 
     /** The answer's UTF-8 JSON payload. */
     byte[] answer(Partner partner, OpenedEnvelope request);
+
+    /**
+     * This node's signed receipt of the request, made once the answer is: for a flow that keeps
+     * it with what it received. A failure here leaves the request unanswered (its sender sends it again).
+     */
+    default void receipted(Partner partner, OpenedEnvelope request, byte[] receipt) {
+    }
 }

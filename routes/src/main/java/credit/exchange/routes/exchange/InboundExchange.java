@@ -139,7 +139,8 @@ public final class InboundExchange {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "this operation takes a '" + only.get().wireName()
                     + "' envelope, not a '" + type.wireName() + "' one");
         }
-        byte[] answerPayload = handlers.get(type).answer(partner, request);
+        ExchangeHandler handler = handlers.get(type);
+        byte[] answerPayload = handler.answer(partner, request);
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());
         // the exchange's audit event is committed while the answer is sealed and kept; the answer leaves only after both
@@ -151,6 +152,7 @@ public final class InboundExchange {
         Envelopes suiteEnvelopes = envelopes.suite(suite);
         byte[] receipt = suiteEnvelopes.signReceipt(new Receipt(headers.messageId(), headers.sender(), self,
                 suiteEnvelopes.digestAlgorithm(), request.receivedDigest(), receivedAt, Receipt.ACCEPTED));
+        handler.receipted(partner, request, receipt);
         messages.storeAnswer(headers.sender(), headers.messageId(), answer, receipt);
         audited.await();
         return new ExchangeReply(answer, receipt);

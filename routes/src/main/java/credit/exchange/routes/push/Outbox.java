@@ -175,6 +175,39 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Deliveries not final yet (not DELIVERED or ACKNOWLEDGED), grouped by destination, dataset and
+     * state: how many, since when the oldest waits, the most attempts one has had and the latest error.
+     */
+    public record Pending(String destination, String mode, String dataset, String state, long deliveries, Instant oldest,
+                          int maxAttempts, String lastError) {
+    }
+
+    /** What is still on its way, per destination, dataset and state; a destination, or all (null). */
+    public List<Pending> pending(String destination) {
+        String sql = """
+                select o.destination, o.mode, r.category, o.state, count(*), min(o.created_at), max(o.attempts),
+                       (array_agg(o.last_error order by o.id desc) filter (where o.last_error is not null))[1]
+                from outbox o join credit_record r on r.id = o.record_id
+                where o.finished_at is null and (?::text is null or o.destination = ?)
+                group by o.destination, o.mode, r.category, o.state
+                order by o.destination, r.category, o.state""";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, destination);
+            ps.setString(2, destination);
+            List<Pending> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                            rs.getTimestamp(6).toInstant(), rs.getInt(7), rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be read; retry later", e);
+        }
+    }
+
     /** How many deliveries per destination and state. */
     public Map<String, Map<String, Long>> counts() {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(

@@ -19,8 +19,12 @@ import java.util.List;
  */
 public final class OutboxPuller {
 
-    /** What one round did. */
-    public record Round(int pulled, int stored, int alreadyHeld) {
+    /**
+     * What one round did: how many deliveries came, how many were new here, and the envelope that
+     * carried them (its message id; none when the batch was empty) with the deliveries themselves.
+     */
+    public record Round(int pulled, int stored, int alreadyHeld, String batchId, List<PushMessages.Delivery> deliveries) {
+        static final Round EMPTY = new Round(0, 0, 0, null, List.of());
     }
 
     private final String self;
@@ -44,17 +48,20 @@ public final class OutboxPuller {
         PartnerClient.Answered batch = client.exchange(partner, Partner.ExchangeType.PULL, PushMessages.pullRequest(from.batch()), carrier);
         List<PushMessages.Delivery> deliveries = PushMessages.readBatch(batch.answer().payload(), partner.id());
         if (deliveries.isEmpty()) {
-            return new Round(0, 0, 0);
+            return Round.EMPTY;
         }
-        ReceivedDeliveries.Stored stored = received.store(partner.id(), deliveries);
-        CrashPoint.PULLER_BEFORE_ACKNOWLEDGE.reach();
         OpenedEnvelope answer = batch.answer();
         Envelopes suite = envelopes.suite(partner.suite());
+        // the receipt is made first and kept with the deliveries: each received record shows the evidence its sender holds
         byte[] receipt = suite.signReceipt(new Receipt(answer.headers().messageId(), partner.id(), self, suite.digestAlgorithm(),
                 answer.receivedDigest(), clock.instant(), Receipt.ACCEPTED));
+        String batchId = answer.headers().messageId();
+        ReceivedDeliveries.Stored stored = received.store(partner.id(), deliveries, new ReceivedDeliveries.Batch(batchId, receipt));
+        CrashPoint.PULLER_BEFORE_ACKNOWLEDGE.reach();
         client.exchange(partner, Partner.ExchangeType.ACKNOWLEDGE, PushMessages.write(new PushMessages.Acknowledgement(
                 batch.receipt().messageId(), deliveries.stream().map(PushMessages.Delivery::messageId).toList(),
                 Base64.getEncoder().encodeToString(receipt))), carrier);
-        return new Round(deliveries.size(), stored.stored(), stored.alreadyHeld());
+        received.acknowledged(partner.id(), batchId);
+        return new Round(deliveries.size(), stored.stored(), stored.alreadyHeld(), batchId, deliveries);
     }
 }

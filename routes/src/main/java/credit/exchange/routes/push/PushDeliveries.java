@@ -241,25 +241,56 @@ public final class PushDeliveries {
         return new Outcome(0, retrying, dead, Optional.of(code));
     }
 
+    /** As {@link #replay(Optional, String)}, by the operator on the node's host. */
+    public int replay(Optional<Long> outboxId) {
+        return replay(outboxId, "operator");
+    }
+
     /**
      * Sends DEAD deliveries again, with a new round of the retry policy: one ({@code outboxId}),
-     * or all of them (empty). Returns how many; a named delivery that is not DEAD is refused.
+     * or all of them (empty). Returns how many; a named delivery that is not DEAD is refused. The
+     * replay is an audit event ({@code outbox.replay}) naming the operator, written with it.
      */
-    public int replay(Optional<Long> outboxId) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                update outbox set state = 'READY', retry_base = attempts, next_attempt_at = now()
-                where state = 'DEAD' and (?::bigint is null or id = ?)""")) {
-            ps.setObject(1, outboxId.orElse(null), java.sql.Types.BIGINT);
-            ps.setObject(2, outboxId.orElse(null), java.sql.Types.BIGINT);
-            int n = ps.executeUpdate();
-            if (outboxId.isPresent() && n == 0) {
-                throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "outbox delivery " + outboxId.get()
-                        + " is not DEAD (see ./gatewayctl outbox list --state DEAD)");
+    public int replay(Optional<Long> outboxId, String operator) {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Integer> byDestination = new java.util.TreeMap<>();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        update outbox set state = 'READY', retry_base = attempts, next_attempt_at = now()
+                        where state = 'DEAD' and (?::bigint is null or id = ?)
+                        returning destination""")) {
+                    ps.setObject(1, outboxId.orElse(null), java.sql.Types.BIGINT);
+                    ps.setObject(2, outboxId.orElse(null), java.sql.Types.BIGINT);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            byDestination.merge(rs.getString(1), 1, Integer::sum);
+                        }
+                    }
+                }
+                int n = byDestination.values().stream().mapToInt(Integer::intValue).sum();
+                if (outboxId.isPresent() && n == 0) {
+                    throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "outbox delivery " + outboxId.get()
+                            + " is not DEAD (see ./gatewayctl outbox list --state DEAD)");
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into audit_event (actor_kind, actor, partner, action, outcome, detail)
+                        values ('OPERATOR', ?, ?, 'outbox.replay', 'REPLAYED', ?)""")) {
+                    ps.setString(1, operator);
+                    ps.setString(2, byDestination.size() == 1 ? byDestination.keySet().iterator().next() : null);
+                    ps.setString(3, n + " DEAD deliveries replayed" + outboxId.map(id -> " (outbox delivery " + id + ")").orElse(" (all)")
+                            + (byDestination.isEmpty() ? "" : ", per destination " + byDestination));
+                    ps.executeUpdate();
+                }
+                c.commit();
+                if (n > 0) {
+                    LOG.info("{} DEAD deliveries replayed by {}", n, operator);
+                }
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            if (n > 0) {
-                LOG.info("{} DEAD deliveries replayed by an operator", n);
-            }
-            return n;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; retry later", e);
         }

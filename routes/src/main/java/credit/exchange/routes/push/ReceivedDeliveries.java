@@ -1,5 +1,7 @@
 package credit.exchange.routes.push;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -7,20 +9,52 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Records other nodes handed to this one (table received_delivery): pulled from a city's outbox
  * or delivered as double publicity. Each message id is kept once, however often it arrives: a
  * batch pulled again after a lost acknowledgement, or delivered again after a lost answer,
- * changes nothing.
+ * changes nothing. Each delivery names the envelope it is held from (table received_batch),
+ * with the receipt this node signed for that envelope: the evidence its sender holds of it.
  */
 public final class ReceivedDeliveries {
 
     /** What storing a batch did. */
     public record Stored(int stored, int alreadyHeld) {
+    }
+
+    /**
+     * The envelope that carried deliveries, with this node's signed receipt of it.
+     *
+     * @param batchId the envelope's message id (a pull's answer; a publicity delivery's request)
+     * @param receipt the receipt, or null while it is not made yet (a publicity delivery's, made after the answer)
+     */
+    public record Batch(String batchId, byte[] receipt) {
+    }
+
+    /**
+     * One delivery held, as an operator lists them: where it came from, and the record as received
+     * (JSON, written as it is).
+     *
+     * @param batch the message id of the envelope it is held from
+     * @param acknowledgedAt when the sender took this node's receipt of that envelope
+     * @param receipt that receipt (base64 CMS)
+     * @param withdrawn whether its sender withdrew it since (no longer served)
+     */
+    public record Held(String messageId, String category, Instant receivedAt, String batch, Instant acknowledgedAt,
+                       String receipt, boolean withdrawn, @JsonRawValue @JsonProperty("record") String recordJson) {
+    }
+
+    /** One page of what was received from a partner, with how many are held in all. */
+    public record HeldPage(String partner, int page, int size, long total, List<Held> deliveries) {
     }
 
     private final Database database;
@@ -30,25 +64,89 @@ public final class ReceivedDeliveries {
     }
 
     public Stored store(String sender, List<PushMessages.Delivery> deliveries) {
+        return store(sender, deliveries, null);
+    }
+
+    /**
+     * Keeps the deliveries of one envelope, and its receipt if given, in one transaction. A
+     * delivery already held keeps its envelope, unless its sender never took that envelope's
+     * receipt (the acknowledgement was lost): then it is held from this one.
+     */
+    public Stored store(String sender, List<PushMessages.Delivery> deliveries, Batch batch) {
         if (deliveries.isEmpty()) {
             return new Stored(0, 0);
         }
         String sql = """
-                insert into received_delivery (sender, message_id, category, record)
-                select ?, m, c, r::json from unnest(?::text[], ?::text[], ?::text[]) as t (m, c, r)
-                on conflict (sender, message_id) do nothing""";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sender);
-            ps.setArray(2, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::messageId).toArray()));
-            ps.setArray(3, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::category).toArray()));
-            ps.setArray(4, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::recordJson).toArray()));
-            int stored = ps.executeUpdate();
-            return new Stored(stored, deliveries.size() - stored);
+                insert into received_delivery (sender, message_id, category, record, batch_id)
+                select ?, m, c, r::json, ? from unnest(?::text[], ?::text[], ?::text[]) as t (m, c, r)
+                on conflict (sender, message_id) do update set batch_id = excluded.batch_id
+                    where excluded.batch_id is not null and (received_delivery.batch_id is null or not exists (
+                        select 1 from received_batch b where b.sender = received_delivery.sender
+                           and b.batch_id = received_delivery.batch_id and b.acknowledged_at is not null))
+                returning (xmax = 0)""";
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                if (batch != null && batch.receipt() != null) {
+                    keepReceipt(c, sender, batch.batchId(), batch.receipt(), false);
+                }
+                int stored = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, sender);
+                    ps.setString(2, batch == null ? null : batch.batchId());
+                    ps.setArray(3, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::messageId).toArray()));
+                    ps.setArray(4, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::category).toArray()));
+                    ps.setArray(5, c.createArrayOf("text", deliveries.stream().map(PushMessages.Delivery::recordJson).toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored += rs.getBoolean(1) ? 1 : 0;
+                        }
+                    }
+                }
+                c.commit();
+                return new Stored(stored, deliveries.size() - stored);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             if ("22P02".equals(e.getSQLState())) {
                 throw new CodedException(ErrorCode.E_FIELD_INVALID, "a delivered record is not valid JSON");
             }
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be stored; retry later", e);
+        }
+    }
+
+    /** The sender took the receipt of this envelope (it answered the acknowledgement that carried it). */
+    public void acknowledged(String sender, String batchId) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "update received_batch set acknowledged_at = coalesce(acknowledged_at, now()) where sender = ? and batch_id = ?")) {
+            ps.setString(1, sender);
+            ps.setString(2, batchId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be written; retry later", e);
+        }
+    }
+
+    /** The receipt of an envelope whose deliveries are kept, made as its answer leaves (a publicity delivery's). */
+    public void receipted(String sender, String batchId, byte[] receipt) {
+        try (Connection c = database.connection()) {
+            keepReceipt(c, sender, batchId, receipt, true);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the receipt of " + batchId + " cannot be kept; retry later", e);
+        }
+    }
+
+    private static void keepReceipt(Connection c, String sender, String batchId, byte[] receipt, boolean taken) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into received_batch (sender, batch_id, receipt, acknowledged_at) values (?, ?, ?, case when ? then now() end)
+                on conflict (sender, batch_id) do nothing""")) {
+            ps.setString(1, sender);
+            ps.setString(2, batchId);
+            ps.setBytes(3, receipt);
+            ps.setBoolean(4, taken);
+            ps.executeUpdate();
         }
     }
 
@@ -66,5 +164,74 @@ public final class ReceivedDeliveries {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be read; retry later", e);
         }
+    }
+
+    /**
+     * What a sender handed this node, newest first, withdrawn ones included and marked: every
+     * delivery held, with the envelope it is held from and this node's receipt of it (base64).
+     */
+    public HeldPage from(String sender, Optional<String> category, int page, int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "page must be 0 or more and size between 1 and 500");
+        }
+        try (Connection c = database.connection()) {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select count(*) from received_delivery where sender = ? and (?::text is null or category = ?)")) {
+                ps.setString(1, sender);
+                ps.setString(2, category.orElse(null));
+                ps.setString(3, category.orElse(null));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<Held> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select d.message_id, d.category, d.received_at, d.batch_id, b.acknowledged_at, b.receipt,
+                           exists (select 1 from withdrawn_message w where w.sender = d.sender and w.message_id = d.message_id),
+                           d.record::text
+                    from received_delivery d left join received_batch b on b.sender = d.sender and b.batch_id = d.batch_id
+                    where d.sender = ? and (?::text is null or d.category = ?)
+                    order by d.received_at desc, d.message_id desc
+                    limit ? offset ?""")) {
+                ps.setString(1, sender);
+                ps.setString(2, category.orElse(null));
+                ps.setString(3, category.orElse(null));
+                ps.setInt(4, size);
+                ps.setLong(5, (long) page * size);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Held(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                                instant(rs.getTimestamp(5)), base64(rs.getBytes(6)), rs.getBoolean(7), rs.getString(8)));
+                    }
+                }
+            }
+            return new HeldPage(sender, page, size, total, out);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be read; retry later", e);
+        }
+    }
+
+    /** Whether this node holds anything a sender handed it. */
+    public boolean holdsFrom(String sender) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select exists (select 1 from received_delivery where sender = ?)")) {
+            ps.setString(1, sender);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received deliveries cannot be read; retry later", e);
+        }
+    }
+
+    static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    static String base64(byte[] bytes) {
+        return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
     }
 }

@@ -72,15 +72,23 @@ public final class LocalQueryService {
     private final AccessPolicy policy;
     private final PersonalIdProtector protector;
     private final AccessEvents events;
+    private final ReceivedRecordSource received;
 
     /** @param events where every decision is recorded (the audit trail); a query answers only once its decisions are durable */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events) {
+        this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE);
+    }
+
+    /** @param received the records other nodes handed this one, which {@link #byUsccWithReceived} answers too */
+    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
+                             AccessEvents events, ReceivedRecordSource received) {
         this.database = database;
         this.catalogue = catalogue;
         this.policy = policy;
         this.protector = protector;
         this.events = events;
+        this.received = received;
     }
 
     /**
@@ -113,13 +121,28 @@ public final class LocalQueryService {
     }
 
     public RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size) {
+        return byUscc(caller, uscc, basis, page, size, false);
+    }
+
+    /**
+     * As {@link #byUscc(Caller, String, Basis, int, int)}, with the records other nodes handed this
+     * one (a provincial node's pulled deliveries) in {@link RecordPage#received}: under the same
+     * access decisions and field filter, each with its source. Pages run through this node's own
+     * records first, then the received ones. Partners' queries are answered without them: what a
+     * city handed the province is not the province's to pass on.
+     */
+    public RecordPage byUsccWithReceived(Caller caller, String uscc, Basis basis, int page, int size) {
+        return byUscc(caller, uscc, basis, page, size, true);
+    }
+
+    private RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size, boolean withReceived) {
         String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
         IdentifierCheck check = Uscc.check(code);
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
         return query(caller, context("U:" + code, basis), basis, "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
-                page, size);
+                page, size, withReceived ? Optional.of(code) : Optional.empty());
     }
 
     public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
@@ -135,7 +158,7 @@ public final class LocalQueryService {
         }
         String key = "P:" + protector.lookupHashHex(id);
         return query(caller, context(key, basis), basis, "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
-                "l.decision_date desc, l.id desc", page, size);
+                "l.decision_date desc, l.id desc", page, size, Optional.empty());
     }
 
     private static Optional<AccessContext> context(String subjectKey, Basis basis) {
@@ -159,11 +182,12 @@ public final class LocalQueryService {
         });
         return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*",
                 "s.name like ? and (s.kind = 'LEGAL_PERSON' or r.category = any ('{" + String.join(",", namesShown) + "}'::text[]))",
-                pattern, "s.name, l.decision_date desc, l.id desc", page, size);
+                pattern, "s.name, l.decision_date desc, l.id desc", page, size, Optional.empty());
     }
 
     private RecordPage query(Caller caller, Optional<AccessContext> context, Basis basis, String description,
-                             String subjectCondition, String argument, String order, int page, int size) {
+                             String subjectCondition, String argument, String order, int page, int size,
+                             Optional<String> receivedOf) {
         Set<String> asked = basis.datasets();
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID,
@@ -205,11 +229,50 @@ public final class LocalQueryService {
                     records.add(read(rs, readable));
                 }
             }
+            List<ReceivedRecord> receivedHere = List.of();
+            if (receivedOf.isPresent() && !more) {
+                // this node's own records end on this page: the received ones follow them
+                long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size() : count(c, sql, argument, readable);
+                int room = size - records.size();
+                List<ReceivedRecord> fetched = received.byUscc(receivedOf.get(), readable.keySet(),
+                        Math.max(0, (long) page * size - ownTotal), room + 1);
+                more = fetched.size() > room;
+                receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
+            }
             recorded.await();
-            return new RecordPage(description, page, size, more, records);
+            return new RecordPage(description, page, size, more, records, receivedHere);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         }
+    }
+
+    /** How many of this node's own records the query matches in all. */
+    private static long count(Connection c, String sql, String argument, Map<String, Disclosure> readable) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from (" + sql + ") q")) {
+            ps.setString(1, argument);
+            ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
+            ps.setInt(3, Integer.MAX_VALUE);
+            ps.setLong(4, 0);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** A received record as the caller's disclosure for its dataset shows it, under this node's class for the dataset. */
+    private ReceivedRecord shown(ReceivedRecord r, Map<String, Disclosure> readable) {
+        CreditRecord x = r.record();
+        Classification here = catalogue.find(x.category()).map(RecordCategory::classification).orElse(Classification.C);
+        Map<String, String> attributes = x.attributes() == null ? null : new java.util.LinkedHashMap<>(x.attributes());
+        if (attributes != null) {
+            attributes.replaceAll((column, value) -> maskedIds(value)); // as for this node's own records: no ID number in the clear
+        }
+        CreditRecord classified = new CreditRecord(x.id(), x.category(), here, x.subjectKind(), x.uscc(), x.maskedPersonId(),
+                maskedIds(x.partyName()), x.sourceDepartment(), maskedIds(x.documentNumber()), x.version(), x.decisionDate(),
+                x.validFrom(), x.validUntil(), x.publicationEnd(), x.status(), maskedIds(x.authority()), x.authorityCode(),
+                maskedIds(x.content()), x.legacyIdentifier(), attributes, x.ingestedAt());
+        return new ReceivedRecord(RecordDisclosure.apply(classified, readable.get(x.category())), r.source());
     }
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */

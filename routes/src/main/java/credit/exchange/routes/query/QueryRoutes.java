@@ -38,7 +38,8 @@ public final class QueryRoutes extends ApiRouteBuilder {
     @Override
     protected void configureApi() {
         rest("/api/v1/records").description("Local queries on this node's credit records")
-                .get().id("local-query").description("Latest version of each record of a subject, by USCC or by name prefix")
+                .get().id("local-query").description("Latest version of each record of a subject, by USCC or by name prefix; by USCC,"
+                            + " also the records partners handed this node (received, each with its source: partner, message id, receipt)")
                     .produces("application/json")
                     .param().name("uscc").type(RestParamType.query).required(false).description("unified social credit code").endParam()
                     .param().name("name").type(RestParamType.query).required(false).description("subject name prefix, two characters or more").endParam()
@@ -71,7 +72,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
         Caller caller = authenticator.caller(exchange);
         RecordPage result;
         if (uscc != null && !uscc.isBlank()) {
-            result = service.byUscc(caller, uscc, basis(in.getHeader("purpose", String.class), in.getHeader("authorisation", String.class),
+            result = service.byUsccWithReceived(caller, uscc, basis(in.getHeader("purpose", String.class), in.getHeader("authorisation", String.class),
                     in.getHeader("datasets", String.class)), page, size);
         } else if (name != null && !name.isBlank()) {
             result = service.byNamePrefix(caller, name, page, size);

@@ -91,6 +91,7 @@ public final class DoorPolicy {
             new Door("publicity-status", "GET", "/api/v1/publicity", Admits.OPERATOR),
             new Door("received-counts", "GET", "/api/v1/received", Admits.OPERATOR),
             new Door("partners-status", "GET", "/api/v1/partners/status", Admits.OPERATOR_OR_AUDITOR),
+            new Door("received-from", "GET", "/api/v1/received/{partner}", Admits.OPERATOR),
             // the alliance's joint work
             new Door("list-entry-record", "POST", "/api/v1/lists", Admits.OPERATOR),
             new Door("list-entry", "GET", "/api/v1/lists/{id}", Admits.OPERATOR),

@@ -1,0 +1,179 @@
+package credit.exchange.gateway.cli;
+
+import credit.exchange.gateway.NodeConfig;
+import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.api.Json;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.identifier.IdentifierCheck;
+import credit.exchange.routes.identifier.Uscc;
+import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.model.RecordCategory;
+import credit.exchange.routes.mutualquery.MergedAnswer;
+import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
+import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
+import credit.exchange.routes.mutualquery.QueryMessages;
+import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
+import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.query.RecordDisclosure;
+import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.Classification;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessContext;
+import credit.exchange.security.access.AccessDecision;
+import credit.exchange.security.access.AccessPolicy;
+import credit.exchange.security.access.Caller;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gatewayctl alliance}: the alliance's exchanges, by the operator. */
+@Command(name = "alliance", description = "The alliance partners, asked by the operator (信用信息互查).",
+        subcommands = {AllianceCommand.Query.class})
+final class AllianceCommand {
+
+    @Command(name = "query", description = "Asks every partner this node queries (or those named) about a legal person, in parallel,"
+            + " and prints each partner's outcome, record count and latency (the mutual query, 信用信息互查).",
+            footer = "Exit 0 when every partner answered (a denial is an answer), 1 when one failed or timed out, 2 when none could be asked.")
+    static final class Query implements Callable<Integer> {
+
+        @Mixin
+        NodeOptions node;
+
+        @Option(names = "--uscc", required = true, paramLabel = "CODE", description = "the legal person's unified social credit code")
+        String uscc;
+
+        @Option(names = "--partners", paramLabel = "IDS", description = "partner ids separated by commas (default: every enabled partner queried)")
+        String partnerIds;
+
+        @Option(names = "--purpose", paramLabel = "TEXT", defaultValue = "mutual query", description = "why the records are read (default: ${DEFAULT-VALUE})")
+        String purpose;
+
+        @Option(names = "--json", description = "print the merged answer with its records as JSON (the local API's answer) instead of the lines")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            String code = uscc.strip().toUpperCase(Locale.ROOT);
+            IdentifierCheck check = Uscc.check(code);
+            if (!check.valid()) {
+                throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
+            }
+            NodeConfig config = node.load();
+            try (PartnerSession session = PartnerSession.open(config)) {
+                List<Partner> asked = partners(session);
+                Caller operator = CliOperator.caller();
+                CategoryCatalogue catalogue = CategoryCatalogue.load(session.store.database());
+                AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
+                QueryRequest request = new QueryRequest(code, operator.name(), purpose);
+                Instant askedAt = session.clock.instant();
+                List<Asked> results = new ArrayList<>();
+                ExecutorService pool = Executors.newFixedThreadPool(asked.size());
+                try {
+                    List<Future<Asked>> futures = new ArrayList<>();
+                    for (Partner p : asked) {
+                        futures.add(pool.submit(() -> ask(session, catalogue, policy, operator, p, request)));
+                    }
+                    for (Future<Asked> f : futures) {
+                        results.add(f.get()); // each ends within its partner's answer timeout: the client enforces it
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+                List<MergedAnswer.ReceivedRecord> records = new ArrayList<>();
+                for (Asked a : results) {
+                    decisions.putAll(a.decisions());
+                    records.addAll(a.records());
+                }
+                // the operator's reads are audited like anyone's
+                new AccessEvents(session.audit).recordAll(operator, AccessContext.withoutAuthorisation("U:" + code, purpose,
+                        session.clock.instant()), decisions);
+                MergedAnswer merged = new MergedAnswer(code, askedAt, results.stream().map(Asked::result).toList(), records);
+                if (json) {
+                    System.out.println(Json.write(merged));
+                } else {
+                    System.out.printf("mutual query of %s by %s: %d partner(s) asked%n", code, operator.name(), asked.size());
+                    for (PartnerResult r : merged.partners()) {
+                        // the demo's step 1 prints the same lines
+                        System.out.printf("   %-9s %-9s %-22s %3d records  %s%n", r.node(), r.outcome(), r.code() == null ? "" : r.code(),
+                                r.records(), r.latencyMs() == null ? "" : r.latencyMs() + " ms");
+                    }
+                }
+                return merged.partners().stream().anyMatch(r -> r.outcome() == Outcome.FAILED || r.outcome() == Outcome.TIMED_OUT) ? 1 : 0;
+            }
+        }
+
+        private List<Partner> partners(PartnerSession session) {
+            List<Partner> asked = new ArrayList<>();
+            if (partnerIds == null || partnerIds.isBlank() || partnerIds.strip().equals("all")) {
+                session.partners.all().stream()
+                        .filter(p -> p.enabled() && p.weSend().contains(Partner.ExchangeType.QUERY))
+                        .sorted(Comparator.comparing(Partner::id))
+                        .forEach(asked::add);
+            } else {
+                for (String id : partnerIds.split("\\s*,\\s*")) {
+                    if (!id.isBlank() && asked.stream().noneMatch(p -> p.id().equals(id.strip()))) {
+                        asked.add(session.partner(id.strip()));
+                    }
+                }
+            }
+            if (asked.isEmpty()) {
+                throw new CodedException(ErrorCode.E_NOT_FOUND, "node " + session.config.nodeId() + " queries no enabled partner"
+                        + " (partner files in " + session.partners.directory() + ")");
+            }
+            return asked;
+        }
+
+        private record Asked(PartnerResult result, List<MergedAnswer.ReceivedRecord> records,
+                             Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
+        }
+
+        /** One partner's part, always a result: a failure is its outcome, never the whole query's. */
+        private static Asked ask(PartnerSession session, CategoryCatalogue catalogue, AccessPolicy policy, Caller operator, Partner partner,
+                                 QueryRequest request) {
+            try {
+                PartnerClient.Answered answered = session.client.exchange(partner, Partner.ExchangeType.QUERY, QueryMessages.write(request));
+                QueryAnswer answer = QueryMessages.read(answered.answer().payload(), QueryAnswer.class);
+                String messageId = answered.answer().headers().messageId();
+                Instant answeredAt = answered.answer().headers().signingTime();
+                long latency = answered.latency().toMillis();
+                if (QueryAnswer.DENIED.equals(answer.status())) {
+                    return new Asked(new PartnerResult(partner.id(), Outcome.DENIED, answer.code(), answer.message(), latency, messageId,
+                            answeredAt, 0, false), List.of(), Map.of());
+                }
+                Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+                List<MergedAnswer.ReceivedRecord> records = new ArrayList<>();
+                for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
+                    // shown under this node's class for the dataset, whatever the partner labelled it
+                    Classification classification = catalogue.find(String.valueOf(r.category())).map(RecordCategory::classification)
+                            .orElse(r.classification() == null ? Classification.C : r.classification());
+                    AccessDecision decision = decisions.computeIfAbsent(String.valueOf(r.category()), dataset -> Map.entry(classification,
+                            policy.decideRelayed(operator, classification, dataset))).getValue();
+                    if (decision instanceof AccessDecision.Allow allow) {
+                        records.add(new MergedAnswer.ReceivedRecord(partner.id(), answeredAt, messageId, true,
+                                RecordDisclosure.apply(r, allow.disclosure())));
+                    }
+                }
+                return new Asked(new PartnerResult(partner.id(), Outcome.ANSWERED, null, null, latency, messageId, answeredAt,
+                        records.size(), answer.truncated()), records, decisions);
+            } catch (CodedException e) {
+                Outcome outcome = e.code() == ErrorCode.E_TIMEOUT ? Outcome.TIMED_OUT : Outcome.FAILED;
+                return new Asked(new PartnerResult(partner.id(), outcome, e.code().name(), e.getMessage(), null, null, null, 0, false),
+                        List.of(), Map.of());
+            }
+        }
+    }
+}
