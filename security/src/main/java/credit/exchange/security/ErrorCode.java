@@ -105,7 +105,13 @@ public enum ErrorCode {
     /** A partner's audit checkpoint holds another hash than one this node already witnessed at that event: a forked or rewritten trail. */
     E_CHECKPOINT_CONFLICT(409, "the audit checkpoint contradicts one this node already witnessed"),
     /** The request reached a door of the node that has no rule in the door policy: closed by default. */
-    E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed");
+    E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed"),
+    /** The endpoint exists but does not take the request's HTTP method; the answer's {@code Allow} header names those it takes. */
+    E_METHOD_NOT_ALLOWED(405, "the endpoint does not take this HTTP method"),
+    /** The endpoint cannot answer in any media type the request's {@code Accept} header allows (it answers application/json). */
+    E_NOT_ACCEPTABLE(406, "the endpoint cannot answer in a media type the request accepts"),
+    /** The request body's {@code Content-Type} is not one the endpoint takes. */
+    E_UNSUPPORTED_MEDIA_TYPE(415, "the request body's content type is not one the endpoint takes");
 
     private final int httpStatus;
     private final String meaning;
