@@ -111,7 +111,9 @@ public enum ErrorCode {
     /** The endpoint cannot answer in any media type the request's {@code Accept} header allows (it answers application/json). */
     E_NOT_ACCEPTABLE(406, "the endpoint cannot answer in a media type the request accepts"),
     /** The request body's {@code Content-Type} is not one the endpoint takes. */
-    E_UNSUPPORTED_MEDIA_TYPE(415, "the request body's content type is not one the endpoint takes");
+    E_UNSUPPORTED_MEDIA_TYPE(415, "the request body's content type is not one the endpoint takes"),
+    /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
+    E_FILE_UNREADABLE(400, "a file named in the request cannot be read");
 
     private final int httpStatus;
     private final String meaning;
