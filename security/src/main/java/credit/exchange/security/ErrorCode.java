@@ -113,7 +113,9 @@ public enum ErrorCode {
     /** The request body's {@code Content-Type} is not one the endpoint takes. */
     E_UNSUPPORTED_MEDIA_TYPE(415, "the request body's content type is not one the endpoint takes"),
     /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
-    E_FILE_UNREADABLE(400, "a file named in the request cannot be read");
+    E_FILE_UNREADABLE(400, "a file named in the request cannot be read"),
+    /** The record's publication period (公示期) has ended: it is no longer published or served. */
+    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served");
 
     private final int httpStatus;
     private final String meaning;
