@@ -50,7 +50,9 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     @Override
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
-        ErrorCode code = e instanceof CommandLine.MissingParameterException ? ErrorCode.E_FIELD_MISSING : ErrorCode.E_FIELD_INVALID;
+        // a missing option, parameter or subcommand ("Missing required subcommand" is a plain ParameterException)
+        ErrorCode code = e instanceof CommandLine.MissingParameterException
+                || String.valueOf(e.getMessage()).startsWith("Missing required") ? ErrorCode.E_FIELD_MISSING : ErrorCode.E_FIELD_INVALID;
         // picocli names the converter's exception in parentheses: "cannot convert 'X' to Charset (java.nio...Exception: X)"
         String message = e.getMessage() == null ? "the command line does not parse"
                 : e.getMessage().replaceAll("\\s*\\([\\w.$]+(Exception|Error)(: [^)]*)?\\)", "");
@@ -61,7 +63,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
             }
         }
         print(command.getErr(), new CodedException(code, oneLine(message) + " (" + command.getCommandSpec().qualifiedName()
-                + " --help lists the options)"));
+                + " --help lists its commands and options)"));
         return FAILED;
     }
 

@@ -50,6 +50,8 @@ class CliErrorsTest {
     @Test
     void commandLinesThatDoNotParse_areE_FIELD_INVALIDorE_FIELD_MISSING_exit2() {
         refused(2, "E_FIELD_INVALID", "no-such-command");
+        refused(2, "E_FIELD_MISSING");
+        refused(2, "E_FIELD_MISSING", "audit");
         refused(2, "E_FIELD_MISSING", "import");
         refused(2, "E_FIELD_INVALID", "import", "--file", "x.csv", "--type", "licensing", "--bogus");
         refused(2, "E_FIELD_INVALID", "import", "--file", "x.csv", "--type", "licensing", "--charset", "NO-SUCH-CHARSET");
