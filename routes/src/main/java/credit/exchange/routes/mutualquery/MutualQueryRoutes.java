@@ -35,6 +35,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -200,7 +201,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             }
             Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
             List<ReceivedRecord> records = new ArrayList<>();
-            Map<ErrorCode, Integer> withheldHere = new java.util.EnumMap<>(ErrorCode.class);
+            Map<ErrorCode, Integer> withheldHere = new EnumMap<>(ErrorCode.class);
             int pastPublicationEnd = 0;
             LocalDate today = RecordStatus.today(clock);
             for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
