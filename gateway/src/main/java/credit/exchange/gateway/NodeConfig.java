@@ -1,5 +1,7 @@
 package credit.exchange.gateway;
 
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -40,7 +42,8 @@ public final class NodeConfig {
             try (Reader r = Files.newBufferedReader(configured, StandardCharsets.UTF_8)) {
                 p.load(r);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the configuration file " + configured + ": " + e.getMessage());
+                throw new CodedException(ErrorCode.E_CONFIG_INVALID, "cannot read the configuration file " + configured + ": "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
             }
         }
         for (String key : p.stringPropertyNames()) {
@@ -158,7 +161,7 @@ public final class NodeConfig {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration " + key + " must be a whole number, not '" + v + "'");
+            throw new CodedException(ErrorCode.E_CONFIG_INVALID, "configuration " + key + " must be a whole number, not '" + v + "'");
         }
     }
 

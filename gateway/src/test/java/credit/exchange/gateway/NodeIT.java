@@ -189,7 +189,11 @@ class NodeIT {
         assertTrue(Files.exists(rejects), "rejects file missing");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rejects)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rejects.getParent())));
+        assertEquals(java.util.Set.of("杭市场罚字〔2016〕2000号"), TestNodes.rows(node.config(), """
+                select r.document_number from credit_record r join subject s on s.id = r.subject_id
+                where s.uscc = '913301133LY8LTP007'"""), "the dropped file was imported");
+        // its 2016 penalties were published until 2019: stored, but served to nobody, before any expiry job (issue 19, item 9)
         var answer = get(url + "/api/v1/records?uscc=913301133LY8LTP007");
-        assertEquals("杭市场罚字〔2016〕2000号", JSON.readTree(answer.body()).get("records").get(0).get("documentNumber").asText());
+        assertEquals(0, JSON.readTree(answer.body()).get("records").size(), answer.body());
     }
 }

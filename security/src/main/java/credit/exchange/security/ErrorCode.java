@@ -107,7 +107,17 @@ public enum ErrorCode {
     /** The request reached a door of the node that has no rule in the door policy: closed by default. */
     E_DOOR_CLOSED(403, "this endpoint has no access rule on this node and is closed"),
     /** This node's partner file does not let it start this kind of exchange with the partner (its we-send, push or pull-from). */
-    E_NOT_CONFIGURED(409, "this node's partner file does not let it send this exchange to the partner");
+    E_NOT_CONFIGURED(409, "this node's partner file does not let it send this exchange to the partner"),
+    /** The endpoint exists but does not take the request's HTTP method; the answer's {@code Allow} header names those it takes. */
+    E_METHOD_NOT_ALLOWED(405, "the endpoint does not take this HTTP method"),
+    /** The endpoint cannot answer in any media type the request's {@code Accept} header allows (it answers application/json). */
+    E_NOT_ACCEPTABLE(406, "the endpoint cannot answer in a media type the request accepts"),
+    /** The request body's {@code Content-Type} is not one the endpoint takes. */
+    E_UNSUPPORTED_MEDIA_TYPE(415, "the request body's content type is not one the endpoint takes"),
+    /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
+    E_FILE_UNREADABLE(400, "a file named in the request cannot be read"),
+    /** The record's publication period (公示期) has ended: it is no longer published or served. */
+    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served");
 
     private final int httpStatus;
     private final String meaning;

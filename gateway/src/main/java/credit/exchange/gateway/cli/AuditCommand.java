@@ -8,6 +8,7 @@ import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.EvidenceBundle;
 import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.SignedConsents;
 import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.Envelopes;
@@ -248,8 +249,8 @@ final class AuditCommand {
                 anchors.addAll(PemFiles.readCertificates(f));
             }
             if (anchors.isEmpty()) {
-                System.out.println("no trust anchors: give --trust with the alliance CA certificates");
-                return 2;
+                throw new CodedException(ErrorCode.E_FIELD_MISSING, "no trust anchors: give --trust with the alliance CA certificates"
+                        + " (or set gateway.trust.anchors)");
             }
             List<X509CRL> crls = new ArrayList<>();
             String pem = EvidenceBundle.crls(bundle);

@@ -1,13 +1,12 @@
 package credit.exchange.gateway.cli;
 
-import credit.exchange.security.CodedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code gatewayctl}: the operator's one command for a node. Failures print their stable code and
- * a message, never a stack trace; exit status 2 means the command could not do its work, 1 that
- * it did and found something invalid.
+ * a message, never a stack trace ({@link CliErrors}); exit status 2 means the command could not do
+ * its work, 1 that it did and found something invalid (docs/operations.md, "Exit statuses").
  */
 @Command(name = "gatewayctl", mixinStandardHelpOptions = true, version = "credit exchange gateway 0.1",
         // --help and --version on every command and subcommand, not only here
@@ -26,17 +25,7 @@ public final class GatewayCtl {
 
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new GatewayCtl());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof CodedException coded) {
-                commandLine.getErr().println("error " + coded.code() + ": " + coded.getMessage());
-            } else if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("error: " + e.getMessage());
-            } else {
-                commandLine.getErr().println("error E_INTERNAL: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            }
-            return 2;
-        });
+        CliErrors.install(cli); // every failure: "error CODE: message", the documented exit status, no stack trace
         return cli.execute(args);
     }
 }

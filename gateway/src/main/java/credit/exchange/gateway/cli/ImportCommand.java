@@ -10,9 +10,12 @@ import credit.exchange.routes.ingest.ImportRequest;
 import credit.exchange.routes.ingest.ImportSummary;
 import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.store.CategoryCatalogue;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import credit.exchange.security.identity.PersonalIdProtector;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
@@ -55,6 +58,12 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new CodedException(ErrorCode.E_NOT_FOUND, "no such file: " + file);
+        }
+        if (!Files.isReadable(file)) {
+            throw new CodedException(ErrorCode.E_FILE_UNREADABLE, "permission denied: " + file);
+        }
         NodeConfig config = node.load();
         Path rejectsFile = rejects != null ? rejects : config.nodeDir().resolve("rejects")
                 .resolve(file.getFileName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
@@ -73,8 +82,33 @@ final class ImportCommand implements Callable<Integer> {
             } else {
                 print(summary, System.out);
             }
-            return 0;
+            return exitStatus(summary, System.err);
         }
+    }
+
+    /**
+     * The exit status of an import (docs/operations.md, "Exit statuses"): 0 every row stored (or
+     * held already), 1 some rows rejected and the others stored, 2 the file not imported — it could
+     * not be read to its end, holds no data row, or every row was rejected — with an error line.
+     */
+    static int exitStatus(ImportSummary s, PrintStream err) {
+        return switch (s.outcome()) {
+            case STORED -> CliErrors.OK;
+            case PARTLY_REJECTED -> CliErrors.FOUND_PROBLEMS;
+            case FAILED -> {
+                if (s.fileProblem() != null) {
+                    err.println("error E_MALFORMED: " + s.file() + " cannot be read: " + s.fileProblem()
+                            + (s.stored() + s.duplicates() > 0 ? " (the " + (s.stored() + s.duplicates()) + " rows before it are kept)" : ""));
+                } else if (s.rowsRead() == 0) {
+                    err.println("error E_FIELD_MISSING: " + s.file() + " holds no data row");
+                } else {
+                    String code = s.firstDefects().isEmpty() ? "E_FIELD_INVALID" : s.firstDefects().get(0).code().name();
+                    err.println("error " + code + ": every one of the " + s.rowsRead() + " rows of " + s.file() + " was rejected"
+                            + (s.rejectsFile() != null ? "; the reasons are in " + s.rejectsFile() : ""));
+                }
+                yield CliErrors.FAILED;
+            }
+        };
     }
 
     static void print(ImportSummary s, PrintStream out) {

@@ -599,9 +599,11 @@ public final class DemoScenario implements AutoCloseable {
 
     private void printMerged(JsonNode merged) {
         for (JsonNode p : merged.path("partners")) {
-            out.printf("   %-9s %-9s %-22s %3d records  %s%n", p.path("node").asText(), p.path("outcome").asText(),
+            out.printf("   %-9s %-9s %-22s %3d records  %s%s%n", p.path("node").asText(), p.path("outcome").asText(),
                     p.path("code").asText(""), p.path("records").asInt(),
-                    p.has("latencyMs") ? p.path("latencyMs").asLong() + " ms" : "");
+                    p.has("latencyMs") ? p.path("latencyMs").asLong() + " ms" : "",
+                    // why an answer holds fewer records than the partner keeps: counts per reason (Withheld)
+                    p.path("withheld").isEmpty() ? "" : "  (" + p.path("message").asText() + ")");
         }
     }
 

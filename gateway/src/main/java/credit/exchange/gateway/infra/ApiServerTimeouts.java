@@ -73,6 +73,9 @@ public final class ApiServerTimeouts implements AutoCloseable {
     private Object serverCall(HttpServer server, HttpServer proxy, Method method, Object[] args) throws Throwable {
         if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
             Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
+            if (handler instanceof io.vertx.ext.web.Router router) {
+                ServerRefusals.install(router); // what the server refuses by itself answers in the JSON error form too
+            }
             server.requestHandler(request -> {
                 HttpConnection connection = request.connection();
                 disarm(connection);

@@ -373,7 +373,9 @@ class AccessMatrixIT {
         return "MD_XDR_MC,MD_XDR_LB,MD_XDR_SHXYM,MD_FRDB,MD_FR_ZJLX,MD_FR_ZJHM,MD_WSH,MD_LB,MD_YJ,MD_NR,MD_YZCD,MD_JDRQ,MD_YXQ,"
                 + "MD_GSJZQ,MD_RDJG,MD_RDJGDM,MD_SJLY,MD_SJLYDM,BZ\n"
                 + "矩阵测试科技有限公司,法人及非法人组织," + SUBJECT + ",王小明,身份证," + REPRESENTATIVE_ID + ",杭矩阵〔2026〕" + dataset
-                + "号,A级纳税人,《纳税信用管理办法》,评价为A级,一般,2026-04-01,2027-03-31,2027-03-31,国家税务总局杭州市税务局,"
+                + "号,A级纳税人,《纳税信用管理办法》,评价为A级,一般,2026-04-01,2027-03-31,"
+                // published until next year: a record past its publication end is served to nobody
+                + java.time.LocalDate.now().plusYears(1) + ",国家税务总局杭州市税务局,"
                 + AUTHORISED_DEPARTMENT + ",国家税务总局杭州市税务局," + AUTHORISED_DEPARTMENT + ",内部备注\n";
     }
 

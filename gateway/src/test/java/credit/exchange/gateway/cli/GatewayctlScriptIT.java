@@ -45,20 +45,20 @@ class GatewayctlScriptIT {
                     "--rows", "100000", "--seed", "3", "--out", generated.toString()).exit);
             Path planted = plantedBadRows(dir);
 
-            JsonNode big = importJson(dir, data, generated, "licensing");
+            JsonNode big = importJson(dir, data, generated, "licensing", 0);
             assertEquals(100_000, big.get("rowsRead").asInt());
             assertEquals(100_000, big.get("stored").asInt());
             assertEquals(0, big.get("rejected").asInt());
 
-            JsonNode bad = importJson(dir, data, planted, "licensing");
+            JsonNode bad = importJson(dir, data, planted, "licensing", 1); // some rows rejected: exit 1
             assertEquals(12, bad.get("rowsRead").asInt());
             assertEquals(7, bad.get("stored").asInt());
             assertEquals(5, bad.get("rejected").asInt());
 
-            JsonNode again = importJson(dir, data, generated, "licensing");
+            JsonNode again = importJson(dir, data, generated, "licensing", 0);
             assertEquals(0, again.get("stored").asInt());
             assertEquals(100_000, again.get("duplicates").asInt());
-            JsonNode badAgain = importJson(dir, data, planted, "licensing");
+            JsonNode badAgain = importJson(dir, data, planted, "licensing", 1);
             assertEquals(0, badAgain.get("stored").asInt());
             assertEquals(5, badAgain.get("rejected").asInt());
 
@@ -133,10 +133,10 @@ class GatewayctlScriptIT {
         return file;
     }
 
-    private static JsonNode importJson(Path dir, Path data, Path file, String type) throws Exception {
+    private static JsonNode importJson(Path dir, Path data, Path file, String type, int exit) throws Exception {
         Result r = run(dir.resolve("import.out"), "import", "--data-dir", data.toString(), "--file", file.toString(),
                 "--type", type, "--json");
-        assertEquals(0, r.exit, r.output);
+        assertEquals(exit, r.exit, r.output);
         return JSON.readTree(r.output.substring(r.output.indexOf('{')));
     }
 

@@ -132,6 +132,31 @@ class FederationIT {
         assertTrue(answeredIds.containsAll(askedIds) && !askedIds.isEmpty(), askedIds + " answered at Huzhou: " + answeredIds);
     }
 
+    /**
+     * A partner that holds only a class B record of the subject answers with none: the merged answer
+     * says, for that partner, how many records were withheld and why (issue 19), from the count
+     * the partner's signed answer carries — never a bare "ANSWERED, 0 records".
+     */
+    @Test
+    void mutualQuery_answerThatWithheldEveryRecord_saysPerPartnerHowManyAndWhy() throws Exception {
+        String subject = "91330100716105852F";
+        String tax = "MD_XDR_MC,MD_XDR_LB,MD_XDR_SHXYM,MD_WSH,MD_JDRQ,MD_RDJG,MD_SJLYDM\n"
+                + "扣留测试有限公司,法人及非法人组织," + subject + ",嘉税评〔2026〕1号," + java.time.LocalDate.now().minusDays(10)
+                + ",国家税务总局嘉兴市税务局,113301004A6B675F3B\n";
+        var imported = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member("jiaxing")) + "/api/v1/imports?type=tax", "text/csv",
+                tax.getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, Json.mapper().readTree(imported.body()).path("stored").asInt(), imported.body());
+
+        JsonNode jiaxing = partner(get("hangzhou", "/api/v1/alliance/subjects/" + subject + "/records?partners=jiaxing"), "jiaxing");
+
+        assertEquals("ANSWERED", jiaxing.path("outcome").asText(), jiaxing.toString());
+        assertEquals(0, jiaxing.path("records").asInt(), jiaxing.toString());
+        assertEquals(1, jiaxing.path("withheld").size(), jiaxing.toString());
+        assertEquals(1, jiaxing.path("withheld").get(0).path("records").asInt(), jiaxing.toString());
+        assertTrue(jiaxing.path("withheld").get(0).path("code").asText().startsWith("E_"), jiaxing.toString());
+        assertTrue(jiaxing.path("message").asText().startsWith("1 record withheld: "), jiaxing.toString());
+    }
+
     @Test
     void metrics_countExchangesPerPartnerByOutcome_withALatencyHistogram() throws Exception {
         get("hangzhou", "/api/v1/alliance/subjects/" + uscc + "/records?partners=huzhou");

@@ -3,6 +3,7 @@ package credit.exchange.routes.alliance;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.model.RecordStatus;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -136,11 +138,13 @@ public final class CreditRepairs {
     /** Records whose publication ended before today and are still served: each is repaired as EXPIRED. */
     public int expire(int limit) {
         List<Long> due = new ArrayList<>();
+        // the same rule as reads (RecordStatus#servedSql): what is past its end is served by no read already
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
                 select distinct on (category, source_department, document_number) id from credit_record
-                where publication_end < current_date and status = 'ACTIVE' order by category, source_department, document_number, version desc
-                limit ?""")) {
-            ps.setInt(1, limit);
+                where {past} and status = 'ACTIVE' order by category, source_department, document_number, version desc
+                limit ?""".replace("{past}", RecordStatus.pastPublicationEndSql("")))) {
+            ps.setObject(1, RecordStatus.today(Clock.systemUTC()));
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(rs.getLong(1));

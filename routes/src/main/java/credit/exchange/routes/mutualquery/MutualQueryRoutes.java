@@ -10,6 +10,7 @@ import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.model.CreditRecord;
 import credit.exchange.routes.model.RecordCategory;
+import credit.exchange.routes.model.RecordStatus;
 import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
 import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
 import credit.exchange.routes.mutualquery.MergedAnswer.ReceivedRecord;
@@ -18,6 +19,7 @@ import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.query.RecordDisclosure;
+import credit.exchange.routes.query.Withheld;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
@@ -29,9 +31,11 @@ import credit.exchange.security.access.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -198,16 +202,31 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
             }
             Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
             List<ReceivedRecord> records = new ArrayList<>();
+            Map<ErrorCode, Integer> withheldHere = new EnumMap<>(ErrorCode.class);
+            int pastPublicationEnd = 0;
+            LocalDate today = RecordStatus.today(clock);
             for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
+                if (RecordStatus.pastPublicationEnd(r.publicationEnd(), today)) {
+                    pastPublicationEnd++; // a partner that does not enforce it yet: the record is no longer published
+                    continue;
+                }
                 Classification classification = relayedClass(catalogue, r);
                 AccessDecision decision = decisions.computeIfAbsent(String.valueOf(r.category()), dataset -> Map.entry(classification,
                         policy.decideRelayed(q.caller(), classification, dataset))).getValue();
                 if (decision instanceof AccessDecision.Allow allow) {
                     records.add(new ReceivedRecord(partner.id(), answeredAt, messageId, true, RecordDisclosure.apply(r, allow.disclosure())));
+                } else if (decision instanceof AccessDecision.Deny deny) {
+                    withheldHere.merge(deny.code(), 1, Integer::sum);
                 }
             }
-            return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.ANSWERED, null, null, latency, messageId,
-                    answeredAt, records.size(), answer.truncated()), records, decisions);
+            List<Withheld> here = new ArrayList<>();
+            withheldHere.forEach((code, n) -> here.add(Withheld.of(code, n)));
+            if (pastPublicationEnd > 0) {
+                here.add(Withheld.of(ErrorCode.E_PUBLICATION_ENDED, pastPublicationEnd));
+            }
+            List<Withheld> withheld = Withheld.merge(answer.withheld(), here);
+            return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.ANSWERED, null, Withheld.describe(withheld),
+                    latency, messageId, answeredAt, records.size(), answer.truncated(), withheld), records, decisions);
         } catch (CodedException e) {
             Outcome outcome = e.code() == ErrorCode.E_TIMEOUT ? Outcome.TIMED_OUT : Outcome.FAILED;
             return new PartnerResultWithRecords(new PartnerResult(partner.id(), outcome, e.code().name(), e.getMessage(),

@@ -60,7 +60,8 @@ public final class PartnerQueryHandler implements ExchangeHandler {
             RecordPage page = queries.byUscc(caller, question.uscc(), basis(question), 0, LocalQueryService.MAX_PAGE_SIZE);
             // each answer is an audit event already; at query rates an INFO line apiece costs the node a tenth of its throughput
             LOG.debug("query {} from {}: {} records", request.headers().messageId(), partner.id(), page.records().size());
-            return QueryMessages.write(QueryAnswer.answered(question.uscc(), page.records(), page.hasMore()));
+            // what the partner may not read is counted per reason, so that its user learns why an answer holds fewer records
+            return QueryMessages.write(QueryAnswer.answered(question.uscc(), page.records(), page.hasMore(), page.withheld()));
         } catch (CodedException e) {
             if (e.code().httpStatus() >= 500) {
                 throw e; // the store is down: no answer, so that the partner may retry the same envelope

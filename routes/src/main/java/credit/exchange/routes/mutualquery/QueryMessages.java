@@ -1,9 +1,11 @@
 package credit.exchange.routes.mutualquery;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.model.CreditRecord;
+import credit.exchange.routes.query.Withheld;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.io.IOException;
@@ -34,19 +36,33 @@ public final class QueryMessages {
     /**
      * The answer. {@code status} is {@code ANSWERED} (records holds what the requester may read,
      * possibly none) or {@code DENIED} ({@code code} and {@code message} say why, records is empty).
+     * {@code withheld} (optional; absent from answers of nodes before it, and when nothing was
+     * withheld) counts, per access decision code, the subject's records the answer does not carry.
      */
     public record QueryAnswer(String status, String code, String message, String uscc, List<CreditRecord> records,
-                              boolean truncated) {
+                              boolean truncated, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld) {
 
         public static final String ANSWERED = "ANSWERED";
         public static final String DENIED = "DENIED";
 
+        public QueryAnswer {
+            withheld = withheld == null ? List.of() : withheld; // an answer of a node before the field
+        }
+
+        public QueryAnswer(String status, String code, String message, String uscc, List<CreditRecord> records, boolean truncated) {
+            this(status, code, message, uscc, records, truncated, List.of());
+        }
+
         public static QueryAnswer answered(String uscc, List<CreditRecord> records, boolean truncated) {
-            return new QueryAnswer(ANSWERED, null, null, uscc, records, truncated);
+            return answered(uscc, records, truncated, List.of());
+        }
+
+        public static QueryAnswer answered(String uscc, List<CreditRecord> records, boolean truncated, List<Withheld> withheld) {
+            return new QueryAnswer(ANSWERED, null, null, uscc, records, truncated, withheld);
         }
 
         public static QueryAnswer denied(String uscc, ErrorCode code, String message) {
-            return new QueryAnswer(DENIED, code.name(), message, uscc, List.of(), false);
+            return new QueryAnswer(DENIED, code.name(), message, uscc, List.of(), false, List.of());
         }
     }
 

@@ -30,6 +30,7 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -52,20 +53,31 @@ public final class LocalQueryService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
 
-    private static final String LATEST_VERSIONS = """
+    /** The latest version of each of the subject's documents in the datasets given. */
+    private static final String LATEST = """
             with latest as (
                 select distinct on (r.category, r.source_department, r.document_number) r.*
                 from credit_record r join subject s on s.id = r.subject_id
                 where %s and r.category = any (?)
                 order by r.category, r.source_department, r.document_number, r.version desc)
+            """;
+
+    /** Those served (RecordStatus#servedSql: not repaired or withdrawn, not past their publication end today), a page of them. */
+    private static final String LATEST_VERSIONS = LATEST + """
             select l.id, l.category, l.classification, s.kind, s.uscc, s.person_id_masked, l.party_name,
                    l.source_department, l.document_number, l.version, l.decision_date, l.valid_from, l.valid_until,
                    l.publication_end, l.status, l.authority, l.authority_code, l.content, l.legacy_identifier,
                    l.attributes::text, l.ingested_at
             from latest l join subject s on s.id = l.subject_id
-            where l.status not in ('REPAIRED', 'WITHDRAWN')
+            where {served}
             order by %s
-            limit ? offset ?""";
+            limit ? offset ?""".replace("{served}", RecordStatus.servedSql("l."));
+
+    /** How many would be served, per dataset: for the datasets the caller may not read, what it is not shown. */
+    private static final String SERVED_PER_DATASET = LATEST + """
+            select l.category, count(*) from latest l
+            where {served}
+            group by l.category""".replace("{served}", RecordStatus.servedSql("l."));
 
     private final Database database;
     private final CategoryCatalogue catalogue;
@@ -73,16 +85,29 @@ public final class LocalQueryService {
     private final PersonalIdProtector protector;
     private final AccessEvents events;
     private final ReceivedRecordSource received;
+    private final Clock clock;
 
     /** @param events where every decision is recorded (the audit trail); a query answers only once its decisions are durable */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events) {
-        this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE);
+        this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE, Clock.systemUTC());
     }
 
     /** @param received the records other nodes handed this one, which {@link #byUsccWithReceived} answers too */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events, ReceivedRecordSource received) {
+        this(database, catalogue, policy, protector, events, received, Clock.systemUTC());
+    }
+
+    /** @param clock whose day decides which records are past their publication end */
+    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
+                             AccessEvents events, Clock clock) {
+        this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE, clock);
+    }
+
+    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
+                             AccessEvents events, ReceivedRecordSource received, Clock clock) {
+        this.clock = clock;
         this.database = database;
         this.catalogue = catalogue;
         this.policy = policy;
@@ -216,8 +241,9 @@ public final class LocalQueryService {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, argument);
             ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
-            ps.setInt(3, size + 1);
-            ps.setLong(4, (long) page * size);
+            ps.setObject(3, RecordStatus.today(clock));
+            ps.setInt(4, size + 1);
+            ps.setLong(5, (long) page * size);
             List<CreditRecord> records = new ArrayList<>(size);
             boolean more = false;
             try (ResultSet rs = ps.executeQuery()) {
@@ -232,27 +258,33 @@ public final class LocalQueryService {
             List<ReceivedRecord> receivedHere = List.of();
             if (receivedOf.isPresent() && !more) {
                 // this node's own records end on this page: the received ones follow them
-                long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size() : count(c, sql, argument, readable);
+                long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
+                        : count(c, sql, argument, readable, RecordStatus.today(clock));
                 int room = size - records.size();
                 List<ReceivedRecord> fetched = received.byUscc(receivedOf.get(), readable.keySet(),
                         Math.max(0, (long) page * size - ownTotal), room + 1);
                 more = fetched.size() > room;
                 receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
             }
+            // a query about one subject for whatever the caller may read says what it withheld: counts per reason, never records
+            List<Withheld> withheld = context.isPresent() && asked.isEmpty()
+                    ? withheld(c, subjectCondition, argument, decisions, RecordStatus.today(clock)) : List.of();
             recorded.await();
-            return new RecordPage(description, page, size, more, records, receivedHere);
+            return new RecordPage(description, page, size, more, records, receivedHere, withheld);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         }
     }
 
     /** How many of this node's own records the query matches in all. */
-    private static long count(Connection c, String sql, String argument, Map<String, Disclosure> readable) throws SQLException {
+    private static long count(Connection c, String sql, String argument, Map<String, Disclosure> readable, LocalDate today)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select count(*) from (" + sql + ") q")) {
             ps.setString(1, argument);
             ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
-            ps.setInt(3, Integer.MAX_VALUE);
-            ps.setLong(4, 0);
+            ps.setObject(3, today);
+            ps.setInt(4, Integer.MAX_VALUE);
+            ps.setLong(5, 0);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -273,6 +305,33 @@ public final class LocalQueryService {
                 x.validFrom(), x.validUntil(), x.publicationEnd(), x.status(), maskedIds(x.authority()), x.authorityCode(),
                 maskedIds(x.content()), x.legacyIdentifier(), attributes, x.ingestedAt());
         return new ReceivedRecord(RecordDisclosure.apply(classified, readable.get(x.category())), r.source());
+    }
+
+    /** The subject's served records in the datasets the caller was denied, counted per denial code. */
+    private static List<Withheld> withheld(Connection c, String subjectCondition, String argument,
+                                           Map<String, Map.Entry<Classification, AccessDecision>> decisions, LocalDate today)
+            throws SQLException {
+        Map<String, ErrorCode> denied = new HashMap<>();
+        decisions.forEach((dataset, decided) -> {
+            if (decided.getValue() instanceof AccessDecision.Deny deny) {
+                denied.put(dataset, deny.code());
+            }
+        });
+        if (denied.isEmpty()) {
+            return List.of();
+        }
+        List<Withheld> counts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SERVED_PER_DATASET.formatted(subjectCondition))) {
+            ps.setString(1, argument);
+            ps.setArray(2, c.createArrayOf("text", denied.keySet().toArray()));
+            ps.setObject(3, today);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.add(Withheld.of(denied.get(rs.getString(1)), rs.getInt(2)));
+                }
+            }
+        }
+        return Withheld.merge(counts, List.of());
     }
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */

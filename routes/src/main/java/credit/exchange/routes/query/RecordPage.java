@@ -1,17 +1,25 @@
 package credit.exchange.routes.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import credit.exchange.routes.model.CreditRecord;
 import java.util.List;
 
 /**
  * One page of a local query's answer: the latest version of each matching record the caller may
  * read; then, where the query asks for them, the records other nodes handed this one
- * ({@code received}, each with its source). A page holds at most {@code size} of both together.
+ * ({@code received}, each with its source; a page holds at most {@code size} of both together);
+ * and, for a query about one subject, how many of the subject's records it withheld and why
+ * ({@link Withheld}; absent when none).
  */
 public record RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records,
-                         List<ReceivedRecord> received) {
+                         List<ReceivedRecord> received, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld) {
+
+    public RecordPage {
+        received = received == null ? List.of() : List.copyOf(received);
+        withheld = withheld == null ? List.of() : List.copyOf(withheld);
+    }
 
     public RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records) {
-        this(query, page, size, hasMore, records, List.of());
+        this(query, page, size, hasMore, records, List.of(), List.of());
     }
 }

@@ -137,7 +137,9 @@ class CorrectionVersionsTest {
         node.importFile(penalty.write(dir.resolve("penalty.csv")), "penalty");
         CsvTable blacklist = Seeds.companyRows(Seeds.SEED, "blacklist", 1, dir)
                 .set(1, "MD_XDR_MC", penalty.get(1, "CF_XDR_MC")).set(1, "MD_XDR_SHXYM", company)
-                .set(1, "MD_SJLYDM", department).set(1, "MD_WSH", decision);
+                .set(1, "MD_SJLYDM", department).set(1, "MD_WSH", decision)
+                // still published: an entry past its publication end is served by no query (RecordStatus#servedSql)
+                .set(1, "MD_GSJZQ", TestNode.TODAY.plusYears(1).toString());
 
         node.importFile(blacklist.write(dir.resolve("blacklist.csv")), "blacklist");
 

@@ -1,6 +1,7 @@
 package credit.exchange.routes.mutualquery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.routes.access.SubjectAuthorisations;
@@ -8,11 +9,13 @@ import credit.exchange.routes.model.CreditRecord;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.query.Withheld;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.CsvTable;
 import credit.exchange.routes.support.Seeds;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.security.Classification;
+import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.access.SubjectAuthorisation;
@@ -81,6 +84,27 @@ class PartnerQueryAuthorisationTest {
 
         authorisations.revoke(toHuzhou.id(), "the subject");
         assertDenied(ask(toHuzhou.id(), List.of("tax")), "E_AUTHORIZATION_REVOKED");
+    }
+
+    /** The answer counts what it withheld, per reason, in an optional field that older readers ignore. */
+    @Test
+    void answer_withoutTheAuthorisation_saysHowManyRecordsItWithheldAndWhy() {
+        QueryAnswer answer = ask(null, null);
+
+        assertEquals(Set.of("licensing"), categories(answer));
+        assertEquals(List.of(Withheld.of(ErrorCode.E_AUTHORIZATION_REQUIRED, 1)), answer.withheld());
+        String json = new String(QueryMessages.write(answer), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"withheld\""), json);
+
+        QueryAnswer withAuthorisation = ask(register("huzhou").id(), null);
+        assertEquals(Set.of("licensing", "tax"), categories(withAuthorisation));
+        assertEquals(List.of(), withAuthorisation.withheld());
+        assertFalse(new String(QueryMessages.write(withAuthorisation), java.nio.charset.StandardCharsets.UTF_8).contains("withheld"),
+                "nothing withheld: the field is absent, as in answers of earlier nodes");
+        // an earlier node's answer, without the field, still reads
+        QueryAnswer earlier = QueryMessages.read("{\"status\":\"ANSWERED\",\"uscc\":\"x\",\"records\":[],\"truncated\":false}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), QueryAnswer.class);
+        assertTrue(earlier.withheld() == null || earlier.withheld().isEmpty());
     }
 
     private SubjectAuthorisation register(String grantee) {

@@ -61,6 +61,52 @@ class LocalQueryServiceTest {
         assertFalse(page.hasMore());
     }
 
+    /**
+     * The sample's 2016 penalties were published until 2019: right after import, before any
+     * publication-expiry job, no query serves them, the operator's neither; the same decision
+     * published until next year is served.
+     */
+    @Test
+    void byUscc_recordPastItsPublicationEnd_isNotServed_evenBeforeTheExpiryJob() {
+        CsvTable penalties = Seeds.companyRows(Seeds.SEED, "penalty", 2, dir);
+        String uscc = penalties.get(1, "CF_XDR_SHXYM");
+        penalties.set(2, "CF_XDR_SHXYM", uscc).set(2, "CF_XDR_MC", penalties.get(1, "CF_XDR_MC"))
+                .set(1, "CF_JDRQ", "2016-11-14").set(1, "CF_GSJZQ", "2019-11-14")
+                .set(2, "CF_GSJZQ", TestNode.TODAY.plusYears(1).toString());
+        assertEquals(2, node.importFile(penalties.write(dir.resolve("penalties.csv")), "penalty").stored());
+
+        RecordPage page = queries.byUscc(Caller.operator(), uscc, 0, 50);
+
+        assertEquals(Set.of(penalties.get(2, "CF_WSH")), documentNumbers(page));
+        assertEquals(Set.of(penalties.get(2, "CF_WSH")), documentNumbers(queries.byUscc(Caller.anonymous(), uscc, 0, 50)));
+        assertEquals(List.of("ACTIVE"), node.rows("select status from credit_record where document_number = ?",
+                penalties.get(1, "CF_WSH")).stream().map(r -> String.valueOf(r.get("status"))).toList(),
+                "stored as it came: the expiry job withdraws it; reads do not wait for the job");
+    }
+
+    @Test
+    void byUscc_publicationEndingToday_isStillServed() {
+        CsvTable penalties = Seeds.companyRows(Seeds.SEED, "penalty", 1, dir).set(1, "CF_GSJZQ", TestNode.TODAY.toString());
+        node.importFile(penalties.write(dir.resolve("penalties.csv")), "penalty");
+
+        assertEquals(1, queries.byUscc(Caller.anonymous(), penalties.get(1, "CF_XDR_SHXYM"), 0, 50).records().size());
+    }
+
+    /** What a caller may not read is not shown, but counted per reason: "1 record withheld: class B data needs …". */
+    @Test
+    void byUscc_countsTheWithheldRecordsPerReason_neverShowingThem() {
+        String uscc = importOneCompanyInEveryClass();
+
+        RecordPage anonymous = queries.byUscc(Caller.anonymous(), uscc, 0, 50);
+
+        assertEquals(Set.of("licensing"), categories(anonymous));
+        assertEquals(2, anonymous.withheld().stream().mapToInt(Withheld::records).sum(), anonymous.withheld().toString());
+        assertTrue(anonymous.withheld().stream().allMatch(w -> w.code().startsWith("E_") && !w.reason().isBlank()),
+                anonymous.withheld().toString());
+        assertEquals(List.of(), queries.byUscc(Caller.operator(), uscc, 0, 50).withheld(), "the operator reads every class");
+        assertTrue(Withheld.describe(anonymous.withheld()).contains("withheld"), Withheld.describe(anonymous.withheld()));
+    }
+
     @Test
     void byUscc_lowerCaseWithSpaces_findsTheSameRecords() {
         CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 3, dir);

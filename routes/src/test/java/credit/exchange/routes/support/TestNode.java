@@ -87,7 +87,7 @@ public final class TestNode {
     }
 
     public LocalQueryService queries() {
-        return new LocalQueryService(database, catalogue, new AccessPolicy(), protector, accessEvents());
+        return new LocalQueryService(database, catalogue, new AccessPolicy(), protector, accessEvents(), clock);
     }
 
     /** The audit trail's chain of this test node (the store's one chain: node "test-node", SM3). */
@@ -106,7 +106,7 @@ public final class TestNode {
     /** Queries under dataset disclosures configured as {@code gateway.disclosure.<dataset>} would be. */
     public LocalQueryService queries(Map<String, String> disclosures) {
         return new LocalQueryService(database, catalogue, new AccessPolicy(RecordDisclosure.parse(disclosures, catalogue)), protector,
-                accessEvents());
+                accessEvents(), clock);
     }
 
     /** The subjects' authorisations, with no subject CA trusted (a signed consent is refused E_CERT_UNTRUSTED). */
