@@ -3,16 +3,13 @@ package credit.exchange.gateway.cli;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
-import credit.exchange.routes.model.CreditRecord;
-import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.mutualquery.MergedAnswer;
+import credit.exchange.routes.mutualquery.PartnerAnswers;
 import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
 import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
 import credit.exchange.routes.mutualquery.QueryMessages;
-import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.query.RecordDisclosure;
@@ -79,14 +76,15 @@ final class AllianceCommand {
                 AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
                 QueryRequest request = new QueryRequest(code, operator.name(), purpose);
                 Instant askedAt = session.clock.instant();
-                List<Asked> results = new ArrayList<>();
+                PartnerAnswers answers = new PartnerAnswers(session.client, catalogue, policy, session.clock);
+                List<PartnerAnswers.Part> results = new ArrayList<>();
                 ExecutorService pool = Executors.newFixedThreadPool(asked.size());
                 try {
-                    List<Future<Asked>> futures = new ArrayList<>();
+                    List<Future<PartnerAnswers.Part>> futures = new ArrayList<>();
                     for (Partner p : asked) {
-                        futures.add(pool.submit(() -> ask(session, catalogue, policy, operator, p, request)));
+                        futures.add(pool.submit(() -> answers.ask(p, request, operator)));
                     }
-                    for (Future<Asked> f : futures) {
+                    for (Future<PartnerAnswers.Part> f : futures) {
                         results.add(f.get()); // each ends within its partner's answer timeout: the client enforces it
                     }
                 } finally {
@@ -94,22 +92,23 @@ final class AllianceCommand {
                 }
                 Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
                 List<MergedAnswer.ReceivedRecord> records = new ArrayList<>();
-                for (Asked a : results) {
+                for (PartnerAnswers.Part a : results) {
                     decisions.putAll(a.decisions());
                     records.addAll(a.records());
                 }
                 // the operator's reads are audited like anyone's
                 new AccessEvents(session.audit).recordAll(operator, AccessContext.withoutAuthorisation("U:" + code, purpose,
                         session.clock.instant()), decisions);
-                MergedAnswer merged = new MergedAnswer(code, askedAt, results.stream().map(Asked::result).toList(), records);
+                MergedAnswer merged = new MergedAnswer(code, askedAt, results.stream().map(PartnerAnswers.Part::result).toList(), records);
                 if (json) {
                     System.out.println(Json.write(merged));
                 } else {
                     System.out.printf("mutual query of %s by %s: %d partner(s) asked%n", code, operator.name(), asked.size());
                     for (PartnerResult r : merged.partners()) {
                         // the demo's step 1 prints the same lines
-                        System.out.printf("   %-9s %-9s %-22s %3d records  %s%n", r.node(), r.outcome(), r.code() == null ? "" : r.code(),
-                                r.records(), r.latencyMs() == null ? "" : r.latencyMs() + " ms");
+                        System.out.printf("   %-9s %-9s %-22s %3d records  %s%s%n", r.node(), r.outcome(), r.code() == null ? "" : r.code(),
+                                r.records(), r.latencyMs() == null ? "" : r.latencyMs() + " ms",
+                                r.withheld().isEmpty() ? "" : "  (" + r.message() + ")"); // why it holds fewer records
                     }
                 }
                 return merged.partners().stream().anyMatch(r -> r.outcome() == Outcome.FAILED || r.outcome() == Outcome.TIMED_OUT) ? 1 : 0;
@@ -135,45 +134,6 @@ final class AllianceCommand {
                         + " (partner files in " + session.partners.directory() + ")");
             }
             return asked;
-        }
-
-        private record Asked(PartnerResult result, List<MergedAnswer.ReceivedRecord> records,
-                             Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
-        }
-
-        /** One partner's part, always a result: a failure is its outcome, never the whole query's. */
-        private static Asked ask(PartnerSession session, CategoryCatalogue catalogue, AccessPolicy policy, Caller operator, Partner partner,
-                                 QueryRequest request) {
-            try {
-                PartnerClient.Answered answered = session.client.exchange(partner, Partner.ExchangeType.QUERY, QueryMessages.write(request));
-                QueryAnswer answer = QueryMessages.read(answered.answer().payload(), QueryAnswer.class);
-                String messageId = answered.answer().headers().messageId();
-                Instant answeredAt = answered.answer().headers().signingTime();
-                long latency = answered.latency().toMillis();
-                if (QueryAnswer.DENIED.equals(answer.status())) {
-                    return new Asked(new PartnerResult(partner.id(), Outcome.DENIED, answer.code(), answer.message(), latency, messageId,
-                            answeredAt, 0, false), List.of(), Map.of());
-                }
-                Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
-                List<MergedAnswer.ReceivedRecord> records = new ArrayList<>();
-                for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
-                    // shown under this node's class for the dataset, whatever the partner labelled it
-                    Classification classification = catalogue.find(String.valueOf(r.category())).map(RecordCategory::classification)
-                            .orElse(r.classification() == null ? Classification.C : r.classification());
-                    AccessDecision decision = decisions.computeIfAbsent(String.valueOf(r.category()), dataset -> Map.entry(classification,
-                            policy.decideRelayed(operator, classification, dataset))).getValue();
-                    if (decision instanceof AccessDecision.Allow allow) {
-                        records.add(new MergedAnswer.ReceivedRecord(partner.id(), answeredAt, messageId, true,
-                                RecordDisclosure.apply(r, allow.disclosure())));
-                    }
-                }
-                return new Asked(new PartnerResult(partner.id(), Outcome.ANSWERED, null, null, latency, messageId, answeredAt,
-                        records.size(), answer.truncated()), records, decisions);
-            } catch (CodedException e) {
-                Outcome outcome = e.code() == ErrorCode.E_TIMEOUT ? Outcome.TIMED_OUT : Outcome.FAILED;
-                return new Asked(new PartnerResult(partner.id(), outcome, e.code().name(), e.getMessage(), null, null, null, 0, false),
-                        List.of(), Map.of());
-            }
         }
     }
 }

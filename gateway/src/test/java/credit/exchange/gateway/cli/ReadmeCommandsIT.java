@@ -228,10 +228,13 @@ class ReadmeCommandsIT {
         return ran;
     }
 
-    /** The block as a bash script ({@code -e -o pipefail}: any failing command fails it), in the scratch copy, without GATEWAY_* settings. */
+    /**
+     * The block as a bash script ({@code -e -o pipefail}: any failing command fails it), in the scratch copy, without GATEWAY_*
+     * settings. A line the README marks {@code # exit N: why} must exit with exactly N (docs/operations.md, "Exit statuses").
+     */
     private static Process bash(Path work, Block block, Path out, Path err) throws IOException {
         Path script = work.getParent().resolve("block-" + block.line() + ".sh");
-        Files.writeString(script, block.text() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(script, expectedExits(block.text()) + "\n", StandardCharsets.UTF_8);
         Path typed = work.getParent().resolve("typed.txt");
         Files.writeString(typed, TYPED, StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder("bash", "-e", "-o", "pipefail", script.toString()).directory(work.toFile())
@@ -244,6 +247,18 @@ class ReadmeCommandsIT {
         // the defaults the README speaks of, not settings of the shell the build runs in
         pb.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
         return pb.start();
+    }
+
+    private static final java.util.regex.Pattern EXIT_NOTE = java.util.regex.Pattern.compile("^(.*\\S)\\s+# exit (\\d+):.*$");
+
+    /** Each line noted {@code # exit N: why} checked for exactly that status instead of stopping the script. */
+    static String expectedExits(String text) {
+        return text.lines().map(line -> {
+            java.util.regex.Matcher m = EXIT_NOTE.matcher(line);
+            return !m.matches() ? line : "{ " + m.group(1) + "; } && status=0 || status=$?; [ \"$status\" -eq " + m.group(2)
+                    + " ] || { echo \"README: expected exit " + m.group(2) + ", got $status: " + m.group(1).replace("\"", "\\\"")
+                    + "\" >&2; exit 1; }";
+        }).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** Runs the README's readiness command until its answer says UP. */

@@ -8,18 +8,12 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.exchange.RateLimiter;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Uscc;
-import credit.exchange.routes.model.CreditRecord;
-import credit.exchange.routes.model.RecordCategory;
-import credit.exchange.routes.model.RecordStatus;
 import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
 import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
 import credit.exchange.routes.mutualquery.MergedAnswer.ReceivedRecord;
-import credit.exchange.routes.mutualquery.QueryMessages.QueryAnswer;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
-import credit.exchange.routes.query.RecordDisclosure;
-import credit.exchange.routes.query.Withheld;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
@@ -31,11 +25,9 @@ import credit.exchange.security.access.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,6 +72,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     private final RateLimiter userLimits;
     private final Partner.RateLimit perUser;
     private final Clock clock;
+    private final PartnerAnswers answers;
     private volatile ExchangeMetrics metrics;
 
     public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Authenticator authenticator, AccessPolicy policy,
@@ -93,6 +86,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         this.policy = policy;
         this.events = events;
         this.clock = clock;
+        this.answers = new PartnerAnswers(client, catalogue, policy, clock);
     }
 
     @Override
@@ -175,9 +169,9 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     }
 
     /** One partner's part, with its metrics. */
-    private PartnerResultWithRecords ask(PartnerQuestion q) {
+    private PartnerAnswers.Part ask(PartnerQuestion q) {
         long start = System.nanoTime();
-        PartnerResultWithRecords r = askOnce(q);
+        PartnerAnswers.Part r = answers.ask(q.partner(), q.request(), q.caller());
         ExchangeMetrics m = metrics;
         if (m == null) {
             m = metrics = ExchangeMetrics.of(getCamelContext());
@@ -187,67 +181,6 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         return r;
     }
 
-    /** One partner's part, always a result: failures become its outcome, never the whole query's. */
-    private PartnerResultWithRecords askOnce(PartnerQuestion q) {
-        Partner partner = q.partner();
-        try {
-            PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.QUERY, QueryMessages.write(q.request()));
-            QueryAnswer answer = QueryMessages.read(answered.answer().payload(), QueryAnswer.class);
-            String messageId = answered.answer().headers().messageId();
-            Instant answeredAt = answered.answer().headers().signingTime();
-            long latency = answered.latency().toMillis();
-            if (QueryAnswer.DENIED.equals(answer.status())) {
-                return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.DENIED, answer.code(), answer.message(),
-                        latency, messageId, answeredAt, 0, false), List.of(), Map.of());
-            }
-            Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
-            List<ReceivedRecord> records = new ArrayList<>();
-            Map<ErrorCode, Integer> withheldHere = new EnumMap<>(ErrorCode.class);
-            int pastPublicationEnd = 0;
-            LocalDate today = RecordStatus.today(clock);
-            for (CreditRecord r : answer.records() == null ? List.<CreditRecord>of() : answer.records()) {
-                if (RecordStatus.pastPublicationEnd(r.publicationEnd(), today)) {
-                    pastPublicationEnd++; // a partner that does not enforce it yet: the record is no longer published
-                    continue;
-                }
-                Classification classification = relayedClass(catalogue, r);
-                AccessDecision decision = decisions.computeIfAbsent(String.valueOf(r.category()), dataset -> Map.entry(classification,
-                        policy.decideRelayed(q.caller(), classification, dataset))).getValue();
-                if (decision instanceof AccessDecision.Allow allow) {
-                    records.add(new ReceivedRecord(partner.id(), answeredAt, messageId, true, RecordDisclosure.apply(r, allow.disclosure())));
-                } else if (decision instanceof AccessDecision.Deny deny) {
-                    withheldHere.merge(deny.code(), 1, Integer::sum);
-                }
-            }
-            List<Withheld> here = new ArrayList<>();
-            withheldHere.forEach((code, n) -> here.add(Withheld.of(code, n)));
-            if (pastPublicationEnd > 0) {
-                here.add(Withheld.of(ErrorCode.E_PUBLICATION_ENDED, pastPublicationEnd));
-            }
-            List<Withheld> withheld = Withheld.merge(answer.withheld(), here);
-            return new PartnerResultWithRecords(new PartnerResult(partner.id(), Outcome.ANSWERED, null, Withheld.describe(withheld),
-                    latency, messageId, answeredAt, records.size(), answer.truncated(), withheld), records, decisions);
-        } catch (CodedException e) {
-            Outcome outcome = e.code() == ErrorCode.E_TIMEOUT ? Outcome.TIMED_OUT : Outcome.FAILED;
-            return new PartnerResultWithRecords(new PartnerResult(partner.id(), outcome, e.code().name(), e.getMessage(),
-                    null, null, null, 0, false), List.of(), Map.of());
-        }
-    }
-
-    /** One partner's result, the records the local caller sees, and the decisions that chose them, by dataset. */
-    /**
-     * The class a partner's record is shown under here: a dataset this node keeps under this node's
-     * class for it, whatever the partner labelled it; an unknown one under the partner's label, or
-     * as class C (the strictest) without one.
-     */
-    static Classification relayedClass(CategoryCatalogue catalogue, CreditRecord r) {
-        return catalogue.find(String.valueOf(r.category())).map(RecordCategory::classification)
-                .orElse(r.classification() == null ? Classification.C : r.classification());
-    }
-
-    private record PartnerResultWithRecords(PartnerResult result, List<ReceivedRecord> records,
-                                            Map<String, Map.Entry<Classification, AccessDecision>> decisions) {
-    }
 
     /** Collects each partner's result; a partner missing when the backstop fires is reported as timed out. */
     private static final class CollectResults implements AggregationStrategy {
@@ -255,12 +188,12 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         @SuppressWarnings("unchecked")
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             Exchange target = oldExchange == null ? newExchange : oldExchange;
-            List<PartnerResultWithRecords> results = target.getProperty("results", List.class);
+            List<PartnerAnswers.Part> results = target.getProperty("results", List.class);
             if (results == null) {
                 results = new ArrayList<>();
                 target.setProperty("results", results);
             }
-            PartnerResultWithRecords r = newExchange.getMessage().getBody(PartnerResultWithRecords.class);
+            PartnerAnswers.Part r = newExchange.getMessage().getBody(PartnerAnswers.Part.class);
             if (r != null) {
                 synchronized (results) {
                     results.add(r);
@@ -273,12 +206,12 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     @SuppressWarnings("unchecked")
     private void merge(Exchange exchange) {
         MutualQuestion question = exchange.getProperty("question", MutualQuestion.class);
-        List<PartnerResultWithRecords> results = exchange.getProperty("results", List.class);
+        List<PartnerAnswers.Part> results = exchange.getProperty("results", List.class);
         List<PartnerResult> byPartner = new ArrayList<>();
         List<ReceivedRecord> records = new ArrayList<>();
         Map<String, Map.Entry<Classification, AccessDecision>> decisions = new HashMap<>();
         for (Partner p : question.partners()) {
-            PartnerResultWithRecords r = results == null ? null : results.stream()
+            PartnerAnswers.Part r = results == null ? null : results.stream()
                     .filter(x -> x.result().node().equals(p.id())).findFirst().orElse(null);
             if (r == null) {
                 byPartner.add(new PartnerResult(p.id(), Outcome.TIMED_OUT, ErrorCode.E_TIMEOUT.name(),

@@ -29,10 +29,10 @@ class RelayedClassTest {
 
     @Test
     void aKnownDataset_isRelayedUnderThisNodesClass_anUnknownOneUnderItsLabel_orAsClassC() {
-        assertEquals(Classification.C, MutualQueryRoutes.relayedClass(node.catalogue(), labelled("social-insurance", Classification.A)),
+        assertEquals(Classification.C, PartnerAnswers.relayedClass(node.catalogue(), labelled("social-insurance", Classification.A)),
                 "a partner calling social-insurance public does not make it public here");
-        assertEquals(Classification.A, MutualQueryRoutes.relayedClass(node.catalogue(), labelled("licensing", Classification.C)));
-        assertEquals(Classification.B, MutualQueryRoutes.relayedClass(node.catalogue(), labelled("energy-use", Classification.B)));
-        assertEquals(Classification.C, MutualQueryRoutes.relayedClass(node.catalogue(), labelled("energy-use", null)));
+        assertEquals(Classification.A, PartnerAnswers.relayedClass(node.catalogue(), labelled("licensing", Classification.C)));
+        assertEquals(Classification.B, PartnerAnswers.relayedClass(node.catalogue(), labelled("energy-use", Classification.B)));
+        assertEquals(Classification.C, PartnerAnswers.relayedClass(node.catalogue(), labelled("energy-use", null)));
     }
 }
