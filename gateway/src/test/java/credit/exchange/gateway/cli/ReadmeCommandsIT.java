@@ -178,10 +178,13 @@ class ReadmeCommandsIT {
             }
         });
         checks.put("dev-issuer/protocol/openid-connect/token", (block, ran) -> {
-            // curl prints the answer's body: an import summary (200) with stored rows, not a coded refusal
+            // curl prints the answer's body: an import summary (200), not a coded refusal; the department's own rows are
+            // held (the operator's import above stored them: duplicates now), every other department's row refused
             JsonNode summary = json(ran);
             assertTrue(summary.path("code").isMissingNode(), "refused:\n" + ran);
-            assertTrue(summary.path("stored").asInt() > 0, "the department's import stored its rows:\n" + ran);
+            assertTrue(summary.path("stored").asInt() + summary.path("duplicates").asInt() > 0, "the department's rows are held:\n" + ran);
+            assertTrue(summary.path("firstDefects").findValuesAsText("code").contains("E_NOT_GRANTED"),
+                    "another department's rows are refused:\n" + ran);
         });
         checks.put("./gatewayctl envelope open", (block, ran) -> {
             Matcher sealedIn = Pattern.compile("envelope seal[^\\n]*(?:\\\\\\n[^\\n]*)*?--in (\\S+)").matcher(block.text());

@@ -38,8 +38,7 @@ public final class ReceivedRoutes extends ApiRouteBuilder {
                     .param().name("page").type(RestParamType.query).dataType("integer").defaultValue("0").endParam()
                     .param().name("size").type(RestParamType.query).dataType("integer").defaultValue("50")
                         .description("deliveries per page, 1 to 500").endParam()
-                    .responseMessage().code(200).message("a page of deliveries: partner, page, size, total, deliveries").endResponseMessage()
-                    .responseMessage().code(404).message("E_NOT_FOUND: no such partner, and nothing received from it").endResponseMessage()
+                    .responseMessage(answers(200, "a page of deliveries: partner, page, size, total, deliveries"))
                     .to("direct:received-from");
 
         from("direct:received-from").routeId("received-from").process(this::list);
