@@ -242,6 +242,7 @@ async function detail(seq, row) {
     ['Countersigned by', d.checkpoint ? (d.checkpoint.countersignedBy.join(', ') || 'no partner yet') : null],
   ]);
   $('detail').hidden = false;
+  document.body.classList.add('detail-open'); // the page makes room beside the panel: it covers no control
 }
 
 function renderStatus(s) {
@@ -425,7 +426,10 @@ async function main() {
     setText(el, zoneLabel());
   }
   setText($('node'), session.config.node);
-  $('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
+  $('detail-close').addEventListener('click', () => {
+    $('detail').hidden = true;
+    document.body.classList.remove('detail-open');
+  });
   $('sign-in').addEventListener('click', guarded(signIn));
   $('sign-out').addEventListener('click', signOut);
   $('search-form').addEventListener('submit', guarded(() => Promise.all([search(false), charts()])));

@@ -77,7 +77,11 @@ final class AuditCommand {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 var result = v.result();
                 String chain = v.head().map(h -> "audit trail of " + h.node() + " (" + h.algorithm() + ")").orElse("empty audit trail");
-                String checkpoints = uncheckable.isPresent() ? "signed checkpoints NOT checked: " + uncheckable.get()
+                // a trail without signed checkpoints (a node without an alliance credential signs none) has nothing left unchecked
+                long signed = uncheckable.isPresent() ? audit.signedCheckpoints(from) : v.checkpoints();
+                boolean unchecked = uncheckable.isPresent() && signed > 0;
+                String checkpoints = uncheckable.isPresent() && !unchecked ? "no signed checkpoint"
+                        : unchecked ? "signed checkpoints NOT checked: " + uncheckable.get() + " (" + signed + " in the trail)"
                         : v.checkpoints() + " signed checkpoint(s) matched, countersigned by "
                         + (v.countersignedBy().isEmpty() ? "no partner yet" : v.countersignedBy().entrySet().stream()
                                 .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ")));
@@ -86,7 +90,7 @@ final class AuditCommand {
                     System.out.printf("%s: events %d–%d verified in %.2f s, head %s; %s; %d pending%n", chain, v.fromSeq(), result.lastGoodSeq(),
                             seconds, result.lastGoodSeq() == 0 ? "-" : HexFormat.of().formatHex(result.lastGoodHash()), checkpoints,
                             v.pending());
-                    return !v.intact() ? BROKEN : uncheckable.isPresent() ? CHECKPOINTS_NOT_CHECKED : VERIFIED;
+                    return !v.intact() ? BROKEN : unchecked ? CHECKPOINTS_NOT_CHECKED : VERIFIED;
                 }
                 var broken = result.firstBreak().get();
                 System.out.printf("%s: BROKEN at event %d: %s — %s (events %d–%d verified)%n", chain, broken.seq(), broken.kind(),

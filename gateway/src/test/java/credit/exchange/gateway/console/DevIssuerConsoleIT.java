@@ -1,5 +1,6 @@
 package credit.exchange.gateway.console;
 
+import credit.exchange.gateway.HeadlessChromium;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +27,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -45,9 +44,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -391,22 +387,9 @@ class DevIssuerConsoleIT {
         return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Headless Debian chromium in New York's zone (neither the console's nor UTC), a fresh profile. */
+    /** A fresh browser in New York's time zone: the console shows its own zone whatever the browser's. */
     private static WebDriver browser() throws IOException {
-        File chromium = new File("/usr/bin/chromium");
-        File driver = new File("/usr/bin/chromedriver");
-        if (!chromium.canExecute() || !driver.canExecute()) {
-            throw new IllegalStateException("the console test needs Debian's chromium and chromium-driver:"
-                    + " apt-get install chromium chromium-driver (.ci/run installs them)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
-                "--lang=en-US", "--user-data-dir=" + Files.createTempDirectory(root, "chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort()
-                .withEnvironment(Map.of("TZ", "America/New_York")).build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.with().inTimeZone("America/New_York").arguments("--window-size=1400,1000", "--lang=en-US").start(root);
     }
 
     private static void screenshot(WebDriver browser, String name) throws IOException {

@@ -1,5 +1,6 @@
 package credit.exchange.gateway.console;
 
+import credit.exchange.gateway.HeadlessChromium;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.demo.DemoScenario;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.seed.SeedGenerator;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +39,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -249,25 +245,9 @@ class OfficerConsoleIT {
         return browser.findElements(By.cssSelector("#results tbody tr"));
     }
 
-    /** Headless Debian chromium through Debian's chromedriver, downloads into {@code downloads}, a fresh profile. */
+    /** A fresh browser downloading into {@code downloads}. */
     private static WebDriver browser(Path downloads) throws IOException {
-        File chromium = new File("/usr/bin/chromium");
-        File driver = new File("/usr/bin/chromedriver");
-        if (!chromium.canExecute() || !driver.canExecute()) {
-            throw new IllegalStateException("the console test needs Debian's chromium and chromium-driver:"
-                    + " apt-get install chromium chromium-driver (.ci/run installs them)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory(root, "chromium-profile"));
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
-        ChromeDriver chrome = new ChromeDriver(service, options);
-        chrome.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
-        return chrome;
+        return HeadlessChromium.with().downloadsInto(downloads).start(root);
     }
 
     private static Path awaitDownload(Path downloads) throws Exception {

@@ -13,7 +13,6 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.cli.CliRun;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +27,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -227,19 +223,8 @@ class PartnerStatusIT {
         return out;
     }
 
-    /** Headless Debian chromium through Debian's chromedriver, a fresh profile (as OfficerConsoleIT). */
+    /** A fresh browser, wide enough for the partner table. */
     private WebDriver browser() throws Exception {
-        File chromium = new File("/usr/bin/chromium");
-        File driver = new File("/usr/bin/chromedriver");
-        if (!chromium.canExecute() || !driver.canExecute()) {
-            throw new IllegalStateException("the console test needs Debian's chromium and chromium-driver:"
-                    + " apt-get install chromium chromium-driver (.ci/run installs them)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1600,1000",
-                "--user-data-dir=" + Files.createTempDirectory(root, "chromium-profile"));
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(), options);
+        return credit.exchange.gateway.HeadlessChromium.with().arguments("--window-size=1600,1000").start(root);
     }
 }

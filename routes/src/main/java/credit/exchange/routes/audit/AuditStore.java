@@ -405,6 +405,20 @@ public final class AuditStore {
         }
     }
 
+    /** How many signed checkpoints the trail holds at or after {@code fromSeq} (a node without an alliance credential signs none). */
+    public long signedCheckpoints(long fromSeq) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from audit_checkpoint where seq >= ?")) {
+            ps.setLong(1, fromSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoints cannot be read; retry", e);
+        }
+    }
+
     /**
      * Recomputes the chain from {@code fromSeq} (1: the whole chain; later: from the stored hash of
      * the event before it) to its end, in one pass, and compares its end with the head: events
