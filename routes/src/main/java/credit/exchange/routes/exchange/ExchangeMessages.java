@@ -4,6 +4,7 @@ import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.ReplayGuard;
+import credit.exchange.security.envelope.ReplayedEnvelopeException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,16 +39,23 @@ public final class ExchangeMessages implements ReplayGuard {
      */
     @Override
     public boolean firstSeen(String sender, String messageId, Instant forgetAfter) {
+        return firstSeen(sender, messageId, forgetAfter, null);
+    }
+
+    @Override
+    public boolean firstSeen(String sender, String messageId, Instant forgetAfter, byte[] signedDigest) {
         String sql = """
-                insert into exchange_message (sender, message_id, forget_after, received_at) values (?, ?, ?, ?)
+                insert into exchange_message (sender, message_id, forget_after, received_at, signed_digest) values (?, ?, ?, ?, ?)
                 on conflict (sender, message_id) do update
-                    set forget_after = excluded.forget_after, received_at = excluded.received_at, answer = null, receipt = null
+                    set forget_after = excluded.forget_after, received_at = excluded.received_at, answer = null, receipt = null,
+                        signed_digest = excluded.signed_digest
                     where exchange_message.forget_after < excluded.received_at""";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, sender);
             ps.setString(2, messageId);
             ps.setTimestamp(3, Timestamp.from(forgetAfter));
             ps.setTimestamp(4, Timestamp.from(clock.instant()));
+            ps.setBytes(5, signedDigest);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the message id store does not answer; retry later", e);
@@ -86,7 +94,35 @@ public final class ExchangeMessages implements ReplayGuard {
         }
     }
 
-    /** The answer given to this request, if it was answered and is still remembered. */
+    /**
+     * The answer given to this request, for the same signed message sent again: if it was answered
+     * and is still remembered. Another signed message under the id is refused {@code E_REPLAY}: a
+     * new request needs a new message id (docs/protocol.md §9).
+     *
+     * @param signedDigest what the sender signed this time ({@link ReplayedEnvelopeException#signedDigest()})
+     */
+    public Optional<StoredAnswer> answerTo(String sender, String messageId, byte[] signedDigest) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select answer, receipt, signed_digest from exchange_message where sender = ? and message_id = ? and answer is not null")) {
+            ps.setString(1, sender);
+            ps.setString(2, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                byte[] kept = rs.getBytes(3);
+                if (kept != null && !java.security.MessageDigest.isEqual(kept, signedDigest)) {
+                    throw new CodedException(ErrorCode.E_REPLAY, "message id " + messageId + " from " + sender + " was already used for"
+                            + " another signed message; a new request needs a new message id");
+                }
+                return Optional.of(new StoredAnswer(rs.getBytes(1), rs.getBytes(2)));
+            }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the message id store does not answer; retry later", e);
+        }
+    }
+
+    /** The answer given to this request, if it was answered and is still remembered (whatever was signed under the id). */
     public Optional<StoredAnswer> answerTo(String sender, String messageId) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "select answer, receipt from exchange_message where sender = ? and message_id = ? and answer is not null")) {

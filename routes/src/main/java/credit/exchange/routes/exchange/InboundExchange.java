@@ -87,7 +87,8 @@ public final class InboundExchange {
             } catch (ReplayedEnvelopeException duplicate) {
                 headers = duplicate.headers();
                 admission.requireSameNode(transportPeer, headers.sender());
-                return messages.answerTo(headers.sender(), headers.messageId())
+                // the same signed message again gets the kept answer; another one under the id is refused E_REPLAY
+                return messages.answerTo(headers.sender(), headers.messageId(), duplicate.signedDigest())
                         .map(stored -> new ExchangeReply(stored.answer(), stored.receipt()))
                         .orElseThrow(() -> duplicate);
             }

@@ -332,10 +332,22 @@ public final class Envelopes {
                     + " s from this node's clock; the window is ±" + policy.freshness().toSeconds() + " s");
         }
         // last: only an envelope that passed every other check may claim its message id
-        if (!replay.firstSeen(headers.sender(), headers.messageId(), headers.signingTime().plus(policy.freshness().multipliedBy(2)))) {
-            throw new ReplayedEnvelopeException(headers);
+        byte[] signedDigest = signedDigest(content.signedAttributes());
+        if (!replay.firstSeen(headers.sender(), headers.messageId(), headers.signingTime().plus(policy.freshness().multipliedBy(2)),
+                signedDigest)) {
+            throw new ReplayedEnvelopeException(headers, signedDigest);
         }
         return new OpenedEnvelope(headers, content.payload(), content.signer(), content.receivedDigest());
+    }
+
+    /** SHA-256 of the DER of the signed attributes: what the sender signed, its content bound by messageDigest. */
+    private static byte[] signedDigest(org.bouncycastle.asn1.cms.AttributeTable signedAttributes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(new org.bouncycastle.asn1.DERSet(signedAttributes.toASN1EncodableVector()).getEncoded(ASN1Encoding.DER));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CodedException(ErrorCode.E_INTERNAL, "the signed attributes cannot be digested: " + e.getClass().getSimpleName(), e);
+        }
     }
 
     /**

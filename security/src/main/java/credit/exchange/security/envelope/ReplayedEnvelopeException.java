@@ -11,10 +11,22 @@ import credit.exchange.security.ErrorCode;
 public final class ReplayedEnvelopeException extends CodedException {
 
     private final transient ExchangeHeaders headers;
+    private final byte[] signedDigest;
 
-    public ReplayedEnvelopeException(ExchangeHeaders headers) {
+    /** @param signedDigest SHA-256 of the DER of the envelope's signed attributes, which bind its content (messageDigest) */
+    public ReplayedEnvelopeException(ExchangeHeaders headers, byte[] signedDigest) {
         super(ErrorCode.E_REPLAY, "message " + headers.messageId() + " from " + headers.sender() + " was already received");
         this.headers = headers;
+        this.signedDigest = signedDigest.clone();
+    }
+
+    /**
+     * What the sender signed, as a digest: SHA-256 of the DER of the signed attributes (message id,
+     * sender, recipient, type, signing time and the content's messageDigest). Equal for the same
+     * signed message however often it is encrypted again; different for any other content.
+     */
+    public byte[] signedDigest() {
+        return signedDigest.clone();
     }
 
     /** The verified headers of the duplicate. */
