@@ -239,9 +239,21 @@ public final class Countersignatures {
      * This node's envelopes of the suite a checkpoint's chain uses, which signs and verifies it:
      * its statement, carried in the clear as the SignedData's content, names the algorithm.
      */
+    /**
+     * The envelopes of the suite the signed statement names (its algorithm line, in the clear in the
+     * SignedData): SHA-256 is INTL, SM3 GM. Content naming neither is no checkpoint statement
+     * (§12): {@code E_MALFORMED}, before any signature is checked under a guessed suite.
+     */
     private Envelopes envelopesFor(byte[] signed) {
-        boolean intl = new String(signed, StandardCharsets.ISO_8859_1).contains("\nalgorithm SHA-256\n");
-        return envelopes.suite(intl ? Suite.INTL : Suite.GM);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        if (text.contains("\nalgorithm SHA-256\n")) {
+            return envelopes.suite(Suite.INTL);
+        }
+        if (text.contains("\nalgorithm SM3\n")) {
+            return envelopes.suite(Suite.GM);
+        }
+        throw new CodedException(ErrorCode.E_MALFORMED, "the signed content is no checkpoint statement: its algorithm line must read"
+                + " 'algorithm SM3' or 'algorithm SHA-256' (docs/protocol.md §12)");
     }
 
     private static byte[] json(Map<String, String> body) {

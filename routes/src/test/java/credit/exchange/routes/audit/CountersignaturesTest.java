@@ -78,6 +78,22 @@ class CountersignaturesTest {
         assertEquals(ErrorCode.E_SIGNATURE_INVALID, notHis.code());
     }
 
+    /** What is no checkpoint statement, or one in another spelling, is E_MALFORMED and never countersigned (§12). */
+    @Test
+    void aSignedTextThatIsNoStatement_orAStatementInAnotherSpelling_isRefusedMalformed() {
+        Countersignatures huzhou = new Countersignatures(node.database(), "huzhou",
+                new NodeEnvelopes(Map.of(Suite.GM, HUZHOU), EnvelopePolicy.DEFAULT));
+        byte[] hello = HANGZHOU.signStatement(credit.exchange.security.envelope.ExchangeAttributes.AUDIT_CHECKPOINT,
+                "hello, partner\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(ErrorCode.E_MALFORMED, assertThrows(CodedException.class, () -> huzhou.countersign("hangzhou", hello)).code());
+        byte[] unhyphenated = HANGZHOU.signStatement(credit.exchange.security.envelope.ExchangeAttributes.AUDIT_CHECKPOINT,
+                new String(checkpoint(11, 1).statement(), java.nio.charset.StandardCharsets.UTF_8).replace("algorithm SM3", "algorithm SHA256")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(ErrorCode.E_MALFORMED, assertThrows(CodedException.class, () -> huzhou.countersign("hangzhou", unhyphenated)).code());
+        byte[] shortHash = new Checkpoint("hangzhou", "SM3", 12, new byte[16], Instant.now().truncatedTo(ChronoUnit.SECONDS)).sign(HANGZHOU);
+        assertEquals(ErrorCode.E_MALFORMED, assertThrows(CodedException.class, () -> huzhou.countersign("hangzhou", shortHash)).code());
+    }
+
     @Test
     void aPartnerThatStaysDown_isAskedEverLessOften_atMostEveryTenMinutes() {
         assertEquals(java.time.Duration.ofSeconds(5), Countersignatures.RETRY.backoffAfter(1));

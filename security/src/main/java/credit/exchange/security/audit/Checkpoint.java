@@ -31,6 +31,8 @@ import java.util.Map;
 public record Checkpoint(String node, String algorithm, long seq, byte[] headHash, Instant at) {
 
     private static final String FORM = "audit-checkpoint 1";
+    /** SM3 and SHA-256 both hash to 32 bytes. */
+    private static final int HASH_BYTES = 32;
 
     public byte[] statement() {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -75,8 +77,17 @@ public record Checkpoint(String node, String algorithm, long seq, byte[] headHas
         try {
             Checkpoint c = new Checkpoint(fields.get("node"), fields.get("algorithm"), Long.parseLong(fields.get("seq")),
                     HexFormat.of().parseHex(fields.get("hash")), Instant.parse(fields.get("at")));
+            if (!c.algorithm().equals("SM3") && !c.algorithm().equals("SHA-256")) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint's algorithm is " + c.algorithm()
+                        + "; it is spelled SM3 or SHA-256");
+            }
+            if (c.headHash().length != HASH_BYTES) {
+                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint's hash is " + c.headHash().length + " bytes; "
+                        + c.algorithm() + " hashes are " + HASH_BYTES);
+            }
             if (!java.util.Arrays.equals(c.statement(), statement)) {
-                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint statement is not in its canonical form");
+                throw new CodedException(ErrorCode.E_MALFORMED, "the checkpoint statement is not in its canonical form"
+                        + " (lower-case hex, an ISO-8601 instant in UTC, each line ending in a newline)");
             }
             return c;
         } catch (IllegalArgumentException | DateTimeParseException e) {
