@@ -204,26 +204,6 @@ class FederationIT {
      * is refused E_REPLAY (409), and the refusal is audited.
      */
     @Test
-    void aNewEnvelopeReusingAnAnsweredMessageId_isRefusedE_REPLAY_whileTheSameSignedMessageGetsTheKeptAnswer() throws Exception {
-        X509Certificate recipient = PemFiles.readCertificate(root.resolve("certs").resolve("hangzhou.gm.pem"));
-        ExchangeHeaders headers = new ExchangeHeaders(UUID.randomUUID().toString(), "huzhou", "hangzhou", "query", null, Instant.now());
-        HttpResponse<byte[]> first = post("huzhou", "hangzhou", envelopes("huzhou").seal(query(uscc), headers, recipient));
-        assertEquals(200, first.statusCode(), new String(first.body(), StandardCharsets.UTF_8));
-
-        HttpResponse<byte[]> other = post("huzhou", "hangzhou", envelopes("huzhou").seal(query("91330100716105852F"), headers, recipient));
-        assertEquals(409, other.statusCode(), new String(other.body(), StandardCharsets.UTF_8));
-        assertEquals("E_REPLAY", code(other));
-
-        HttpResponse<byte[]> again = post("huzhou", "hangzhou", envelopes("huzhou").seal(query(uscc), headers, recipient));
-        assertEquals(200, again.statusCode(), new String(again.body(), StandardCharsets.UTF_8));
-        assertArrayEquals(first.body(), again.body(), "the same signed message, encrypted anew, gets the kept answer");
-
-        TestNodes.await("the refused replay is an audit event", Duration.ofSeconds(30), () -> TestNodes.rows(
-                alliance.config(DemoAlliance.member("hangzhou")), "select reason from audit_event where action = 'exchange.in'"
-                        + " and decision = 'DENY' and '" + headers.messageId() + "' = any (message_ids)").contains("E_REPLAY"));
-    }
-
-    @Test
     void tamperedEnvelope_isRefusedWithACode() throws Exception {
         byte[] envelope = seal("huzhou", "hangzhou", Suite.GM, query(uscc));
         envelope[envelope.length / 2] ^= 0x01;
