@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a partner another vendor built, holds an INTL certificate of the alliance CA and is allowed by
  * Hangzhou's partner file to query and to pull; the script queries a subject Hangzhou holds
  * records of, pulls what Hangzhou's outbox holds for Lishui and acknowledges it with its own
- * signed receipt, which Hangzhou keeps.
+ * signed receipt, which Hangzhou keeps. Misused, it stops at the first failed step with the node's
+ * code: sealed to another node's certificate, or with its signed attributes out of DER order.
  */
 class PartnerRecipeIT {
 
@@ -141,10 +142,34 @@ class PartnerRecipeIT {
         assertTrue(run[1].lines().noneMatch(l -> l.startsWith("ok   query send")), "nothing after the first failure: " + run[1]);
     }
 
-    /** Runs the script as Lishui against Hangzhou with the node certificate given; its exit status and output. */
+    /**
+     * protocol.md §2: the signed attributes are a DER SET OF, sorted by their encodings. The same
+     * recipe with its attributes left in the order they were made: stock openssl verifies its own
+     * splice (it checks the bytes as they stand), the node refuses the signature.
+     */
+    @Test
+    void recipe_withSignedAttributesNotInDerOrder_passesOpensslButIsRefusedE_SIGNATURE_INVALID() throws Exception {
+        String script = Files.readString(SCRIPT);
+        String sorted = "sorted(kept + ours)";
+        assertTrue(script.contains(sorted), "the recipe sorts the attributes where this test expects it");
+        Path unsorted = root.resolve("unsorted-recipe.sh");
+        Files.writeString(unsorted, script.replace(sorted, "(kept + ours)"));
+
+        String[] run = recipe(unsorted, root.resolve("certs").resolve("hangzhou.intl.pem"), root.resolve("recipe-unsorted"));
+
+        assertEquals("1", run[0], run[1]);
+        assertTrue(run[1].contains("ok   query seal "), "openssl cms -verify accepts it: " + run[1]);
+        assertTrue(Pattern.compile("(?m)^FAIL query send +HTTP 400 E_SIGNATURE_INVALID: .+$").matcher(run[1]).find(), run[1]);
+    }
+
     private static String[] recipe(Path nodeCertificate, Path out) throws Exception {
+        return recipe(SCRIPT, nodeCertificate, out);
+    }
+
+    /** Runs the script as Lishui against Hangzhou with the node certificate given; its exit status and output. */
+    private static String[] recipe(Path script, Path nodeCertificate, Path out) throws Exception {
         Path intlCa = root.resolve("pki").resolve("intl-ca");
-        Process process = new ProcessBuilder("bash", SCRIPT.toString(),
+        Process process = new ProcessBuilder("bash", script.toString(),
                 "NODE_URL=" + alliance.exchangeUrl(DemoAlliance.member("hangzhou")), "NODE_ID=hangzhou",
                 "NODE_CERT=" + nodeCertificate, "SELF_ID=lishui", "SELF_KEY=" + lishui.resolve("lishui.key.pem"),
                 "SELF_CERT=" + lishui.resolve("lishui.cert.pem"), "SELF_KEY_PASS=file:" + root.resolve("demo-passphrase"),
