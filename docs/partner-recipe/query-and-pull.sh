@@ -184,6 +184,7 @@ exchange() {
 
   # §4, §9: the Exchange-Receipt header is the node's signed receipt of exactly the bytes sent
   sed -n 's/^exchange-receipt: *//Ip' "$d.headers" | tr -d '\r\n' | openssl base64 -d -A > "$d.receipt.der"
+  [ -s "$d.receipt.der" ] || fail "$type receipt" "the answer has no Exchange-Receipt header"
   openssl cms -verify -binary -inform DER -in "$d.receipt.der" "${verify[@]}" -signer "$d.receipt.signer.pem" \
     -out "$d.receipt" 2>"$work/err" || fail "$type receipt" "openssl cms -verify: $(head -1 "$work/err")"
   signer=$(openssl x509 -in "$d.receipt.signer.pem" -noout -subject -nameopt sep_multiline,sname | sed -n 's/^ *CN=//p')
