@@ -259,6 +259,10 @@ public final class Envelopes {
             if (!MessageDigest.isEqual(receipt.digest(), digest(sentEnvelope))) {
                 throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the receipt's digest is not that of the envelope we sent");
             }
+            if (!receipt.accepted()) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "the receipt's status is '" + receipt.status()
+                        + "': only an ACCEPTED receipt is evidence of receipt");
+            }
             return receipt;
         } catch (CodedException e) {
             throw e;

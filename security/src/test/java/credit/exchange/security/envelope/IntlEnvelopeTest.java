@@ -167,4 +167,17 @@ class IntlEnvelopeTest {
         assertEquals(ErrorCode.E_SIGNATURE_INVALID,
                 assertThrows(CodedException.class, () -> hangzhou.verifyReceipt(forged, sent)).code());
     }
+
+    @Test
+    void receipt_withAnotherStatusThanACCEPTED_isRefusedWithE_FIELD_INVALID() {
+        Envelopes hangzhou = ALLIANCE.envelopes(HANGZHOU, CLOCK);
+        Envelopes huzhou = ALLIANCE.envelopes(HUZHOU, CLOCK);
+        byte[] sent = hangzhou.seal(PAYLOAD, headers("hangzhou", "huzhou", NOW), HUZHOU.certificate());
+        OpenedEnvelope opened = huzhou.open(sent);
+        byte[] refusal = huzhou.signReceipt(new Receipt(opened.headers().messageId(), "hangzhou", "huzhou",
+                huzhou.digestAlgorithm(), opened.receivedDigest(), NOW, "E_STALE"));
+
+        assertEquals(ErrorCode.E_FIELD_INVALID,
+                assertThrows(CodedException.class, () -> hangzhou.verifyReceipt(refusal, sent)).code());
+    }
 }
