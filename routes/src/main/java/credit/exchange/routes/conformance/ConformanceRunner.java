@@ -241,7 +241,7 @@ public final class ConformanceRunner {
             }
             batch = answerTo(pull);
             deliveries = PushMessages.readBatch(batch.payload(), partner.id());
-            results.put(c, pass(c, deliveries.isEmpty() ? "nothing due" : deliveries.size() + " delivery"));
+            results.put(c, pass(c, deliveries.isEmpty() ? "nothing due" : deliveries(deliveries.size())));
         } catch (CodedException e) {
             results.put(c, fail(c, e.getMessage()));
             String why = "needs the pull answer of case 8";
@@ -274,7 +274,7 @@ public final class ConformanceRunner {
                     throw problem("the answer is " + body + ", not {\"acknowledged\": " + deliveries.size() + "} (§11)");
                 }
                 received.acknowledged(partner.id(), batch.headers().messageId());
-                results.put(ack, pass(ack, deliveries.size() + " delivery, with " + self + "'s receipt"));
+                results.put(ack, pass(ack, deliveries(deliveries.size()) + ", with " + self + "'s receipt"));
             } catch (CodedException e) {
                 results.put(ack, fail(ack, e.getMessage()));
             }
@@ -479,6 +479,10 @@ public final class ConformanceRunner {
         }
         sent.add(s);
         return s;
+    }
+
+    private static String deliveries(int n) {
+        return n + (n == 1 ? " delivery" : " deliveries");
     }
 
     private static CodedException problem(String message) {
