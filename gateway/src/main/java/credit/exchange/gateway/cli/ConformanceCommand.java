@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code gatewayctl conformance}: the protocol's numbered cases against another implementation. */
 @Command(name = "conformance", description = "Runs the protocol's numbered conformance cases against a partner's exchange listener,"
-        + " acting as this node, and prints one PASS, FAIL or SKIP line per case (docs/protocol.md §14).",
+        + " acting as this node, and prints one PASS, FAIL or SKIP line per case (docs/protocol.md, section Conformance).",
         footer = "It sends real envelopes signed with the node's keys, valid and deliberately bad ones, each once; what a pull"
                 + " hands over is kept as `gatewayctl pull` keeps it before it is acknowledged. The run is an audit event naming"
                 + " the operator. Exit 0 when no case failed (skips allowed), 1 when one failed, 2 when it could not run"

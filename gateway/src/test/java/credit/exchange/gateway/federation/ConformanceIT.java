@@ -56,7 +56,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code gatewayctl conformance} (docs/protocol.md §14) against this software: a real city node
+ * {@code gatewayctl conformance} (docs/protocol.md, "Conformance") against this software: a real city node
  * (Huzhou), tested by the province (Zhejiang), which pulls from it, passes every case; the same
  * node behind a deliberately faulty front — one that answers any envelope under an answered
  * message id with the kept answer, one that signs its receipts over the answer instead of the

@@ -1,7 +1,7 @@
 package credit.exchange.routes.conformance;
 
 /**
- * The protocol's conformance cases (docs/protocol.md §14), each with the number and the name a
+ * The protocol's conformance cases (docs/protocol.md, "Conformance"), each with the number and the name a
  * report gives it. The numbers are stable: a new case gets the next number, none is reused.
  */
 public enum ConformanceCase {

@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Runs the protocol's conformance cases ({@link ConformanceCase}, docs/protocol.md §14) against a
+ * Runs the protocol's conformance cases ({@link ConformanceCase}, docs/protocol.md, "Conformance") against a
  * partner's exchange listener, acting as this node: it seals real envelopes with the node's keys —
  * valid ones, and deliberately bad ones (a flipped byte, a signing time outside any window, a
  * reused message id, another recipient) — sends each once, without retries, and checks the answer
