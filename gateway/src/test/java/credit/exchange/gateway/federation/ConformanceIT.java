@@ -185,6 +185,7 @@ class ConformanceIT {
         assertEquals(0, run.exit(), run.out() + run.err());
         JsonNode report = Json.mapper().readTree(run.out());
         assertEquals("huzhou", report.path("partner").asText());
+        assertTrue(report.path("conforms").asBoolean(), run.out());
         assertEquals(11, report.path("results").size(), run.out());
         for (JsonNode r : report.path("results")) {
             int number = r.path("number").asInt();

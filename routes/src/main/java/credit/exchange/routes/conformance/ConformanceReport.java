@@ -1,5 +1,6 @@
 package credit.exchange.routes.conformance;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -36,10 +37,12 @@ public record ConformanceReport(String partner, String self, String exchangeUri,
     }
 
     /** Whether every case passed or was skipped. */
+    @JsonProperty("conforms")
     public boolean conforms() {
         return count(Outcome.FAIL) == 0;
     }
 
+    @JsonProperty("summary")
     public String summary() {
         return String.format("%d cases: %d passed, %d failed, %d skipped; %s %s", results.size(), count(Outcome.PASS),
                 count(Outcome.FAIL), count(Outcome.SKIP), partner, conforms() ? "conforms" : "does not conform");
