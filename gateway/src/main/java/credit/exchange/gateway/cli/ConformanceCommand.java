@@ -115,7 +115,7 @@ final class ConformanceCommand implements Callable<Integer> {
     private static URI endpoint(String url) {
         URI uri;
         try {
-            uri = URI.create(url.strip().replaceAll("/+$", "").replaceAll("/exchange$", ""));
+            uri = URI.create(withoutExchangePath(url));
         } catch (IllegalArgumentException e) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "--partner-url is not a URL: " + url);
         }
@@ -123,6 +123,10 @@ final class ConformanceCommand implements Callable<Integer> {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "--partner-url must be an https:// URL (http:// in dev mode): " + url);
         }
         return uri;
+    }
+
+    private static String withoutExchangePath(String url) {
+        return url.strip().replaceAll("/+$", "").replaceAll("/exchange$", "");
     }
 
     /** The partner tested: its file (named, or found by the URL), or its certificate, at the URL given. */
@@ -134,7 +138,7 @@ final class ConformanceCommand implements Callable<Integer> {
         if (id != null) {
             file = session.partners.find(id);
         } else {
-            List<Partner> atUrl = session.partners.all().stream().filter(p -> endpoint.equals(endpoint(p.endpoint().toString()))).toList();
+            List<Partner> atUrl = session.partners.all().stream().filter(p -> endpoint.toString().equals(withoutExchangePath(p.endpoint().toString()))).toList();
             if (atUrl.size() != 1) {
                 throw new CodedException(ErrorCode.E_NOT_FOUND, (atUrl.isEmpty() ? "no partner file" : atUrl.size() + " partner files")
                         + " of node " + as + " name the endpoint " + endpoint + " (partner files in " + session.partners.directory()

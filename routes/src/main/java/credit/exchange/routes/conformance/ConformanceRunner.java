@@ -129,7 +129,7 @@ public final class ConformanceRunner {
             answered.put("query", query);
             queryAnswer = Optional.of(answer);
             results.put(ConformanceCase.QUERY_ANSWERED, pass(ConformanceCase.QUERY_ANSWERED, status.equals("ANSWERED")
-                    ? "ANSWERED, " + body.path("records").size() + " records" : "DENIED " + body.path("code").asText()));
+                    ? "ANSWERED, " + body.path("records").size() + (body.path("records").size() == 1 ? " record" : " records") : "DENIED " + body.path("code").asText()));
         } catch (CodedException e) {
             results.put(ConformanceCase.QUERY_ANSWERED, fail(ConformanceCase.QUERY_ANSWERED, e.getMessage()));
             if (query.response().status() == 200) {
