@@ -33,6 +33,7 @@ import org.apache.cxf.BusFactory;
 final class PartnerSession implements AutoCloseable {
 
     final NodeConfig config;
+    final NodeIdentity identity;
     final Clock clock = Clock.systemUTC();
     final CreditStoreConnection store;
     final AuditWriter audit;
@@ -43,9 +44,10 @@ final class PartnerSession implements AutoCloseable {
     private final Bus bus;
     private final SoapCarrier soap;
 
-    private PartnerSession(NodeConfig config, CreditStoreConnection store, AuditWriter audit, PartnerDirectory partners,
+    private PartnerSession(NodeConfig config, NodeIdentity identity, CreditStoreConnection store, AuditWriter audit, PartnerDirectory partners,
                            NodeEnvelopes envelopes, PartnerClient client, Bus bus, SoapCarrier soap) {
         this.config = config;
+        this.identity = identity;
         this.store = store;
         this.audit = audit;
         this.partners = partners;
@@ -79,7 +81,7 @@ final class PartnerSession implements AutoCloseable {
             PartnerClient client = new PartnerClient(identity.nodeId(), envelopes, clientTls, new SentExchanges(store.database()),
                     identity.policy(), audit, clock);
             bus = BusFactory.newInstance().createBus();
-            return new PartnerSession(config, store, audit, partners, envelopes, client, bus, new SoapCarrier(bus, clientTls));
+            return new PartnerSession(config, identity, store, audit, partners, envelopes, client, bus, new SoapCarrier(bus, clientTls));
         } catch (RuntimeException e) {
             if (bus != null) {
                 bus.shutdown(true);

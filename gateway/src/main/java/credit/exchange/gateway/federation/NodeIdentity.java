@@ -118,6 +118,11 @@ public final class NodeIdentity {
         return out.toString();
     }
 
+    /** The node's certificate of a suite, if it holds a credential in it. */
+    public Optional<X509Certificate> certificate(Suite suite) {
+        return Optional.ofNullable(credentials.get(suite)).map(NodeCredentials::certificate);
+    }
+
     /** The TLS credential: the INTL one. */
     public Optional<NodeCredentials> tlsCredential() {
         return Optional.ofNullable(credentials.get(Suite.INTL));
