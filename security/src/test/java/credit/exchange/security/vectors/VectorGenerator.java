@@ -96,26 +96,26 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * generator run cannot commit a vector whose expected result the node does not give.
  *
  * <p>Run: {@code mvn -B -o -pl security -Dtest=VectorGenerator -Dvectors.regenerate=true
- * -Dfuzz.skip=true -Dsurefire.failIfNoSpecifiedTests=false test} (docs/vectors/README.md). Delete
- * {@code docs/vectors/<suite>/pki} first for a new PKI.
+ * -Dfuzz.skip=true -Dsurefire.failIfNoSpecifiedTests=false test} (docs/vectors/README.md), with
+ * {@code -Dvectors.dir=DIR} to write elsewhere. Delete {@code docs/vectors/<suite>/pki} first for a new PKI.
  */
 class VectorGenerator {
 
     /** When the test PKI was made: the CA, node certificates and CRL date from here. */
-    static final Instant PKI_MADE = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant PKI_MADE = Instant.parse("2026-01-01T00:00:00Z");
     /** Twenty years: the vectors stay usable until 2046. */
-    static final Duration PKI_VALIDITY = Duration.between(PKI_MADE, Instant.parse("2046-01-01T00:00:00Z"));
+    private static final Duration PKI_VALIDITY = Duration.between(PKI_MADE, Instant.parse("2046-01-01T00:00:00Z"));
     /** The first message is signed at T0; each later one a few seconds after. */
-    static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
     /** Where every vector is opened, within ±300 s of every signing time. */
-    static final Instant OPEN_AT = T0.plusSeconds(60);
+    private static final Instant OPEN_AT = T0.plusSeconds(60);
     /** Ten minutes after the query was signed: outside the ±300 s window. */
-    static final Instant STALE_AT = T0.plusSeconds(600);
+    private static final Instant STALE_AT = T0.plusSeconds(600);
 
     private static final AlgorithmIdentifier SM3_NULL = new AlgorithmIdentifier(GmAlgorithms.SM3, DERNull.INSTANCE);
 
-    static final String USCC = "91330100716105852F";
-    static final String RECORD = "{\"category\":\"penalty\",\"classification\":\"A\",\"uscc\":\"" + USCC + "\","
+    private static final String USCC = "91330100716105852F";
+    private static final String RECORD = "{\"category\":\"penalty\",\"classification\":\"A\",\"uscc\":\"" + USCC + "\","
             + "\"partyName\":\"向量测试企业有限公司\",\"documentNumber\":\"杭向量罚〔2026〕1号\",\"version\":1,"
             + "\"decisionDate\":\"2026-11-02\",\"status\":\"ACTIVE\",\"authority\":\"vector-city market supervision bureau\","
             + "\"content\":\"test vector record\"}";
@@ -123,7 +123,7 @@ class VectorGenerator {
     @Test
     @EnabledIfSystemProperty(named = "vectors.regenerate", matches = "true")
     void regenerate() throws Exception {
-        main(new String[] {VectorsTest.VECTORS.toString()});
+        main(new String[] {System.getProperty("vectors.dir", VectorsTest.VECTORS.toString())});
     }
 
     public static void main(String[] args) throws Exception {
@@ -247,18 +247,18 @@ class VectorGenerator {
             receipt("pull-answer.receipt", signedBatchReceipt, "pull-answer", batchReceipt,
                     "the province's signed receipt of pull-answer.p7m, the one acknowledge.p7m carries (§11)", "OK");
 
-            String ack = ("{\"batch\":\"" + pullHeaders.messageId() + "\",\"messageIds\":[\"vector-city:outbox:1\"],\"receipt\":\""
-                    + Base64.getEncoder().encodeToString(signedBatchReceipt) + "\"}");
+            String ack = "{\"batch\":\"" + pullHeaders.messageId() + "\",\"messageIds\":[\"vector-city:outbox:1\"],\"receipt\":\""
+                    + Base64.getEncoder().encodeToString(signedBatchReceipt) + "\"}";
             ExchangeHeaders ackHeaders = headers("acknowledge", PROVINCE, CITY, "acknowledge", null, 20);
             envelope("acknowledge", seal(province, ackHeaders, ack, city),
                     "the province's acknowledgement of the batch, its receipt (pull-answer.receipt.der) inside", ackHeaders, ack, "OK");
 
             // a notice
-            String notice = ("{\"noticeId\":\"" + uuid("notice-id") + "\",\"kind\":\"sanction\",\"subject\":\"" + USCC + "\","
+            String notice = "{\"noticeId\":\"" + uuid("notice-id") + "\",\"kind\":\"sanction\",\"subject\":\"" + USCC + "\","
                     + "\"body\":{\"entryId\":\"" + uuid("entry-id") + "\",\"listType\":\"BLACK\",\"partyName\":\"向量测试企业有限公司\","
                     + "\"legalBasis\":\"test vector basis\",\"authority\":\"vector-city credit office\",\"documentNumber\":\"杭向量黑〔2026〕1号\","
                     + "\"listedOn\":\"2026-11-30\",\"publicationEnd\":\"2029-11-30\",\"severity\":\"SERIOUS\","
-                    + "\"measures\":[\"restricted from public tenders\"],\"respondBy\":\"2026-12-15T08:00:00Z\"}}");
+                    + "\"measures\":[\"restricted from public tenders\"],\"respondBy\":\"2026-12-15T08:00:00Z\"}}";
             ExchangeHeaders noticeHeaders = headers("notice", CITY, PROVINCE, "notice", null, 30);
             envelope("notice", seal(city, noticeHeaders, notice, province), "a sanction notice (§13) from the city to the province",
                     noticeHeaders, notice, "OK");
