@@ -11,9 +11,11 @@ import credit.exchange.security.envelope.ExchangeAttributes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.Receipt;
+import credit.exchange.security.gm.GmAlgorithms;
 import credit.exchange.security.gm.Sm2KeyTransRecipient;
 import credit.exchange.security.gm.Sm2KeyTransRecipientInfoGenerator;
 import credit.exchange.security.gm.Sm2Keys;
+import credit.exchange.security.gm.Sm2SigningKey;
 import credit.exchange.security.gm.Sm4CbcContentEncryptor;
 import credit.exchange.security.pki.AllianceCa;
 import credit.exchange.security.pki.NodeCredentials;
@@ -24,6 +26,7 @@ import credit.exchange.security.vectors.VectorManifest.Case;
 import credit.exchange.security.vectors.VectorManifest.Headers;
 import credit.exchange.security.vectors.VectorManifest.ReceiptFields;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +42,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -53,51 +58,50 @@ import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
 import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.cms.CMSAttributeTableGenerator;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import credit.exchange.security.gm.GmAlgorithms;
-import credit.exchange.security.gm.Sm2SigningKey;
-import java.io.OutputStream;
-import java.util.Date;
-import org.bouncycastle.asn1.cms.AuthEnvelopedData;
-import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSEnvelopedData;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientId;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Writes the test vectors of docs/vectors/ with the node's own code ({@link Envelopes},
- * {@link Checkpoint}, {@link AllianceCa}). The test PKI (keys, certificates, CRL) is made once and
- * then kept: a run reuses it and signs everything else anew. Signatures and encryption are
- * randomised, so regenerated files differ byte for byte from the committed ones; the files in git
- * are the vectors. Every case is opened with the node's code before the manifest is written, so a
- * generator run cannot commit a vector whose expected result the node does not give.
+ * {@link Checkpoint}, {@link AllianceCa}). A run keeps every file that exists — the test PKI
+ * (keys, certificates, CRL) and each vector — and makes only what is missing, then rewrites
+ * vectors.json: adding a vector leaves the others byte for byte. Signatures and encryption are
+ * randomised, so a file made anew has other bytes; the files in git are the vectors. Every case is
+ * opened with the node's code before the manifest is written, so a run cannot write a vector whose
+ * expected result the node does not give.
  *
  * <p>Run: {@code mvn -B -o -pl security -Dtest=VectorGenerator -Dvectors.regenerate=true
  * -Dfuzz.skip=true -Dsurefire.failIfNoSpecifiedTests=false test} (docs/vectors/README.md), with
- * {@code -Dvectors.dir=DIR} to write elsewhere. Delete {@code docs/vectors/<suite>/pki} first for a new PKI.
+ * {@code -Dvectors.dir=DIR} to write elsewhere.
  */
 class VectorGenerator {
 
@@ -172,7 +176,8 @@ class VectorGenerator {
         List<String> revoked = new ArrayList<>();
         for (String id : VectorPki.NODES) {
             X509Certificate certificate = pki.node(id).certificate();
-            nodes.put(id, new VectorManifest.Node(base + id + ".key.pem", base + id + ".cert.pem", certificate.getSerialNumber().toString(16)));
+            nodes.put(id, new VectorManifest.Node(base + id + ".key.pem", base + id + ".cert.pem",
+                    certificate.getSerialNumber().toString(16)));
             if (pki.crl.isRevoked(certificate)) {
                 revoked.add(id);
             }
@@ -221,36 +226,37 @@ class VectorGenerator {
             // query, its answer and the receipt of the query
             String query = "{\"uscc\":\"" + USCC + "\",\"requestedBy\":\"officer-1@vector-province\",\"purpose\":\"test vector\"}";
             ExchangeHeaders queryHeaders = headers("query", PROVINCE, CITY, "query", null, 0);
-            byte[] queryEnvelope = seal(province, queryHeaders, query, city);
-            envelope("query", queryEnvelope, "a query (§10) from the province to the city", queryHeaders, query, "OK");
+            byte[] queryEnvelope = envelope("query", () -> seal(province, queryHeaders, query, city),
+                    "a query (§10) from the province to the city", queryHeaders, query, "OK");
 
             String answer = "{\"status\":\"ANSWERED\",\"uscc\":\"" + USCC + "\",\"truncated\":false,\"records\":[" + RECORD + "]}";
             ExchangeHeaders answerHeaders = headers("query-answer", CITY, PROVINCE, "query-answer", queryHeaders.messageId(), 1);
-            envelope("query-answer", seal(city, answerHeaders, answer, province), "the city's answer to the query", answerHeaders, answer, "OK");
+            envelope("query-answer", () -> seal(city, answerHeaders, answer, province), "the city's answer to the query",
+                    answerHeaders, answer, "OK");
 
             Receipt queryReceipt = receipt(queryHeaders, queryEnvelope, CITY, T0.plusSeconds(1));
-            byte[] signedQueryReceipt = envelopes(city, T0.plusSeconds(1)).signReceipt(queryReceipt);
-            receipt("query.receipt", signedQueryReceipt, "query", queryReceipt, "the city's signed receipt (§4) of query.p7m", "OK");
+            byte[] signedQueryReceipt = receipt("query.receipt", () -> envelopes(city, T0.plusSeconds(1)).signReceipt(queryReceipt),
+                    "query", queryReceipt, "the city's signed receipt (§4) of query.p7m", "OK");
 
             // provincial pull, its batch, the puller's receipt of the batch, the acknowledgement carrying it
             String pull = "{\"max\":1000}";
             ExchangeHeaders pullHeaders = headers("pull", PROVINCE, CITY, "pull", null, 10);
-            envelope("pull", seal(province, pullHeaders, pull, city), "a provincial pull (§11)", pullHeaders, pull, "OK");
+            envelope("pull", () -> seal(province, pullHeaders, pull, city), "a provincial pull (§11)", pullHeaders, pull, "OK");
 
             String batch = "{\"messages\":[{\"messageId\":\"vector-city:outbox:1\",\"record\":" + RECORD + "}]}";
             ExchangeHeaders batchHeaders = headers("pull-answer", CITY, PROVINCE, "pull-answer", pullHeaders.messageId(), 11);
-            byte[] batchEnvelope = seal(city, batchHeaders, batch, province);
-            envelope("pull-answer", batchEnvelope, "the city's pull answer: a batch of one delivery", batchHeaders, batch, "OK");
+            byte[] batchEnvelope = envelope("pull-answer", () -> seal(city, batchHeaders, batch, province),
+                    "the city's pull answer: a batch of one delivery", batchHeaders, batch, "OK");
 
             Receipt batchReceipt = receipt(batchHeaders, batchEnvelope, PROVINCE, T0.plusSeconds(12));
-            byte[] signedBatchReceipt = envelopes(province, T0.plusSeconds(12)).signReceipt(batchReceipt);
-            receipt("pull-answer.receipt", signedBatchReceipt, "pull-answer", batchReceipt,
+            byte[] signedBatchReceipt = receipt("pull-answer.receipt",
+                    () -> envelopes(province, T0.plusSeconds(12)).signReceipt(batchReceipt), "pull-answer", batchReceipt,
                     "the province's signed receipt of pull-answer.p7m, the one acknowledge.p7m carries (§11)", "OK");
 
             String ack = "{\"batch\":\"" + pullHeaders.messageId() + "\",\"messageIds\":[\"vector-city:outbox:1\"],\"receipt\":\""
                     + Base64.getEncoder().encodeToString(signedBatchReceipt) + "\"}";
             ExchangeHeaders ackHeaders = headers("acknowledge", PROVINCE, CITY, "acknowledge", null, 20);
-            envelope("acknowledge", seal(province, ackHeaders, ack, city),
+            envelope("acknowledge", () -> seal(province, ackHeaders, ack, city),
                     "the province's acknowledgement of the batch, its receipt (pull-answer.receipt.der) inside", ackHeaders, ack, "OK");
 
             // a notice
@@ -260,115 +266,124 @@ class VectorGenerator {
                     + "\"listedOn\":\"2026-11-30\",\"publicationEnd\":\"2029-11-30\",\"severity\":\"SERIOUS\","
                     + "\"measures\":[\"restricted from public tenders\"],\"respondBy\":\"2026-12-15T08:00:00Z\"}}";
             ExchangeHeaders noticeHeaders = headers("notice", CITY, PROVINCE, "notice", null, 30);
-            envelope("notice", seal(city, noticeHeaders, notice, province), "a sanction notice (§13) from the city to the province",
+            envelope("notice", () -> seal(city, noticeHeaders, notice, province), "a sanction notice (§13) from the city to the province",
                     noticeHeaders, notice, "OK");
 
             // a checkpoint of the city's audit trail and the province's countersignature
             String algorithm = pki.suite == Suite.GM ? "SM3" : "SHA-256";
-            Checkpoint checkpoint = new Checkpoint(CITY, algorithm, 1234, digest(("vector-city audit event 1234 " + s).getBytes(StandardCharsets.UTF_8)),
-                    T0.plusSeconds(40));
-            write("checkpoint.txt", checkpoint.statement());
-            byte[] signedCheckpoint = checkpoint.sign(envelopes(city, T0.plusSeconds(40)));
-            statement("checkpoint", signedCheckpoint, CITY, PROVINCE, "checkpoint.txt",
-                    "the city's signed audit checkpoint (§12) of checkpoint.txt", "OK");
-            byte[] countersignature = envelopes(province, T0.plusSeconds(41)).signStatement(ExchangeAttributes.AUDIT_CHECKPOINT,
-                    checkpoint.statement());
-            statement("countersignature", countersignature, PROVINCE, CITY, "checkpoint.txt",
+            byte[] eventHash = digest(("vector-city audit event 1234 " + s).getBytes(StandardCharsets.UTF_8));
+            Checkpoint checkpoint = new Checkpoint(CITY, algorithm, 1234, eventHash, T0.plusSeconds(40));
+            Files.write(vectors.resolve(dir).resolve("checkpoint.txt"), checkpoint.statement());
+            byte[] signedCheckpoint = statement("checkpoint", () -> checkpoint.sign(envelopes(city, T0.plusSeconds(40))), CITY, PROVINCE,
+                    "checkpoint.txt", "the city's signed audit checkpoint (§12) of checkpoint.txt", "OK");
+            statement("countersignature", () -> envelopes(province, T0.plusSeconds(41)).signStatement(ExchangeAttributes.AUDIT_CHECKPOINT,
+                    checkpoint.statement()), PROVINCE, CITY, "checkpoint.txt",
                     "the province's countersignature of the same statement, byte for byte", "OK");
 
             if (pki.suite == Suite.GM) {
                 // the algorithm identifiers GM/T 0010 and GmSSL write, where BouncyCastle writes SM3withSM2 and SM3 without parameters
                 ExchangeHeaders gmt = headers("query-gmt0010-identifiers", PROVINCE, CITY, "query", null, 2);
-                envelope("query-gmt0010-identifiers", encrypt(signGmt0010(province, gmt, query, SM3_NULL), city.certificate()),
+                envelope("query-gmt0010-identifiers", () -> encrypt(signGmt0010(province, gmt, query, SM3_NULL), city.certificate()),
                         "a query signed as GM/T 0010 writes it: signature algorithm sm2-1 (1.2.156.10197.1.301.1), digest SM3 with"
                                 + " NULL parameters, no algorithm-protection attribute", gmt, query, "OK");
                 ExchangeHeaders sha = headers("query-sha256-digest", PROVINCE, CITY, "query", null, 2);
-                envelope("tampered/query-sha256-digest", encrypt(signGmt0010(province, sha, query, new AlgorithmIdentifier(
+                envelope("tampered/query-sha256-digest", () -> encrypt(signGmt0010(province, sha, query, new AlgorithmIdentifier(
                                 NISTObjectIdentifiers.id_sha256)), city.certificate()),
                         "a query whose SignerInfo names sm2-1 over the digest SHA-256: GM signs over SM3 only", sha, null,
                         "E_SIGNATURE_INVALID");
+                statement("countersignature-gmt0010-identifiers", () -> signGmt0010(province, ExchangeAttributes.AUDIT_CHECKPOINT,
+                                checkpoint.statement(), T0.plusSeconds(41), SM3_NULL, List.of()), PROVINCE, CITY, "checkpoint.txt",
+                        "the province's countersignature signed as GM/T 0010 writes it (sm2-1, SM3 with NULL parameters)", "OK");
             }
 
             // tampered variants
             byte[] inner = innerSignedData(queryEnvelope, city);
-            envelope("tampered/query-flipped-ciphertext", flipCiphertext(queryEnvelope),
+            envelope("tampered/query-flipped-ciphertext", () -> flipCiphertext(queryEnvelope),
                     "query.p7m with one byte of its encrypted content flipped", queryHeaders, null, "E_DECRYPTION_FAILED");
-            envelope("tampered/query-flipped-signature", encrypt(flipSignature(inner), city.certificate()),
+            envelope("tampered/query-flipped-signature", () -> encrypt(flipSignature(inner), city.certificate()),
                     "query.p7m's signed message with the last byte of its signature flipped, encrypted anew", queryHeaders, null,
                     "E_SIGNATURE_INVALID");
-            envelope("tampered/query-other-recipient-key", seal(province, queryHeaders, query, province),
+            envelope("tampered/query-other-recipient-key", () -> seal(province, queryHeaders, query, province),
                     "the query encrypted for the province's own certificate, not the city's", queryHeaders, null, "E_NOT_RECIPIENT");
             ExchangeHeaders elsewhere = headers("query-addressed-elsewhere", PROVINCE, "vector-town", "query", null, 0);
-            envelope("tampered/query-addressed-elsewhere", seal(province, elsewhere, query, city),
+            envelope("tampered/query-addressed-elsewhere", () -> seal(province, elsewhere, query, city),
                     "a query encrypted for the city whose signed recipient is vector-town", elsewhere, null, "E_NOT_RECIPIENT");
             cases.add(new Case(dir + "/query-stale", dir + "/query.p7m", "envelope",
                     "query.p7m opened ten minutes after it was signed: outside the ±300 s window", s, PROVINCE, CITY, CITY,
                     STALE_AT.toString(), null, "E_STALE", null, null, null, null, null));
             ExchangeHeaders impostor = headers("query-sender-not-signer", "vector-town", CITY, "query", null, 0);
-            envelope("tampered/query-sender-not-signer", seal(province, impostor, query, city),
+            envelope("tampered/query-sender-not-signer", () -> seal(province, impostor, query, city),
                     "a query signed by the province whose signed sender is vector-town", impostor, null, "E_SIGNATURE_INVALID");
             ExchangeHeaders fromRevoked = headers("query-revoked-signer", REVOKED, CITY, "query", null, 0);
-            envelope("tampered/query-revoked-signer", seal(revoked, fromRevoked, query, city),
+            envelope("tampered/query-revoked-signer", () -> seal(revoked, fromRevoked, query, city),
                     "a query from vector-revoked, whose certificate crl.pem revokes", fromRevoked, null, "E_CERT_REVOKED");
-            envelope("tampered/query-truncated", Arrays.copyOf(queryEnvelope, queryEnvelope.length / 2),
+            envelope("tampered/query-truncated", () -> Arrays.copyOf(queryEnvelope, queryEnvelope.length / 2),
                     "the first half of query.p7m", queryHeaders, null, "E_MALFORMED");
             String otherQuery = "{\"uscc\":\"91330000MA27U0XA5L\",\"requestedBy\":\"officer-1@vector-province\",\"purpose\":\"test vector\"}";
             ExchangeHeaders replay = new ExchangeHeaders(queryHeaders.messageId(), PROVINCE, CITY, "query", null, T0.plusSeconds(5));
-            envelope("tampered/query-replay-other-content", seal(province, replay, otherQuery, city),
+            envelope("tampered/query-replay-other-content", () -> seal(province, replay, otherQuery, city),
                     "another query under query.p7m's message id (other subject, other signing time), after query.p7m",
                     replay, null, "E_REPLAY", List.of(dir + "/query"));
-            envelope("query-resent", encrypt(inner, city.certificate()),
+            envelope("query-resent", () -> encrypt(inner, city.certificate()),
                     "query.p7m's signed message encrypted anew (a retry), after query.p7m: the kept answer",
                     queryHeaders, null, "DUPLICATE", List.of(dir + "/query"));
             cases.add(new Case(dir + "/query.receipt-of-other-bytes", dir + "/query.receipt.der", "receipt",
                     "query.receipt.der checked against query-resent.p7m: a receipt of other bytes", s, CITY, PROVINCE, PROVINCE,
                     OPEN_AT.toString(), null, "E_SIGNATURE_INVALID", null, null, dir + "/query-resent.p7m", null, null));
-            receipt("tampered/query.receipt-flipped-signature", flipSignature(signedQueryReceipt), "query", null,
+            receipt("tampered/query.receipt-flipped-signature", () -> flipSignature(signedQueryReceipt), "query", null,
                     "query.receipt.der with the last byte of its signature flipped", "E_SIGNATURE_INVALID");
 
             String misspelt = pki.suite == Suite.GM ? "sm3" : "SHA256";
             byte[] misspeltStatement = new String(checkpoint.statement(), StandardCharsets.UTF_8)
                     .replace("algorithm " + algorithm + "\n", "algorithm " + misspelt + "\n").getBytes(StandardCharsets.UTF_8);
-            statement("tampered/checkpoint-algorithm-" + misspelt, envelopes(city, T0.plusSeconds(40))
+            statement("tampered/checkpoint-algorithm-" + misspelt, () -> envelopes(city, T0.plusSeconds(40))
                             .signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, misspeltStatement), CITY, PROVINCE, null,
                     "a signed checkpoint whose algorithm is spelt " + misspelt + ", not " + algorithm, "E_MALFORMED");
             byte[] shortHash = new Checkpoint(CITY, algorithm, 1234, Arrays.copyOf(checkpoint.headHash(), 16), checkpoint.at()).statement();
-            statement("tampered/checkpoint-16-byte-hash", envelopes(city, T0.plusSeconds(40))
+            statement("tampered/checkpoint-16-byte-hash", () -> envelopes(city, T0.plusSeconds(40))
                             .signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, shortHash), CITY, PROVINCE, null,
                     "a signed checkpoint with a 16-byte hash", "E_MALFORMED");
-            statement("tampered/checkpoint-flipped-signature", flipSignature(signedCheckpoint), CITY, PROVINCE, null,
+            statement("tampered/checkpoint-flipped-signature", () -> flipSignature(signedCheckpoint), CITY, PROVINCE, null,
                     "checkpoint.der with the last byte of its signature flipped", "E_SIGNATURE_INVALID");
             return cases;
         }
 
         // ---- cases ----
 
-        private void envelope(String name, byte[] bytes, String what, ExchangeHeaders h, String payload, String expected) throws IOException {
-            envelope(name, bytes, what, h, payload, expected, null);
+        private byte[] envelope(String name, Supplier<byte[]> make, String what, ExchangeHeaders h, String payload, String expected)
+                throws IOException {
+            return envelope(name, make, what, h, payload, expected, null);
         }
 
-        private void envelope(String name, byte[] bytes, String what, ExchangeHeaders h, String payload, String expected,
-                              List<String> after) throws IOException {
-            String file = write(name + ".p7m", bytes);
+        private byte[] envelope(String name, Supplier<byte[]> make, String what, ExchangeHeaders h, String payload, String expected,
+                                List<String> after) throws IOException {
+            String file = dir + "/" + name + ".p7m";
+            byte[] bytes = keep(file, make);
             String opener = h.recipient().equals(PROVINCE) ? PROVINCE : CITY;
             boolean ok = expected.equals("OK");
             cases.add(new Case(dir + "/" + name, file, "envelope", what, pki.suite.name(), h.sender(), h.recipient(), opener,
                     OPEN_AT.toString(), after, expected, ok ? signed(h) : null, ok ? payload : null, null, null, null));
+            return bytes;
         }
 
-        private void receipt(String name, byte[] bytes, String of, Receipt fields, String what, String expected) throws IOException {
-            String file = write(name + ".der", bytes);
+        private byte[] receipt(String name, Supplier<byte[]> make, String of, Receipt fields, String what, String expected)
+                throws IOException {
+            String file = dir + "/" + name + ".der";
+            byte[] bytes = keep(file, make);
             String signer = fields != null ? fields.receiver() : CITY;
             String checker = fields != null ? fields.sender() : PROVINCE;
             cases.add(new Case(dir + "/" + name, file, "receipt", what, pki.suite.name(), signer, checker, checker, OPEN_AT.toString(),
                     null, expected, null, null, dir + "/" + of + ".p7m", fields == null ? null : receiptFields(fields), null));
+            return bytes;
         }
 
-        private void statement(String name, byte[] bytes, String signer, String checker, String statementFile, String what,
-                               String expected) throws IOException {
-            String file = write(name + ".der", bytes);
+        private byte[] statement(String name, Supplier<byte[]> make, String signer, String checker, String statementFile, String what,
+                                 String expected) throws IOException {
+            String file = dir + "/" + name + ".der";
+            byte[] bytes = keep(file, make);
             cases.add(new Case(dir + "/" + name, file, "statement", what, pki.suite.name(), signer, null, checker, OPEN_AT.toString(),
                     null, expected, null, null, null, null, statementFile == null ? null : dir + "/" + statementFile));
+            return bytes;
         }
 
         // ---- making ----
@@ -404,9 +419,19 @@ class VectorGenerator {
             }
         }
 
-        private String write(String name, byte[] bytes) throws IOException {
-            Files.write(vectors.resolve(dir).resolve(name), bytes);
-            return dir + "/" + name;
+        /**
+         * The vector file as committed, or made and written if there is none: a run adds new vectors and
+         * leaves the others byte for byte (what is made from a kept file, a receipt of its bytes, stays
+         * consistent with it). Delete a file to make it anew.
+         */
+        private byte[] keep(String file, Supplier<byte[]> make) throws IOException {
+            Path path = vectors.resolve(file);
+            if (Files.exists(path)) {
+                return Files.readAllBytes(path);
+            }
+            byte[] made = make.get();
+            Files.write(path, made);
+            return made;
         }
 
         // ---- the layers apart, for the tampered variants (as Envelopes seals them) ----
@@ -457,6 +482,14 @@ class VectorGenerator {
          * algorithm and the given digest: with SM3 and NULL parameters, what a GM/T 0010 library writes.
          */
         private byte[] signGmt0010(NodeCredentials from, ExchangeHeaders h, String payload, AlgorithmIdentifier digest) {
+            return signGmt0010(from, CMSObjectIdentifiers.data, payload.getBytes(StandardCharsets.UTF_8), h.signingTime(), digest,
+                    List.of(utf8(ExchangeAttributes.MESSAGE_ID, h.messageId()), utf8(ExchangeAttributes.SENDER, h.sender()),
+                            utf8(ExchangeAttributes.RECIPIENT, h.recipient()), utf8(ExchangeAttributes.EXCHANGE_TYPE, h.exchangeType())));
+        }
+
+        /** As above, any content type and content, signed at {@code at}, with these attributes besides the three CMS ones. */
+        private byte[] signGmt0010(NodeCredentials from, ASN1ObjectIdentifier contentType, byte[] content, Instant at,
+                                   AlgorithmIdentifier digest, List<Attribute> more) {
             try {
                 ContentSigner sm2 = Sm2SigningKey.of(from.privateKey()).contentSigner();
                 ContentSigner asGmt0010 = new ContentSigner() {
@@ -477,23 +510,23 @@ class VectorGenerator {
                 };
                 CMSAttributeTableGenerator attributes = parameters -> {
                     ASN1EncodableVector v = new ASN1EncodableVector();
-                    v.add(new Attribute(CMSAttributes.contentType, new DERSet((ASN1ObjectIdentifier) parameters.get(CMSAttributeTableGenerator.CONTENT_TYPE))));
-                    v.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString((byte[]) parameters.get(CMSAttributeTableGenerator.DIGEST)))));
-                    v.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(h.signingTime())))));
-                    v.add(utf8(ExchangeAttributes.MESSAGE_ID, h.messageId()));
-                    v.add(utf8(ExchangeAttributes.SENDER, h.sender()));
-                    v.add(utf8(ExchangeAttributes.RECIPIENT, h.recipient()));
-                    v.add(utf8(ExchangeAttributes.EXCHANGE_TYPE, h.exchangeType()));
+                    ASN1ObjectIdentifier type = (ASN1ObjectIdentifier) parameters.get(CMSAttributeTableGenerator.CONTENT_TYPE);
+                    byte[] contentDigest = (byte[]) parameters.get(CMSAttributeTableGenerator.DIGEST);
+                    v.add(new Attribute(CMSAttributes.contentType, new DERSet(type)));
+                    v.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString(contentDigest))));
+                    v.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(at)))));
+                    more.forEach(v::add);
                     return new AttributeTable(v);
                 };
                 X509CertificateHolder certificate = new JcaX509CertificateHolder(from.certificate());
                 CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-                generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
+                DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build();
+                generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests)
                         .setContentDigest(digest)
                         .setSignedAttributeGenerator(attributes)
                         .build(asGmt0010, certificate));
                 generator.addCertificate(certificate);
-                return generator.generate(new CMSProcessableByteArray(payload.getBytes(StandardCharsets.UTF_8)), true).getEncoded("DER");
+                return generator.generate(new CMSProcessableByteArray(contentType, content), true).getEncoded("DER");
             } catch (Exception e) {
                 throw new IllegalStateException("the GM/T 0010 vector cannot be signed", e);
             }
