@@ -268,6 +268,10 @@ class VectorGenerator {
             ExchangeHeaders noticeHeaders = headers("notice", CITY, PROVINCE, "notice", null, 30);
             envelope("notice", () -> seal(city, noticeHeaders, notice, province), "a sanction notice (§13) from the city to the province",
                     noticeHeaders, notice, "OK");
+            String noticeAnswer = "{\"status\":\"acknowledged\",\"noticeId\":\"" + uuid("notice-id") + "\"}";
+            ExchangeHeaders noticeAnswerHeaders = headers("notice-answer", PROVINCE, CITY, "notice-answer", noticeHeaders.messageId(), 31);
+            envelope("notice-answer", () -> seal(province, noticeAnswerHeaders, noticeAnswer, city), "the province's answer to the notice",
+                    noticeAnswerHeaders, noticeAnswer, "OK");
 
             // a checkpoint of the city's audit trail and the province's countersignature
             String algorithm = pki.suite == Suite.GM ? "SM3" : "SHA-256";
@@ -276,9 +280,18 @@ class VectorGenerator {
             Files.write(vectors.resolve(dir).resolve("checkpoint.txt"), checkpoint.statement());
             byte[] signedCheckpoint = statement("checkpoint", () -> checkpoint.sign(envelopes(city, T0.plusSeconds(40))), CITY, PROVINCE,
                     "checkpoint.txt", "the city's signed audit checkpoint (§12) of checkpoint.txt", "OK");
-            statement("countersignature", () -> envelopes(province, T0.plusSeconds(41)).signStatement(ExchangeAttributes.AUDIT_CHECKPOINT,
-                    checkpoint.statement()), PROVINCE, CITY, "checkpoint.txt",
+            byte[] countersignature = statement("countersignature", () -> envelopes(province, T0.plusSeconds(41))
+                            .signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, checkpoint.statement()), PROVINCE, CITY, "checkpoint.txt",
                     "the province's countersignature of the same statement, byte for byte", "OK");
+            String checkpointRequest = "{\"checkpoint\":\"" + Base64.getEncoder().encodeToString(signedCheckpoint) + "\"}";
+            ExchangeHeaders checkpointHeaders = headers("checkpoint-exchange", CITY, PROVINCE, "checkpoint", null, 40);
+            envelope("checkpoint-exchange", () -> seal(city, checkpointHeaders, checkpointRequest, province),
+                    "the checkpoint exchange (§12): the city sends checkpoint.der to the province", checkpointHeaders, checkpointRequest, "OK");
+            String checkpointAnswer = "{\"countersignature\":\"" + Base64.getEncoder().encodeToString(countersignature) + "\"}";
+            ExchangeHeaders checkpointAnswerHeaders = headers("checkpoint-exchange-answer", PROVINCE, CITY, "checkpoint-answer",
+                    checkpointHeaders.messageId(), 41);
+            envelope("checkpoint-exchange-answer", () -> seal(province, checkpointAnswerHeaders, checkpointAnswer, city),
+                    "the province's answer: countersignature.der", checkpointAnswerHeaders, checkpointAnswer, "OK");
 
             if (pki.suite == Suite.GM) {
                 // the algorithm identifiers GM/T 0010 and GmSSL write, where BouncyCastle writes SM3withSM2 and SM3 without parameters
