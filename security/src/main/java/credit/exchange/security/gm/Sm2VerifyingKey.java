@@ -41,6 +41,13 @@ import org.bouncycastle.util.BigIntegers;
  */
 public final class Sm2VerifyingKey {
 
+    /** BouncyCastle's names, plus sm2-1 as a SignerInfo's signature algorithm, which it does not know: SM3 + sm2-1 is SM3withSM2. */
+    private static final DefaultCMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator() {
+        {
+            setSigningEncryptionAlgorithmMapping(GmAlgorithms.SM2_SIGN, "SM2");
+        }
+    };
+
     private final ECPublicKeyParameters publicKey;
     private final byte[] z;
     private final SM3Digest digestAfterZ;
@@ -126,13 +133,6 @@ public final class Sm2VerifyingKey {
         return new SignerInformationVerifier(SIGNATURE_NAMES, new DefaultSignatureAlgorithmIdentifierFinder(), contentVerifierProvider(),
                 new BcDigestCalculatorProvider());
     }
-
-    /** BouncyCastle's names, plus sm2-1 as a SignerInfo's signature algorithm, which it does not know: SM3 + sm2-1 is SM3withSM2. */
-    private static final DefaultCMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator() {
-        {
-            setSigningEncryptionAlgorithmMapping(GmAlgorithms.SM2_SIGN, "SM2");
-        }
-    };
 
     /** A fresh SM3 that has already absorbed Z: feed it the message, then {@link #verifyDigest}. */
     SM3Digest newMessageDigest() {
