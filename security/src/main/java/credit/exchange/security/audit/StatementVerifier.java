@@ -4,6 +4,7 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.envelope.VerifiedContent;
+import credit.exchange.security.gm.Sm2VerifyingKey;
 import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.Providers;
 import credit.exchange.security.pki.Usage;
@@ -12,9 +13,11 @@ import java.util.Collection;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.util.Selector;
 
@@ -56,7 +59,11 @@ public final class StatementVerifier {
             Suite suite = Suite.ofKey(presented.getPublicKey()).orElseThrow(() -> new CodedException(ErrorCode.E_SUITE_MISMATCH,
                     "the signer's key is of neither suite"));
             X509Certificate trusted = validator.validate(presented, suite, Usage.SIGNING);
-            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted))) {
+            // GM: the node's SM2 verifier, which takes both names of the signature algorithm (docs/protocol.md §3)
+            SignerInformationVerifier verifier = suite == Suite.GM
+                    ? Sm2VerifyingKey.of(new JcaX509CertificateHolder(trusted)).signerInformationVerifier()
+                    : new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(trusted);
+            if (!signer.verify(verifier)) {
                 throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the statement's signature does not verify");
             }
             return new VerifiedContent(payload, trusted, signer.getSignedAttributes(), null);

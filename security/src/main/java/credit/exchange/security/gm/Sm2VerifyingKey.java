@@ -41,6 +41,13 @@ import org.bouncycastle.util.BigIntegers;
  */
 public final class Sm2VerifyingKey {
 
+    /** BouncyCastle's names, plus sm2-1 as a SignerInfo's signature algorithm, which it does not know: SM3 + sm2-1 is SM3withSM2. */
+    private static final DefaultCMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator() {
+        {
+            setSigningEncryptionAlgorithmMapping(GmAlgorithms.SM2_SIGN, "SM2");
+        }
+    };
+
     private final ECPublicKeyParameters publicKey;
     private final byte[] z;
     private final SM3Digest digestAfterZ;
@@ -118,11 +125,13 @@ public final class Sm2VerifyingKey {
      * A verifier for {@code SignerInformation.verify}, like
      * {@code JcaSimpleSignerInfoVerifierBuilder().build(cert)}: it checks the message digest
      * attribute with SM3 and the signature with this key; when made from a certificate it also
-     * refuses a signing time outside the certificate's validity, as BouncyCastle does.
+     * refuses a signing time outside the certificate's validity, as BouncyCastle does. A SignerInfo
+     * may name its signature algorithm SM3withSM2 (1.2.156.10197.1.501, as BouncyCastle writes it)
+     * or sm2-1 (1.2.156.10197.1.301.1, as GM/T 0010 writes it) over the digest SM3.
      */
     public SignerInformationVerifier signerInformationVerifier() {
-        return new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
-                new DefaultSignatureAlgorithmIdentifierFinder(), contentVerifierProvider(), new BcDigestCalculatorProvider());
+        return new SignerInformationVerifier(SIGNATURE_NAMES, new DefaultSignatureAlgorithmIdentifierFinder(), contentVerifierProvider(),
+                new BcDigestCalculatorProvider());
     }
 
     /** A fresh SM3 that has already absorbed Z: feed it the message, then {@link #verifyDigest}. */
