@@ -65,6 +65,17 @@ class SchemaExamplesTest {
     }
 
     @Test
+    void everySchema_isNamedByItsId_soThatItsReferencesResolve() throws IOException {
+        try (Stream<Path> list = Files.list(DOCS.resolve("schemas"))) {
+            for (Path file : list.filter(p -> p.toString().endsWith(".schema.json")).toList()) {
+                JsonNode schema = Json.mapper().readTree(file.toFile());
+                assertEquals(PayloadSchemas.BASE + file.getFileName(), schema.path("$id").asText(), file.toString());
+                assertEquals("https://json-schema.org/draft/2020-12/schema", schema.path("$schema").asText(), file.toString());
+            }
+        }
+    }
+
+    @Test
     void anExampleThatSaysOtherThanItsSchema_isCaught() throws IOException {
         ObjectNode sanction = (ObjectNode) Json.mapper().readTree(DOCS.resolve("schemas/examples/notice.request.sanction.json").toFile());
         ((ObjectNode) sanction.get("body")).put("listedOn", "27.11.2026");
