@@ -52,6 +52,11 @@ class CountersignedCheckpointsIT {
             assertTrue(TestNodes.rows(huzhou, "select distinct partner from audit_witnessed").contains("hangzhou"), "Huzhou keeps what it witnessed");
             assertTrue(TestNodes.rows(huzhou, "select partner || ' ' || detail || ' ' || cardinality(message_ids) from audit_event"
                     + " where action = 'exchange.in'").contains("hangzhou checkpoint 2"), "each answered exchange is an event, with both message ids");
+            // the countersignatures as the partners answered them: of docs/schemas/checkpoint.answer.schema.json
+            for (String partner : List.of("huzhou", "jiaxing")) {
+                assertTrue(AnswerSchemas.assertKeptAnswersValid(alliance.config(DemoAlliance.member(partner)), java.util.Map.of("hangzhou", hangzhou))
+                        .contains("checkpoint-answer"), partner);
+            }
             assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(Set.of("access", "config", "key")),
                     "the configuration and the credentials in force at start are events too");
             String keys = TestNodes.rows(hangzhou, "select detail from audit_event where action = 'key'").first();

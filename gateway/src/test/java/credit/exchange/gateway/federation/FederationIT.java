@@ -196,6 +196,10 @@ class FederationIT {
         OpenedEnvelope answer = envelopes("huzhou").open(first.body());
         assertEquals("hangzhou", answer.headers().sender());
         assertEquals("query-answer", answer.headers().exchangeType());
+        AnswerSchemas.assertValid(answer.headers().exchangeType(), answer.payload());
+        // and every answer Hangzhou gave Huzhou so far (the mutual queries' too): of docs/schemas/query.answer.schema.json
+        assertTrue(AnswerSchemas.assertKeptAnswersValid(alliance.config(DemoAlliance.member("hangzhou")),
+                java.util.Map.of("huzhou", alliance.config(DemoAlliance.member("huzhou")))).contains("query-answer"));
     }
 
     /**

@@ -147,6 +147,15 @@ class JointSanctionsIT {
                     + java.util.UUID.randomUUID() + "/response", jiaxingOperator, "{\"measuresApplied\": [\"x\"]}"), 404, "E_NOT_FOUND");
             assertTrue(TestNodes.rows(hangzhou, "select action from audit_event").containsAll(List.of("list", "notice.out", "notice.in")),
                     "the entry, the notice and the response are events of Hangzhou's trail");
+
+            // every notice answer the partners gave (sanction, lift, response) is of docs/schemas/notice.answer.schema.json
+            NodeConfig huzhou = alliance.config(DemoAlliance.member("huzhou"));
+            java.util.Set<String> checked = new java.util.TreeSet<>();
+            for (NodeConfig answering : List.of(hangzhou, huzhou, jiaxing)) {
+                checked.addAll(AnswerSchemas.assertKeptAnswersValid(answering, java.util.Map.of("hangzhou", hangzhou, "huzhou", huzhou,
+                        "jiaxing", jiaxing)));
+            }
+            assertTrue(checked.contains("notice-answer"), checked.toString());
         } finally {
             nodes.forEach(Node::close);
         }

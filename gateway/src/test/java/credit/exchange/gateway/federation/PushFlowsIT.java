@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.gateway.demo.DemoAlliance;
@@ -93,6 +94,13 @@ class PushFlowsIT {
         Thread.sleep(1500); // a further pull round and relay pass change nothing
         assertEquals(hangzhouLicensing + hangzhouRedlist, received("zhejiang", "hangzhou"));
         assertEquals(hangzhouLicensing, received("national", "hangzhou"));
+
+        // the answers as they travelled: of docs/schemas/publicity.answer, pull.answer and acknowledge.answer
+        NodeConfig hangzhou = alliance.config(DemoAlliance.member("hangzhou"));
+        assertTrue(AnswerSchemas.assertKeptAnswersValid(alliance.config(DemoAlliance.member("national")), java.util.Map.of("hangzhou", hangzhou))
+                .contains("publicity-answer"));
+        assertTrue(AnswerSchemas.assertKeptAnswersValid(hangzhou, java.util.Map.of("zhejiang", alliance.config(DemoAlliance.member("zhejiang")),
+                "national", alliance.config(DemoAlliance.member("national")))).containsAll(java.util.Set.of("pull-answer", "acknowledge-answer")));
     }
 
     @Test

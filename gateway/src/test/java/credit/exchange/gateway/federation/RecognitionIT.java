@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
@@ -134,6 +135,15 @@ class RecognitionIT {
             JsonNode atHuzhou = filing(hu, huOperator, LISTED_AT_JIAXING);
             assertEquals("hangzhou", atHuzhou.path("filedAt").asText(), "visible at the partner: " + atHuzhou);
             assertEquals("credit rating", atHuzhou.path("services").get(0).asText());
+
+            // every nomination, withdrawal and filing answer as it travelled: of docs/schemas/notice.answer.schema.json
+            java.util.Map<String, NodeConfig> members = new java.util.HashMap<>();
+            for (String id : List.of("hangzhou", "huzhou", "jiaxing")) {
+                members.put(id, alliance.config(DemoAlliance.member(id)));
+            }
+            for (NodeConfig answering : members.values()) {
+                AnswerSchemas.assertKeptAnswersValid(answering, members);
+            }
         } finally {
             nodes.forEach(Node::close);
         }

@@ -98,6 +98,9 @@ class RepairIT {
             assertEquals(0, done.exit(), done.out());
             for (String holder : new String[] {"zhejiang", "national"}) {
                 assertTrue(done.out().matches("(?s).*" + holder + "\\s+confirmed [^\\n]*, withdrew 1 delivery.*"), done.out());
+                // the holder's answers as they travelled: of docs/schemas/notice.answer.schema.json
+                assertTrue(AnswerSchemas.assertKeptAnswersValid(alliance.config(DemoAlliance.member(holder)), java.util.Map.of("hangzhou", hangzhou))
+                        .contains("notice-answer"), holder);
             }
         } finally {
             nodes.values().forEach(Node::close);

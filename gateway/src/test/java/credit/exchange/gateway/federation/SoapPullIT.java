@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.gateway.Node;
+import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.routes.api.Json;
@@ -131,6 +132,7 @@ class SoapPullIT {
             asProvince.suite(Suite.GM).verifyReceipt(receiptOfPull, pull);
             OpenedEnvelope answer = asProvince.open(answerBytes);
             assertEquals(pullId, answer.headers().correlationId());
+            AnswerSchemas.assertValid(answer.headers().exchangeType(), answer.payload());
             List<PushMessages.Delivery> batch = PushMessages.readBatch(answer.payload(), "hangzhou");
             if (batch.isEmpty()) {
                 break;
@@ -145,6 +147,7 @@ class SoapPullIT {
             Object acked = invoke(portType, port, "acknowledge", ack);
             OpenedEnvelope ackAnswer = asProvince.open((byte[]) acked.getClass().getMethod("getAnswer").invoke(acked));
             assertEquals(batch.size(), Json.mapper().readTree(ackAnswer.payload()).path("acknowledged").asInt());
+            AnswerSchemas.assertValid(ackAnswer.headers().exchangeType(), ackAnswer.payload());
         }
         assertEquals(stored, received.size());
         assertEquals(stored, received.stream().distinct().count(), "each delivery once");
@@ -157,6 +160,19 @@ class SoapPullIT {
                 () -> invoke(portType, port, "acknowledge", wrongOperation));
         Object faultInfo = refused.getCause().getClass().getMethod("getFaultInfo").invoke(refused.getCause());
         assertEquals("E_FIELD_INVALID", faultInfo.getClass().getMethod("getCode").invoke(faultInfo));
+
+        // a payload that is not of its schema (docs/schemas/pull.request.schema.json) is refused before the flow sees it
+        NodeConfig hangzhouConfig = alliance.config(DemoAlliance.member("hangzhou"));
+        String refusalsSql = "select count(*) from audit_event where action = 'exchange.in' and actor = 'zhejiang' and reason = 'E_FIELD_INVALID'";
+        long refusedBefore = Long.parseLong(TestNodes.rows(hangzhouConfig, refusalsSql).first());
+        byte[] notOfItsSchema = asProvince.seal("{\"max\": \"all\"}".getBytes(StandardCharsets.UTF_8),
+                headers(UUID.randomUUID().toString(), "pull"), hangzhouGm);
+        InvocationTargetException invalid = org.junit.jupiter.api.Assertions.assertThrows(InvocationTargetException.class,
+                () -> invoke(portType, port, "pull", notOfItsSchema));
+        Object invalidInfo = invalid.getCause().getClass().getMethod("getFaultInfo").invoke(invalid.getCause());
+        assertEquals("E_FIELD_INVALID", invalidInfo.getClass().getMethod("getCode").invoke(invalidInfo));
+        assertTrue(((String) invalidInfo.getClass().getMethod("getMessage").invoke(invalidInfo)).contains("/max"));
+        assertEquals(refusedBefore + 1, Long.parseLong(TestNodes.rows(hangzhouConfig, refusalsSql).first()), "the refusal is audited");
     }
 
     @Test
@@ -169,6 +185,7 @@ class SoapPullIT {
                 </soap:Envelope>""";
         HttpResponse<String> answer = postSoap(body.getBytes(StandardCharsets.UTF_8));
         assertFault(answer);
+        assertCode(answer, "E_MALFORMED");
         assertFalse(answer.body().contains("root:"), "the entity was not resolved");
     }
 
@@ -181,7 +198,9 @@ class SoapPullIT {
         String body = "<?xml version=\"1.0\"?>" + dtd + "]>"
                 + "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:p=\"urn:credit-exchange:push:1\">"
                 + "<soap:Body><p:pull><p:envelope>&lol9;</p:envelope></p:pull></soap:Body></soap:Envelope>";
-        assertFault(postSoap(body.getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> answer = postSoap(body.getBytes(StandardCharsets.UTF_8));
+        assertFault(answer);
+        assertCode(answer, "E_MALFORMED");
     }
 
     @Test
@@ -200,6 +219,11 @@ class SoapPullIT {
         }
         assertFault(answer);
         assertTrue(answer.body().contains("E_TOO_LARGE"), answer.body());
+    }
+
+    /** The fault's detail is the operations' exchangeFault with this code (docs/protocol.md §11, "Bindings"). */
+    private static void assertCode(HttpResponse<String> answer, String code) {
+        assertTrue(answer.body().matches("(?s).*<(\\w+:)?exchangeFault[^>]*>\\s*<(\\w+:)?code>" + code + "</.*"), answer.body());
     }
 
     private static void assertFault(HttpResponse<String> answer) {

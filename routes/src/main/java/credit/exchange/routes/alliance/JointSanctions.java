@@ -203,7 +203,7 @@ public final class JointSanctions {
     public AllianceNotices.Notice respond(String initiator, String noticeId, List<String> measuresApplied, String actorKind, String actor) {
         JsonNode received = received(initiator, noticeId).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND,
                 "no joint punishment notice " + noticeId + " from " + initiator));
-        if (measuresApplied == null || measuresApplied.isEmpty()) {
+        if (measuresApplied == null || measuresApplied.isEmpty() || measuresApplied.stream().anyMatch(m -> m == null || m.isBlank())) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a response names the measures applied");
         }
         if (received.path("lifted").isObject()) {

@@ -50,7 +50,8 @@ public final class ServiceFilings {
         if (!Uscc.check(code).valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "the institution's USCC is not valid");
         }
-        if (name == null || name.isBlank() || authority == null || authority.isBlank() || services == null || services.isEmpty()) {
+        if (name == null || name.isBlank() || authority == null || authority.isBlank() || services == null || services.isEmpty()
+                || services.stream().anyMatch(s -> s == null || s.isBlank())) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "a filing names the institution, its services and the filing authority");
         }
         if (filedOn == null || validUntil == null || !validUntil.isAfter(filedOn)) {

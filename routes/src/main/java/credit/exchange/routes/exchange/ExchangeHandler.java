@@ -7,7 +7,8 @@ import credit.exchange.security.envelope.OpenedEnvelope;
  * Answers one type of exchange a partner starts (a query, later notices and recognitions): the
  * flow's logic behind the exchange listener. The request is authentic, fresh, addressed to us
  * and from an enabled partner allowed to start this exchange; the handler decides what it may
- * see. A denial is an answer (its payload says so), not an exception.
+ * see. Its payload agrees with the type's schema ({@link PayloadSchemas}, docs/schemas/). A
+ * denial is an answer (its payload says so), not an exception.
  */
 @FunctionalInterface
 public interface ExchangeHandler {

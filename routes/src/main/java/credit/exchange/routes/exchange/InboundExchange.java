@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * out. In order: the TLS peer must be an enabled partner ({@link ExchangeAdmission}, before any
  * cryptography) within its rate limit; the envelope opens (decrypted, signature and signer
  * verified, addressed to us, fresh, not a replay); the admission admits its signer (the TLS
- * peer, a partner allowed to start this exchange, in its configured suite); the flow's handler
- * answers; the answer is sealed to the partner's configured certificate, the request's receipt
+ * peer, a partner allowed to start this exchange, in its configured suite); the payload agrees
+ * with its type's schema ({@link PayloadSchemas}); the flow's handler answers; the answer is sealed to the partner's configured certificate, the request's receipt
  * signed, and both kept with the message id, so that a duplicate gets them again instead of
  * being processed twice.
  */
@@ -140,6 +140,8 @@ public final class InboundExchange {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "this operation takes a '" + only.get().wireName()
                     + "' envelope, not a '" + type.wireName() + "' one");
         }
+        // every flow reads a payload of its schema (docs/schemas/): a request that is not one is refused here, unprocessed
+        PayloadSchemas.checkRequest(type, request.payload());
         ExchangeHandler handler = handlers.get(type);
         byte[] answerPayload = handler.answer(partner, request);
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),

@@ -1,5 +1,6 @@
 package credit.exchange.routes.push;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
@@ -126,7 +127,8 @@ public final class PushMessages {
     public static Acknowledgement readAcknowledgement(byte[] payload) {
         Acknowledgement ack;
         try {
-            ack = Json.mapper().readValue(payload, Acknowledgement.class);
+            // readers ignore fields they do not know (docs/protocol.md §10, "Schemas")
+            ack = Json.mapper().readerFor(Acknowledgement.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(payload);
         } catch (IOException e) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "the acknowledgement is not {batch, messageIds, receipt}");
         }

@@ -42,7 +42,7 @@ import org.w3c.dom.Element;
  * limits and timeouts). Every
  * envelope goes through the same {@link InboundExchange} as the REST binding, restricted to the
  * operation's exchange type. XML is parsed by CXF's hardened StAX: a DOCTYPE (external entities,
- * entity expansion) is refused, and a document larger than the envelope limit allows is cut off
+ * entity expansion) is refused with E_MALFORMED ({@link CodedFault}), and a document larger than the envelope limit allows is cut off
  * by the parser's character limit before it is read whole; a body (an MTOM attachment too) longer
  * than the limit is refused from its declared length ({@link SoapListener}) or cut off while read
  * ({@link BodyLimit}), with E_TOO_LARGE.
@@ -93,7 +93,7 @@ public final class ProvincePullRoutes extends RouteBuilder {
                 AttachmentDeserializer.ATTACHMENT_MAX_COUNT, 2));
         // SoapListener refuses a declared length over the limit; a chunked body (an MTOM attachment) is cut off here
         endpoint.getInInterceptors().add(new BodyLimit(maxCharacters));
-        endpoint.getOutFaultInterceptors().add(new TooLargeFault());
+        endpoint.getOutFaultInterceptors().add(new CodedFault());
         // a refusal travels back as the SOAP fault the operation declares: CXF answers it, no error handler logs it
         errorHandler(noErrorHandler());
         from(endpoint).routeId("soap-province-pull")
@@ -198,14 +198,18 @@ public final class ProvincePullRoutes extends RouteBuilder {
     }
 
     /**
-     * A body cut off at the size limit while CXF read it ({@link BodyLimit}, or Undertow's entity
-     * limit) becomes the declared fault with E_TOO_LARGE, as every other refusal of the service
-     * (what CXF makes of the broken read, e.g. an unmarshalling error, is not the cause). After any
-     * fault given before the body's end, the connection is closed rather than the rest read.
+     * Gives every fault the service answers a code, in the {@code exchangeFault} detail the
+     * operations declare. A refusal of the exchange ({@link ExchangeFault}) has its own. A body cut
+     * off at the size limit while CXF read it ({@link BodyLimit}, or Undertow's entity limit) is
+     * E_TOO_LARGE, as every other refusal of the service (what CXF makes of the broken read, e.g.
+     * an unmarshalling error, is not the cause). Any other fault CXF raises while reading the
+     * request — XML with a DOCTYPE, deeper or longer than the parser's limits, not the operations'
+     * form — is E_MALFORMED. After any fault given before the body's end, the connection is closed
+     * rather than the rest read.
      */
-    static final class TooLargeFault extends AbstractPhaseInterceptor<Message> {
+    static final class CodedFault extends AbstractPhaseInterceptor<Message> {
 
-        TooLargeFault() {
+        CodedFault() {
             super(Phase.PREPARE_SEND);
         }
 
@@ -223,12 +227,20 @@ public final class ProvincePullRoutes extends RouteBuilder {
                 }
                 from = request.getRemoteAddr() + ":" + request.getRemotePort();
             }
-            if (!Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) && !cutOff(fault)) {
-                return;
+            if (Boolean.TRUE.equals(message.getExchange().get(CUT_OFF)) || cutOff(fault)) {
+                String text = ErrorCode.E_TOO_LARGE.meaning();
+                LOG.warn("SOAP request from {} refused with {}: {}", from, ErrorCode.E_TOO_LARGE, text);
+                code(fault, ErrorCode.E_TOO_LARGE, text);
+            } else if (!declared(fault)) {
+                String text = "the request is not a SOAP message of this service within its limits (no DOCTYPE, at most 32 elements"
+                        + " deep): " + abbreviate(fault.getMessage());
+                LOG.warn("SOAP request from {} refused with {}: {}", from, ErrorCode.E_MALFORMED, text);
+                code(fault, ErrorCode.E_MALFORMED, text);
             }
-            String text = ErrorCode.E_TOO_LARGE.meaning();
-            LOG.warn("SOAP request from {} refused with {}: {}", from, ErrorCode.E_TOO_LARGE, text);
-            fault.setMessage(ErrorCode.E_TOO_LARGE + ": " + text);
+        }
+
+        private static void code(Fault fault, ErrorCode code, String text) {
+            fault.setMessage(code + ": " + text);
             fault.setFaultCode(Fault.FAULT_CODE_CLIENT);
             Element detail = fault.getOrCreateDetail();
             while (detail.getFirstChild() != null) {
@@ -236,13 +248,27 @@ public final class ProvincePullRoutes extends RouteBuilder {
             }
             Document doc = detail.getOwnerDocument();
             Element info = doc.createElementNS(ProvincePull.NAMESPACE, "ns1:exchangeFault");
-            Element code = doc.createElementNS(ProvincePull.NAMESPACE, "ns1:code");
-            code.setTextContent(ErrorCode.E_TOO_LARGE.name());
+            Element codeElement = doc.createElementNS(ProvincePull.NAMESPACE, "ns1:code");
+            codeElement.setTextContent(code.name());
             Element msg = doc.createElementNS(ProvincePull.NAMESPACE, "ns1:message");
             msg.setTextContent(text);
-            info.appendChild(code);
+            info.appendChild(codeElement);
             info.appendChild(msg);
             detail.appendChild(info);
+        }
+
+        /** A refusal of the exchange itself: the declared fault, which carries its code already. */
+        private static boolean declared(Throwable t) {
+            for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+                if (t instanceof ExchangeFault) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String abbreviate(String s) {
+            return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "…" : s;
         }
 
         private static boolean cutOff(Throwable t) {
