@@ -18,7 +18,6 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.security.Suite;
 import credit.exchange.security.envelope.ExchangeHeaders;
-import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.pki.PemFiles;
@@ -324,8 +323,7 @@ class FederationIT {
     }
 
     private static NodeEnvelopes envelopes(String node) throws Exception {
-        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(node)), Clock.systemUTC()).orElseThrow();
-        return identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+        return MemberEnvelopes.of(alliance, node);
     }
 
     private static byte[] seal(String from, String to, Suite suite, byte[] payload) throws Exception {
@@ -334,15 +332,8 @@ class FederationIT {
                 Instant.now()), recipient);
     }
 
-    /** Posts as node {@code as} (its TLS certificate) to {@code to}'s exchange listener. */
     private static HttpResponse<byte[]> post(String as, String to, byte[] envelope) throws Exception {
-        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(as)), Clock.systemUTC()).orElseThrow();
-        HttpClient client = HttpClient.newBuilder()
-                .sslContext(MutualTls.client(identity.tlsCredential().orElseThrow(), identity.validator(), to))
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member(to))))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return MemberEnvelopes.post(alliance, as, to, envelope);
     }
 
     /** The error code of a refusal; "OK" for an accepted request (its body is the sealed answer, not JSON). */

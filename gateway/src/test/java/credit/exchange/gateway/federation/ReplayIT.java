@@ -17,22 +17,16 @@ import credit.exchange.security.Suite;
 import credit.exchange.security.audit.Checkpoint;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
-import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
 import credit.exchange.security.pki.PemFiles;
-import credit.exchange.security.transport.MutualTls;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -185,18 +179,10 @@ class ReplayIT {
     }
 
     private static NodeEnvelopes envelopes(String node) throws Exception {
-        return NodeIdentity.load(alliance.config(DemoAlliance.member(node)), Clock.systemUTC()).orElseThrow()
-                .envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+        return MemberEnvelopes.of(alliance, node);
     }
 
-    /** Posts as node {@code as} (its TLS certificate) to {@code to}'s exchange listener. */
     private static HttpResponse<byte[]> post(String as, String to, byte[] envelope) throws Exception {
-        NodeIdentity identity = NodeIdentity.load(alliance.config(DemoAlliance.member(as)), Clock.systemUTC()).orElseThrow();
-        HttpClient client = HttpClient.newBuilder()
-                .sslContext(MutualTls.client(identity.tlsCredential().orElseThrow(), identity.validator(), to))
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member(to))))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return MemberEnvelopes.post(alliance, as, to, envelope);
     }
 }
