@@ -79,8 +79,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The node's part in the alliance, wired from its configuration: the partner directory (re-read
- * on change), the exchange listener on its own port with mutual TLS, the client that calls
- * partners, and the query flows on top.
+ * on change), the exchange listener on its own port with mutual TLS, the CRL port (plain HTTP)
+ * and the CRL refresh, the client that calls partners, and the query flows on top.
  */
 public final class Federation implements AutoCloseable {
 
@@ -94,10 +94,12 @@ public final class Federation implements AutoCloseable {
     private final int soapPort;
     private final CachingConnectionFactory broker;
     private final CountersignRoutes countersigning;
+    private final CrlDistribution crls;
 
     private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, Bus bus, int soapPort,
-                       CachingConnectionFactory broker, CountersignRoutes countersigning) {
+                       CachingConnectionFactory broker, CountersignRoutes countersigning, CrlDistribution crls) {
         this.countersigning = countersigning;
+        this.crls = crls;
         this.routes = routes;
         this.listenerTls = listenerTls;
         this.listenerGuard = listenerGuard;
@@ -185,6 +187,13 @@ public final class Federation implements AutoCloseable {
                         });
             }
         };
+        int crlPort = config.getInt("gateway.crl.port");
+        CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(config.get("gateway.exchange.host"), crlPort)
+                : null, 1000L * config.getInt("gateway.trust.crl-refresh-seconds"), () -> {
+                    List<java.security.cert.X509Certificate> known = new ArrayList<>(identity.certificates());
+                    partners.all().forEach(p -> known.add(p.certificate()));
+                    return known;
+                });
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
@@ -199,6 +208,7 @@ public final class Federation implements AutoCloseable {
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
                 new ReceivedRoutes(received, partners),
+                crlRoutes,
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {
@@ -222,7 +232,7 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker, countersigning);
+        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -231,6 +241,7 @@ public final class Federation implements AutoCloseable {
         bindings.put("jms", JmsComponent.jmsComponent(broker));
         bindings.put(ListenerGuard.NAME, listenerGuard);
         bindings.put(CountersignRoutes.REGISTRY_NAME, countersigning.standing()); // the partners' standing, for the readiness probe
+        bindings.put(CrlDistribution.REGISTRY_NAME, crls); // the CRLs held, for the readiness probe
         if (listenerTls != null) {
             bindings.put(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
         }
