@@ -153,6 +153,13 @@ class CrlDistributionIT {
         for (String other : List.of("/exchange", "/health/ready", "/api/v1/records", "/soap/province", "/")) {
             assertEquals(404, send("GET", base + other).statusCode(), other + " on the CRL port");
         }
+        // nothing of the request comes back: neither query parameters nor headers
+        HttpResponse<String> probed = PLAIN.send(HttpRequest.newBuilder(URI.create(base + "/crl/gm.crl?Set-Cookie=session%3Dforged"
+                + "&X-Probe=reflected")).header("X-Echo", "reflected").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, probed.statusCode());
+        for (String echoed : List.of("set-cookie", "x-probe", "x-echo")) {
+            assertTrue(probed.headers().firstValue(echoed).isEmpty(), "reflected " + echoed + ": " + probed.headers().map());
+        }
         // the exchange port serves no CRL, not even to a partner
         NodeIdentity jiaxing = NodeIdentity.load(alliance.config(DemoAlliance.member("jiaxing")), Clock.systemUTC()).orElseThrow();
         HttpClient partner = HttpClient.newBuilder().sslContext(MutualTls.client(jiaxing.tlsCredential().orElseThrow(), jiaxing.validator(),
