@@ -169,6 +169,44 @@ class CrlDistributionIT {
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
+    @Test
+    void aNodeWhoseCrlIsPastNextUpdatePlusGrace_refusesThatCasCertificates_andIsNotReady() throws Exception {
+        // Zhejiang holds a GM CRL due for renewal a minute from now and fetches no other within the test
+        char[] passphrase = Passphrases.fromFile(root.resolve("demo-passphrase"));
+        X509CRL shortLived = AllianceCa.load(caDir(Suite.GM), passphrase).crl(Duration.ofSeconds(60)); // the CA directory is not saved
+        Path files = Files.createDirectories(root.resolve("zhejiang-crls"));
+        PemFiles.writeCrl(files.resolve("gm.crl.pem"), shortLived);
+        Files.copy(caDir(Suite.INTL).resolve("crl.pem"), files.resolve("intl.crl.pem"));
+        try (Node zhejiang = Node.start(alliance.config(DemoAlliance.member("zhejiang"))
+                .with("gateway.trust.crls", files.resolve("gm.crl.pem") + "," + files.resolve("intl.crl.pem"))
+                .with("gateway.trust.crl-grace-seconds", "10").with("gateway.trust.crl-refresh-seconds", "3600"))) {
+            NodeIdentity huzhou = NodeIdentity.load(alliance.config(DemoAlliance.member("huzhou")), Clock.systemUTC()).orElseThrow();
+            NodeEnvelopes asHuzhou = huzhou.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+            HttpClient toZhejiang = HttpClient.newBuilder().sslContext(MutualTls.client(huzhou.tlsCredential().orElseThrow(),
+                    huzhou.validator(), "zhejiang")).connectTimeout(Duration.ofSeconds(5)).build();
+            String api = alliance.apiUrl(DemoAlliance.member("zhejiang"));
+            if (java.time.Instant.now().isBefore(shortLived.getNextUpdate().toInstant())) {
+                assertEquals(200, send(toZhejiang, asHuzhou, "huzhou", "zhejiang").statusCode(), "while the CRL is current");
+                assertEquals(200, TestNodes.get(api + "/health/ready").statusCode());
+            }
+
+            TestNodes.await("Zhejiang is not ready once its GM CRL is past nextUpdate plus grace", Duration.ofSeconds(120),
+                    () -> {
+                        try {
+                            return TestNodes.get(api + "/health/ready").statusCode() == 503;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+            String crlCheck = readiness(api).path("checks").path("crl").asText();
+            assertTrue(crlCheck.startsWith("DOWN") && crlCheck.contains("DOWN GM CRL") && crlCheck.contains("certificates refused"), crlCheck);
+            HttpResponse<String> refused = send(toZhejiang, asHuzhou, "huzhou", "zhejiang");
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals("E_CERT_UNTRUSTED", code(refused));
+            assertTrue(refused.body().contains("revocation status unknown"), refused.body());
+        }
+    }
+
     private static void publishRevocation(Suite suite, X509Certificate certificate) throws IOException {
         char[] passphrase = Passphrases.fromFile(root.resolve("demo-passphrase"));
         AllianceCa ca = AllianceCa.load(caDir(suite), passphrase);
@@ -182,12 +220,17 @@ class CrlDistributionIT {
     }
 
     private static HttpResponse<String> query(HttpClient client, NodeEnvelopes asShaoxing) {
+        return send(client, asShaoxing, "shaoxing", "huzhou");
+    }
+
+    /** A query envelope of {@code sender}'s, sealed to the recipient's GM certificate and posted to its exchange listener. */
+    private static HttpResponse<String> send(HttpClient client, NodeEnvelopes asSender, String sender, String recipient) {
         try {
-            X509Certificate huzhouGm = PemFiles.readCertificate(root.resolve("certs/huzhou.gm.pem"));
-            byte[] envelope = asShaoxing.seal("{\"uscc\": \"91330100716105852F\", \"requestedBy\": \"crl-test\", \"purpose\": \"test\"}"
-                    .getBytes(StandardCharsets.UTF_8), new ExchangeHeaders(UUID.randomUUID().toString(), "shaoxing", "huzhou", "query", null,
-                    Clock.systemUTC().instant()), huzhouGm);
-            return client.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member("huzhou"))))
+            X509Certificate recipientGm = PemFiles.readCertificate(root.resolve("certs/" + recipient + ".gm.pem"));
+            byte[] envelope = asSender.seal("{\"uscc\": \"91330100716105852F\", \"requestedBy\": \"crl-test\", \"purpose\": \"test\"}"
+                    .getBytes(StandardCharsets.UTF_8), new ExchangeHeaders(UUID.randomUUID().toString(), sender, recipient, "query", null,
+                    Clock.systemUTC().instant()), recipientGm);
+            return client.send(HttpRequest.newBuilder(URI.create(alliance.exchangeUrl(DemoAlliance.member(recipient))))
                     .header("Content-Type", "application/pkcs7-mime").POST(HttpRequest.BodyPublishers.ofByteArray(envelope))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
