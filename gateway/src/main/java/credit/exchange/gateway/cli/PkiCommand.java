@@ -2,6 +2,7 @@ package credit.exchange.gateway.cli;
 
 import credit.exchange.security.Suite;
 import credit.exchange.security.pki.AllianceCa;
+import credit.exchange.security.pki.AllianceProfile;
 import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.pki.Passphrases;
 import credit.exchange.security.pki.RevocationReason;
@@ -9,9 +10,14 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.Extension;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,9 +121,9 @@ final class PkiCommand {
             ca.save(caDir, caSecret);
             System.out.printf("node %s: %s, %s (encrypted), serial %s%n", node, out.resolve(node + ".cert.pem"),
                     out.resolve(node + ".key.pem"), credentials.certificate().getSerialNumber().toString(16));
-            List<URI> named = credit.exchange.security.pki.AllianceProfile.crlUrls(credentials.certificate());
+            List<URI> named = AllianceProfile.crlUrls(credentials.certificate());
             System.out.println(named.isEmpty() ? "  no CRL distribution point: partners need the CA's crl.pem as a file (gateway.trust.crls)"
-                    : "  CRL distribution point " + named.stream().map(URI::toString).collect(java.util.stream.Collectors.joining(", ")));
+                    : "  CRL distribution point " + named.stream().map(URI::toString).collect(Collectors.joining(", ")));
             return 0;
         }
     }
@@ -163,17 +169,16 @@ final class PkiCommand {
         public Integer call() throws Exception {
             char[] caSecret = Passphrases.from(caPassphrase);
             AllianceCa ca = AllianceCa.load(caDir, caSecret);
-            var crl = ca.crl(CRL_VALIDITY);
+            X509CRL crl = ca.crl(CRL_VALIDITY);
             ca.save(caDir, caSecret);
             System.out.printf("CRL %s of the %s CA, %d revoked, next update %s: %s%n", crlNumber(crl), ca.suite(), ca.revoked().size(),
                     crl.getNextUpdate().toInstant(), caDir.resolve("crl.pem"));
             return 0;
         }
 
-        private static String crlNumber(java.security.cert.X509CRL crl) {
-            byte[] value = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
-            return org.bouncycastle.asn1.ASN1Integer.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(value).getOctets())
-                    .getValue().toString();
+        private static String crlNumber(X509CRL crl) {
+            byte[] value = crl.getExtensionValue(Extension.cRLNumber.getId());
+            return ASN1Integer.getInstance(ASN1OctetString.getInstance(value).getOctets()).getValue().toString();
         }
     }
 

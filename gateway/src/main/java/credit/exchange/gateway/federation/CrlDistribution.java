@@ -17,7 +17,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +56,7 @@ public final class CrlDistribution {
     private final List<Path> files;
     private final Clock clock;
     private final HttpClient http;
-    /** Where each held CRL came from, by its anchor and CRL number. */
+    /** Where each held CRL came from (a file or a URL), by the anchor that signed it. */
     private final Map<X509Certificate, String> sources = new ConcurrentHashMap<>();
 
     /**
@@ -103,7 +106,7 @@ public final class CrlDistribution {
     /** The CRL this node serves for a suite: the newest (latest thisUpdate) of the CRLs it holds of that suite's anchors. */
     public Optional<X509CRL> served(Suite suite) {
         return validator.heldCrls().stream().filter(h -> h.suite() == suite)
-                .max(java.util.Comparator.comparing(CertificateValidator.HeldCrl::thisUpdate)).map(CertificateValidator.HeldCrl::crl);
+                .max(Comparator.comparing(CertificateValidator.HeldCrl::thisUpdate)).map(CertificateValidator.HeldCrl::crl);
     }
 
     /** The DER of {@link #served}. */
@@ -124,8 +127,8 @@ public final class CrlDistribution {
      */
     public List<String> status() {
         Instant now = clock.instant();
-        List<String> lines = new java.util.ArrayList<>();
-        Set<X509Certificate> withCrl = new java.util.HashSet<>();
+        List<String> lines = new ArrayList<>();
+        Set<X509Certificate> withCrl = new HashSet<>();
         for (CertificateValidator.HeldCrl h : validator.heldCrls()) {
             withCrl.add(h.anchor());
             boolean stale = now.isAfter(h.currentUntil());
@@ -157,7 +160,7 @@ public final class CrlDistribution {
     /** Hands a CRL to the validator; if adopted, remembers {@code source} as where it came from. */
     void adopt(X509CRL crl, String source) {
         if (validator.updateCrl(crl)) {
-            validator.heldCrls().stream().filter(h -> h.crl() == crl || h.crl().equals(crl)).findFirst().ifPresent(h -> {
+            validator.heldCrls().stream().filter(h -> h.crl().equals(crl)).findFirst().ifPresent(h -> {
                 sources.put(h.anchor(), source);
                 LOG.info("adopted {} CRL {} (thisUpdate {}, nextUpdate {}) from {}", h.suite(), h.number(), h.thisUpdate(),
                         h.nextUpdate(), source);

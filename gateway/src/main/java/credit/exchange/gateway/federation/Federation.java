@@ -57,6 +57,7 @@ import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,7 +191,7 @@ public final class Federation implements AutoCloseable {
         int crlPort = config.getInt("gateway.crl.port");
         CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(config.get("gateway.exchange.host"), crlPort)
                 : null, 1000L * config.getInt("gateway.trust.crl-refresh-seconds"), () -> {
-                    List<java.security.cert.X509Certificate> known = new ArrayList<>(identity.certificates());
+                    List<X509Certificate> known = new ArrayList<>(identity.certificates());
                     partners.all().forEach(p -> known.add(p.certificate()));
                     return known;
                 });
