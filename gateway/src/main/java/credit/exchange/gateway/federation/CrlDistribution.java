@@ -105,8 +105,24 @@ public final class CrlDistribution {
 
     /** The CRL this node serves for a suite: the newest (latest thisUpdate) of the CRLs it holds of that suite's anchors. */
     public Optional<X509CRL> served(Suite suite) {
-        return validator.heldCrls().stream().filter(h -> h.suite() == suite)
-                .max(Comparator.comparing(CertificateValidator.HeldCrl::thisUpdate)).map(CertificateValidator.HeldCrl::crl);
+        return newest(suite).map(CertificateValidator.HeldCrl::crl);
+    }
+
+    /** Seconds since the thisUpdate of the CRL served for a suite; NaN when the node holds none (a gauge). */
+    public double ageSeconds(Suite suite) {
+        return newest(suite).map(h -> (double) Duration.between(h.thisUpdate(), clock.instant()).toSeconds()).orElse(Double.NaN);
+    }
+
+    /**
+     * Seconds until the CRL served for a suite stops being current (its nextUpdate plus grace), below
+     * zero once it has; NaN when the node holds none (a gauge).
+     */
+    public double secondsCurrent(Suite suite) {
+        return newest(suite).map(h -> (double) Duration.between(clock.instant(), h.currentUntil()).toSeconds()).orElse(Double.NaN);
+    }
+
+    private Optional<CertificateValidator.HeldCrl> newest(Suite suite) {
+        return validator.heldCrls().stream().filter(h -> h.suite() == suite).max(Comparator.comparing(CertificateValidator.HeldCrl::thisUpdate));
     }
 
     /** The DER of {@link #served}. */

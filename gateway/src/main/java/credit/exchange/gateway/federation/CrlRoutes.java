@@ -5,6 +5,8 @@ import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Locale;
@@ -16,7 +18,9 @@ import org.apache.camel.Exchange;
  * {@code GET /crl/intl.crl} and {@code GET /crl/gm.crl} (DER, {@value CrlDistribution#MEDIA_TYPE})
  * on its CRL port, plain HTTP like RFC 5280's distribution points: a CRL is signed by the CA and
  * needs no channel security, and a fetch over mutual TLS would need the very revocation status it
- * renews. On a schedule it fetches the CRLs its own and its partners' certificates point to.
+ * renews. On a schedule it fetches the CRLs its own and its partners' certificates point to; the
+ * gauges {@code gateway_crl_age_seconds} and {@code gateway_crl_current_seconds} (per suite) show
+ * how old the CRL held is and how long it stays current.
  */
 final class CrlRoutes extends ApiRouteBuilder {
 
@@ -53,6 +57,24 @@ final class CrlRoutes extends ApiRouteBuilder {
         }
         from("timer:crl-refresh?period=" + refreshMillis + "&delay=" + refreshMillis).routeId("crl-refresh")
                 .process(e -> crls.fetch(known.get()));
+        from("timer:crl-gauges?repeatCount=1").routeId("crl-gauges")
+                .process(e -> registerGauges());
+    }
+
+    /** Per suite, the age of the CRL held and how long it stays current, for the metrics scrape. */
+    private void registerGauges() {
+        MeterRegistry registry = getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry == null) {
+            return;
+        }
+        for (Suite suite : Suite.values()) {
+            Gauge.builder("gateway.crl.age.seconds", crls, c -> c.ageSeconds(suite))
+                    .description("seconds since the thisUpdate of the alliance CRL this node holds (NaN: none)")
+                    .tag("suite", suite.name()).register(registry);
+            Gauge.builder("gateway.crl.current.seconds", crls, c -> c.secondsCurrent(suite))
+                    .description("seconds until that CRL's nextUpdate plus grace; below 0 the CA's certificates are refused (NaN: none)")
+                    .tag("suite", suite.name()).register(registry);
+        }
     }
 
     private void serve(Exchange exchange) {

@@ -160,6 +160,11 @@ class CrlDistributionIT {
         for (String echoed : List.of("set-cookie", "x-probe", "x-echo")) {
             assertTrue(probed.headers().firstValue(echoed).isEmpty(), "reflected " + echoed + ": " + probed.headers().map());
         }
+        // the metrics show each CRL's age and how long it stays current
+        String metrics = TestNodes.operatorGet(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/metrics").body();
+        for (String gauge : List.of("gateway_crl_age_seconds{suite=\"GM\"}", "gateway_crl_current_seconds{suite=\"INTL\"}")) {
+            assertTrue(metrics.contains(gauge), gauge + " in " + metrics.lines().filter(l -> l.contains("crl")).toList());
+        }
         // the exchange port serves no CRL, not even to a partner
         NodeIdentity jiaxing = NodeIdentity.load(alliance.config(DemoAlliance.member("jiaxing")), Clock.systemUTC()).orElseThrow();
         HttpClient partner = HttpClient.newBuilder().sslContext(MutualTls.client(jiaxing.tlsCredential().orElseThrow(), jiaxing.validator(),
