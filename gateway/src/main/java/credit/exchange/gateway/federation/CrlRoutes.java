@@ -43,9 +43,9 @@ final class CrlRoutes extends ApiRouteBuilder {
         this.known = known;
     }
 
-    /** The listener URI of the CRL port, a netty-http consumer guarded like the exchange listener. */
+    /** The listener URI of the CRL port, a netty-http consumer with the exchange listener's time limits. */
     static String listener(String host, int port) {
-        return "netty-http:http://" + host + ":" + port + PATH + "?matchOnUriPrefix=true&decoders=#" + ListenerGuard.NAME
+        return "netty-http:http://" + host + ":" + port + PATH + "?matchOnUriPrefix=true&decoders=#" + ListenerGuard.CRL_NAME
                 + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME;
     }
 

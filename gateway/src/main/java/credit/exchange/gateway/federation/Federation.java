@@ -91,14 +91,16 @@ public final class Federation implements AutoCloseable {
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
     private final ListenerGuard listenerGuard;
+    private final ListenerGuard crlGuard;
     private final Bus bus;
     private final int soapPort;
     private final CachingConnectionFactory broker;
     private final CountersignRoutes countersigning;
     private final CrlDistribution crls;
 
-    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, Bus bus, int soapPort,
-                       CachingConnectionFactory broker, CountersignRoutes countersigning, CrlDistribution crls) {
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, ListenerGuard crlGuard, Bus bus,
+                       int soapPort, CachingConnectionFactory broker, CountersignRoutes countersigning, CrlDistribution crls) {
+        this.crlGuard = crlGuard;
         this.countersigning = countersigning;
         this.crls = crls;
         this.routes = routes;
@@ -170,7 +172,9 @@ public final class Federation implements AutoCloseable {
         Duration headerTimeout = Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms"));
         Duration requestTimeout = Duration.ofSeconds(config.getInt("gateway.transport.request-timeout-seconds"));
         Duration idleTimeout = Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds"));
-        ListenerGuard listenerGuard = new ListenerGuard(headerTimeout, requestTimeout, idleTimeout);
+        ListenerGuard listenerGuard = new ListenerGuard("exchange listener", headerTimeout, requestTimeout, idleTimeout,
+                devMode ? null : identity.validator());
+        ListenerGuard crlGuard = new ListenerGuard("CRL port", headerTimeout, requestTimeout, idleTimeout, null);
         SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
         long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
         RouteBuilder reload = new RouteBuilder() {
@@ -233,7 +237,7 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
+        return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -241,6 +245,7 @@ public final class Federation implements AutoCloseable {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put("jms", JmsComponent.jmsComponent(broker));
         bindings.put(ListenerGuard.NAME, listenerGuard);
+        bindings.put(ListenerGuard.CRL_NAME, crlGuard);
         bindings.put(CountersignRoutes.REGISTRY_NAME, countersigning.standing()); // the partners' standing, for the readiness probe
         bindings.put(CrlDistribution.REGISTRY_NAME, crls); // the CRLs held, for the readiness probe
         if (listenerTls != null) {

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,11 @@ class CrlDistributionIT {
         assertTrue(crlCheck.startsWith("UP") && crlCheck.contains("GM CRL 2")
                 && crlCheck.contains("from " + alliance.crlUrl(DemoAlliance.member("hangzhou"), Suite.GM)), crlCheck);
 
-        // and its INTL (TLS) certificate: Huzhou then refuses Shaoxing's handshake
+        // and its INTL (TLS) certificate: Huzhou then refuses Shaoxing's handshake, and closes a connection opened before
+        SSLSocket keptAlive = (SSLSocket) MutualTls.client(shaoxingTls, shaoxing.validator(), "huzhou").getSocketFactory()
+                .createSocket("127.0.0.1", URI.create(alliance.exchangeUrl(DemoAlliance.member("huzhou"))).getPort());
+        keptAlive.setSoTimeout(10_000);
+        assertEquals(403, post(keptAlive, asShaoxing), "an answer on the connection (E_CERT_REVOKED), which stays open");
         publishRevocation(Suite.INTL, PemFiles.readCertificate(root.resolve("certs/shaoxing.intl.pem")));
         TestNodes.await("Huzhou refuses Shaoxing's TLS handshake", Duration.ofSeconds(30), () -> {
             // a new connection each time: an established one is not checked again
@@ -127,6 +132,8 @@ class CrlDistributionIT {
                 return e.getCause() instanceof IOException; // no HTTP answer: the handshake was refused
             }
         });
+        assertEquals(-1, post(keptAlive, asShaoxing), "the connection opened before the revocation is closed at its next request");
+        keptAlive.close();
         crlCheck = readiness(huzhou()).path("checks").path("crl").asText();
         assertTrue(crlCheck.contains("INTL CRL 2") && crlCheck.contains("from " + alliance.crlUrl(DemoAlliance.member("hangzhou"),
                 Suite.INTL)), crlCheck);
@@ -243,6 +250,39 @@ class CrlDistributionIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * One query of Shaoxing's as a raw HTTP/1.1 request on a kept-alive TLS connection: the answer's
+     * status, its body read, or -1 when the connection was closed instead of an answer.
+     */
+    private static int post(SSLSocket socket, NodeEnvelopes asShaoxing) throws Exception {
+        X509Certificate huzhouGm = PemFiles.readCertificate(root.resolve("certs/huzhou.gm.pem"));
+        byte[] envelope = asShaoxing.seal("{\"uscc\": \"91330100716105852F\", \"requestedBy\": \"crl-test\", \"purpose\": \"test\"}"
+                .getBytes(StandardCharsets.UTF_8), new ExchangeHeaders(UUID.randomUUID().toString(), "shaoxing", "huzhou", "query", null,
+                Clock.systemUTC().instant()), huzhouGm);
+        try {
+            var out = socket.getOutputStream();
+            out.write(("POST /exchange HTTP/1.1\r\nHost: huzhou\r\nContent-Type: application/pkcs7-mime\r\nContent-Length: "
+                    + envelope.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(envelope);
+            out.flush();
+            var in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return -1;
+                }
+                head.append((char) b);
+            }
+            String headers = head.toString().toLowerCase(Locale.ROOT);
+            int length = Integer.parseInt(headers.replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
+            in.readNBytes(length);
+            return Integer.parseInt(headers.substring(9, 12));
+        } catch (java.net.SocketException | javax.net.ssl.SSLException closed) {
+            return -1;
         }
     }
 
