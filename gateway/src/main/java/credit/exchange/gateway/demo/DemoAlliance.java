@@ -58,6 +58,9 @@ public final class DemoAlliance {
     public static final int DEFAULT_BASE_PORT = 18440;
     private static final int HTTP_OFFSET = 100;
     private static final int SOAP_OFFSET = 200;
+    private static final int CRL_OFFSET = 300;
+    /** The member that runs the alliance CAs: the CRL distribution point of every demo certificate is its CRL port. */
+    public static final String CA_OPERATOR = "hangzhou";
     private static final Duration VALIDITY = Duration.ofDays(365);
 
     private final Path root;
@@ -88,17 +91,17 @@ public final class DemoAlliance {
     }
 
     /**
-     * A base port with every member's exchange, API and SOAP port free (a random range, checked),
+     * A base port with every member's exchange, API, SOAP and CRL port free (a random range, checked),
      * below Linux's ephemeral range (32768 and up), so that no outgoing connection of the test
      * run takes one of them between the check and the nodes' start.
      */
     public static int freeBasePort() throws IOException {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + random.nextInt(32_768 - 20_000 - SOAP_OFFSET - MEMBERS.size());
+            int base = 20_000 + random.nextInt(32_768 - 20_000 - CRL_OFFSET - MEMBERS.size());
             boolean free = true;
             for (int i = 0; i < MEMBERS.size() && free; i++) {
-                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i);
+                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i) && isFree(base + CRL_OFFSET + i);
             }
             if (free) {
                 return base;
@@ -124,6 +127,7 @@ public final class DemoAlliance {
         values.put("gateway.http.port", Integer.toString(basePort + HTTP_OFFSET + index));
         values.put("gateway.exchange.port", Integer.toString(basePort + index));
         values.put("gateway.soap.port", Integer.toString(basePort + SOAP_OFFSET + index));
+        values.put("gateway.crl.port", Integer.toString(basePort + CRL_OFFSET + index));
         for (Suite suite : Suite.values()) {
             String s = suite.name().toLowerCase(Locale.ROOT);
             values.put("gateway.credentials." + s + ".key", credentials(m.id(), suite).resolve(m.id() + ".key.pem").toString());
@@ -214,6 +218,11 @@ public final class DemoAlliance {
 
     public String soapUrl(Member m) {
         return "https://127.0.0.1:" + (basePort + SOAP_OFFSET + MEMBERS.indexOf(m)) + "/soap/province";
+    }
+
+    /** Where a member serves the alliance CRL of a suite (its CRL port), as the demo certificates name it for the CA operator. */
+    public String crlUrl(Member m, Suite suite) {
+        return "http://127.0.0.1:" + (basePort + CRL_OFFSET + MEMBERS.indexOf(m)) + "/crl/" + suite.name().toLowerCase(Locale.ROOT) + ".crl";
     }
 
     public String exchangeUrl(Member m) {
@@ -318,6 +327,7 @@ public final class DemoAlliance {
             Path caDir = ca(suite);
             AllianceCa ca = Files.exists(caDir.resolve("ca.cert.pem")) ? AllianceCa.load(caDir, passphrase())
                     : AllianceCa.init(suite, "Demo Alliance " + suite + " Root CA", VALIDITY.multipliedBy(5));
+            ca.publishCrlAt(List.of(java.net.URI.create(crlUrl(member(CA_OPERATOR), suite))));
             for (Member m : MEMBERS) {
                 Path dir = credentials(m.id(), suite);
                 if (!Files.exists(dir.resolve(m.id() + ".cert.pem"))) {

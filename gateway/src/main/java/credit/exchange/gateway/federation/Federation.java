@@ -57,6 +57,7 @@ import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.transport.MutualTls;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,8 +80,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The node's part in the alliance, wired from its configuration: the partner directory (re-read
- * on change), the exchange listener on its own port with mutual TLS, the client that calls
- * partners, and the query flows on top.
+ * on change), the exchange listener on its own port with mutual TLS, the CRL port (plain HTTP)
+ * and the CRL refresh, the client that calls partners, and the query flows on top.
  */
 public final class Federation implements AutoCloseable {
 
@@ -90,14 +91,18 @@ public final class Federation implements AutoCloseable {
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
     private final ListenerGuard listenerGuard;
+    private final ListenerGuard crlGuard;
     private final Bus bus;
     private final int soapPort;
     private final CachingConnectionFactory broker;
     private final CountersignRoutes countersigning;
+    private final CrlDistribution crls;
 
-    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, Bus bus, int soapPort,
-                       CachingConnectionFactory broker, CountersignRoutes countersigning) {
+    private Federation(List<RoutesBuilder> routes, SSLContext listenerTls, ListenerGuard listenerGuard, ListenerGuard crlGuard, Bus bus,
+                       int soapPort, CachingConnectionFactory broker, CountersignRoutes countersigning, CrlDistribution crls) {
+        this.crlGuard = crlGuard;
         this.countersigning = countersigning;
+        this.crls = crls;
         this.routes = routes;
         this.listenerTls = listenerTls;
         this.listenerGuard = listenerGuard;
@@ -167,7 +172,9 @@ public final class Federation implements AutoCloseable {
         Duration headerTimeout = Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms"));
         Duration requestTimeout = Duration.ofSeconds(config.getInt("gateway.transport.request-timeout-seconds"));
         Duration idleTimeout = Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds"));
-        ListenerGuard listenerGuard = new ListenerGuard(headerTimeout, requestTimeout, idleTimeout);
+        ListenerGuard listenerGuard = new ListenerGuard("exchange listener", headerTimeout, requestTimeout, idleTimeout,
+                devMode ? null : identity.validator());
+        ListenerGuard crlGuard = new ListenerGuard("CRL port", headerTimeout, requestTimeout, idleTimeout, null);
         SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
         long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
         RouteBuilder reload = new RouteBuilder() {
@@ -185,6 +192,13 @@ public final class Federation implements AutoCloseable {
                         });
             }
         };
+        int crlPort = config.getInt("gateway.crl.port");
+        CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(config.get("gateway.exchange.host"), crlPort)
+                : null, 1000L * config.getInt("gateway.trust.crl-refresh-seconds"), () -> {
+                    List<X509Certificate> known = new ArrayList<>(identity.certificates());
+                    partners.all().forEach(p -> known.add(p.certificate()));
+                    return known;
+                });
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, messages, listener, devMode),
@@ -199,6 +213,7 @@ public final class Federation implements AutoCloseable {
                         Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
                 new ReceivedRoutes(received, partners),
+                crlRoutes,
                 reload));
         int soapPort = config.getInt("gateway.soap.port");
         if (soapPort > 0) {
@@ -222,7 +237,7 @@ public final class Federation implements AutoCloseable {
                 new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
         cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, listenerGuard, bus, soapPort, cachedBroker, countersigning);
+        return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -230,7 +245,9 @@ public final class Federation implements AutoCloseable {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put("jms", JmsComponent.jmsComponent(broker));
         bindings.put(ListenerGuard.NAME, listenerGuard);
+        bindings.put(ListenerGuard.CRL_NAME, crlGuard);
         bindings.put(CountersignRoutes.REGISTRY_NAME, countersigning.standing()); // the partners' standing, for the readiness probe
+        bindings.put(CrlDistribution.REGISTRY_NAME, crls); // the CRLs held, for the readiness probe
         if (listenerTls != null) {
             bindings.put(LISTENER_TLS, new FixedSslContextParameters(listenerTls));
         }

@@ -13,7 +13,6 @@ import credit.exchange.security.pki.PemFiles;
 import credit.exchange.security.pki.Usage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,31 +21,29 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who this node is in the alliance: its credential in each suite it holds, the trust anchors
  * and CRLs it validates partners with, and the envelope policy. Loaded from the
- * {@code gateway.credentials.*} and {@code gateway.trust.*} configuration.
+ * {@code gateway.credentials.*} and {@code gateway.trust.*} configuration; the CRLs come from the
+ * files named there and, when those hold no current one, from the distribution points of the
+ * node's own certificates ({@link CrlDistribution}).
  */
 public final class NodeIdentity {
-
-    private static final Logger LOG = LoggerFactory.getLogger(NodeIdentity.class);
 
     private final String nodeId;
     private final Map<Suite, NodeCredentials> credentials;
     private final CertificateValidator validator;
-    private final List<Path> crlFiles;
+    private final CrlDistribution crls;
     private final EnvelopePolicy policy;
     private final Envelopes.Signing signing;
 
     private NodeIdentity(String nodeId, Map<Suite, NodeCredentials> credentials, CertificateValidator validator,
-                         List<Path> crlFiles, EnvelopePolicy policy, Envelopes.Signing signing) {
+                         CrlDistribution crls, EnvelopePolicy policy, Envelopes.Signing signing) {
         this.nodeId = nodeId;
         this.credentials = credentials;
         this.validator = validator;
-        this.crlFiles = crlFiles;
+        this.crls = crls;
         this.policy = policy;
         this.signing = signing;
     }
@@ -76,11 +73,16 @@ public final class NodeIdentity {
             anchors.addAll(PemFiles.readCertificates(f));
         }
         List<Path> crlFiles = config.paths("gateway.trust.crls");
-        List<X509CRL> crls = new ArrayList<>();
+        CertificateValidator validator = new CertificateValidator(anchors, List.of(), clock,
+                Duration.ofSeconds(config.getInt("gateway.trust.crl-grace-seconds")));
+        CrlDistribution crls = new CrlDistribution(validator, crlFiles, clock);
         for (Path f : crlFiles) {
-            crls.add(PemFiles.readCrl(f));
+            crls.adopt(PemFiles.readCrl(f), f.toString()); // at start a damaged file stops the node; later it is logged and skipped
         }
-        CertificateValidator validator = new CertificateValidator(anchors, crls, clock);
+        if (!crls.current()) {
+            // no current CRL in the files (or none named): the distribution points of our own certificates may have one
+            crls.fetch(credentials.values().stream().map(NodeCredentials::certificate).toList());
+        }
         for (NodeCredentials c : credentials.values()) {
             validator.validate(c.certificate(), c.suite(), Usage.SIGNING); // our own certificate must pass our own checks
         }
@@ -88,7 +90,7 @@ public final class NodeIdentity {
                 config.getInt("gateway.exchange.max-envelope-bytes"));
         Envelopes.Signing signing = Boolean.parseBoolean(config.get("gateway.exchange.batch-signing"))
                 ? Envelopes.Signing.BATCHED : Envelopes.Signing.PER_MESSAGE;
-        return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crlFiles, policy, signing));
+        return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crls, policy, signing));
     }
 
     /** The node's envelope layer, its message ids remembered by {@code replay}. */
@@ -130,15 +132,17 @@ public final class NodeIdentity {
 
     /** Re-reads the CRL files; a newer CRL takes effect at once. A file that cannot be read is logged and skipped. */
     public void refreshCrls() {
-        for (Path f : crlFiles) {
-            try {
-                if (validator.updateCrl(PemFiles.readCrl(f))) {
-                    LOG.info("adopted a newer CRL from {}", f);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("CRL {} cannot be read ({}); the one held stays in force", f, e.getClass().getSimpleName());
-            }
-        }
+        crls.rereadFiles();
+    }
+
+    /** Where the node's CRLs come from (files, distribution points) and what it serves of them. */
+    public CrlDistribution crls() {
+        return crls;
+    }
+
+    /** The node's own certificates, of every suite it holds. */
+    public List<X509Certificate> certificates() {
+        return credentials.values().stream().map(NodeCredentials::certificate).toList();
     }
 
     public String nodeId() {

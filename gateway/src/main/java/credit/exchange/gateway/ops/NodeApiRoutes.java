@@ -1,6 +1,7 @@
 package credit.exchange.gateway.ops;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.audit.CountersignRoutes;
@@ -20,7 +21,9 @@ import org.apache.camel.Exchange;
  * contract at {@code /openapi.json}), the probes an orchestrator uses (live means the process
  * serves HTTP; ready means the database and the broker both answer), and the operators' view of
  * the push flows: outbox counts, double-publicity deadlines, deliveries received. Readiness warns,
- * without turning DOWN, of a blocked relay and of partners behind with their countersignatures.
+ * without turning DOWN, of a blocked relay and of partners behind with their countersignatures;
+ * it shows each alliance CRL held (number, thisUpdate, nextUpdate, source) and is DOWN when one is
+ * past its nextUpdate plus grace, as every certificate of that CA is then refused.
  */
 public final class NodeApiRoutes extends ApiRouteBuilder {
 
@@ -52,7 +55,7 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                     .responseMessage(answers(200, "{status: UP, node}")).to("direct:health-live")
                 .get("/health/ready").id("health-ready").produces("application/json")
                     .description("Ready: the database and the broker both answer")
-                    .responseMessage(answers(200, "{status: UP, node, checks: {database, broker, relay}}"))
+                    .responseMessage(answers(200, "{status: UP, node, checks: {database, broker, relay, countersignatures, crl}}"))
                     .responseMessage(answers(503, "{status: DOWN, node, checks}: the checks say what does not answer"))
                     .to("direct:health-ready")
                 // refusals are JSON (ApiError), like every refusal of the API
@@ -111,7 +114,14 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
             List<String> lagging = countersigning.lagging();
             checks.put("countersignatures", lagging.isEmpty() ? "UP" : "WARN " + String.join("; ", lagging));
         }
-        boolean ready = !checks.containsValue("DOWN");
+        // the CRLs held, per CA: without a current one (nextUpdate plus grace passed) its certificates are refused, so not ready
+        CrlDistribution crls = getCamelContext().getRegistry().lookupByNameAndType(CrlDistribution.REGISTRY_NAME, CrlDistribution.class);
+        if (crls != null) {
+            List<String> held = crls.status();
+            boolean current = crls.current();
+            checks.put("crl", (current ? "UP " : "DOWN ") + String.join("; ", held));
+        }
+        boolean ready = checks.values().stream().noneMatch(v -> v.startsWith("DOWN"));
         answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", config.nodeId(), "checks", checks));
     }
 }

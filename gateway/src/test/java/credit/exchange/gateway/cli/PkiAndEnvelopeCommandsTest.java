@@ -92,4 +92,40 @@ class PkiAndEnvelopeCommandsTest {
         assertEquals(List.of(List.of(2, "huzhou"), List.of(2, "gateway.huzhou.example"), List.of(7, "10.0.0.5")),
                 List.copyOf(PemFiles.readCertificate(dir.resolve("nodes/huzhou.cert.pem")).getSubjectAlternativeNames()));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GM", "INTL"})
+    void pkiCrlUrl_ofTheCa_isTheCertificatesDistributionPoint_unlessIssueGivesOne_andPkiCrlRenewsTheList(String suite) throws Exception {
+        Files.writeString(dir.resolve("pass"), "a passphrase of the test");
+        String pass = "file:" + p("pass");
+        String caUrl = "http://ca-node.example.org:8081/crl/" + suite.toLowerCase() + ".crl";
+        assertEquals(0, CliRun.of("pki", "init-ca", "--suite", suite, "--out", p("ca"), "--passphrase", pass, "--crl-url", caUrl).exit());
+
+        CliRun byDefault = CliRun.of("pki", "issue", "--node", "huzhou", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
+                "--ca-passphrase", pass, "--passphrase", pass);
+        assertEquals(0, byDefault.exit(), byDefault.err());
+        assertTrue(byDefault.out().contains("CRL distribution point " + caUrl), byDefault.out());
+        assertEquals(List.of(java.net.URI.create(caUrl)), credit.exchange.security.pki.AllianceProfile.crlUrls(
+                PemFiles.readCertificate(dir.resolve("nodes/huzhou.cert.pem"))));
+
+        CliRun given = CliRun.of("pki", "issue", "--node", "jiaxing", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
+                "--ca-passphrase", pass, "--passphrase", pass, "--crl-url", "http://10.0.0.5:8081/crl/a.crl",
+                "--crl-url", "http://10.0.0.6:8081/crl/a.crl");
+        assertEquals(0, given.exit(), given.err());
+        assertEquals(List.of(java.net.URI.create("http://10.0.0.5:8081/crl/a.crl"), java.net.URI.create("http://10.0.0.6:8081/crl/a.crl")),
+                credit.exchange.security.pki.AllianceProfile.crlUrls(PemFiles.readCertificate(dir.resolve("nodes/jiaxing.cert.pem"))));
+
+        CliRun https = CliRun.of("pki", "issue", "--node", "shaoxing", "--suite", suite, "--ca", p("ca"), "--out", p("nodes"),
+                "--ca-passphrase", pass, "--passphrase", pass, "--crl-url", "https://ca-node.example.org/crl/a.crl");
+        assertEquals(2, https.exit(), https.out());
+        assertTrue(https.err().contains("E_FIELD_INVALID"), https.err());
+
+        var before = PemFiles.readCrl(dir.resolve("ca/crl.pem"));
+        CliRun renewed = CliRun.of("pki", "crl", "--ca", p("ca"), "--ca-passphrase", pass);
+        assertEquals(0, renewed.exit(), renewed.err());
+        assertTrue(renewed.out().startsWith("CRL 2 of the " + suite + " CA, 0 revoked"), renewed.out());
+        var after = PemFiles.readCrl(dir.resolve("ca/crl.pem"));
+        after.verify(PemFiles.readCertificate(dir.resolve("ca/ca.cert.pem")).getPublicKey(), credit.exchange.security.pki.Providers.bc());
+        assertFalse(after.getNextUpdate().before(before.getNextUpdate()));
+    }
 }

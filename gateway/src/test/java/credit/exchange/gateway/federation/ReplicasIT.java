@@ -58,6 +58,7 @@ class ReplicasIT {
                 twin = NodeProcesses.start(root, "hangzhou-twin", shared.with("gateway.http.port", Integer.toString(api))
                                 .with("gateway.exchange.port", Integer.toString(TestNodes.freePort()))
                                 .with("gateway.soap.port", Integer.toString(TestNodes.freePort()))
+                                .with("gateway.crl.port", Integer.toString(TestNodes.freePort()))
                                 .with("gateway.outbox.relay-ms", "100"),
                         "http://127.0.0.1:" + api + "/health/ready", CrashPoint.RELAY_AFTER_SEND);
 
@@ -110,7 +111,8 @@ class ReplicasIT {
                 int twinApi = TestNodes.freePort();
                 twin = NodeProcesses.start(root, "hangzhou-twin", shared.with("gateway.http.port", Integer.toString(twinApi))
                                 .with("gateway.exchange.port", Integer.toString(TestNodes.freePort()))
-                                .with("gateway.soap.port", Integer.toString(TestNodes.freePort())),
+                                .with("gateway.soap.port", Integer.toString(TestNodes.freePort()))
+                                .with("gateway.crl.port", Integer.toString(TestNodes.freePort())),
                         "http://127.0.0.1:" + twinApi + "/health/ready", null);
                 String survivorApi = alliance.apiUrl(DemoAlliance.member("hangzhou"));
                 String twinUrl = "http://127.0.0.1:" + twinApi;

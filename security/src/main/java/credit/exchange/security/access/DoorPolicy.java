@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Every door of the node and who may come in by it: deny by default. A door is an HTTP route
- * (the local API, the officer console, the development issuer, health, metrics, OpenAPI) or a
- * partner port (the exchange listener, the SOAP pull service), named by its route id. A route
+ * (the local API, the officer console, the development issuer, health, metrics, OpenAPI), a
+ * partner port (the exchange listener, the SOAP pull service) or the CRL port, named by its route id. A route
  * that is not in {@link #DOORS} is closed ({@code E_DOOR_CLOSED}) to everyone, so a new route is
  * refused until someone decides here who may use it. The finer decision inside an admitted
  * request — which records, which grantee, which class — stays with {@link AccessPolicy}.
@@ -120,7 +120,9 @@ public final class DoorPolicy {
             new Door("audit-bundle", "GET", "/api/v1/audit/bundle", Admits.AUDITOR),
             // partner ports
             new Door("inbound-exchange", "POST", "exchange port /exchange", Admits.PARTNER),
-            new Door("soap-province-pull", "POST", "SOAP port /soap/province", Admits.PARTNER));
+            new Door("soap-province-pull", "POST", "SOAP port /soap/province", Admits.PARTNER),
+            // the alliance CRLs the node holds, signed by the CA, on their own plain-HTTP port (docs/protocol.md §8)
+            new Door("crl-distribution", "GET", "CRL port /crl/{suite}.crl", Admits.ANYONE));
 
     private static final Map<String, Door> BY_ROUTE = byRoute();
 

@@ -5,6 +5,7 @@ import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,11 @@ import java.util.TreeMap;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -69,7 +73,9 @@ import org.bouncycastle.util.IPAddress;
  *       (critical); keyUsage {@code digitalSignature} plus {@code keyEncipherment} (GM: SM2 key
  *       transport) or {@code keyAgreement} (INTL: ECDH) (critical); extendedKeyUsage
  *       {@code clientAuth, serverAuth} (mutual TLS); subjectAltName {@code DNS:<nodeId>} plus any
- *       extra DNS names; authority and subject key identifiers.</li>
+ *       extra DNS names; authority and subject key identifiers; cRLDistributionPoints: one
+ *       distribution point whose full name is the CRL's {@code http} URLs ({@link #crlUrls}), when
+ *       the CA has any (RFC 5280 §4.2.1.13; plain HTTP, as the CRL protects itself by its signature).</li>
  *   <li>serials: 128 random bits, unique among this CA's certificates.</li>
  *   <li>notBefore is backdated by {@link #BACKDATE} to absorb clock skew between nodes; a node
  *       certificate never outlives the CA certificate.</li>
@@ -85,6 +91,7 @@ import org.bouncycastle.util.IPAddress;
  *   revoked.txt   one line per revocation: serial (hex) TAB revocation time (ISO-8601) TAB reason
  *   crlnumber     the number the next CRL gets (decimal)
  *   crl.pem       the latest CRL, if one was made
+ *   crl-urls.txt  where the CRL is published, one URL a line, if set ({@link #publishCrlAt})
  * </pre>
  * An instance is safe for use by several threads; the directory is not locked, so one operator at
  * a time changes it.
@@ -100,6 +107,7 @@ public final class AllianceCa {
     static final String REVOKED_FILE = "revoked.txt";
     static final String CRL_NUMBER_FILE = "crlnumber";
     static final String CRL_FILE = "crl.pem";
+    static final String CRL_URLS_FILE = "crl-urls.txt";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -120,6 +128,7 @@ public final class AllianceCa {
     private final Map<BigInteger, Revoked> revoked;
     private BigInteger nextCrlNumber;
     private X509CRL latestCrl;
+    private List<URI> crlUrls = List.of();
 
     private AllianceCa(Suite suite, PrivateKey key, X509Certificate certificate, Clock clock, Map<BigInteger, Issued> issued,
             Map<BigInteger, Revoked> revoked, BigInteger nextCrlNumber, X509CRL latestCrl) {
@@ -214,7 +223,22 @@ public final class AllianceCa {
         }
         Path crlFile = dir.resolve(CRL_FILE);
         X509CRL crl = Files.exists(crlFile) ? PemFiles.readCrl(crlFile) : null;
-        return new AllianceCa(suite, key, certificate, clock, issued, revoked, nextCrlNumber, crl);
+        AllianceCa ca = new AllianceCa(suite, key, certificate, clock, issued, revoked, nextCrlNumber, crl);
+        Path crlUrlsFile = dir.resolve(CRL_URLS_FILE);
+        if (Files.exists(crlUrlsFile)) {
+            List<URI> urls = new ArrayList<>();
+            for (String line : Files.readAllLines(crlUrlsFile, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    try {
+                        urls.add(new URI(line.trim()));
+                    } catch (java.net.URISyntaxException e) {
+                        throw new CodedException(ErrorCode.E_MALFORMED, crlUrlsFile + " holds a line that is no URL");
+                    }
+                }
+            }
+            ca.crlUrls = requireCrlUrls(urls);
+        }
+        return ca;
     }
 
     /**
@@ -238,6 +262,13 @@ public final class AllianceCa {
         PemFiles.writeAtomically(dir.resolve(CRL_NUMBER_FILE), (nextCrlNumber + "\n").getBytes(StandardCharsets.US_ASCII), false);
         if (latestCrl != null) {
             PemFiles.writeCrl(dir.resolve(CRL_FILE), latestCrl);
+        }
+        if (!crlUrls.isEmpty()) {
+            StringBuilder urls = new StringBuilder("# where this CA's CRL is published; node certificates name these URLs\n");
+            crlUrls.forEach(u -> urls.append(u).append('\n'));
+            PemFiles.writeAtomically(dir.resolve(CRL_URLS_FILE), urls.toString().getBytes(StandardCharsets.UTF_8), false);
+        } else {
+            Files.deleteIfExists(dir.resolve(CRL_URLS_FILE));
         }
         PemFiles.writeCertificate(dir.resolve(CERT_FILE), certificate);
         PemFiles.writePrivateKey(dir.resolve(KEY_FILE), key, passphrase);
@@ -263,23 +294,39 @@ public final class AllianceCa {
      * none given, the loopback's ({@link #LOOPBACK_NAMES}).
      */
     public NodeCredentials issueNode(String nodeId, Duration validity, List<String> hostNames) {
+        return issueNode(nodeId, validity, hostNames, crlUrls());
+    }
+
+    /**
+     * As {@link #issueNode(String, Duration, List)}, the certificate naming {@code crlUrls} as its CRL
+     * distribution point instead of the CA's own {@link #crlUrls} (none: no distribution point).
+     */
+    public NodeCredentials issueNode(String nodeId, Duration validity, List<String> hostNames, List<URI> crlUrls) {
         KeyPair keyPair = suite.generateKeyPair();
-        X509Certificate nodeCertificate = issueNode(nodeId, keyPair.getPublic(), validity, hostNames);
+        X509Certificate nodeCertificate = issueNode(nodeId, keyPair.getPublic(), validity, hostNames, crlUrls);
         return new NodeCredentials(keyPair.getPrivate(), nodeCertificate, List.of(certificate));
+    }
+
+    /** As {@link #issueNode(String, PublicKey, Duration, List, List)} with the CA's own {@link #crlUrls}. */
+    public X509Certificate issueNode(String nodeId, PublicKey nodeKey, Duration validity, List<String> hostNames) {
+        return issueNode(nodeId, nodeKey, validity, hostNames, crlUrls());
     }
 
     /**
      * Issues a node certificate for a key the node generated itself (its private key never leaves
      * the node). {@code hostNames} as in {@link #issueNode(String, Duration, List)}: an IPv4 or IPv6
-     * address is an iPAddress name, anything else a dNSName.
+     * address is an iPAddress name, anything else a dNSName. {@code crlUrls}, if any, become the
+     * certificate's CRL distribution point: the {@code http} URLs where partners fetch this CA's CRL.
      *
      * @throws CodedException {@link ErrorCode#E_SUITE_MISMATCH} if the key is not of the CA's suite;
-     *     {@link ErrorCode#E_FIELD_INVALID} for a bad node ID or DNS name, or a validity that would
-     *     outlive the CA certificate; {@link ErrorCode#E_CERT_EXPIRED} if the CA certificate is not
-     *     valid now
+     *     {@link ErrorCode#E_FIELD_INVALID} for a bad node ID, DNS name or CRL URL, or a validity that
+     *     would outlive the CA certificate; {@link ErrorCode#E_CERT_EXPIRED} if the CA certificate is
+     *     not valid now
      */
-    public synchronized X509Certificate issueNode(String nodeId, PublicKey nodeKey, Duration validity, List<String> hostNames) {
+    public synchronized X509Certificate issueNode(String nodeId, PublicKey nodeKey, Duration validity, List<String> hostNames,
+            List<URI> crlUrls) {
         AllianceProfile.requireNodeId(nodeId);
+        List<URI> distributionPoint = requireCrlUrls(crlUrls);
         requirePositive(validity);
         if (Suite.ofKey(nodeKey).orElse(null) != suite) {
             throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "the node key is not a key of the CA's suite " + suite);
@@ -317,6 +364,13 @@ public final class AllianceCa {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier))
                     .addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(subjectKeyIdentifier(nodeKey)));
+            if (!distributionPoint.isEmpty()) {
+                GeneralName[] locations = distributionPoint.stream()
+                        .map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u.toString())).toArray(GeneralName[]::new);
+                // one point, its full name every location of the same CRL (RFC 5280 §4.2.1.13); no reasons, no cRLIssuer
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                        new DistributionPoint(new DistributionPointName(new GeneralNames(locations)), null, null)}));
+            }
             X509Certificate nodeCertificate = toCertificate(builder.build(signer(suite, key)));
             issued.put(serial, new Issued(serial, nodeId, nodeCertificate.getNotAfter().toInstant()));
             return nodeCertificate;
@@ -367,6 +421,22 @@ public final class AllianceCa {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the CRL cannot be built", e);
         }
+    }
+
+    /**
+     * Sets where this CA's CRL is published: the CRL distribution point of the node certificates
+     * issued from now on (those issued before keep theirs). Saved with the CA.
+     *
+     * @throws CodedException {@link ErrorCode#E_FIELD_INVALID} for a URL that is not an absolute
+     *     {@code http} URL with a host
+     */
+    public synchronized void publishCrlAt(List<URI> urls) {
+        crlUrls = requireCrlUrls(urls);
+    }
+
+    /** Where this CA's CRL is published ({@link #publishCrlAt}); empty if not set. */
+    public synchronized List<URI> crlUrls() {
+        return crlUrls;
     }
 
     // ---- reading -----------------------------------------------------------------------------------
@@ -420,6 +490,21 @@ public final class AllianceCa {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "a validity period must be positive");
         }
+    }
+
+    /**
+     * CRL URLs must be plain {@code http}: a CRL is signed and needs no channel security, and an
+     * {@code https} URL would need the very revocation check it serves (RFC 5280 §8).
+     */
+    private static List<URI> requireCrlUrls(List<URI> urls) {
+        for (URI u : urls) {
+            if (!u.isAbsolute() || !"http".equals(u.getScheme()) || u.getHost() == null || u.getRawPath() == null
+                    || u.getRawPath().isEmpty() || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, "a CRL URL must be an absolute http URL with a host and a path,"
+                        + " without query, fragment or user: " + u);
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(urls));
     }
 
     private static BigInteger randomSerial() {

@@ -2,13 +2,25 @@ package credit.exchange.security.pki;
 
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * The alliance's certificate profile in one place: how a node is named, and where its name sits
@@ -51,6 +63,46 @@ public final class AllianceProfile {
             throw new CodedException(ErrorCode.E_MALFORMED, "the certificate's subject does not name exactly one node (CN)");
         }
         return IETFUtils.valueToString(cns[0].getFirst().getValue());
+    }
+
+    /**
+     * The {@code http} URLs of a certificate's CRL distribution points (cRLDistributionPoints, full
+     * names that are URIs), in order; empty if it names none. Other names and schemes are skipped.
+     *
+     * @throws CodedException {@link ErrorCode#E_MALFORMED} if the extension does not parse
+     */
+    public static List<URI> crlUrls(X509Certificate certificate) {
+        byte[] value = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
+        List<URI> urls = new ArrayList<>();
+        if (value == null) {
+            return urls;
+        }
+        DistributionPoint[] points;
+        try {
+            points = CRLDistPoint.getInstance(ASN1OctetString.getInstance(value).getOctets()).getDistributionPoints();
+        } catch (RuntimeException e) {
+            throw new CodedException(ErrorCode.E_MALFORMED, "the certificate's CRL distribution points do not parse");
+        }
+        for (DistributionPoint point : points) {
+            DistributionPointName name = point.getDistributionPoint();
+            if (name == null || name.getType() != DistributionPointName.FULL_NAME) {
+                continue;
+            }
+            for (GeneralName g : GeneralNames.getInstance(name.getName()).getNames()) {
+                if (g.getTagNo() != GeneralName.uniformResourceIdentifier) {
+                    continue;
+                }
+                try {
+                    URI uri = new URI(((ASN1String) g.getName()).getString());
+                    if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                        urls.add(uri);
+                    }
+                } catch (URISyntaxException e) {
+                    // a name that is no URL names nothing we can fetch
+                }
+            }
+        }
+        return urls;
     }
 
     static X500Name subject(String commonName) {

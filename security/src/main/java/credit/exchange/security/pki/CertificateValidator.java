@@ -160,6 +160,35 @@ public final class CertificateValidator {
         return true;
     }
 
+    /**
+     * A CRL the validator holds: the newest verified one of a trust anchor.
+     *
+     * @param suite the suite of the anchor that signed it
+     * @param currentUntil nextUpdate plus the grace period: past it the anchor's certificates are refused
+     */
+    public record HeldCrl(X509Certificate anchor, Suite suite, X509CRL crl, BigInteger number, Instant thisUpdate,
+                          Instant nextUpdate, Instant currentUntil) {
+    }
+
+    /** The CRLs held, one per trust anchor that has one, in the order the anchors were configured. */
+    public List<HeldCrl> heldCrls() {
+        Map<Anchor, Revocations> held = snapshot.revocations;
+        List<HeldCrl> out = new ArrayList<>();
+        for (Anchor anchor : anchors) {
+            Revocations r = held.get(anchor);
+            if (r != null) {
+                out.add(new HeldCrl(anchor.certificate(), anchor.suite(), r.crl(), r.number(), r.crl().getThisUpdate().toInstant(),
+                        r.nextUpdate(), r.currentUntil()));
+            }
+        }
+        return out;
+    }
+
+    /** How long after its nextUpdate a CRL is still used. */
+    public Duration crlGrace() {
+        return crlGrace;
+    }
+
     /** The configured trust anchors. */
     public List<X509Certificate> trustAnchors() {
         return anchors.stream().map(Anchor::certificate).toList();
@@ -434,7 +463,8 @@ public final class CertificateValidator {
     }
 
     /** The revoked serials of one anchor, from its newest CRL. */
-    private record Revocations(Anchor anchor, BigInteger number, Instant nextUpdate, Instant currentUntil, Set<BigInteger> serials) {
+    private record Revocations(Anchor anchor, X509CRL crl, BigInteger number, Instant nextUpdate, Instant currentUntil,
+                               Set<BigInteger> serials) {
 
         static Revocations of(X509CRL configured, List<Anchor> anchors, Duration grace) {
             X509CRL crl;
@@ -493,7 +523,7 @@ public final class CertificateValidator {
                 }
             }
             Instant nextUpdate = crl.getNextUpdate().toInstant();
-            return new Revocations(signer, number, nextUpdate, nextUpdate.plus(grace), Set.copyOf(serials));
+            return new Revocations(signer, crl, number, nextUpdate, nextUpdate.plus(grace), Set.copyOf(serials));
         }
 
         static Revocations newer(Revocations a, Revocations b) {

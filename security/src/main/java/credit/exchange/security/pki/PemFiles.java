@@ -154,6 +154,26 @@ public final class PemFiles {
         }
     }
 
+    /**
+     * A CRL as a distribution point serves it: DER (RFC 5280 §4.2.1.13), or one PEM CRL.
+     *
+     * @throws CodedException {@link ErrorCode#E_MALFORMED} if it is neither
+     */
+    public static X509CRL parseCrl(byte[] derOrPem) {
+        if (derOrPem.length > 0 && derOrPem[0] == 0x30) {
+            return crl(derOrPem);
+        }
+        List<Object> objects = parseAll(new String(derOrPem, StandardCharsets.US_ASCII), "the CRL");
+        if (objects.size() != 1 || !(objects.get(0) instanceof X509CRLHolder holder)) {
+            throw malformed("the answer holds no CRL");
+        }
+        try {
+            return crl(holder.getEncoded());
+        } catch (IOException e) {
+            throw malformed("the CRL cannot be parsed");
+        }
+    }
+
     /** A CRL from its DER encoding, as the BouncyCastle provider parses it. */
     static X509CRL crl(byte[] der) {
         try {
