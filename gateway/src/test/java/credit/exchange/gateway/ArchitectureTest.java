@@ -1,6 +1,7 @@
 package credit.exchange.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -29,4 +30,33 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("credit.exchange.security.access..")
             .should().dependOnClassesThat().haveSimpleName("AccessDecision$Deny")
             .because("denials are made by AccessPolicy alone; other code only applies its answer");
+
+    /** A flow is a folder: two flows that need each other are one flow, or one of them owns code that belongs to the other. */
+    @ArchTest
+    static final ArchRule routesFlowsHaveNoCycles = slices().matching("credit.exchange.routes.(*)..").namingSlices("routes/$1")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule gatewayPartsHaveNoCycles = slices().matching("credit.exchange.gateway.(*)..").namingSlices("gateway/$1")
+            .should().beFreeOfCycles();
+
+    /** The audit trail is beneath every flow: each flow writes to it, so it may call none of them back. */
+    @ArchTest
+    static final ArchRule theAuditTrailKnowsNoFlowAboveIt = noClasses().that().resideInAPackage("credit.exchange.routes.audit..")
+            .should().dependOnClassesThat().resideInAnyPackage("credit.exchange.routes.exchange..", "credit.exchange.routes.countersign..",
+                    "credit.exchange.routes.push..", "credit.exchange.routes.alliance..", "credit.exchange.routes.mutualquery..",
+                    "credit.exchange.routes.ingest..", "credit.exchange.routes.conformance..", "credit.exchange.routes.partnerstatus..");
+
+    /** The exchange is the carrier the partner flows use; it knows none of what it carries. */
+    @ArchTest
+    static final ArchRule theExchangeKnowsNoFlowItCarries = noClasses().that().resideInAPackage("credit.exchange.routes.exchange..")
+            .should().dependOnClassesThat().resideInAnyPackage("credit.exchange.routes.countersign..", "credit.exchange.routes.push..",
+                    "credit.exchange.routes.alliance..", "credit.exchange.routes.mutualquery..", "credit.exchange.routes.conformance..",
+                    "credit.exchange.routes.partnerstatus..");
+
+    /** Seed data is for the demo, tests and benchmarks: no flow of the running node depends on it. */
+    @ArchTest
+    static final ArchRule noFlowDependsOnTheSeedGenerator = noClasses().that().resideInAPackage("credit.exchange.routes..")
+            .and().resideOutsideOfPackage("credit.exchange.routes.seed..")
+            .should().dependOnClassesThat().resideInAPackage("credit.exchange.routes.seed..");
 }

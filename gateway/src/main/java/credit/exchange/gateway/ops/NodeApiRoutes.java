@@ -4,7 +4,7 @@ import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
-import credit.exchange.routes.audit.CountersignRoutes;
+import credit.exchange.routes.countersign.CountersignRoutes;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;

@@ -2,7 +2,8 @@ package credit.exchange.routes.partnerstatus;
 
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.audit.AuditSearch;
-import credit.exchange.routes.audit.Countersignatures;
+import credit.exchange.routes.audit.CheckpointWitnesses;
+import credit.exchange.routes.countersign.Countersignatures;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -105,7 +106,7 @@ public final class PartnerStatus {
         Map<String, SentExchanges.Outcomes> outcomes = sent.outcomes(ids, now.minus(FAILURE_WINDOW));
         Map<String, Map<String, Long>> deliveries = outbox.counts();
         Map<String, AllianceNotices.Unanswered> unanswered = notices.unansweredByPartner();
-        Map<String, Countersignatures.Witness> witnessed = new java.util.HashMap<>();
+        Map<String, CheckpointWitnesses.Witness> witnessed = new java.util.HashMap<>();
         Countersignatures.witnesses(database, all).forEach(w -> witnessed.put(w.partner(), w));
         List<Line> lines = new ArrayList<>();
         for (Partner p : all) {
@@ -113,7 +114,7 @@ public final class PartnerStatus {
             Optional<LastExchange> lastSent = o.last().map(s -> new LastExchange(s.at(), s.exchangeType(), s.outcome()));
             Map<String, Long> states = deliveries.getOrDefault(p.id(), Map.of());
             Optional<AllianceNotices.Unanswered> waiting = Optional.ofNullable(unanswered.get(p.id()));
-            Optional<Countersignatures.Witness> witness = Optional.ofNullable(witnessed.get(p.id()));
+            Optional<CheckpointWitnesses.Witness> witness = Optional.ofNullable(witnessed.get(p.id()));
             lines.add(new Line(p.id(), p.name(), p.level().configName(), p.enabled(), reachability(lastSent.map(LastExchange::outcome)),
                     lastSent, o.lastAnswered(), lastReceived(p.id(), now),
                     new Failures(o.failuresSince(), o.lastFailure().map(SentExchanges.Sent::outcome), o.lastFailure().map(SentExchanges.Sent::at)),

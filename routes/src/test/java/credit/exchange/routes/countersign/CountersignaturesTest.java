@@ -1,4 +1,4 @@
-package credit.exchange.routes.audit;
+package credit.exchange.routes.countersign;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
-package credit.exchange.routes.audit;
+package credit.exchange.routes.countersign;
 
+import credit.exchange.routes.audit.CheckpointWitnesses;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.PartnerDirectory;
 import io.micrometer.core.instrument.Gauge;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every few seconds, asks each enabled partner to countersign the checkpoints it has not
  * countersigned yet (none on an idle node: checkpoints are made only for real events), and keeps
- * where each partner stands ({@link Countersignatures.Witness}) as state: the readiness probe's
+ * where each partner stands ({@link CheckpointWitnesses.Witness}) as state: the readiness probe's
  * {@code countersignatures} check and the gauges {@code gateway_audit_checkpoints_awaiting_countersignature}
  * and {@code gateway_audit_countersignature_age_seconds}, per partner. Progress is logged at DEBUG only.
  */
@@ -37,7 +38,7 @@ public final class CountersignRoutes extends RouteBuilder {
     private final long periodMillis;
     private final Clock clock;
     private final Standing standing;
-    private final Map<String, Countersignatures.Witness> byPartner = new ConcurrentHashMap<>();
+    private final Map<String, CheckpointWitnesses.Witness> byPartner = new ConcurrentHashMap<>();
 
     public CountersignRoutes(Countersignatures countersignatures, PartnerDirectory partners, PartnerClient client, long periodMillis,
                              Clock clock) {
@@ -73,7 +74,7 @@ public final class CountersignRoutes extends RouteBuilder {
     /** Each enabled partner's standing as a witness of our trail, as the last countersigning round found it. */
     public static final class Standing {
 
-        private final AtomicReference<List<Countersignatures.Witness>> witnesses = new AtomicReference<>(List.of());
+        private final AtomicReference<List<CheckpointWitnesses.Witness>> witnesses = new AtomicReference<>(List.of());
         private final Duration grace;
         private final Clock clock;
 
@@ -82,7 +83,7 @@ public final class CountersignRoutes extends RouteBuilder {
             this.clock = clock;
         }
 
-        public List<Countersignatures.Witness> witnesses() {
+        public List<CheckpointWitnesses.Witness> witnesses() {
             return witnesses.get();
         }
 
@@ -108,10 +109,10 @@ public final class CountersignRoutes extends RouteBuilder {
         }
     }
 
-    private void remember(List<Countersignatures.Witness> found) {
+    private void remember(List<CheckpointWitnesses.Witness> found) {
         standing.witnesses.set(List.copyOf(found));
         MeterRegistry registry = getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
-        for (Countersignatures.Witness w : found) {
+        for (CheckpointWitnesses.Witness w : found) {
             if (byPartner.put(w.partner(), w) == null && registry != null) {
                 String partner = w.partner();
                 Gauge.builder("gateway.audit.checkpoints.awaiting.countersignature", byPartner,
@@ -119,12 +120,12 @@ public final class CountersignRoutes extends RouteBuilder {
                         .description("our signed audit checkpoints the partner has not countersigned yet")
                         .tag("partner", partner).register(registry);
                 Gauge.builder("gateway.audit.countersignature.age.seconds", byPartner,
-                                m -> Optional.ofNullable(m.get(partner)).flatMap(Countersignatures.Witness::lastCountersignedAt)
+                                m -> Optional.ofNullable(m.get(partner)).flatMap(CheckpointWitnesses.Witness::lastCountersignedAt)
                                         .map(at -> (double) Duration.between(at, clock.instant()).toSeconds()).orElse(Double.NaN))
                         .description("seconds since the partner's last countersignature of our audit trail (NaN: none yet)")
                         .tag("partner", partner).register(registry);
             }
         }
-        byPartner.keySet().retainAll(found.stream().map(Countersignatures.Witness::partner).toList());
+        byPartner.keySet().retainAll(found.stream().map(CheckpointWitnesses.Witness::partner).toList());
     }
 }

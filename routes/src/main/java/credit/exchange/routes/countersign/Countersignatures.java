@@ -1,7 +1,8 @@
-package credit.exchange.routes.audit;
+package credit.exchange.routes.countersign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import credit.exchange.routes.audit.CheckpointWitnesses;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
@@ -16,10 +17,6 @@ import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Partners witness each other's audit trails: this node sends each signed checkpoint to every
  * enabled partner (exchange type {@code checkpoint}, a sealed envelope), the partner checks that
  * it is ours, countersigns the same statement with its own key and keeps both; we keep its
- * countersignature (audit_countersignature). Rewriting history that a countersigned checkpoint
- * pins then needs every partner that countersigned it to collude. A partner that already
- * witnessed another hash at the same sequence number refuses (a forked trail).
+ * countersignature. Rewriting history that a countersigned checkpoint pins then needs every
+ * partner that countersigned it to collude. A partner that already witnessed another hash at the
+ * same sequence number refuses (a forked trail). This flow decides and carries; what is kept, both
+ * ways, is the audit package's ({@link CheckpointWitnesses}).
  *
  * <p>Payloads: request {@code {"checkpoint": "<base64 CMS>"}}; answer
  * {@code {"countersignature": "<base64 CMS>"}} or {@code {"refused": "<code>", "message": "…"}}.
@@ -44,7 +42,7 @@ public final class Countersignatures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Database database;
+    private final CheckpointWitnesses store;
     private final String self;
     private final NodeEnvelopes envelopes;
     /** A partner that failed is asked again only after a pause that doubles with each failure (at most MAX_PAUSE). */
@@ -53,7 +51,7 @@ public final class Countersignatures {
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     public Countersignatures(Database database, String self, NodeEnvelopes envelopes) {
-        this.database = database;
+        this.store = new CheckpointWitnesses(database);
         this.self = self;
         this.envelopes = envelopes;
     }
@@ -81,34 +79,16 @@ public final class Countersignatures {
             throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the checkpoint is of " + checkpoint.node() + "'s trail, sent by " + partner);
         }
         byte[] countersigned = ours.signStatement(ExchangeAttributes.AUDIT_CHECKPOINT, checkpoint.statement());
-        try (Connection c = database.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("select head_hash, countersigned from audit_witnessed where partner = ? and seq = ?")) {
-                ps.setString(1, partner);
-                ps.setLong(2, checkpoint.seq());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        if (!Arrays.equals(rs.getBytes(1), checkpoint.headHash())) {
-                            throw new CodedException(ErrorCode.E_CHECKPOINT_CONFLICT, partner + "'s trail had another hash at event " + checkpoint.seq()
-                                    + " when this node witnessed it: a forked or rewritten trail");
-                        }
-                        return rs.getBytes(2); // witnessed before: the same countersignature again
-                    }
-                }
+        Optional<CheckpointWitnesses.Witnessed> before = store.witnessed(partner, checkpoint.seq());
+        if (before.isPresent()) {
+            if (!Arrays.equals(before.get().headHash(), checkpoint.headHash())) {
+                throw new CodedException(ErrorCode.E_CHECKPOINT_CONFLICT, partner + "'s trail had another hash at event " + checkpoint.seq()
+                        + " when this node witnessed it: a forked or rewritten trail");
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into audit_witnessed (partner, seq, head_hash, signed, countersigned) values (?, ?, ?, ?, ?)
-                    on conflict (partner, seq) do nothing""")) {
-                ps.setString(1, partner);
-                ps.setLong(2, checkpoint.seq());
-                ps.setBytes(3, checkpoint.headHash());
-                ps.setBytes(4, signed);
-                ps.setBytes(5, countersigned);
-                ps.executeUpdate();
-            }
-            return countersigned;
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the witnessed checkpoint cannot be kept; retry later", e);
+            return before.get().countersigned(); // witnessed before: the same countersignature again
         }
+        store.keepWitnessed(partner, checkpoint.seq(), checkpoint.headHash(), signed, countersigned);
+        return countersigned;
     }
 
     /**
@@ -122,7 +102,7 @@ public final class Countersignatures {
             if (!partner.enabled() || pausedUntil.getOrDefault(partner.id(), Instant.MIN).isAfter(Instant.now())) {
                 continue;
             }
-            for (Unwitnessed checkpoint : missing(partner.id(), limit)) {
+            for (CheckpointWitnesses.Unwitnessed checkpoint : store.awaiting(partner.id(), limit)) {
                 try {
                     PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT,
                             json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.signed()))));
@@ -137,7 +117,7 @@ public final class Countersignatures {
                     if (!theirs.node().equals(self) || theirs.seq() != checkpoint.seq() || !Arrays.equals(theirs.headHash(), checkpoint.headHash())) {
                         continue; // a countersignature of something else: not kept
                     }
-                    keep(checkpoint.seq(), partner.id(), countersigned);
+                    store.keepCountersignature(checkpoint.seq(), partner.id(), countersigned);
                     collected++;
                 } catch (CodedException | IOException | IllegalArgumentException e) {
                     // the partner is down or answers nonsense: each failed exchange is an audit event, so a partner
@@ -151,88 +131,18 @@ public final class Countersignatures {
         return collected;
     }
 
-    /**
-     * Where a partner stands as a witness of our trail: how many of our signed checkpoints it has
-     * not countersigned yet, since when the oldest of them waits, and when its last countersignature
-     * came. The state the countersigning leaves, for readiness, metrics and the console, instead of
-     * a log line per round.
-     */
-    public record Witness(String partner, long awaiting, Optional<Instant> oldestAwaitingSince, Optional<Instant> lastCountersignedAt) {
-
-        /** Whether a checkpoint has waited for this partner's countersignature longer than {@code grace}. */
-        public boolean lagging(Instant now, Duration grace) {
-            return oldestAwaitingSince.map(since -> since.plus(grace).isBefore(now)).orElse(false);
-        }
-    }
-
     /** Each enabled partner's standing as a witness of our trail, by partner id. */
-    public List<Witness> witnesses(List<Partner> partners) {
-        return witnesses(database, partners);
+    public List<CheckpointWitnesses.Witness> witnesses(List<Partner> partners) {
+        return store.witnesses(enabled(partners));
     }
 
     /** As {@link #witnesses(List)}, read from the database alone: no key needed (the partners' status, the CLI). */
-    public static List<Witness> witnesses(Database database, List<Partner> partners) {
-        List<String> ids = partners.stream().filter(Partner::enabled).map(Partner::id).sorted().toList();
-        List<Witness> out = new java.util.ArrayList<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select p.partner, count(k.seq), min(k.at),
-                       (select max(s.received_at) from audit_countersignature s where s.partner = p.partner)
-                from unnest(?::text[]) as p (partner)
-                left join audit_checkpoint k
-                       on not exists (select 1 from audit_countersignature s where s.seq = k.seq and s.partner = p.partner)
-                group by p.partner order by p.partner""")) {
-            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Witness(rs.getString(1), rs.getLong(2), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4))));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit countersignatures cannot be read", e);
-        }
+    public static List<CheckpointWitnesses.Witness> witnesses(Database database, List<Partner> partners) {
+        return new CheckpointWitnesses(database).witnesses(enabled(partners));
     }
 
-    private static Optional<Instant> instant(java.sql.Timestamp t) {
-        return t == null ? Optional.empty() : Optional.of(t.toInstant());
-    }
-
-    /** One of our checkpoints a partner has not countersigned yet. */
-    private record Unwitnessed(long seq, byte[] headHash, byte[] signed) {
-    }
-
-    private List<Unwitnessed> missing(String partner, int limit) {
-        List<Unwitnessed> out = new java.util.ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select k.seq, k.head_hash, k.signed from audit_checkpoint k
-                where not exists (select 1 from audit_countersignature s where s.seq = k.seq and s.partner = ?)
-                order by k.seq limit ?""")) {
-            ps.setString(1, partner);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Unwitnessed(rs.getLong(1), rs.getBytes(2), rs.getBytes(3)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoints cannot be read", e);
-        }
-    }
-
-    private void keep(long seq, String partner, byte[] countersigned) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "insert into audit_countersignature (seq, partner, signed) values (?, ?, ?) on conflict (seq, partner) do nothing")) {
-            ps.setLong(1, seq);
-            ps.setString(2, partner);
-            ps.setBytes(3, countersigned);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the countersignature cannot be kept", e);
-        }
+    private static List<String> enabled(List<Partner> partners) {
+        return partners.stream().filter(Partner::enabled).map(Partner::id).toList();
     }
 
     /**
