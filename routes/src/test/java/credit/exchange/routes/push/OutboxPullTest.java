@@ -82,7 +82,7 @@ class OutboxPullTest {
 
     @Test
     void unacknowledgedDelivery_holdsBackItsSubjectsLaterOnes_andComesBackFirstAfterTheVisibilityTimeout() throws Exception {
-        Outbox.Pulled first = outbox.pull("zhejiang", 1, Duration.ofMillis(500)).get(0);
+        Outbox.Pulled first = outbox.pull("zhejiang", 1, VISIBILITY).get(0);
         long subject = subjectOf(first.recordId());
         assertTrue(count("select count(*) from outbox o join credit_record r on r.id = o.record_id"
                 + " where o.destination = 'zhejiang' and r.subject_id = " + subject) > 1, "the seed gives the subject several deliveries");
@@ -93,7 +93,7 @@ class OutboxPullTest {
         }
         assertTrue(outbox.pull("zhejiang", 1000, VISIBILITY).isEmpty(), "nothing more while those are out");
 
-        Thread.sleep(600);
+        visibilityTimeoutPasses(first.messageId());
         List<Outbox.Pulled> again = outbox.pull("zhejiang", 1000, VISIBILITY);
 
         assertEquals(first.messageId(), again.get(0).messageId(), "the unacknowledged delivery comes back, first");
@@ -156,6 +156,16 @@ class OutboxPullTest {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** The visibility timeout of the pulled delivery passes, as the database's now() sees it. */
+    private void visibilityTimeoutPasses(long messageId) throws SQLException {
+        try (Connection c = node.database().connection();
+             PreparedStatement ps = c.prepareStatement("update outbox set visible_after = visible_after - ? * interval '1 second' where id = ?")) {
+            ps.setLong(1, VISIBILITY.toSeconds() + 1);
+            ps.setLong(2, messageId);
+            assertEquals(1, ps.executeUpdate());
         }
     }
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PushDeliveriesTest {
 
     private static final int RECORDS = 40;
-    private static final Partner.DeliveryRetry POLICY = new Partner.DeliveryRetry(3, Duration.ofMillis(200), Duration.ofMillis(300));
+    private static final Partner.DeliveryRetry POLICY = new Partner.DeliveryRetry(3, Duration.ofSeconds(20), Duration.ofSeconds(30));
     private final TestNode node;
     private PushDeliveries deliveries;
     private final List<String> triggers = new ArrayList<>();
@@ -73,15 +73,18 @@ class PushDeliveriesTest {
             assertEquals(Optional.of(ErrorCode.E_UNKNOWN_PARTNER), outcome.error());
             assertEquals(RECORDS, count("select count(*) from outbox where state = 'RETRY_WAIT' and attempts = " + attempt));
             assertEquals(Map.of(), relay(), "not before the backoff has passed");
-            Thread.sleep(attempt == 1 ? 250 : 350); // 200 ms, then 400 ms capped at 300
+            int backoff = attempt == 1 ? 20 : 30; // 20 s, then 40 s capped at 30
+            assertEquals(RECORDS, count("select count(*) from outbox o join outbox_attempt a on a.outbox_id = o.id and a.attempt = o.attempts"
+                    + " where o.next_attempt_at - a.at = interval '" + backoff + " seconds'"), "due again " + backoff + " s after the attempt");
+            backoffPasses(backoff + " seconds");
             assertEquals(Map.of("national", RECORDS), relay(), "due again after the backoff");
         }
         PushDeliveries.Outcome last = deliverLastTrigger();
         assertEquals(RECORDS, last.dead());
         assertEquals(RECORDS, count("select count(*) from outbox where state = 'DEAD' and last_error = 'E_UNKNOWN_PARTNER'"));
         assertEquals(3 * RECORDS, count("select count(*) from outbox_attempt where outcome = 'E_UNKNOWN_PARTNER'"));
-        Thread.sleep(350);
-        assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator");
+        backoffPasses("1 day");
+        assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator, however long");
 
         long one = count("select min(id) from outbox");
         assertEquals(1, deliveries.replay(Optional.of(one)));
@@ -110,6 +113,13 @@ class PushDeliveriesTest {
 
     private PushDeliveries.Outcome deliverLastTrigger() {
         return deliveries.deliver("national", PushDeliveries.parse(triggers.get(triggers.size() - 1)));
+    }
+
+    /** Time passes for the outbox, as the database's now() sees it: every delivery's next attempt comes that much sooner. */
+    private void backoffPasses(String interval) throws SQLException {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement()) {
+            s.executeUpdate("update outbox set next_attempt_at = next_attempt_at - interval '" + interval + "'");
+        }
     }
 
     private long count(String sql) throws SQLException {
