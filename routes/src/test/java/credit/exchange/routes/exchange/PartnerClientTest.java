@@ -1,0 +1,220 @@
+package credit.exchange.routes.exchange;
+
+import static credit.exchange.routes.exchange.TwoNodes.CHECKPOINT_REQUEST;
+import static credit.exchange.routes.exchange.TwoNodes.HANGZHOU;
+import static credit.exchange.routes.exchange.TwoNodes.HUZHOU;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hangzhou's sending half of the exchange against Huzhou's listener played by an in-process HTTP
+ * server (plain HTTP: the client in dev mode): only an answer that proves itself is accepted —
+ * Huzhou's sealed answer to this very message with its receipt of exactly the bytes sent — a
+ * coded refusal keeps its code, anything else is E_BAD_ANSWER, silence is E_TIMEOUT, and every
+ * outcome is an exchange.out event and a sent_exchange row.
+ */
+@ExtendWith(CleanCreditStore.class)
+class PartnerClientTest {
+
+    /** What Huzhou's listener does with one request. */
+    @FunctionalInterface
+    private interface Listener {
+        void handle(HttpExchange http, byte[] request) throws IOException;
+    }
+
+    private final TestNode node;
+    private final NodeEnvelopes huzhou = TwoNodes.inMemory(HUZHOU);
+    private final CountDownLatch silence = new CountDownLatch(1);
+    private volatile Listener listener;
+    private HttpServer server;
+    private AuditWriter audit;
+    private PartnerClient hangzhou;
+
+    PartnerClientTest(TestNode node) {
+        this.node = node;
+    }
+
+    @BeforeEach
+    void huzhouListens() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/exchange", http -> {
+            try (http) {
+                listener.handle(http, http.getRequestBody().readAllBytes());
+            }
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        audit = new AuditWriter(node.audit(), 100);
+        hangzhou = new PartnerClient("hangzhou", TwoNodes.inMemory(HANGZHOU), null, new SentExchanges(node.database()),
+                EnvelopePolicy.DEFAULT, audit, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        silence.countDown();
+        server.stop(0);
+        audit.close();
+    }
+
+    @Test
+    void partnerClient_provenAnswer_isReturned_withItsReceipt_andRecordedAnswered() {
+        listener = (http, request) -> {
+            OpenedEnvelope opened = huzhou.open(request);
+            byte[][] answer = TwoNodes.answerAndReceipt(huzhou, opened, "{\"countersignature\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8),
+                    HANGZHOU);
+            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(answer[1]));
+            respond(http, 200, answer[0]);
+        };
+
+        PartnerClient.Answered answered = hangzhou.exchange(partner(), Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST);
+
+        assertArrayEquals("{\"countersignature\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8), answered.answer().payload());
+        assertEquals("huzhou", answered.receipt().receiver());
+        assertEquals(answered.receipt().messageId(), answered.answer().headers().correlationId());
+        assertEquals(List.of(Map.of("outcome", "ANSWERED", "reason", "", "ids",
+                answered.receipt().messageId() + "," + answered.answer().headers().messageId())), events());
+        assertEquals(1, node.number("select count(*) from sent_exchange where outcome = 'ANSWERED' and receipt is not null"));
+    }
+
+    @Test
+    void partnerClient_codedRefusal_keepsThePartnersCode() {
+        listener = (http, request) -> respond(http, 403,
+                "{\"code\": \"E_UNKNOWN_PARTNER\", \"message\": \"hangzhou may not start this\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(ErrorCode.E_UNKNOWN_PARTNER, refusal());
+        assertEquals(List.of(Map.of("outcome", "E_UNKNOWN_PARTNER", "reason", "E_UNKNOWN_PARTNER", "ids", sentId())), events());
+    }
+
+    @Test
+    void partnerClient_answerThatIsNoEnvelope_isE_BAD_ANSWER() {
+        listener = (http, request) -> {
+            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+            respond(http, 200, "hello".getBytes(StandardCharsets.UTF_8));
+        };
+        assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
+    }
+
+    @Test
+    void partnerClient_errorThatIsNoCodedError_isE_BAD_ANSWER() {
+        listener = (http, request) -> respond(http, 502, "<html>Bad Gateway</html>".getBytes(StandardCharsets.UTF_8));
+        assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
+    }
+
+    @Test
+    void partnerClient_answerWithoutReceipt_isE_BAD_ANSWER() {
+        listener = (http, request) -> respond(http, 200, TwoNodes.answerAndReceipt(huzhou, huzhou.open(request), new byte[] {'{', '}'},
+                HANGZHOU)[0]);
+        assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
+    }
+
+    @Test
+    void partnerClient_receiptOfOtherBytes_isE_BAD_ANSWER() {
+        listener = (http, request) -> {
+            OpenedEnvelope opened = huzhou.open(request);
+            byte[] answer = TwoNodes.answerAndReceipt(huzhou, opened, new byte[] {'{', '}'}, HANGZHOU)[0];
+            // a receipt Huzhou signed for another request: its digest is not of the bytes Hangzhou sent
+            byte[] other = TwoNodes.request(TwoNodes.inMemory(HANGZHOU), "hangzhou", HUZHOU, Partner.ExchangeType.CHECKPOINT,
+                    CHECKPOINT_REQUEST);
+            byte[] receipt = TwoNodes.answerAndReceipt(huzhou, huzhou.open(other), new byte[] {'{', '}'}, HANGZHOU)[1];
+            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
+            respond(http, 200, answer);
+        };
+        assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
+    }
+
+    @Test
+    void partnerClient_answerToAnotherMessage_isE_BAD_ANSWER() {
+        listener = (http, request) -> {
+            OpenedEnvelope opened = huzhou.open(request);
+            byte[] receipt = TwoNodes.answerAndReceipt(huzhou, opened, new byte[] {'{', '}'}, HANGZHOU)[1];
+            byte[] other = TwoNodes.request(TwoNodes.inMemory(HANGZHOU), "hangzhou", HUZHOU, Partner.ExchangeType.CHECKPOINT,
+                    CHECKPOINT_REQUEST);
+            byte[] answerToOther = TwoNodes.answerAndReceipt(huzhou, huzhou.open(other), new byte[] {'{', '}'}, HANGZHOU)[0];
+            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
+            respond(http, 200, answerToOther);
+        };
+        assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
+    }
+
+    @Test
+    void partnerClient_partnerThatDoesNotAnswerInTime_isE_TIMEOUT_withinItsAnswerTimeout() {
+        listener = (http, request) -> {
+            try {
+                silence.await(30, TimeUnit.SECONDS); // holds the request until the test ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        long start = System.nanoTime();
+        assertEquals(ErrorCode.E_TIMEOUT, refusal());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0, "bounded by the answer timeout");
+        assertEquals(List.of(Map.of("outcome", "E_TIMEOUT", "reason", "E_TIMEOUT", "ids", sentId())), events());
+    }
+
+    @Test
+    void partnerClient_partnerThatAcceptsNoConnection_isE_PARTNER_UNREACHABLE() throws IOException {
+        int closed;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort();
+        }
+        Partner away = TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2));
+        CodedException e = assertThrows(CodedException.class, () -> hangzhou.exchange(away, Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST));
+        assertEquals(ErrorCode.E_PARTNER_UNREACHABLE, e.code());
+    }
+
+    private Partner partner() {
+        return TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofMillis(700));
+    }
+
+    private ErrorCode refusal() {
+        return assertThrows(CodedException.class, () -> hangzhou.exchange(partner(), Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST))
+                .code();
+    }
+
+    private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
+        http.sendResponseHeaders(status, body.length);
+        http.getResponseBody().write(body);
+    }
+
+    private String sentId() {
+        return (String) node.rows("select message_id from sent_exchange").get(0).get("message_id");
+    }
+
+    /** The exchange.out events of the trail, in order: the outcome, the reason and the message ids. */
+    private List<Map<String, Object>> events() {
+        return node.rows("select outcome, coalesce(reason, '') as reason, coalesce(array_to_string(message_ids, ','), '') as ids"
+                + " from audit_event where action = 'exchange.out' and partner = 'huzhou' order by id");
+    }
+}
