@@ -101,6 +101,38 @@ public final class TestNodes {
         }
     }
 
+    /**
+     * How many times the node's route has run so far (Camel's route meter {@code camel_exchanges_total}
+     * of that routeId, from /metrics), or -1 while it cannot be read.
+     */
+    public static long routeRuns(String apiUrl, String routeId) {
+        try {
+            long runs = -1;
+            for (String line : operatorGet(apiUrl + "/metrics").body().split("\n")) {
+                if (line.startsWith("camel_exchanges_total{") && line.contains("routeId=\"" + routeId + "\"")) {
+                    runs = Math.max(runs, 0) + (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return runs;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /**
+     * Waits until the node's timer route has run {@code rounds} more times from now: the event a
+     * negative proof waits for ("a further relay pass changed nothing") instead of a fixed time.
+     * The second of two runs began after the first had ended, so at least one whole run lies between.
+     */
+    public static void awaitRouteRuns(String apiUrl, String routeId, int rounds) throws InterruptedException {
+        long before = routeRuns(apiUrl, routeId);
+        await(rounds + " more runs of " + routeId + " at " + apiUrl, Duration.ofSeconds(60),
+                () -> before >= 0 && routeRuns(apiUrl, routeId) >= before + rounds);
+    }
+
     public static Path samples() {
         return Path.of(System.getProperty("credit.samples.dir", "../test-data/samples"));
     }

@@ -135,7 +135,8 @@ class PushFaultsIT {
         broker.close();
         importFile("hangzhou", "licensing", 112);
         long toNation = outbox("national", null);
-        Thread.sleep(1500); // the relay fails against the stopped broker and keeps the deliveries due
+        // two relay passes against the stopped broker: each fails and keeps the deliveries due
+        TestNodes.awaitRouteRuns(alliance.apiUrl(DemoAlliance.member("hangzhou")), "outbox-relay", 2);
         assertTrue(received("national", "hangzhou") < toNation);
         broker = EmbeddedBroker.start(brokerDir, port);
         try {

@@ -91,7 +91,11 @@ class PushFlowsIT {
         assertEquals(0, receivedOf("national", "hangzhou", "redlist"), "red lists are not double publicity");
         JsonNode publicity = get("hangzhou", "/api/v1/publicity");
         assertEquals(0, publicity.path("late").size(), "nothing is late: " + publicity);
-        Thread.sleep(1500); // a further pull round and relay pass change nothing
+        // a further pull round and relay pass change nothing: two more pulls by the province (the second
+        // began once the first's records, if any, were kept) and two more relay passes at Hangzhou
+        long pulls = pullsOfHangzhou();
+        await("two more pulls of the province from Hangzhou", () -> pullsOfHangzhou() >= pulls + 2);
+        TestNodes.awaitRouteRuns(alliance.apiUrl(DemoAlliance.member("hangzhou")), "outbox-relay", 2);
         assertEquals(hangzhouLicensing + hangzhouRedlist, received("zhejiang", "hangzhou"));
         assertEquals(hangzhouLicensing, received("national", "hangzhou"));
 
@@ -116,7 +120,7 @@ class PushFlowsIT {
                 "--data-dir", root.resolve("data").toString()));
 
         start("national");
-        Thread.sleep(1000);
+        TestNodes.awaitRouteRuns(alliance.apiUrl(DemoAlliance.member("hangzhou")), "outbox-relay", 2); // with the nation back
         assertEquals(before, received("national", "hangzhou"), "a DEAD delivery waits for the operator");
         assertEquals(0, GatewayCtl.execute("outbox", "replay", "--all", "--node", "hangzhou",
                 "--data-dir", root.resolve("data").toString()));
@@ -160,6 +164,12 @@ class PushFlowsIT {
 
     private static long receivedOf(String node, String sender, String category) {
         return get(node, "/api/v1/received").path("received").path(sender).path(category).asLong();
+    }
+
+    /** How many pull exchanges the province has made with Hangzhou (its sent_exchange), answered or not. */
+    private static long pullsOfHangzhou() {
+        return Long.parseLong(TestNodes.rows(alliance.config(DemoAlliance.member("zhejiang")),
+                "select count(*) from sent_exchange where recipient = 'hangzhou' and exchange_type = 'pull'").first());
     }
 
     private static long state(String node, String destination, String state) {
