@@ -54,6 +54,23 @@ class ArchitectureTest {
                     "credit.exchange.routes.alliance..", "credit.exchange.routes.mutualquery..", "credit.exchange.routes.conformance..",
                     "credit.exchange.routes.partnerstatus..");
 
+    /** What every flow stands on (errors as answers, identifiers, the domain model, partner files, the database) knows no flow. */
+    @ArchTest
+    static final ArchRule theFoundationsKnowNoFlow = noClasses().that().resideInAnyPackage("credit.exchange.routes.api..",
+                    "credit.exchange.routes.identifier..", "credit.exchange.routes.model..", "credit.exchange.routes.partner..",
+                    "credit.exchange.routes.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("credit.exchange.routes.access..", "credit.exchange.routes.alliance..",
+                    "credit.exchange.routes.audit..", "credit.exchange.routes.conformance..", "credit.exchange.routes.countersign..",
+                    "credit.exchange.routes.exchange..", "credit.exchange.routes.ingest..", "credit.exchange.routes.mutualquery..",
+                    "credit.exchange.routes.partnerstatus..", "credit.exchange.routes.push..", "credit.exchange.routes.query..",
+                    "credit.exchange.routes.seed..");
+
+    /** The partners' status reads what the flows leave and the conformance run is a tool: no flow depends on either. */
+    @ArchTest
+    static final ArchRule noFlowDependsOnTheStatusReadModelOrTheConformanceTool = noClasses().that().resideInAPackage("credit.exchange.routes..")
+            .and().resideOutsideOfPackages("credit.exchange.routes.partnerstatus..", "credit.exchange.routes.conformance..")
+            .should().dependOnClassesThat().resideInAnyPackage("credit.exchange.routes.partnerstatus..", "credit.exchange.routes.conformance..");
+
     /** Seed data is for the demo, tests and benchmarks: no flow of the running node depends on it. */
     @ArchTest
     static final ArchRule noFlowDependsOnTheSeedGenerator = noClasses().that().resideInAPackage("credit.exchange.routes..")
