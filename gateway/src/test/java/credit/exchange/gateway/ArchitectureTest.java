@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The layout's rules, kept true by the build: dependencies point down, trust has no infrastructure. */
+/** The layout's rules, kept true by the build: dependencies point down, flows form no cycle, trust has no infrastructure. */
 @AnalyzeClasses(packages = "credit.exchange", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
