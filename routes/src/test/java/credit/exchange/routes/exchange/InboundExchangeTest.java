@@ -1,8 +1,8 @@
 package credit.exchange.routes.exchange;
 
-import static credit.exchange.routes.exchange.TwoNodes.CHECKPOINT_REQUEST;
-import static credit.exchange.routes.exchange.TwoNodes.HANGZHOU;
-import static credit.exchange.routes.exchange.TwoNodes.HUZHOU;
+import static credit.exchange.routes.support.TwoNodes.CHECKPOINT_REQUEST;
+import static credit.exchange.routes.support.TwoNodes.HANGZHOU;
+import static credit.exchange.routes.support.TwoNodes.HUZHOU;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,7 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.TestNode;
+import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.NodeEnvelopes;

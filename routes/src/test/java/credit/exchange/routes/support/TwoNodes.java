@@ -1,4 +1,4 @@
-package credit.exchange.routes.exchange;
+package credit.exchange.routes.support;
 
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.Suite;
@@ -28,21 +28,21 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Hangzhou and Huzhou of one GM alliance, for the exchange's unit tests: their credentials from
+ * Hangzhou and Huzhou of one GM alliance, for the unit tests of what travels between nodes: their credentials from
  * one test CA, and envelopes over any replay guard (the database's, or one in memory).
  */
-final class TwoNodes {
+public final class TwoNodes {
 
-    static final AllianceCa CA = AllianceCa.init(Suite.GM, "Test Alliance GM Root", Duration.ofDays(365),
+    public static final AllianceCa CA = AllianceCa.init(Suite.GM, "Test Alliance GM Root", Duration.ofDays(365),
             Clock.offset(Clock.systemUTC(), Duration.ofDays(-1)));
-    static final NodeCredentials HANGZHOU = CA.issueNode("hangzhou", Duration.ofDays(30));
-    static final NodeCredentials HUZHOU = CA.issueNode("huzhou", Duration.ofDays(30));
-    static final byte[] CHECKPOINT_REQUEST = "{\"checkpoint\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8);
+    public static final NodeCredentials HANGZHOU = CA.issueNode("hangzhou", Duration.ofDays(30));
+    public static final NodeCredentials HUZHOU = CA.issueNode("huzhou", Duration.ofDays(30));
+    public static final byte[] CHECKPOINT_REQUEST = "{\"checkpoint\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8);
 
     private TwoNodes() {
     }
 
-    static NodeEnvelopes envelopes(NodeCredentials self, ReplayGuard guard) {
+    public static NodeEnvelopes envelopes(NodeCredentials self, ReplayGuard guard) {
         CertificateValidator validator = new CertificateValidator(List.of(CA.certificate()), List.of(CA.crl(Duration.ofDays(3))),
                 Clock.systemUTC());
         PeerTrust trust = (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING);
@@ -50,23 +50,23 @@ final class TwoNodes {
                 EnvelopePolicy.DEFAULT);
     }
 
-    static NodeEnvelopes inMemory(NodeCredentials self) {
+    public static NodeEnvelopes inMemory(NodeCredentials self) {
         return envelopes(self, new InMemoryReplayGuard(Clock.systemUTC()));
     }
 
     /** A request of {@code sender} to {@code recipient}, sealed: a new message id each time. */
-    static byte[] request(NodeEnvelopes sender, String from, NodeCredentials recipient, Partner.ExchangeType type, byte[] payload) {
+    public static byte[] request(NodeEnvelopes sender, String from, NodeCredentials recipient, Partner.ExchangeType type, byte[] payload) {
         return request(sender, from, recipient, type, payload, UUID.randomUUID().toString());
     }
 
-    static byte[] request(NodeEnvelopes sender, String from, NodeCredentials recipient, Partner.ExchangeType type, byte[] payload,
+    public static byte[] request(NodeEnvelopes sender, String from, NodeCredentials recipient, Partner.ExchangeType type, byte[] payload,
                           String messageId) {
         return sender.seal(payload, new ExchangeHeaders(messageId, from, recipient.nodeId(), type.wireName(), null, Instant.now()),
                 recipient.certificate());
     }
 
     /** The sealed answer {@code answering} gives to an opened request, and its signed receipt of the request. */
-    static byte[][] answerAndReceipt(NodeEnvelopes answering, OpenedEnvelope request, byte[] payload, NodeCredentials to) {
+    public static byte[][] answerAndReceipt(NodeEnvelopes answering, OpenedEnvelope request, byte[] payload, NodeCredentials to) {
         ExchangeHeaders h = request.headers();
         byte[] answer = answering.seal(payload, new ExchangeHeaders(UUID.randomUUID().toString(), h.recipient(), h.sender(),
                 h.exchangeType() + "-answer", h.messageId(), Instant.now()), to.certificate());
@@ -77,9 +77,14 @@ final class TwoNodes {
     }
 
     /** Huzhou as Hangzhou's configuration has it, at {@code endpoint}: one attempt, answer within {@code answerTimeout}. */
-    static Partner huzhouAt(URI endpoint, Duration answerTimeout) {
-        return new Partner("huzhou", "huzhou", Partner.Level.ALLIANCE_CITY, true, endpoint, Suite.GM, HUZHOU.certificate(),
+    public static Partner huzhouAt(URI endpoint, Duration answerTimeout) {
+        return partner(HUZHOU, endpoint, answerTimeout);
+    }
+
+    /** The node as its partners' configuration has it, at {@code endpoint}: one attempt, answer within {@code answerTimeout}. */
+    public static Partner partner(NodeCredentials node, URI endpoint, Duration answerTimeout) {
+        return new Partner(node.nodeId(), node.nodeId(), Partner.Level.ALLIANCE_CITY, true, endpoint, Suite.GM, node.certificate(),
                 Optional.empty(), Set.of(), false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(100, 100),
-                Duration.ofSeconds(1), answerTimeout, 1, Duration.ZERO, Path.of("huzhou.yaml"));
+                Duration.ofSeconds(1), answerTimeout, 1, Duration.ZERO, Path.of(node.nodeId() + ".yaml"));
     }
 }

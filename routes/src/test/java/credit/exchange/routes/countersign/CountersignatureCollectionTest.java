@@ -1,0 +1,169 @@
+package credit.exchange.routes.countersign;
+
+import static credit.exchange.routes.support.TwoNodes.HANGZHOU;
+import static credit.exchange.routes.support.TwoNodes.HUZHOU;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.audit.CheckpointWitnesses;
+import credit.exchange.routes.exchange.ExchangeHandler;
+import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.exchange.SentExchanges;
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.routes.support.TwoNodes;
+import credit.exchange.security.Suite;
+import credit.exchange.security.audit.Checkpoint;
+import credit.exchange.security.envelope.EnvelopePolicy;
+import credit.exchange.security.envelope.NodeEnvelopes;
+import credit.exchange.security.envelope.OpenedEnvelope;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hangzhou collecting countersignatures of its checkpoints from Huzhou, whose listener is an
+ * in-process HTTP server answering with Huzhou's real witness: a countersignature that verifies is
+ * kept and never asked for again; a refusal keeps nothing and the checkpoint is asked for next
+ * round; a partner that is down is not asked again before its pause.
+ */
+@ExtendWith(CleanCreditStore.class)
+class CountersignatureCollectionTest {
+
+    private enum Huzhou { COUNTERSIGNS, REFUSES, IS_DOWN }
+
+    private final TestNode node;
+    private final NodeEnvelopes hangzhouEnvelopes = TwoNodes.inMemory(HANGZHOU);
+    private final NodeEnvelopes huzhouEnvelopes = TwoNodes.inMemory(HUZHOU);
+    private final AtomicInteger asked = new AtomicInteger();
+    private volatile Huzhou huzhou = Huzhou.COUNTERSIGNS;
+    private HttpServer server;
+    private AuditWriter audit;
+    private PartnerClient client;
+    private Countersignatures hangzhou;
+
+    CountersignatureCollectionTest(TestNode node) {
+        this.node = node;
+    }
+
+    @BeforeEach
+    void huzhouListens() throws IOException {
+        ExchangeHandler witness = new Countersignatures(node.database(), "huzhou", huzhouEnvelopes).witness();
+        Partner hangzhouAtHuzhou = TwoNodes.partner(HANGZHOU, URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1));
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/exchange", http -> {
+            try (http) {
+                asked.incrementAndGet();
+                OpenedEnvelope request = huzhouEnvelopes.open(http.getRequestBody().readAllBytes());
+                switch (huzhou) {
+                    case IS_DOWN -> respond(http, 503, "{\"code\": \"E_UNAVAILABLE\", \"message\": \"down\"}".getBytes(StandardCharsets.UTF_8));
+                    case REFUSES -> answer(http, request, "{\"refused\": \"E_CHECKPOINT_CONFLICT\", \"message\": \"a fork\"}"
+                            .getBytes(StandardCharsets.UTF_8));
+                    case COUNTERSIGNS -> answer(http, request, witness.answer(hangzhouAtHuzhou, request));
+                }
+            }
+        });
+        server.start();
+        audit = new AuditWriter(node.audit(), 100);
+        client = new PartnerClient("hangzhou", hangzhouEnvelopes, null, new SentExchanges(node.database()), EnvelopePolicy.DEFAULT, audit,
+                Clock.systemUTC());
+        hangzhou = new Countersignatures(node.database(), "hangzhou", hangzhouEnvelopes);
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        audit.close();
+    }
+
+    @Test
+    void countersignaturesThatVerify_areKept_andNoneIsAskedForTwice() throws SQLException {
+        checkpoint(10);
+        checkpoint(20);
+
+        assertEquals(2, hangzhou.collect(huzhou(), client, 20));
+
+        assertEquals(List.of(), new CheckpointWitnesses(node.database()).awaiting("huzhou", 20));
+        assertEquals(2, asked.get());
+        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(2, asked.get(), "nothing awaits Huzhou: it is not asked");
+    }
+
+    @Test
+    void aRefusal_keepsNothing_andTheCheckpointIsAskedForAgainNextRound() throws SQLException {
+        checkpoint(10);
+        huzhou = Huzhou.REFUSES;
+
+        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+
+        assertEquals(2, asked.get(), "a refusal is an answer: no pause");
+        assertEquals(1, new CheckpointWitnesses(node.database()).awaiting("huzhou", 20).size());
+    }
+
+    @Test
+    void aPartnerThatIsDown_isNotAskedAgainBeforeItsPause() throws SQLException {
+        checkpoint(10);
+        checkpoint(20);
+        huzhou = Huzhou.IS_DOWN;
+
+        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(1, asked.get(), "the round ends at the first failure");
+        huzhou = Huzhou.COUNTERSIGNS;
+        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+
+        assertEquals(1, asked.get(), "paused for " + Countersignatures.RETRY.backoffAfter(1) + " after one failure");
+    }
+
+    private List<Partner> huzhou() {
+        return List.of(TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(5)));
+    }
+
+    /** One of Hangzhou's signed checkpoints, kept as the audit trail keeps it. */
+    private void checkpoint(long seq) throws SQLException {
+        byte[] hash = new byte[32];
+        Arrays.fill(hash, (byte) seq);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        byte[] signed = new Checkpoint("hangzhou", "SM3", seq, hash, at).sign(hangzhouEnvelopes.suite(Suite.GM));
+        try (Connection c = node.database().connection(); PreparedStatement ps = c.prepareStatement(
+                "insert into audit_checkpoint (seq, head_hash, at, signed) values (?, ?, ?, ?)")) {
+            ps.setLong(1, seq);
+            ps.setBytes(2, hash);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setBytes(4, signed);
+            ps.executeUpdate();
+        }
+    }
+
+    private void answer(HttpExchange http, OpenedEnvelope request, byte[] payload) throws IOException {
+        byte[][] answer = TwoNodes.answerAndReceipt(huzhouEnvelopes, request, payload, HANGZHOU);
+        http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(answer[1]));
+        respond(http, 200, answer[0]);
+    }
+
+    private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
+        http.sendResponseHeaders(status, body.length);
+        http.getResponseBody().write(body);
+    }
+}
