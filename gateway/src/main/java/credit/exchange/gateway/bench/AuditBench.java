@@ -5,6 +5,7 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditVerifier;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
@@ -73,7 +74,7 @@ final class AuditBench implements Callable<Integer> {
             List<Double> rates = new ArrayList<>();
             for (int run = 1; run <= 5; run++) {
                 long t0 = System.nanoTime();
-                AuditStore.Verification v = audit.verify(1);
+                AuditVerifier.Verification v = new AuditVerifier(audit).verify(1);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 rates.add(v.result().verified() / seconds);
                 System.out.printf("verify run %d: %d events in %.2f s = %,.0f events/s, intact=%s%n", run,
