@@ -222,7 +222,7 @@ final class IngestStore {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String department = rs.getString(2);
-                AuditTrail.pending(connection, AuditEvent.by(AuditEvent.ActorKind.valueOf(sender.kind()), sender.name(),
+                AuditTrail.pending(connection, AuditEvent.by(sender.kind(), sender.name(),
                         AuditEvent.Action.IMPORT).dataset(rs.getString(1)).outcome(AuditEvent.Outcome.COMPLETED)
                         .detail("import " + importId + " for " + (department == null ? "the departments named in the rows" : "department "
                                 + department) + ": " + rs.getInt(3) + " rows read, " + rs.getInt(4) + " stored, " + rs.getInt(5)

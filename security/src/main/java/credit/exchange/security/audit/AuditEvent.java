@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public final class AuditEvent {
 
-    /** Who acts: a caller of the node's doors, the node itself, or the inbox folder. */
+    /** Who acts: a caller of the node's doors, the node itself (as a party to an exchange, or its scheduled work), or the inbox folder. */
     public enum ActorKind {
         /** The node's operator (the CLI on the node's host, or the node acting on its operator's configuration). */
         OPERATOR,
@@ -37,7 +37,9 @@ public final class AuditEvent {
         /** This node, starting an exchange with a partner. */
         NODE,
         /** Files dropped into the node's inbox folder. */
-        INBOX;
+        INBOX,
+        /** The node's own scheduled work: a watch, a publication's expiry. */
+        SYSTEM;
 
         /** The actor kind of a caller of the access policy. */
         public static ActorKind of(Caller.Kind kind) {
