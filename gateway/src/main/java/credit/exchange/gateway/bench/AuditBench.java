@@ -17,6 +17,7 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -113,8 +114,9 @@ final class AuditBench implements Callable<Integer> {
     }
 
     private void hashBound(AuditChain chain) {
-        AuditRecord record = new AuditRecord(1, Instant.now(), "hangzhou", "PARTNER", "huzhou", "huzhou", "access", "U:91330100716105852F",
-                "B", "tax", "query 1", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null);
+        AuditRecord record = AuditEvent.by(AuditEvent.ActorKind.PARTNER, "huzhou", AuditEvent.Action.ACCESS).partner("huzhou")
+                .subject("U:91330100716105852F").classification("B").dataset("tax").purpose("query 1").decision(AuditEvent.Decision.DENY)
+                .reason(ErrorCode.E_NOT_GRANTED).build().record().placed(1, "hangzhou");
         byte[] previous = AuditChain.GENESIS;
         for (int i = 0; i < 200_000; i++) { // warm-up
             previous = chain.hash(record.atPosition(i), previous);

@@ -191,11 +191,7 @@ public final class AuditStore {
         long seq = head.seq();
         byte[] previous = head.hash();
         for (int i = 0; i < n; i++) {
-            AuditRecord given = events.get(i);
-            AuditRecord r = new AuditRecord(++seq, given.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS), node, given.actorKind(),
-                    given.actor(), given.partner(), given.action(), given.subjectKey(), given.classification(), given.dataset(),
-                    given.purpose(), given.authorisationId(), given.decision(), given.reason(), given.messageIds(), given.outcome(),
-                    given.latencyMs(), given.detail());
+            AuditRecord r = events.get(i).placed(++seq, node);
             byte[] hash = chain.hash(r, previous);
             seqs[i] = seq;
             micros[i] = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, r.at());

@@ -230,7 +230,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         body.put("verifiedAt", status.verifiedAt());
         body.put("tookMillis", status.took().toMillis());
         body.put("intact", v.intact());
-        // the events recomputed are those of the head read in the same snapshot (AuditStore.verify): fromSeq–headSeq
+        // the events recomputed are those of the head read in the same snapshot (AuditVerifier.verify): fromSeq–headSeq
         body.put("verifiedEvents", v.result().verified());
         body.put("verifiedThroughSeq", v.result().lastGoodSeq());
         v.result().firstBreak().ifPresent(b -> body.put("firstBreak", Map.of("seq", b.seq(), "kind", b.kind().name(),
