@@ -1,5 +1,6 @@
 package credit.exchange.gateway;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.gateway.federation.Federation;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.ApiTls;
@@ -220,11 +221,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** The key operation of every start: which credentials the node signs, seals and answers TLS with, and its personal-ID keys. */
-    private static AuditRecord keysInForce(Optional<NodeIdentity> identity, boolean protectionKeysCreated) {
+    private static AuditEvent keysInForce(Optional<NodeIdentity> identity, boolean protectionKeysCreated) {
         String detail = identity.map(NodeIdentity::describe).orElse("no alliance credential")
                 + "; personal-ID protection keys " + (protectionKeysCreated ? "created" : "loaded");
-        return new AuditRecord(0, Instant.now(), null, "OPERATOR", "node", null, "key", null, null, null, null, null, null, null,
-                List.of(), protectionKeysCreated ? "CREATED" : "LOADED", null, detail);
+        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "node", AuditEvent.Action.KEY).at(Instant.now())
+                .outcome(protectionKeysCreated ? AuditEvent.Outcome.CREATED : AuditEvent.Outcome.LOADED).detail(detail).build();
     }
 
     /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */

@@ -5,6 +5,7 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditVerifier;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
@@ -16,6 +17,7 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,7 +75,7 @@ final class AuditBench implements Callable<Integer> {
             List<Double> rates = new ArrayList<>();
             for (int run = 1; run <= 5; run++) {
                 long t0 = System.nanoTime();
-                AuditStore.Verification v = audit.verify(1);
+                AuditVerifier.Verification v = new AuditVerifier(audit).verify(1);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 rates.add(v.result().verified() / seconds);
                 System.out.printf("verify run %d: %d events in %.2f s = %,.0f events/s, intact=%s%n", run,
@@ -112,8 +114,9 @@ final class AuditBench implements Callable<Integer> {
     }
 
     private void hashBound(AuditChain chain) {
-        AuditRecord record = new AuditRecord(1, Instant.now(), "hangzhou", "PARTNER", "huzhou", "huzhou", "access", "U:91330100716105852F",
-                "B", "tax", "query 1", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null);
+        AuditRecord record = AuditEvent.by(AuditEvent.ActorKind.PARTNER, "huzhou", AuditEvent.Action.ACCESS).partner("huzhou")
+                .subject("U:91330100716105852F").classification("B").dataset("tax").purpose("query 1").decision(AuditEvent.Decision.DENY)
+                .reason(ErrorCode.E_NOT_GRANTED).build().record().placed(1, "hangzhou");
         byte[] previous = AuditChain.GENESIS;
         for (int i = 0; i < 200_000; i++) { // warm-up
             previous = chain.hash(record.atPosition(i), previous);

@@ -5,7 +5,11 @@ import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.SubjectAuthorisations;
+import credit.exchange.routes.audit.AuditCheckpoints;
+import credit.exchange.routes.audit.AuditRetention;
 import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditVerifier;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.audit.EvidenceBundle;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -70,15 +74,16 @@ final class AuditCommand {
                     : config.paths("gateway.trust.crls").isEmpty()
                     ? Optional.of("the configuration names no CRL (gateway.trust.crls)") : Optional.empty();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
+                AuditStore trail = new AuditStore(store.database(), config.nodeId(), config.auditChain());
+                AuditVerifier audit = new AuditVerifier(trail);
                 long started = System.nanoTime();
-                AuditStore.Verification v = uncheckable.isPresent() ? audit.verify(from)
+                AuditVerifier.Verification v = uncheckable.isPresent() ? audit.verify(from)
                         : audit.verifyOffline(from, new StatementVerifier(validator(config)));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 var result = v.result();
                 String chain = v.head().map(h -> "audit trail of " + h.node() + " (" + h.algorithm() + ")").orElse("empty audit trail");
                 // a trail without signed checkpoints (a node without an alliance credential signs none) has nothing left unchecked
-                long signed = uncheckable.isPresent() ? audit.signedCheckpoints(from) : v.checkpoints();
+                long signed = uncheckable.isPresent() ? new AuditCheckpoints(trail).signedCheckpoints(from) : v.checkpoints();
                 boolean unchecked = uncheckable.isPresent() && signed > 0;
                 String checkpoints = uncheckable.isPresent() && !unchecked ? "no signed checkpoint"
                         : unchecked ? "signed checkpoints NOT checked: " + uncheckable.get() + " (" + signed + " in the trail)"
@@ -158,9 +163,9 @@ final class AuditCommand {
                 }
             }
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
-                AuditStore.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(validator(config)), config.crlsPem(),
-                        "operator");
+                AuditRetention audit = new AuditRetention(new AuditStore(store.database(), config.nodeId(), config.auditChain()));
+                AuditRetention.Purge purge = audit.purge(through, archiveDir, new StatementVerifier(validator(config)), config.crlsPem(),
+                        CliOperator.name());
                 System.out.printf("events up to %d archived in %s (SHA-256 %s), verified, and purged; the chain now starts after"
                         + " event %d%n", purge.throughSeq(), archiveDir.resolve(purge.archive()), purge.archiveSha256(), purge.throughSeq());
                 return 0;
@@ -178,12 +183,13 @@ final class AuditCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                List<AuditStore.Purge> purges = new AuditStore(store.database(), config.nodeId(), config.auditChain()).purges();
+                List<AuditRetention.Purge> purges = new AuditRetention(new AuditStore(store.database(), config.nodeId(),
+                        config.auditChain())).purges();
                 if (purges.isEmpty()) {
                     System.out.println("nothing purged: the whole trail is in the database");
                 }
                 long from = 1;
-                for (AuditStore.Purge p : purges) {
+                for (AuditRetention.Purge p : purges) {
                     System.out.printf("events %d–%d: %s (SHA-256 %s), purged %s by %s%n", from, p.throughSeq(), p.archive(),
                             p.archiveSha256(), p.purgedAt(), p.purgedBy());
                     from = p.throughSeq() + 1;
@@ -222,9 +228,10 @@ final class AuditCommand {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
                         new PersonalIdProtector(PersonalIdKeys.load(config)),
                         new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
-                AuditStore audit = new AuditStore(store.database(), config.nodeId(), config.auditChain());
+                AuditRetention audit = new AuditRetention(new AuditStore(store.database(), config.nodeId(), config.auditChain()));
                 EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,
-                        new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), "OPERATOR", "operator", out);
+                        new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), AuditEvent.ActorKind.OPERATOR,
+                        CliOperator.name(), out);
                 System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,
                         exported.firstSeq(), exported.lastSeq(), exported.selected(), exported.checkpoints());
                 return 0;

@@ -1,5 +1,6 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.conformance.ConformanceReport;
@@ -11,7 +12,6 @@ import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
-import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.pki.AllianceProfile;
 import credit.exchange.security.pki.PemFiles;
 import java.net.URI;
@@ -95,10 +95,10 @@ final class ConformanceCommand implements Callable<Integer> {
             // the run sent exchanges on the node's behalf and may have kept a pulled delivery: an event naming the operator
             List<Integer> failed = report.results().stream().filter(r -> r.outcome() == ConformanceReport.Outcome.FAIL)
                     .map(ConformanceReport.Result::number).toList();
-            session.audit.append(List.of(new AuditRecord(0, session.clock.instant(), null, "OPERATOR", CliOperator.name(), partner.id(),
-                    "conformance", null, null, null, null, null, null, failed.isEmpty() ? null : "cases failed: " + failed,
-                    runner.sentMessageIds(), report.conforms() ? "CONFORMS" : "FAILED", null,
-                    "conformance run against " + report.exchangeUri() + ": " + report.summary())));
+            session.audit.append(List.of(AuditEvent.by(AuditEvent.ActorKind.OPERATOR, CliOperator.name(), AuditEvent.Action.CONFORMANCE)
+                    .at(session.clock.instant()).partner(partner.id()).reason(failed.isEmpty() ? null : "cases failed: " + failed)
+                    .messageIds(runner.sentMessageIds()).outcome(report.conforms() ? AuditEvent.Outcome.CONFORMS : AuditEvent.Outcome.FAILED)
+                    .detail("conformance run against " + report.exchangeUri() + ": " + report.summary()).build()));
             if (json) {
                 System.out.println(Json.write(report));
             } else {

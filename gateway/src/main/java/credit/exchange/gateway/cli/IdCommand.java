@@ -1,6 +1,10 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.Identifiers;
@@ -63,9 +67,15 @@ final class IdCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (CreditStoreConnection store = CreditStoreConnection.open(node.load());
-                 Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            NodeConfig config = node.load();
+            try (CreditStoreConnection store = CreditStoreConnection.open(config);
+                 Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 AuditWriter audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), config.auditChain()), 1)) {
                 IdentifierMappings.ImportResult result = new IdentifierMappings(store.database()).importCsv(r, source);
+                // the mappings change how identifiers resolve: an audit event naming the operator
+                audit.append(List.of(AuditEvent.by(AuditEvent.ActorKind.OPERATOR, CliOperator.name(), AuditEvent.Action.IDENTIFIER_MAPPING)
+                        .outcome(AuditEvent.Outcome.STORED).detail("identifier mappings from " + file.getFileName() + " (" + source + "): "
+                                + result.stored() + " stored, " + result.refused().size() + " refused").build()));
                 System.out.printf("%d mappings stored, %d refused%n", result.stored(), result.refused().size());
                 result.refused().forEach(line -> System.out.println("  refused " + line));
                 return result.refused().isEmpty() ? 0 : 1;

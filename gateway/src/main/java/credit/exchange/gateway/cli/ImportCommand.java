@@ -12,6 +12,7 @@ import credit.exchange.routes.ingest.ProgressListener;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.identity.PersonalIdProtector;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
@@ -72,7 +73,9 @@ final class ImportCommand implements Callable<Integer> {
             BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
                     Clock.systemUTC());
             ProgressListener progress = System.console() != null ? new ProgressBar(System.err) : ProgressListener.NONE;
-            ImportRequest request = new ImportRequest(file, type, department, charset, rejectsFile);
+            // the import's audit event names the account that runs the command, as every operator command's does
+            ImportRequest request = new ImportRequest(file, type, department, charset, rejectsFile,
+                    new ImportRequest.Sender(AuditEvent.ActorKind.OPERATOR, CliOperator.name(), false));
             ImportSummary summary = dryRun ? importer.check(request, progress) : importer.importFile(request, progress);
             if (System.console() != null) {
                 System.err.println();

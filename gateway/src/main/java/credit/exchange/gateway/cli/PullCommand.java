@@ -1,5 +1,6 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.security.audit.AuditEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.api.Json;
@@ -9,7 +10,6 @@ import credit.exchange.routes.push.PushMessages;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import credit.exchange.security.audit.AuditRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,21 +69,22 @@ final class PullCommand implements Callable<Integer> {
                     }
                 }
             } catch (CodedException e) {
-                audit(session, batchIds, pulled, stored, e.code().name());
+                audit(session, batchIds, pulled, stored, e.code());
                 throw e;
             }
             System.out.printf("pulled %d deliveries from %s over %s in %d batch(es): %d new, %d already held%n", pulled, from,
                     pullFrom.binding(), batchIds.size(), stored, pulled - stored);
-            audit(session, batchIds, pulled, stored, "PULLED");
+            audit(session, batchIds, pulled, stored, null);
             return 0;
         }
     }
 
     /** The operator's pull is an audit event naming the operator (each exchange is one of its own, the node's). */
-    private void audit(PartnerSession session, List<String> batchIds, int pulled, int stored, String outcome) {
-        session.audit.append(List.of(new AuditRecord(0, session.clock.instant(), null, "OPERATOR", CliOperator.name(), from, "pull",
-                null, null, null, null, null, null, null, batchIds, outcome, null,
-                "pull by hand: " + pulled + " deliveries in " + batchIds.size() + " batch(es), " + stored + " new")));
+    private void audit(PartnerSession session, List<String> batchIds, int pulled, int stored, ErrorCode failure) {
+        AuditEvent.Builder event = AuditEvent.by(AuditEvent.ActorKind.OPERATOR, CliOperator.name(), AuditEvent.Action.PULL)
+                .at(session.clock.instant()).partner(from).messageIds(batchIds)
+                .detail("pull by hand: " + pulled + " deliveries in " + batchIds.size() + " batch(es), " + stored + " new");
+        session.audit.append(List.of((failure == null ? event.outcome(AuditEvent.Outcome.PULLED) : event.outcome(failure)).build()));
     }
 
     /** One delivery as a line: message id, dataset, subject, document and decision date. */

@@ -5,6 +5,7 @@ import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.audit.AuditStore;
+import credit.exchange.routes.audit.AuditVerifier;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.demo.DemoAlliance.Member;
 import credit.exchange.routes.api.Json;
@@ -353,7 +354,7 @@ public final class DemoScenario implements AutoCloseable {
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
             boolean witnessed = awaitCounts(() -> countersigners(store).containsAll(partners));
             NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElseThrow();
-            AuditStore.Verification v = new AuditStore(store.database(), config.nodeId(), config.auditChain()).verify(1,
+            AuditVerifier.Verification v = new AuditVerifier(new AuditStore(store.database(), config.nodeId(), config.auditChain())).verify(1,
                     Optional.of(identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
                             .suite(config.auditChain().suite())));
             out.printf("   events 1–%d verified (%s), %d signed checkpoint(s), countersigned by %s%n", v.result().lastGoodSeq(),

@@ -1,5 +1,6 @@
 package credit.exchange.gateway.federation;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
@@ -285,10 +286,10 @@ public final class Federation implements AutoCloseable {
     }
 
     /** The audit event of a partner configuration change taking effect: which partners, and any file refused (its last good kept). */
-    private static AuditRecord configurationChanged(PartnerDirectory.Reload reloaded) {
+    private static AuditEvent configurationChanged(PartnerDirectory.Reload reloaded) {
         String detail = "partner configuration in force: " + reloaded.partners() + " partners; changed: " + reloaded.changed()
                 + (reloaded.problems().isEmpty() ? "" : "; refused (last good kept): " + reloaded.problems());
-        return new AuditRecord(0, Instant.now(), null, "OPERATOR", "partner-configs", null, "config", null, null, null, null, null, null,
-                null, List.of(), "IN_FORCE", null, detail);
+        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "partner-configs", AuditEvent.Action.CONFIG).at(Instant.now())
+                .outcome(AuditEvent.Outcome.IN_FORCE).detail(detail).build();
     }
 }

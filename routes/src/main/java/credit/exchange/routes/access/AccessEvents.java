@@ -1,12 +1,12 @@
 package credit.exchange.routes.access;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.security.Classification;
 import credit.exchange.security.access.AccessContext;
 import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.SubjectAuthorisation;
-import credit.exchange.security.audit.AuditRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +44,16 @@ public final class AccessEvents {
     /** As {@link #submit(Caller, AccessContext, Map)}, each event with this detail (a partner's vouched end user). */
     public AuditWriter.Pending submit(Caller caller, AccessContext context,
                                       Map<String, Map.Entry<Classification, AccessDecision>> byDataset, String detail) {
-        List<AuditRecord> events = new ArrayList<>(byDataset.size());
+        List<AuditEvent> events = new ArrayList<>(byDataset.size());
         String authorisation = context.authorisation().map(SubjectAuthorisation::id).orElse(null);
         for (var e : byDataset.entrySet()) {
             AccessDecision d = e.getValue().getValue();
-            events.add(new AuditRecord(0, context.at(), null, caller.kind().name(), caller.name(),
-                    caller.kind() == Caller.Kind.PARTNER ? caller.name() : null, "access", context.subject(),
-                    e.getValue().getKey().name(), e.getKey(), context.purpose(), authorisation, d.allowed() ? "ALLOW" : "DENY",
-                    d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name(),
-                    List.of(), null, null, detail));
+            events.add(AuditEvent.by(caller, AuditEvent.Action.ACCESS).at(context.at())
+                    .partner(caller.kind() == Caller.Kind.PARTNER ? caller.name() : null).subject(context.subject())
+                    .classification(e.getValue().getKey().name()).dataset(e.getKey()).purpose(context.purpose()).authorisation(authorisation)
+                    .decision(d.allowed() ? AuditEvent.Decision.ALLOW : AuditEvent.Decision.DENY)
+                    .reason(d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name())
+                    .detail(detail).build());
         }
         return writer.submit(events);
     }

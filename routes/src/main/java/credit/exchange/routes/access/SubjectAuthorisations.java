@@ -1,5 +1,7 @@
 package credit.exchange.routes.access;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
@@ -158,14 +160,27 @@ public final class SubjectAuthorisations {
         }
         SubjectAuthorisation a = new SubjectAuthorisation(UUID.randomUUID().toString(), subjectKey(r.subjectIdentifier()),
                 r.grantee().strip(), r.purpose().strip(), r.datasets(), r.validFrom(), r.validUntil(), Optional.empty());
-        // the authorisation and its audit event in one statement: one commits only with the other
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                with registered as (
-                    insert into subject_authorisation (id, subject_key, grantee, purpose, datasets, valid_from, valid_until,
-                                                       evidence, subject_signature, registered_by)
-                    values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, subject_key, purpose)
-                insert into audit_event (actor_kind, actor, action, subject_key, purpose, authorisation_id, outcome, detail)
-                select ?, ?, 'authorisation', subject_key, purpose, id, 'REGISTERED', ? from registered""")) {
+        // the authorisation and its audit event in one transaction: one commits only with the other
+        try {
+            return database.inTransaction(c -> {
+                insert(c, a, r);
+                AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), r.registeredBy(), AuditEvent.Action.AUTHORISATION)
+                        .subject(a.subject()).purpose(a.purpose()).authorisation(a.id()).outcome(AuditEvent.Outcome.REGISTERED)
+                        .detail("granted to " + a.grantee() + " for " + String.join(",", a.datasets()) + " from " + a.validFrom()
+                                + " until " + a.validUntil() + (r.subjectSignature().isPresent() ? ", consent signed by the subject"
+                                : ", consent evidenced by reference")).build());
+                return a;
+            });
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be stored; retry later", e);
+        }
+    }
+
+    private static void insert(Connection c, SubjectAuthorisation a, Registration r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into subject_authorisation (id, subject_key, grantee, purpose, datasets, valid_from, valid_until,
+                                                   evidence, subject_signature, registered_by)
+                values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setString(1, a.id());
             ps.setString(2, a.subject());
             ps.setString(3, a.grantee());
@@ -176,15 +191,7 @@ public final class SubjectAuthorisations {
             ps.setString(8, r.evidence().orElse(null));
             ps.setBytes(9, r.subjectSignature().orElse(null));
             ps.setString(10, r.registeredBy());
-            ps.setString(11, actorKind);
-            ps.setString(12, r.registeredBy());
-            ps.setString(13, "granted to " + a.grantee() + " for " + String.join(",", a.datasets()) + " from " + a.validFrom()
-                    + " until " + a.validUntil() + (r.subjectSignature().isPresent() ? ", consent signed by the subject"
-                    : ", consent evidenced by reference"));
             ps.executeUpdate();
-            return a;
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be stored; retry later", e);
         }
     }
 
@@ -221,17 +228,19 @@ public final class SubjectAuthorisations {
     /** As {@link #revoke(String, String)}, by a caller of this kind (the audit event's actor kind). */
     public SubjectAuthorisation revoke(String id, String by, String actorKind) {
         SubjectAuthorisation a = find(id).orElseThrow(() -> new CodedException(ErrorCode.E_NOT_FOUND, "no authorisation " + id));
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                with revoked as (
-                    update subject_authorisation set revoked_at = now(), revoked_by = ? where id = ?::uuid and revoked_at is null
-                    returning id, subject_key, purpose)
-                insert into audit_event (actor_kind, actor, action, subject_key, purpose, authorisation_id, outcome)
-                select ?, ?, 'authorisation', subject_key, purpose, id, 'REVOKED' from revoked""")) {
-            ps.setString(1, by);
-            ps.setString(2, a.id());
-            ps.setString(3, actorKind);
-            ps.setString(4, by);
-            ps.executeUpdate();
+        try {
+            database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        update subject_authorisation set revoked_at = now(), revoked_by = ? where id = ?::uuid and revoked_at is null""")) {
+                    ps.setString(1, by);
+                    ps.setString(2, a.id());
+                    if (ps.executeUpdate() == 1) {
+                        AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), by, AuditEvent.Action.AUTHORISATION)
+                                .subject(a.subject()).purpose(a.purpose()).authorisation(a.id()).outcome(AuditEvent.Outcome.REVOKED).build());
+                    }
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the authorisation cannot be revoked; retry later", e);
         }

@@ -1,5 +1,7 @@
 package credit.exchange.routes.alliance;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
@@ -106,15 +108,9 @@ public final class AllianceNotices {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
-                values (?, ?, 'notice.out', ?, 'ISSUED', ?)""")) {
-            ps.setString(1, actorKind);
-            ps.setString(2, actor);
-            ps.setString(3, "U:" + subject);
-            ps.setString(4, kind + " " + id + " to " + String.join(",", partners));
-            ps.executeUpdate();
-        }
+        AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.NOTICE_OUT)
+                .subject("U:" + subject).outcome(AuditEvent.Outcome.ISSUED)
+                .detail(kind + " " + id + " to " + String.join(",", partners)).build());
         return id;
     }
 

@@ -1,5 +1,7 @@
 package credit.exchange.routes.alliance;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
@@ -215,15 +217,8 @@ public final class CreditObjections {
     }
 
     private static void event(Connection c, String actorKind, String actor, RecordDocument d, String outcome, String detail) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'objection', ?, ?, ?)""")) {
-            ps.setString(1, actorKind);
-            ps.setString(2, actor);
-            ps.setString(3, "U:" + d.uscc());
-            ps.setString(4, outcome);
-            ps.setString(5, d.describe() + ": " + detail);
-            ps.executeUpdate();
-        }
+        AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.OBJECTION)
+                .subject("U:" + d.uscc()).outcome(AuditEvent.Outcome.named(outcome)).detail(d.describe() + ": " + detail).build());
     }
 
     /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */

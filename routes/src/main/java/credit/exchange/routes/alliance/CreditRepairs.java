@@ -1,5 +1,7 @@
 package credit.exchange.routes.alliance;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
@@ -96,15 +98,9 @@ public final class CreditRepairs {
                     ps.setString(9, noticeId.orElse(null));
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail) values (?, ?, 'repair', ?, ?, ?)""")) {
-                    ps.setString(1, actorKind);
-                    ps.setString(2, actor);
-                    ps.setString(3, d.uscc() == null ? null : "U:" + d.uscc());
-                    ps.setString(4, why);
-                    ps.setString(5, d.describe() + ": " + basis.strip() + "; held by " + holders.partners());
-                    ps.executeUpdate();
-                }
+                AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.REPAIR)
+                        .subject(d.uscc() == null ? null : "U:" + d.uscc()).outcome(AuditEvent.Outcome.named(why))
+                        .detail(d.describe() + ": " + basis.strip() + "; held by " + holders.partners()).build());
                 return null;
             });
         } catch (SQLException e) {

@@ -1,5 +1,7 @@
 package credit.exchange.routes.alliance;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,13 +126,30 @@ public final class JointSanctions {
                     + severity.publication() + " from its listed date");
         }
         String id = UUID.randomUUID().toString();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                with entry as (
-                    insert into credit_list_entry (id, list_type, uscc, party_name, legal_basis, authority, document_number, listed_on,
-                                                   publication_end, severity, recorded_by)
-                    values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, uscc)
-                insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
-                select 'OPERATOR', ?, 'list', 'U:' || uscc, 'RECORDED', ? from entry""")) {
+        try {
+            database.inTransaction(c -> {
+                insertEntry(c, id, type, code, partyName, legalBasis, authority, documentNumber, listedOn, end, severity, by);
+                AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.OPERATOR, by, AuditEvent.Action.LIST).subject("U:" + code)
+                        .outcome(AuditEvent.Outcome.RECORDED)
+                        .detail(type + " list entry " + id + " (" + severity + ", " + documentNumber.strip() + ")").build());
+                return null;
+            });
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new CodedException(ErrorCode.E_FIELD_INVALID, authority + " already listed decision " + documentNumber);
+            }
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the list entry cannot be stored; retry later", e);
+        }
+        return entry(id).orElseThrow();
+    }
+
+    private static void insertEntry(Connection c, String id, String type, String code, String partyName, String legalBasis,
+                                    String authority, String documentNumber, LocalDate listedOn, LocalDate end, Severity severity,
+                                    String by) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into credit_list_entry (id, list_type, uscc, party_name, legal_basis, authority, document_number, listed_on,
+                                               publication_end, severity, recorded_by)
+                values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setString(1, id);
             ps.setString(2, type);
             ps.setString(3, code);
@@ -142,16 +161,8 @@ public final class JointSanctions {
             ps.setDate(9, Date.valueOf(end));
             ps.setString(10, severity.name());
             ps.setString(11, by);
-            ps.setString(12, by);
-            ps.setString(13, type + " list entry " + id + " (" + severity + ", " + documentNumber.strip() + ")");
             ps.executeUpdate();
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                throw new CodedException(ErrorCode.E_FIELD_INVALID, authority + " already listed decision " + documentNumber);
-            }
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the list entry cannot be stored; retry later", e);
         }
-        return entry(id).orElseThrow();
     }
 
     public Optional<ListEntry> entry(String id) {
@@ -266,20 +277,21 @@ public final class JointSanctions {
         Optional<String> id;
         try {
             id = database.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        with lifted as (update credit_list_entry set status = ? where id = ?::uuid and status = 'ACTIVE' returning uscc)
-                        insert into audit_event (actor_kind, actor, action, subject_key, outcome, detail)
-                        select ?, ?, 'list', 'U:' || uscc, ?, ? from lifted""")) {
+                String uscc;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update credit_list_entry set status = ? where id = ?::uuid and status = 'ACTIVE' returning uscc")) {
                     ps.setString(1, how.name());
                     ps.setString(2, entry.id());
-                    ps.setString(3, actorKind);
-                    ps.setString(4, actor);
-                    ps.setString(5, how.name());
-                    ps.setString(6, entry.listType() + " list entry " + entry.id() + " (" + entry.documentNumber() + "): " + basis.strip());
-                    if (ps.executeUpdate() == 0) {
-                        throw new CodedException(ErrorCode.E_FIELD_INVALID, "list entry " + entryId + " is " + entry.status() + ", not ACTIVE");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new CodedException(ErrorCode.E_FIELD_INVALID, "list entry " + entryId + " is " + entry.status() + ", not ACTIVE");
+                        }
+                        uscc = rs.getString(1);
                     }
                 }
+                AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.LIST)
+                        .subject("U:" + uscc).outcome(AuditEvent.Outcome.named(how.name()))
+                        .detail(entry.listType() + " list entry " + entry.id() + " (" + entry.documentNumber() + "): " + basis.strip()).build());
                 List<String> noticed = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("""
                         select distinct d.partner from alliance_delivery d join alliance_notice n on n.id = d.notice_id

@@ -1,5 +1,7 @@
 package credit.exchange.routes.alliance;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
@@ -109,7 +111,7 @@ public final class NoticeReceiver implements ExchangeHandler {
                     ps.setString(6, answer.toString());
                     ps.executeUpdate();
                 }
-                event(c, sender, notice, null, answer.path("status").asText("ACCEPTED").toUpperCase(java.util.Locale.ROOT));
+                event(c, sender, notice, null, AuditEvent.Outcome.named(answer.path("status").asText("ACCEPTED")));
                 return (JsonNode) answer;
             });
         } catch (SQLException e) {
@@ -137,25 +139,19 @@ public final class NoticeReceiver implements ExchangeHandler {
 
     private void refusal(Partner sender, Received notice, ErrorCode code) {
         try (Connection c = database.connection()) {
-            event(c, sender, notice, code, "REFUSED");
+            event(c, sender, notice, code, AuditEvent.Outcome.REFUSED);
         } catch (SQLException e) {
             // the refusal stands without its event; the sender learns why either way
         }
     }
 
-    private static void event(Connection c, Partner sender, Received notice, ErrorCode refused, String outcome) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into audit_event (actor_kind, actor, partner, action, subject_key, decision, reason, outcome, detail)
-                values ('PARTNER', ?, ?, 'notice.in', ?, ?, ?, ?, ?)""")) {
-            ps.setString(1, sender.id());
-            ps.setString(2, sender.id());
-            boolean validSubject = notice != null && Uscc.check(notice.subject()).valid();
-            ps.setString(3, validSubject ? "U:" + notice.subject() : null);
-            ps.setString(4, refused == null ? "ALLOW" : "DENY");
-            ps.setString(5, refused == null ? notice.kind() : refused.name());
-            ps.setString(6, outcome);
-            ps.setString(7, notice == null ? null : notice.kind() + " " + notice.noticeId());
-            ps.executeUpdate();
-        }
+    private static void event(Connection c, Partner sender, Received notice, ErrorCode refused, AuditEvent.Outcome outcome)
+            throws SQLException {
+        boolean validSubject = notice != null && Uscc.check(notice.subject()).valid();
+        AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.PARTNER, sender.id(), AuditEvent.Action.NOTICE_IN).partner(sender.id())
+                .subject(validSubject ? "U:" + notice.subject() : null)
+                .decision(refused == null ? AuditEvent.Decision.ALLOW : AuditEvent.Decision.DENY)
+                .reason(refused == null ? notice.kind() : refused.name()).outcome(outcome)
+                .detail(notice == null ? null : notice.kind() + " " + notice.noticeId()).build());
     }
 }

@@ -1,10 +1,10 @@
 package credit.exchange.routes.api;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.DoorPolicy;
-import credit.exchange.security.audit.AuditRecord;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -29,14 +29,14 @@ public final class Doorkeeper implements Processor {
     private static final String[] SERVERS = {"http", "rest", "cxf", "undertow", "jetty", "netty", "servlet", "websocket"};
 
     private final Authenticator authenticator;
-    private final Consumer<AuditRecord> refusals;
+    private final Consumer<AuditEvent> refusals;
     private final Clock clock;
 
     /**
      * @param refusals where refusals go as audit events (the node's audit writer, not waited for:
      *        a refusal costs the caller no database round trip)
      */
-    public Doorkeeper(Authenticator authenticator, Consumer<AuditRecord> refusals, Clock clock) {
+    public Doorkeeper(Authenticator authenticator, Consumer<AuditEvent> refusals, Clock clock) {
         this.authenticator = authenticator;
         this.refusals = refusals;
         this.clock = clock;
@@ -67,7 +67,7 @@ public final class Doorkeeper implements Processor {
         try {
             caller = authenticator.caller(exchange);
         } catch (CodedException unproven) {
-            refused(exchange, route, Caller.Kind.ANONYMOUS.name(), "unverified bearer token", unproven);
+            refused(exchange, route, Caller.Kind.ANONYMOUS, "unverified bearer token", unproven);
             throw unproven;
         }
         if (DoorPolicy.admit(route, caller) instanceof AccessDecision.Deny deny) {
@@ -77,7 +77,7 @@ public final class Doorkeeper implements Processor {
                 default -> describe(door) + " needs " + door.orElseThrow().admits().needs() + ", which " + caller.name()
                         + " does not hold; ask the realm's administrator";
             });
-            refused(exchange, route, caller.kind().name(), caller.name(), refusal);
+            refused(exchange, route, caller.kind(), caller.name(), refusal);
             throw refusal;
         }
     }
@@ -86,9 +86,10 @@ public final class Doorkeeper implements Processor {
         return door.map(d -> d.method() + " " + d.path()).orElse("this endpoint");
     }
 
-    private void refused(Exchange exchange, String route, String actorKind, String actor, CodedException refusal) {
+    private void refused(Exchange exchange, String route, Caller.Kind actorKind, String actor, CodedException refusal) {
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "", String.class);
-        refusals.accept(new AuditRecord(0, clock.instant(), null, actorKind, actor, null, "door", null, null, null, null, null, "DENY",
-                refusal.code().name(), List.of(), null, null, method + " " + (route == null ? "unknown route" : route)));
+        refusals.accept(AuditEvent.by(AuditEvent.ActorKind.of(actorKind), actor, AuditEvent.Action.DOOR).at(clock.instant())
+                .decision(AuditEvent.Decision.DENY).reason(refusal.code())
+                .detail(method + " " + (route == null ? "unknown route" : route)).build());
     }
 }

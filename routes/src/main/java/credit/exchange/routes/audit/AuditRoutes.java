@@ -24,6 +24,7 @@ public final class AuditRoutes extends RouteBuilder {
     }
 
     private final AuditStore store;
+    private final AuditCheckpoints checkpointing;
     private final long periodMillis;
     private final int batch;
     private final Optional<CheckpointPolicy> checkpoints;
@@ -37,6 +38,7 @@ public final class AuditRoutes extends RouteBuilder {
     public AuditRoutes(AuditStore store, long periodMillis, int batch, Optional<CheckpointPolicy> checkpoints, ChainMonitor monitor,
                        Duration verifyEvery) {
         this.store = store;
+        this.checkpointing = new AuditCheckpoints(store);
         this.periodMillis = periodMillis;
         this.batch = batch;
         this.checkpoints = checkpoints;
@@ -50,7 +52,7 @@ public final class AuditRoutes extends RouteBuilder {
                 .process(e -> {
                     try {
                         store.chainAll(batch);
-                        checkpoints.flatMap(p -> store.checkpointIfDue(p.signer(), p.everyEvents(), p.every(), Instant.now()))
+                        checkpoints.flatMap(p -> checkpointing.checkpointIfDue(p.signer(), p.everyEvents(), p.every(), Instant.now()))
                                 .ifPresent(c -> LOG.debug("audit checkpoint signed at event {}", c.seq())); // state, not news: the console shows it
                     } catch (RuntimeException failure) {
                         LOG.warn("the audit trail could not be chained ({}); pending events wait for the next tick",

@@ -2,6 +2,7 @@ package credit.exchange.routes.audit;
 
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class AuditWriter implements AutoCloseable {
     }
 
     /** Appends the events to the chain; returns when they are durable. E_UNAVAILABLE if they cannot be written. */
-    public void append(List<AuditRecord> events) {
+    public void append(List<AuditEvent> events) {
         submit(events).await();
     }
 
@@ -61,14 +62,14 @@ public final class AuditWriter implements AutoCloseable {
     }
 
     /** Hands the events to the writer and returns at once; {@link Pending#await} before the action answers. */
-    public Pending submit(List<AuditRecord> events) {
+    public Pending submit(List<AuditEvent> events) {
         if (events.isEmpty()) {
             return new Pending(CompletableFuture.completedFuture(null));
         }
         if (!open) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail is closed; nothing is done without its event");
         }
-        Waiting waiting = new Waiting(events, new CompletableFuture<>());
+        Waiting waiting = new Waiting(events.stream().map(AuditEvent::record).toList(), new CompletableFuture<>());
         try {
             if (!queue.offer(waiting, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail is behind; retry later");

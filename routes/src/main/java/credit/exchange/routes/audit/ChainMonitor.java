@@ -20,17 +20,17 @@ public final class ChainMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(ChainMonitor.class);
 
     /** A verification and when it ran. */
-    public record Status(Instant verifiedAt, Duration took, AuditStore.Verification verification) {
+    public record Status(Instant verifiedAt, Duration took, AuditVerifier.Verification verification) {
     }
 
-    private final AuditStore store;
+    private final AuditVerifier verifier;
     private final Optional<Envelopes> trust;
     private final Clock clock;
     private final AtomicReference<Status> latest = new AtomicReference<>();
 
     /** @param trust the node's envelopes of the chain's suite, which check its checkpoints; none: checkpoints unchecked */
     public ChainMonitor(AuditStore store, Optional<Envelopes> trust, Clock clock) {
-        this.store = store;
+        this.verifier = new AuditVerifier(store);
         this.trust = trust;
         this.clock = clock;
     }
@@ -44,7 +44,7 @@ public final class ChainMonitor {
     /** Verifies the whole chain now (waiting for a run in progress to finish first). */
     public synchronized Status verifyNow() {
         Instant start = clock.instant();
-        AuditStore.Verification v = store.verify(1, trust);
+        AuditVerifier.Verification v = verifier.verify(1, trust);
         Status status = new Status(clock.instant(), Duration.between(start, clock.instant()), v);
         latest.set(status);
         if (!v.intact()) {

@@ -8,6 +8,7 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.auth.DevIssuer;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.Envelopes;
 import java.io.IOException;
@@ -128,7 +129,8 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
 
         from("direct:audit-session").routeId("audit-session").process(e -> {
             Caller caller = officer(e);
-            writer.append(List.of(event(caller, "login", "ALLOW", "AUDITOR", "officer console")));
+            writer.append(List.of(AuditEvent.by(caller, AuditEvent.Action.LOGIN).decision(AuditEvent.Decision.ALLOW).reason("AUDITOR")
+                    .detail("officer console").build()));
             answer(e, 200, Map.of("user", caller.name(), "node", settings.node()));
         });
         from("direct:audit-events").routeId("audit-events").process(e -> {
@@ -176,19 +178,14 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         return fields;
     }
 
-    private AuditRecord event(Caller caller, String action, String decision, String reason, String detail) {
-        return new AuditRecord(0, Instant.now(), null, caller.kind().name(), caller.name(), null, action, null, null, null, null, null,
-                decision, reason, List.of(), null, null, detail);
-    }
-
     private void bundle(Exchange exchange) throws IOException {
         Caller caller = officer(exchange);
         AuditSearch.Criteria c = criteria(exchange);
         Path file = Files.createTempFile("evidence-", ".zip");
         try {
-            EvidenceBundle.Exported exported = store.exportEvidence(settings.checkpointSigner(), settings.chainBatch(), c.from(), c.to(),
+            EvidenceBundle.Exported exported = new AuditRetention(store).exportEvidence(settings.checkpointSigner(), settings.chainBatch(), c.from(), c.to(),
                     new EvidenceBundle.Filter(c.action(), c.partner(), null, c.subjectKey(), c.decision()), settings.crlsPem(),
-                    caller.kind().name(), caller.name(), file);
+                    AuditEvent.ActorKind.of(caller.kind()), caller.name(), file);
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/zip");
             exchange.getMessage().setHeader("Content-Disposition", "attachment; filename=\"audit-" + settings.node() + "-"
@@ -221,7 +218,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     }
 
     private Map<String, Object> status(ChainMonitor.Status status) {
-        AuditStore.Verification v = status.verification();
+        AuditVerifier.Verification v = status.verification();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("node", settings.node());
         v.head().ifPresent(h -> {
@@ -233,7 +230,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         body.put("verifiedAt", status.verifiedAt());
         body.put("tookMillis", status.took().toMillis());
         body.put("intact", v.intact());
-        // the events recomputed are those of the head read in the same snapshot (AuditStore.verify): fromSeq–headSeq
+        // the events recomputed are those of the head read in the same snapshot (AuditVerifier.verify): fromSeq–headSeq
         body.put("verifiedEvents", v.result().verified());
         body.put("verifiedThroughSeq", v.result().lastGoodSeq());
         v.result().firstBreak().ifPresent(b -> body.put("firstBreak", Map.of("seq", b.seq(), "kind", b.kind().name(),
@@ -246,9 +243,9 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         body.put("countersignedBy", v.countersignedBy());
         body.put("countersigning", search.countersigning(Instant.now(), settings.countersignGrace()));
         body.put("fromSeq", v.fromSeq());
-        List<AuditStore.Purge> purges = store.purges();
+        List<AuditRetention.Purge> purges = new AuditRetention(store).purges();
         if (!purges.isEmpty()) {
-            AuditStore.Purge last = purges.get(purges.size() - 1);
+            AuditRetention.Purge last = purges.get(purges.size() - 1);
             body.put("purged", Map.of("throughSeq", last.throughSeq(), "archive", last.archive(), "archiveSha256", last.archiveSha256(),
                     "purgedAt", last.purgedAt()));
         }

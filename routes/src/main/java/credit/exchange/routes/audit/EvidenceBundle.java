@@ -1,5 +1,6 @@
 package credit.exchange.routes.audit;
 
+import credit.exchange.security.audit.AuditEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -89,7 +90,7 @@ public final class EvidenceBundle {
      *     checkpoint covers its end yet (the next one is at most gateway.audit.checkpoint-seconds away)
      */
     public static Exported export(Database database, String node, AuditChain chain, Instant from, Instant to, Filter filter,
-                                  String crlsPem, String actorKind, String actor, Path out) throws IOException {
+                                  String crlsPem, AuditEvent.ActorKind actorKind, String actor, Path out) throws IOException {
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             long minSeq;
@@ -120,7 +121,7 @@ public final class EvidenceBundle {
      * checkpoint {@code throughSeq}, all selected: the archive of a range before it is purged.
      */
     public static Exported exportArchive(Database database, String node, AuditChain chain, long afterSeq, long throughSeq,
-                                         String crlsPem, String actorKind, String actor, Path out) throws IOException {
+                                         String crlsPem, AuditEvent.ActorKind actorKind, String actor, Path out) throws IOException {
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
             Instant first = instantOf(c, afterSeq + 1);
@@ -145,7 +146,7 @@ public final class EvidenceBundle {
 
     /** The bundle of the events minSeq–maxSeq, extended to signed checkpoints at both ends; the filter marks those asked for. */
     private static Exported segment(Connection c, String node, AuditChain chain, long minSeq, long maxSeq, Instant from, Instant to,
-                                    Filter filter, String crlsPem, String actorKind, String actor, Path out) throws SQLException, IOException {
+                                    Filter filter, String crlsPem, AuditEvent.ActorKind actorKind, String actor, Path out) throws SQLException, IOException {
         long startCheckpoint = single(c, "select coalesce(max(seq), 0) from audit_checkpoint where seq < ?", minSeq);
         long endCheckpoint = single(c, "select coalesce(min(seq), -1) from audit_checkpoint where seq >= ?", maxSeq);
         if (endCheckpoint < 0) {
@@ -189,14 +190,10 @@ public final class EvidenceBundle {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into audit_event (actor_kind, actor, action, outcome, detail) values (?, ?, 'export', 'WRITTEN', ?)""")) {
-            ps.setString(1, actorKind);
-            ps.setString(2, actor);
-            ps.setString(3, "evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
-                    + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter));
-            ps.executeUpdate(); // the export's own event: pending, chained by the node's chainer
-        }
+        // the export's own event: pending, chained by the node's chainer
+        AuditTrail.pending(c, AuditEvent.by(actorKind, actor, AuditEvent.Action.EXPORT).outcome(AuditEvent.Outcome.WRITTEN)
+                .detail("evidence bundle of events " + (startCheckpoint + 1) + "–" + endCheckpoint + " (" + from + " to " + to
+                        + "), " + selected.size() + " selected by " + JSON.writeValueAsString(filter)).build());
         c.commit();
         ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("node", node).put("algorithm", chain.algorithm())
                 .put("from", from.toString()).put("to", to.toString()).put("firstSeq", startCheckpoint + 1).put("lastSeq", endCheckpoint)

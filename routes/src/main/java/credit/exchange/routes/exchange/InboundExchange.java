@@ -1,5 +1,6 @@
 package credit.exchange.routes.exchange;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -7,7 +8,6 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.ExchangeAdmission;
-import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -115,11 +115,11 @@ public final class InboundExchange {
                          Instant receivedAt) {
         String who = transportPeer.or(() -> headers.map(ExchangeHeaders::sender)).orElse("unknown");
         try {
-            audit.append(List.of(new AuditRecord(0, clock.instant(), null, "PARTNER", who,
-                        partners.find(who).map(Partner::id).orElse(null), "exchange.in", null, null, null, null, null, "DENY",
-                        refused.code().name(), headers.map(h -> List.of(h.messageId())).orElse(List.of()), "REFUSED",
-                        (int) Math.min(Integer.MAX_VALUE, Duration.between(receivedAt, clock.instant()).toMillis()),
-                        headers.map(ExchangeHeaders::exchangeType).orElse(null))));
+            audit.append(List.of(AuditEvent.by(AuditEvent.ActorKind.PARTNER, who, AuditEvent.Action.EXCHANGE_IN).at(clock.instant())
+                        .partner(partners.find(who).map(Partner::id).orElse(null)).decision(AuditEvent.Decision.DENY).reason(refused.code())
+                        .messageIds(headers.map(h -> List.of(h.messageId())).orElse(List.of())).outcome(AuditEvent.Outcome.REFUSED)
+                        .latency(Duration.between(receivedAt, clock.instant())).detail(headers.map(ExchangeHeaders::exchangeType).orElse(null))
+                        .build()));
         } catch (CodedException unavailable) {
             // the refusal stands without its event: nothing was done, and the sender learns why
             LOG.warn("refusal {} of an envelope from {} not audited: {}", refused.code(), who, unavailable.code());
@@ -147,10 +147,10 @@ public final class InboundExchange {
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());
         // the exchange's audit event is committed while the answer is sealed and kept; the answer leaves only after both
-        AuditWriter.Pending audited = audit.submit(List.of(new AuditRecord(0, clock.instant(), null, "PARTNER", partner.id(),
-                partner.id(), "exchange.in", null, null, null, null, null, null, null,
-                List.of(headers.messageId(), answerHeaders.messageId()), "ANSWERED",
-                (int) Math.min(Integer.MAX_VALUE, Duration.between(receivedAt, clock.instant()).toMillis()), type.wireName())));
+        AuditWriter.Pending audited = audit.submit(List.of(AuditEvent.by(AuditEvent.ActorKind.PARTNER, partner.id(),
+                AuditEvent.Action.EXCHANGE_IN).at(clock.instant()).partner(partner.id())
+                .messageIds(List.of(headers.messageId(), answerHeaders.messageId())).outcome(AuditEvent.Outcome.ANSWERED)
+                .latency(Duration.between(receivedAt, clock.instant())).detail(type.wireName()).build()));
         byte[] answer = envelopes.seal(answerPayload, answerHeaders, partner.certificate());
         Envelopes suiteEnvelopes = envelopes.suite(suite);
         byte[] receipt = suiteEnvelopes.signReceipt(new Receipt(headers.messageId(), headers.sender(), self,

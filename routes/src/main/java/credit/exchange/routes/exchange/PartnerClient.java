@@ -1,12 +1,12 @@
 package credit.exchange.routes.exchange;
 
+import credit.exchange.security.audit.AuditEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -136,20 +136,20 @@ public final class PartnerClient {
             answered = proven(partner, headers, envelope, response, start);
         } catch (CodedException e) {
             sent.record(headers, digest(envelope), null, e.code().name());
-            audited(partner, type, List.of(headers.messageId()), start, e.code().name(), e.code().name());
+            audited(partner, type, List.of(headers.messageId()), start, e.code());
             throw e;
         }
         sent.record(headers, digest(envelope), response.receipt().map(PartnerClient::base64).orElse(null), "ANSWERED");
-        audited(partner, type, List.of(headers.messageId(), answered.answer().headers().messageId()), start, "ANSWERED", null);
+        audited(partner, type, List.of(headers.messageId(), answered.answer().headers().messageId()), start, null);
         return answered;
     }
 
-    private void audited(Partner partner, Partner.ExchangeType type, List<String> messageIds, Instant start, String outcome,
-                         String reason) {
+    /** The exchange's event: ANSWERED, or the failure's code as both outcome and reason. */
+    private void audited(Partner partner, Partner.ExchangeType type, List<String> messageIds, Instant start, ErrorCode failure) {
         Instant end = clock.instant();
-        audit.append(List.of(new AuditRecord(0, end, null, "NODE", self, partner.id(), "exchange.out", null, null, null, null,
-                null, null, reason, messageIds, outcome, (int) Math.min(Integer.MAX_VALUE, Duration.between(start, end).toMillis()),
-                type.wireName())));
+        AuditEvent.Builder event = AuditEvent.by(AuditEvent.ActorKind.NODE, self, AuditEvent.Action.EXCHANGE_OUT).at(end)
+                .partner(partner.id()).messageIds(messageIds).latency(Duration.between(start, end)).detail(type.wireName());
+        audit.append(List.of((failure == null ? event.outcome(AuditEvent.Outcome.ANSWERED) : event.outcome(failure).reason(failure)).build()));
     }
 
     /**

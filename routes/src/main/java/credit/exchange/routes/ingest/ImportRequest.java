@@ -1,5 +1,6 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.security.audit.AuditEvent;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 
@@ -27,10 +28,10 @@ public record ImportRequest(Path file, String category, String department, Chars
      *        staff file only their department's records, and an operator importing for a named
      *        department is held to it too
      */
-    public record Sender(String kind, String name, boolean ownDepartmentOnly) {
+    public record Sender(AuditEvent.ActorKind kind, String name, boolean ownDepartmentOnly) {
 
-        public static final Sender OPERATOR = new Sender("OPERATOR", "operator", false);
+        public static final Sender OPERATOR = new Sender(AuditEvent.ActorKind.OPERATOR, "operator", false);
         /** Files dropped into the inbox folder, which only the node's account can write to. */
-        public static final Sender INBOX = new Sender("INBOX", "department inbox", false);
+        public static final Sender INBOX = new Sender(AuditEvent.ActorKind.INBOX, "department inbox", false);
     }
 }

@@ -1,5 +1,6 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.security.CodedException;
@@ -113,7 +114,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
         String department;
         if (caller.duties().contains(Caller.Duty.OPERATE)) {
             department = named == null || named.isBlank() ? null : named.strip().toUpperCase(Locale.ROOT);
-            sender = new ImportRequest.Sender(caller.kind().name(), caller.name(), department != null);
+            sender = new ImportRequest.Sender(AuditEvent.ActorKind.of(caller.kind()), caller.name(), department != null);
         } else {
             // a department's importer (the door admits no one else): its own department's records only
             department = caller.grantee().orElseThrow();
@@ -121,7 +122,7 @@ public final class IngestRoutes extends ApiRouteBuilder {
                 throw new CodedException(ErrorCode.E_NOT_GRANTED, caller.name() + " files records of department " + department
                         + " only, not of " + named.strip());
             }
-            sender = new ImportRequest.Sender(caller.kind().name(), caller.name(), true);
+            sender = new ImportRequest.Sender(AuditEvent.ActorKind.of(caller.kind()), caller.name(), true);
         }
         try (InputStream body = in.getBody(InputStream.class)) {
             answer(exchange, 200, importUpload(body, in.getHeader("type", String.class), department, sender,

@@ -1,5 +1,7 @@
 package credit.exchange.routes.ingest;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.model.RecordCategory;
@@ -215,16 +217,17 @@ final class IngestStore {
         }
         // the import's audit event, in the import's own closing transaction (the chainer links it)
         try (PreparedStatement ps = connection.prepareStatement("""
-                insert into audit_event (actor_kind, actor, action, dataset, outcome, detail)
-                select ?, ?, 'import', category, 'COMPLETED',
-                       format('import %s for %s: %s rows read, %s stored, %s duplicates, %s rejected', id,
-                              coalesce('department ' || department, 'the departments named in the rows'), rows_read, stored, duplicates,
-                              rejected)
-                from import_run where id = ?""")) {
-            ps.setString(1, sender.kind());
-            ps.setString(2, sender.name());
-            ps.setLong(3, importId);
-            ps.executeUpdate();
+                select category, department, rows_read, stored, duplicates, rejected from import_run where id = ?""")) {
+            ps.setLong(1, importId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String department = rs.getString(2);
+                AuditTrail.pending(connection, AuditEvent.by(sender.kind(), sender.name(),
+                        AuditEvent.Action.IMPORT).dataset(rs.getString(1)).outcome(AuditEvent.Outcome.COMPLETED)
+                        .detail("import " + importId + " for " + (department == null ? "the departments named in the rows" : "department "
+                                + department) + ": " + rs.getInt(3) + " rows read, " + rs.getInt(4) + " stored, " + rs.getInt(5)
+                                + " duplicates, " + rs.getInt(6) + " rejected").build());
+            }
         }
         try (PreparedStatement ps = connection.prepareStatement("""
                 insert into import_quality (file_digest, department, rows_read, rows_valid, fields_expected, fields_filled,

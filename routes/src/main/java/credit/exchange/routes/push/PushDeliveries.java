@@ -1,5 +1,7 @@
 package credit.exchange.routes.push;
 
+import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.routes.audit.AuditTrail;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
@@ -273,15 +275,11 @@ public final class PushDeliveries {
                     throw new CodedException(ErrorCode.E_UNKNOWN_MESSAGE, "outbox delivery " + outboxId.get()
                             + " is not DEAD (see ./gatewayctl outbox list --state DEAD)");
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into audit_event (actor_kind, actor, partner, action, outcome, detail)
-                        values ('OPERATOR', ?, ?, 'outbox.replay', 'REPLAYED', ?)""")) {
-                    ps.setString(1, operator);
-                    ps.setString(2, byDestination.size() == 1 ? byDestination.keySet().iterator().next() : null);
-                    ps.setString(3, n + " DEAD deliveries replayed" + outboxId.map(id -> " (outbox delivery " + id + ")").orElse(" (all)")
-                            + (byDestination.isEmpty() ? "" : ", per destination " + byDestination));
-                    ps.executeUpdate();
-                }
+                AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.OPERATOR, operator, AuditEvent.Action.OUTBOX_REPLAY)
+                        .partner(byDestination.size() == 1 ? byDestination.keySet().iterator().next() : null)
+                        .outcome(AuditEvent.Outcome.REPLAYED)
+                        .detail(n + " DEAD deliveries replayed" + outboxId.map(id -> " (outbox delivery " + id + ")").orElse(" (all)")
+                                + (byDestination.isEmpty() ? "" : ", per destination " + byDestination)).build());
                 c.commit();
                 if (n > 0) {
                     LOG.info("{} DEAD deliveries replayed by {}", n, operator);

@@ -17,6 +17,7 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.PartnerGrant;
 import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.security.audit.ChainVerifier.BreakKind;
 import credit.exchange.security.audit.StatementVerifier;
@@ -85,11 +86,11 @@ class AuditStoreTest {
         record(150, store);
         execute("insert into audit_event (actor_kind, actor, action, detail) select 'OPERATOR', 'operator', 'config', 'change ' || n"
                 + " from generate_series(1, 7) as n"); // as an action writes its event in its own transaction: pending
-        assertEquals(7, store.verify(1).pending());
+        assertEquals(7, new AuditVerifier(store).verify(1).pending());
         record(5, store);
 
         assertEquals(7, store.chainAll(4), "only what is pending, in batches");
-        AuditStore.Verification v = store.verify(1);
+        AuditVerifier.Verification v = new AuditVerifier(store).verify(1);
         assertTrue(v.result().intact(), v.toString());
         assertEquals(317, v.result().verified());
         assertEquals(317, v.head().orElseThrow().seq());
@@ -97,7 +98,7 @@ class AuditStoreTest {
         assertEquals("change 1", sql("select detail from audit_event where seq = 311"), "pending events follow what was chained");
         assertEquals("licensing tax", sql("select string_agg(dataset, ' ' order by seq) from audit_event where seq in (1, 2)"));
         assertEquals(suite == Suite.GM ? "SM3" : "SHA-256", v.head().get().algorithm());
-        assertTrue(store.verify(200).result().intact(), "from the middle, on the stored hash before it");
+        assertTrue(new AuditVerifier(store).verify(200).result().intact(), "from the middle, on the stored hash before it");
     }
 
     /** Tampering with SQL, as someone with the database's write access would. */
@@ -133,7 +134,7 @@ class AuditStoreTest {
         record(50, store);
         execute(tamper.sql);
 
-        AuditStore.Verification v = store.verify(1);
+        AuditVerifier.Verification v = new AuditVerifier(store).verify(1);
 
         assertEquals(tamper.at, v.result().firstBreak().orElseThrow().seq(), v.toString());
         assertEquals(tamper.kind, v.result().firstBreak().get().kind(), v.result().firstBreak().get().explanation());
@@ -156,14 +157,15 @@ class AuditStoreTest {
     @Test
     void signedCheckpoints_areMadeWhenDue_andPinTheChain_soThatARecomputedRewriteIsFound() {
         AuditStore store = store(Suite.GM);
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
         record(10, store); // events 1–20
-        assertEquals(20, store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).orElseThrow().seq());
-        assertTrue(store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).isEmpty(), "nothing new: not due");
+        assertEquals(20, checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).orElseThrow().seq());
+        assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).isEmpty(), "nothing new: not due");
         record(40, store); // events 21–100
-        assertEquals(100, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofMinutes(1), now.plusSeconds(61)).orElseThrow().seq(),
+        assertEquals(100, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofMinutes(1), now.plusSeconds(61)).orElseThrow().seq(),
                 "a minute later, the chain having grown");
-        AuditStore.Verification intact = store.verify(1, Optional.of(HANGZHOU));
+        AuditVerifier.Verification intact = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
         assertTrue(intact.intact(), intact.toString());
         assertEquals(2, intact.checkpoints());
 
@@ -173,8 +175,8 @@ class AuditStoreTest {
                 + " update audit_chain_head set seq = 29, hash = (select hash from audit_event where seq = 29)");
         store.chainAll(1000);
 
-        assertTrue(store.verify(1).result().intact(), "the chain alone cannot see a rewrite with recomputed hashes");
-        AuditStore.Verification pinned = store.verify(1, Optional.of(HANGZHOU));
+        assertTrue(new AuditVerifier(store).verify(1).result().intact(), "the chain alone cannot see a rewrite with recomputed hashes");
+        AuditVerifier.Verification pinned = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
         assertEquals(21, pinned.result().firstBreak().orElseThrow().seq(), pinned.toString());
         assertEquals(BreakKind.MODIFIED, pinned.result().firstBreak().get().kind());
         assertEquals(20, pinned.result().verified(), "events up to the checkpoint it still matches");
@@ -189,23 +191,24 @@ class AuditStoreTest {
     @Test
     void checkpointIfDue_aHeadMovedOnlyByTheCountersigningsOwnExchanges_isNotSigned_untilARealEventFollows() {
         AuditStore store = store(Suite.GM);
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
         record(2, store); // events 1–4
-        assertEquals(4, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now).orElseThrow().seq());
+        assertEquals(4, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now).orElseThrow().seq());
         store.append(List.of(countersignExchange("exchange.out"), countersignExchange("exchange.in"))); // events 5–6
 
-        assertTrue(store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(60)).isEmpty(),
+        assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(60)).isEmpty(),
                 "the countersigning's bookkeeping alone makes no checkpoint: nothing new to have countersigned");
-        assertTrue(store.checkpointIfDue(HANGZHOU, 1, Duration.ofSeconds(1), now.plusSeconds(120)).isEmpty(), "nor ever, however long");
+        assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 1, Duration.ofSeconds(1), now.plusSeconds(120)).isEmpty(), "nor ever, however long");
         record(1, store); // events 7–8: a real access
-        assertEquals(8, store.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(180)).orElseThrow().seq(),
+        assertEquals(8, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(180)).orElseThrow().seq(),
                 "a real event: due, pinning the bookkeeping before it too");
 
         store.append(List.of(countersignExchange("exchange.out"))); // event 9
-        assertEquals(9, store.checkpointHead(HANGZHOU, now.plusSeconds(240)).orElseThrow().seq(),
+        assertEquals(9, checkpoints.checkpointHead(HANGZHOU, now.plusSeconds(240)).orElseThrow().seq(),
                 "an export ends at a checkpoint of the head whatever moved it");
-        assertTrue(store.checkpointHead(HANGZHOU, now.plusSeconds(300)).isEmpty(), "pinned already");
-        assertTrue(store.verify(1, Optional.of(HANGZHOU)).intact());
+        assertTrue(checkpoints.checkpointHead(HANGZHOU, now.plusSeconds(300)).isEmpty(), "pinned already");
+        assertTrue(new AuditVerifier(store).verify(1, Optional.of(HANGZHOU)).intact());
     }
 
     @Test
@@ -214,8 +217,8 @@ class AuditStoreTest {
         record(2, store);
         java.nio.file.Path out = java.nio.file.Files.createTempDirectory("evidence").resolve("bundle.zip");
 
-        CodedException refused = assertThrows(CodedException.class, () -> store.exportEvidence(Optional.of(HANGZHOU), 100,
-                Instant.now().minusSeconds(3600), Instant.now().plusSeconds(60), EvidenceBundle.Filter.ALL, " ", "OPERATOR", "operator", out));
+        CodedException refused = assertThrows(CodedException.class, () -> new AuditRetention(store).exportEvidence(Optional.of(HANGZHOU), 100,
+                Instant.now().minusSeconds(3600), Instant.now().plusSeconds(60), EvidenceBundle.Filter.ALL, " ", AuditEvent.ActorKind.OPERATOR, "operator", out));
 
         assertEquals(ErrorCode.E_CONFIG_INVALID, refused.code());
         assertTrue(refused.getMessage().contains("gateway.trust.crls"), refused.getMessage());
@@ -226,45 +229,47 @@ class AuditStoreTest {
     @Test
     void anArchivedRange_isPurged_andTheChainStaysVerifiable_fromItsSignedCheckpoint() throws Exception {
         AuditStore store = store(Suite.GM);
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
         record(10, store); // events 1–20
-        store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
+        checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
         record(10, store); // events 21–40
-        store.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
+        checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
         java.nio.file.Path archives = java.nio.file.Files.createTempDirectory("archives");
         StatementVerifier trust = new StatementVerifier(new CertificateValidator(List.of(CA.certificate()), List.of(CA.crl(Duration.ofDays(3))),
                 Clock.systemUTC()));
 
-        CodedException notACheckpoint = assertThrows(CodedException.class, () -> store.purge(25, archives, trust, "", "operator"));
+        CodedException notACheckpoint = assertThrows(CodedException.class, () -> new AuditRetention(store).purge(25, archives, trust, "", "operator"));
         assertEquals(ErrorCode.E_FIELD_INVALID, notACheckpoint.code());
-        AuditStore.Purge purge = store.purge(20, archives, trust, "", "operator");
+        AuditRetention.Purge purge = new AuditRetention(store).purge(20, archives, trust, "", "operator");
 
         assertEquals("0", sql("select count(*) from audit_event where seq <= 20"), "events 1–20 left the database");
         EvidenceBundle.Verified archive = EvidenceBundle.verify(archives.resolve(purge.archive()), trust);
         assertTrue(archive.intact() && archive.firstSeq() == 1 && archive.lastSeq() == 20, archive.toString());
         store.chainAll(100); // the archive's export and the purge are events of the trail too
         assertEquals("export purge", sql("select string_agg(action, ' ' order by seq) from audit_event where seq > 40"));
-        AuditStore.Verification after = store.verify(1, Optional.of(HANGZHOU));
+        AuditVerifier.Verification after = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
         assertTrue(after.intact(), after.toString());
         assertEquals(21, after.fromSeq(), "the chain starts after the purge, from the hash its signed checkpoint holds");
         assertEquals(42, after.result().lastGoodSeq());
-        assertThrows(CodedException.class, () -> store.purge(20, archives, trust, "", "operator"), "purged already");
+        assertThrows(CodedException.class, () -> new AuditRetention(store).purge(20, archives, trust, "", "operator"), "purged already");
 
         // the purge's start is pinned: a forged start hash, or an event removed after it, is found
         execute("update audit_purge set through_hash = (select hash from audit_event where seq = 21)");
-        AuditStore.Verification forged = store.verify(1, Optional.of(HANGZHOU));
+        AuditVerifier.Verification forged = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
         assertTrue(!forged.intact() && forged.checkpointProblems().toString().contains("its signed checkpoint does not hold"), forged.toString());
         execute("update audit_purge set through_hash = (select head_hash from audit_checkpoint where seq = 20); delete from audit_event where seq = 21");
-        assertEquals(BreakKind.DELETED, store.verify(1, Optional.of(HANGZHOU)).result().firstBreak().orElseThrow().kind());
+        assertEquals(BreakKind.DELETED, new AuditVerifier(store).verify(1, Optional.of(HANGZHOU)).result().firstBreak().orElseThrow().kind());
     }
 
     @Test
     void aCheckpointNotSignedByTheNodeWhoseChainItIs_isReported() {
         AuditStore store = store(Suite.GM);
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         record(5, store);
-        store.checkpointIfDue(HUZHOU, 1, Duration.ofMinutes(1), Instant.now());
+        checkpoints.checkpointIfDue(HUZHOU, 1, Duration.ofMinutes(1), Instant.now());
 
-        AuditStore.Verification v = store.verify(1, Optional.of(HANGZHOU));
+        AuditVerifier.Verification v = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
 
         assertTrue(v.result().intact(), v.toString());
         assertEquals(List.of("checkpoint 10: E_SIGNATURE_INVALID the checkpoint is signed by huzhou, not hangzhou"), v.checkpointProblems());
@@ -279,11 +284,11 @@ class AuditStoreTest {
         node.importFile(file, "licensing");
         AuditStore store = node.audit();
 
-        assertEquals(1, store.verify(1).pending(), "written by the import's closing transaction");
+        assertEquals(1, new AuditVerifier(store).verify(1).pending(), "written by the import's closing transaction");
         assertEquals(1, store.chainAll(100));
         assertTrue(sql("select detail from audit_event where action = 'import' and seq = 1").matches("import \\d+ for the departments named in the rows: 3 rows read, 3 stored.*"),
                 sql("select detail from audit_event where action = 'import'"));
-        assertTrue(store.verify(1).result().intact());
+        assertTrue(new AuditVerifier(store).verify(1).result().intact());
     }
 
     @Test

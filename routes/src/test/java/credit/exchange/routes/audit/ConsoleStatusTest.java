@@ -104,7 +104,7 @@ class ConsoleStatusTest {
         chaining.start();
         try {
             for (int round = 0; round < 30; round++) {
-                AuditStore.Verification v = store.verify(1, Optional.empty());
+                AuditVerifier.Verification v = new AuditVerifier(store).verify(1, Optional.empty());
                 assertTrue(v.intact(), v.toString());
                 long head = v.head().orElseThrow().seq();
                 assertEquals(head, v.result().lastGoodSeq(), "round " + round + ": the events recomputed end at the head reported");

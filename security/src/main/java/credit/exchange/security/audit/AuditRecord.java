@@ -29,6 +29,15 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
                 authorisationId, decision, reason, messageIds, outcome, latencyMs, detail);
     }
 
+    /**
+     * The same event as a node's chain holds it: at this position, named by the node, its time
+     * to the microsecond (what the database keeps, and the canonical form counts in).
+     */
+    public AuditRecord placed(long position, String chainNode) {
+        return new AuditRecord(position, at.truncatedTo(ChronoUnit.MICROS), chainNode, actorKind, actor, partner, action, subjectKey,
+                classification, dataset, purpose, authorisationId, decision, reason, messageIds, outcome, latencyMs, detail);
+    }
+
     public byte[] canonical() {
         Bytes out = new Bytes();
         out.writeInt(FORM);
