@@ -1,6 +1,7 @@
 package credit.exchange.routes.push;
 
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.StagedRecords;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -28,6 +29,17 @@ public final class Outbox {
     public record Delivery(long id, long recordId, String destination, String mode, String state,
                            Instant createdAt, LocalDate deadline, int attempts, String lastError) {
     }
+
+    /**
+     * The deliveries of new record versions, one per partner subscribed to their category (table
+     * push_subscription): the clause the statement storing them runs ({@link StagedRecords#store}),
+     * so that a record and its deliveries commit together or not at all. It reads the new versions
+     * as {@code inserted} (id, subject_id, decision_date); its one parameter is their category's code.
+     */
+    public static final String ENQUEUE_NEW_VERSIONS = """
+            insert into outbox (record_id, subject_id, destination, mode, deadline)
+                select i.id, i.subject_id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
+                from inserted i join push_subscription ps on ps.category = ?""";
 
     private final Database database;
 
