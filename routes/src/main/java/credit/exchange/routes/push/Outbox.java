@@ -14,7 +14,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The outbox as operators read it: deliveries by state and destination. The states, as in
@@ -41,10 +43,33 @@ public final class Outbox {
                 select i.id, i.subject_id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
                 from inserted i join push_subscription ps on ps.category = ?""";
 
+    /**
+     * Who holds records (信用修复, 异议处理 tell them): the partners they were handed to, whatever
+     * the delivery's state, and the message ids they went under, in outbox order.
+     */
+    public record Holders(SortedSet<String> partners, List<String> messageIds) {
+    }
+
     private final Database database;
 
     public Outbox(Database database) {
         this.database = database;
+    }
+
+    /** Who holds the records {@code recordIds}, in the caller's transaction. */
+    public static Holders holders(Connection c, String self, List<Long> recordIds) throws SQLException {
+        SortedSet<String> partners = new TreeSet<>();
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select o.id, o.destination from outbox o where o.record_id = any (?) order by o.id")) {
+            ps.setArray(1, c.createArrayOf("bigint", recordIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(PushMessages.messageId(self, rs.getLong(1)));
+                    partners.add(rs.getString(2));
+                }
+            }
+        }
+        return new Holders(partners, ids);
     }
 
     /** Deliveries, oldest first; null state or destination: any. */

@@ -40,6 +40,11 @@ public final class PushMessages {
         return node + ":outbox:" + outboxId;
     }
 
+    /** Whether {@code messageId} is shaped as one of {@code node}'s outbox message ids. */
+    public static boolean isOutboxMessageOf(String node, String messageId) {
+        return messageId.startsWith(node + ":outbox:");
+    }
+
     /** The outbox id in one of our own message ids, if it is one. */
     public static Optional<Long> outboxId(String self, String messageId) {
         String prefix = self + ":outbox:";
