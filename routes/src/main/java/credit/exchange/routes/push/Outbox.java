@@ -1,6 +1,7 @@
 package credit.exchange.routes.push;
 
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordJoins;
 import credit.exchange.routes.store.StagedRecords;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -101,22 +102,10 @@ public final class Outbox {
 
     /**
      * A delivery handed to a pulling partner: its outbox id (the number in its message id), the
-     * record it carries and that record as the partner receives it (JSON, {@link #RECORD_JSON}).
+     * record it carries and that record as the partner receives it (JSON, {@link RecordJoins#RECORD_JSON}).
      */
     public record Pulled(long messageId, long recordId, String recordJson) {
     }
-
-    /**
-     * A record as partners receive it, rendered by PostgreSQL from {@code r} (credit_record) and
-     * {@code s} (subject): natural persons only with their masked ID number, as everywhere.
-     */
-    static final String RECORD_JSON = """
-            json_build_object('category', r.category, 'classification', r.classification,
-                'subject', json_build_object('kind', s.kind, 'uscc', s.uscc, 'personIdMasked', s.person_id_masked),
-                'partyName', r.party_name, 'sourceDepartment', r.source_department, 'documentNumber', r.document_number,
-                'version', r.version, 'decisionDate', r.decision_date, 'validFrom', r.valid_from, 'validUntil', r.valid_until,
-                'publicationEnd', r.publication_end, 'status', r.status, 'authority', r.authority,
-                'authorityCode', r.authority_code, 'content', r.content, 'attributes', r.attributes)::text""";
 
     /**
      * Hands a pulling partner up to {@code max} deliveries, oldest first, and marks them PULLED
@@ -143,8 +132,8 @@ public final class Outbox {
                     from due where outbox.id = due.id
                     returning outbox.id, outbox.record_id)
                 select t.id, t.record_id, %s
-                from taken t join credit_record r on r.id = t.record_id join subject s on s.id = r.subject_id
-                order by t.id""".formatted(RECORD_JSON);
+                from taken t %s
+                order by t.id""".formatted(RecordJoins.RECORD_JSON, RecordJoins.recordAndSubject("t.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setString(2, destination);
@@ -225,10 +214,10 @@ public final class Outbox {
         String sql = """
                 select o.destination, o.mode, r.category, o.state, count(*), min(o.created_at), max(o.attempts),
                        (array_agg(o.last_error order by o.id desc) filter (where o.last_error is not null))[1]
-                from outbox o join credit_record r on r.id = o.record_id
+                from outbox o %s
                 where o.finished_at is null and (?::text is null or o.destination = ?)
                 group by o.destination, o.mode, r.category, o.state
-                order by o.destination, r.category, o.state""";
+                order by o.destination, r.category, o.state""".formatted(RecordJoins.record("o.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setString(2, destination);

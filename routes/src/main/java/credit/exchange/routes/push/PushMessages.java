@@ -32,7 +32,7 @@ public final class PushMessages {
     private PushMessages() {
     }
 
-    /** One record as it travels, its JSON as PostgreSQL rendered it ({@link Outbox#RECORD_JSON}). */
+    /** One record as it travels, its JSON as PostgreSQL rendered it ({@link credit.exchange.routes.store.RecordJoins#RECORD_JSON}). */
     public record Delivery(String messageId, LocalDate deadline, String category, String recordJson) {
     }
 
