@@ -1,9 +1,10 @@
 package credit.exchange.routes.store;
 
 /**
- * The store's part of another owner's statement that reads a credit record with its own rows in
- * one statement (a delivery with the record it carries): one round trip and one plan where two
- * statements would cost the hot paths of push. Only these pieces, and the store, name its tables.
+ * The store's part of another owner's statement that reads credit records with its own rows in
+ * one statement (a delivery with the record it carries; a recognition's black-list check): one
+ * round trip and one plan where two statements would cost push's hot paths. Only these pieces,
+ * and the store, name the store's tables.
  */
 public final class RecordJoins {
 
@@ -31,5 +32,15 @@ public final class RecordJoins {
     /** Joins the record whose id is in {@code recordIdColumn} as {@code r}, and its subject as {@code s}. */
     public static String recordAndSubject(String recordIdColumn) {
         return record(recordIdColumn) + " join subject s on s.id = r.subject_id";
+    }
+
+    /** The records, as {@code r}, of the legal person whose USCC is in {@code usccColumn}, joined with it as {@code s}. */
+    public static String recordsOfUscc(String usccColumn) {
+        return "join subject s on s.uscc = " + usccColumn + " join credit_record r on r.subject_id = s.id";
+    }
+
+    /** Every record, as {@code r}, with its subject as {@code s}: a from-item. */
+    public static String recordsWithSubject() {
+        return "credit_record r join subject s on s.id = r.subject_id";
     }
 }
