@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.copy.CopyManager;
 
 /**
  * Persistence of the ingest flow: its runs, rejects and quality figures. A batch of drafts is
@@ -30,7 +29,6 @@ final class IngestStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
-    private final CopyManager copy;
     private final RecordCategory category;
     private final int partition;
 
@@ -38,7 +36,6 @@ final class IngestStore {
         this.connection = connection;
         this.category = category;
         this.partition = partition;
-        this.copy = StagedRecords.copyManager(connection);
         connection.setAutoCommit(false);
         StagedRecords.prepare(connection);
     }
@@ -96,7 +93,7 @@ final class IngestStore {
             }
             int stored = 0;
             if (batch.drafts() > 0) {
-                stored = StagedRecords.store(connection, copy, batch.copyText(), category, importId, Outbox.ENQUEUE_NEW_VERSIONS);
+                stored = StagedRecords.store(connection, batch.copyText(), category, importId, Outbox.ENQUEUE_NEW_VERSIONS);
             }
             storeRejects(importId, batch.rejects(), fileDigest);
             connection.commit();

@@ -90,8 +90,9 @@ public final class StagedRecords {
      * @param alsoWithNewVersions a data-modifying statement run in the same statement over the new versions, named
      *        {@code inserted} (columns id, subject_id, decision_date), taking one parameter: the category's code
      */
-    public static int store(Connection connection, CopyManager copy, String copyText, RecordCategory category, long importId,
+    public static int store(Connection connection, String copyText, RecordCategory category, long importId,
                             String alsoWithNewVersions) throws SQLException, IOException {
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         copy.copyIn("copy ingest_staging from stdin", new StringReader(copyText));
         try (Statement s = connection.createStatement()) {
             s.executeUpdate(INSERT_SUBJECTS);
@@ -107,10 +108,5 @@ public final class StagedRecords {
                 return rs.getInt(1);
             }
         }
-    }
-
-    /** The connection's COPY interface, for {@link #store}. */
-    public static CopyManager copyManager(Connection connection) throws SQLException {
-        return connection.unwrap(PGConnection.class).getCopyAPI();
     }
 }
