@@ -68,7 +68,7 @@ class TableOwnershipTest {
             Map.entry(GATEWAY + "bench/LookupBench.java import_run", TO_MOVE + ": the synthetic fill's import run"),
             Map.entry(GATEWAY + "bench/LookupBench.java subject", "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare; "
                     + TO_MOVE + ": the synthetic fill's COPY of subjects and its sample of their USCCs"),
-            Map.entry(GATEWAY + "bench/PushBench.java outbox", TO_MOVE + ": the database bound's reset (every delivery to the province READY again) and the pullers' progress counts"),
+            Map.entry(GATEWAY + "bench/PushBench.java outbox", TO_MOVE + ": the database bound's reset (every delivery to the province READY again)"),
             Map.entry(GATEWAY + "bench/PushBench.java received_delivery", TO_MOVE + ": the database bound's reset (the province's copies dropped)"),
             Map.entry(GATEWAY + "demo/DemoScenario.java credit_list_entry", DEMO_CANDIDATES),
             Map.entry(GATEWAY + "demo/DemoScenario.java credit_record", DEMO_CANDIDATES),
