@@ -20,7 +20,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The outbox as operators read it: deliveries by state and destination. The states, as in
+ * The outbox: what an import enqueues with its records, who holds a record, what pulling partners
+ * take, and what operators read (deliveries by state and destination). The states, as in
  * Domibus: READY (written with its record), QUEUED (handed to the partner's queue), PULLED
  * (taken by a pulling partner, awaiting its acknowledgement), DELIVERED / ACKNOWLEDGED (final:
  * the partner's signed receipt is kept), RETRY_WAIT (an attempt failed; due again at
