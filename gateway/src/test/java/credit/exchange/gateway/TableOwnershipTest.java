@@ -64,10 +64,8 @@ class TableOwnershipTest {
             Map.entry(ROUTES + "push/PushDeliveries.java audit_event", AUDIT_WRITERS),
             Map.entry(GATEWAY + "bench/AuditBench.java audit_chain_head", TO_MOVE + ": the append bench empties the trail first (audit part of issue 21)"),
             Map.entry(GATEWAY + "bench/AuditBench.java audit_event", TO_MOVE + ": the append bench empties the trail, the console bench analyzes it (audit part of issue 21)"),
-            Map.entry(GATEWAY + "bench/LookupBench.java credit_record", TO_MOVE + ": the synthetic fill of millions of records by generate_series, and its count"),
-            Map.entry(GATEWAY + "bench/LookupBench.java import_run", TO_MOVE + ": the synthetic fill's import run"),
-            Map.entry(GATEWAY + "bench/LookupBench.java subject", "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare; "
-                    + TO_MOVE + ": the synthetic fill's COPY of subjects and its sample of their USCCs"),
+            Map.entry(GATEWAY + "bench/LookupBench.java subject",
+                    "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare next to the local query"),
             Map.entry(GATEWAY + "bench/PushBench.java outbox", TO_MOVE + ": the database bound's reset (every delivery to the province READY again)"),
             Map.entry(GATEWAY + "bench/PushBench.java received_delivery", TO_MOVE + ": the database bound's reset (the province's copies dropped)"),
             Map.entry(GATEWAY + "demo/DemoScenario.java credit_list_entry", DEMO_CANDIDATES),
