@@ -11,10 +11,10 @@ import credit.exchange.routes.identifier.IdentifierGenerator;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.SyntheticRecords;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.identity.PersonalIdProtector;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,14 +24,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.postgresql.PGConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -145,60 +142,22 @@ final class LookupBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         IdentifierGenerator ids = new IdentifierGenerator(new SplittableRandom(2026));
         Set<String> seen = new HashSet<>(subjects * 2);
+        java.util.Iterator<String> usccs = java.util.stream.Stream.generate(ids::uscc).filter(seen::add).iterator();
         try (Connection c = db.connection()) {
-            var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            StringBuilder chunk = new StringBuilder(1 << 20);
-            int made = 0;
-            while (made < subjects) {
-                String uscc = ids.uscc();
-                if (!seen.add(uscc)) {
-                    continue;
-                }
-                made++;
-                chunk.append("U:").append(uscc).append("\tLEGAL_PERSON\t").append(uscc).append("\t杭州测试").append(made)
-                        .append("有限公司\n");
-                if (chunk.length() > (1 << 20) || made == subjects) {
-                    copy.copyIn("copy subject (subject_key, kind, uscc, name) from stdin", new StringReader(chunk.toString()));
-                    chunk.setLength(0);
-                }
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("""
-                        insert into import_run (file_name, file_digest, category) values ('bench-lookup', '\\x00', 'penalty')""");
-                s.executeUpdate(("""
-                        insert into credit_record (subject_id, category, classification, source_department, document_number,
-                            version, content_digest, party_name, decision_date, valid_until, publication_end, authority,
-                            authority_code, content, attributes, import_id)
-                        select 1 + (g %% %d), case when g %% 2 = 0 then 'penalty' else 'licensing' end, 'A',
-                            '11330100291957215D', '杭市场罚字〔2025〕' || g || '号', 1,
-                            sha256(int8send(g)), '杭州测试' || (1 + (g %% %d)) || '有限公司',
-                            date '2023-01-01' + (g %% 1000), date '2026-01-01' + (g %% 1000), date '2027-01-01' + (g %% 1000),
-                            '杭州市市场监督管理局', '11330100291957215D', '当事人未按规定公示年度报告',
-                            jsonb_build_object('CF_WFXW', '未按规定公示年度报告', 'CF_CFLB', '警告', 'CF_FRDB', '张伟'), 1
-                        from generate_series(1, %d) g""").formatted(subjects, subjects, records));
-                s.execute("analyze subject");
-                s.execute("analyze credit_record");
-            }
+            SyntheticRecords.fill(c, usccs, subjects, records);
         }
         System.out.printf("filled %,d subjects and %,d records in %.0f s%n", subjects, records, (System.nanoTime() - t0) / 1e9);
     }
 
     private static List<String> sampleKeys(Database db, int n) throws SQLException {
-        List<String> keys = new ArrayList<>(n);
-        try (Connection c = db.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select uscc from subject tablesample bernoulli (1) where uscc is not null limit " + n)) {
-            while (rs.next()) {
-                keys.add(rs.getString(1));
-            }
+        try (Connection c = db.connection()) {
+            return SyntheticRecords.sampleUsccs(c, n);
         }
-        return keys;
     }
 
     private static long count(Database db) throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*) from credit_record")) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection c = db.connection()) {
+            return SyntheticRecords.count(c);
         }
     }
 }

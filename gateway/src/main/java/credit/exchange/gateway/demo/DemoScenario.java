@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditVerifier;
 import credit.exchange.gateway.federation.NodeIdentity;
@@ -12,6 +13,7 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.security.CodedException;
 import credit.exchange.security.envelope.ExchangeHeaders;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
@@ -352,7 +354,7 @@ public final class DemoScenario implements AutoCloseable {
         Set<String> partners = DemoAlliance.MEMBERS.stream().map(Member::id).filter(id -> !id.equals("hangzhou"))
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-            boolean witnessed = awaitCounts(() -> countersigners(store).containsAll(partners));
+            boolean witnessed = awaitCounts(() -> countersigners(store, config.nodeId()).containsAll(partners));
             NodeIdentity identity = NodeIdentity.load(config, Clock.systemUTC()).orElseThrow();
             AuditVerifier.Verification v = new AuditVerifier(new AuditStore(store.database(), config.nodeId(), config.auditChain())).verify(1,
                     Optional.of(identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
@@ -550,15 +552,13 @@ public final class DemoScenario implements AutoCloseable {
         }
     }
 
-    private static Set<String> countersigners(CreditStoreConnection store) {
-        try (var c = store.database().connection(); var s = c.createStatement();
-             var rs = s.executeQuery("select distinct partner from audit_countersignature")) {
-            Set<String> out = new java.util.TreeSet<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        } catch (java.sql.SQLException e) {
+    /** The partners that countersigned one of the node's checkpoints so far (what the officer console shows). */
+    private static Set<String> countersigners(CreditStoreConnection store, String node) {
+        try {
+            return new AuditSearch(store.database(), node).countersigning(java.time.Instant.now(), java.time.Duration.ZERO).stream()
+                    .filter(w -> w.lastSeq() != null).map(AuditSearch.Countersigning::partner)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+        } catch (CodedException e) {
             return Set.of();
         }
     }

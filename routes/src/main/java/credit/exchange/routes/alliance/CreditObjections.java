@@ -5,7 +5,10 @@ import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordDocument;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -57,7 +60,7 @@ public final class CreditObjections {
                 if (d.uscc() == null) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "objections to records of natural persons are handled by the department");
                 }
-                if (setStatus(c, d, "ACTIVE", "UNDER_OBJECTION") == 0) {
+                if (d.setStatus(c, "ACTIVE", "UNDER_OBJECTION") == 0) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is not ACTIVE (under objection, repaired or withdrawn)");
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
@@ -102,12 +105,12 @@ public final class CreditObjections {
         try {
             database.inTransaction(c -> {
                 if (resolution.equals("REJECTED")) {
-                    setStatus(c, d, "UNDER_OBJECTION", "ACTIVE");
-                } else if (!hasCorrection(c, d)) {
+                    d.setStatus(c, "UNDER_OBJECTION", "ACTIVE");
+                } else if (!d.hasNewerVersion(c)) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "an upheld objection needs the department's corrected version"
                             + " imported first (a newer version of " + d.document() + ")");
                 } else {
-                    setStatus(c, d, "UNDER_OBJECTION", "WITHDRAWN");
+                    d.setStatus(c, "UNDER_OBJECTION", "WITHDRAWN");
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
                         update credit_objection set state = ?, resolution = ?, resolved_at = now(), resolved_by = ? where id = ?::uuid""")) {
@@ -161,22 +164,13 @@ public final class CreditObjections {
             }
             String objection = n.body().path("objectionId").asText();
             int held = RecordHolders.atHolder(c, sender, n.body().path("messageIds"), messageId -> {
-                try (PreparedStatement ps = c.prepareStatement(state.equals("OPEN")
-                        ? "insert into objected_message (sender, message_id, objection_id) values (?, ?, ?::uuid) on conflict do nothing"
-                        : "delete from objected_message where sender = ? and message_id = ? and objection_id = ?::uuid")) {
-                    ps.setString(1, sender.id());
-                    ps.setString(2, messageId);
-                    ps.setString(3, objection);
-                    ps.executeUpdate();
+                if (state.equals("OPEN")) {
+                    ReceivedDeliveries.flagObjected(c, sender.id(), messageId, objection);
+                } else {
+                    ReceivedDeliveries.clearObjected(c, sender.id(), messageId, objection);
                 }
                 if (state.equals("UPHELD")) {
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
-                        ps.setString(1, sender.id());
-                        ps.setString(2, messageId);
-                        ps.setString(3, "objection upheld: corrected by a newer version");
-                        ps.executeUpdate();
-                    }
+                    ReceivedDeliveries.withdraw(c, sender.id(), messageId, "objection upheld: corrected by a newer version");
                 }
             });
             return Json.mapper().createObjectNode().put("status", switch (state) {
@@ -187,35 +181,6 @@ public final class CreditObjections {
         });
     }
 
-    /** A record's document (all its versions), and the last version objected to. */
-    private static int setStatus(Connection c, RecordDocument d, String from, String to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                update credit_record set status = ? where category = ? and source_department = ? and document_number = ? and status = ?
-                and version <= ?""")) {
-            ps.setString(1, to);
-            ps.setString(2, d.category());
-            ps.setString(3, d.department());
-            ps.setString(4, d.document());
-            ps.setString(5, from);
-            ps.setInt(6, d.latestVersion());
-            return ps.executeUpdate();
-        }
-    }
-
-    private static boolean hasCorrection(Connection c, RecordDocument d) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select count(*) from credit_record where category = ? and source_department = ? and document_number = ? and version > ?""")) {
-            ps.setString(1, d.category());
-            ps.setString(2, d.department());
-            ps.setString(3, d.document());
-            ps.setInt(4, d.latestVersion());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
-        }
-    }
-
     private static void event(Connection c, String actorKind, String actor, RecordDocument d, String outcome, String detail) throws SQLException {
         AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.OBJECTION)
                 .subject("U:" + d.uscc()).outcome(AuditEvent.Outcome.named(outcome)).detail(d.describe() + ": " + detail).build());
@@ -224,7 +189,7 @@ public final class CreditObjections {
     /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */
     /** Tells every holder of the objected versions the objection's state, in the caller's transaction. */
     private void tell(Connection c, String objectionId, RecordDocument d, String state, String actorKind, String actor) throws SQLException {
-        RecordHolders holders = RecordHolders.of(c, self, d, d.latestVersion());
+        Outbox.Holders holders = RecordHolders.of(c, self, d, d.latestVersion());
         if (holders.partners().isEmpty()) {
             return;
         }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.model.RecordStatus;
+import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordDocument;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -14,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,18 +65,10 @@ public final class CreditRepairs {
         try {
             database.inTransaction(c -> {
                 RecordDocument d = RecordDocument.of(c, recordId);
-                try (PreparedStatement ps = c.prepareStatement("""
-                        update credit_record set status = ? where category = ? and source_department = ? and document_number = ?
-                        and status in ('ACTIVE', 'UNDER_OBJECTION')""")) {
-                    ps.setString(1, why.equals("EXPIRED") ? "WITHDRAWN" : why);
-                    ps.setString(2, d.category());
-                    ps.setString(3, d.department());
-                    ps.setString(4, d.document());
-                    if (ps.executeUpdate() == 0) {
-                        throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
-                    }
+                if (!d.close(c, why.equals("EXPIRED") ? "WITHDRAWN" : why)) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
                 }
-                RecordHolders holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
+                Outbox.Holders holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
                 Optional<String> noticeId = Optional.empty();
                 if (!holders.partners().isEmpty() && d.uscc() != null) {
                     ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip())
@@ -133,19 +127,9 @@ public final class CreditRepairs {
 
     /** Records whose publication ended before today and are still served: each is repaired as EXPIRED. */
     public int expire(int limit) {
-        List<Long> due = new ArrayList<>();
-        // the same rule as reads (RecordStatus#servedSql): what is past its end is served by no read already
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select distinct on (category, source_department, document_number) id from credit_record
-                where {past} and status = 'ACTIVE' order by category, source_department, document_number, version desc
-                limit ?""".replace("{past}", RecordStatus.pastPublicationEndSql("")))) {
-            ps.setObject(1, RecordStatus.today(Clock.systemUTC()));
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(rs.getLong(1));
-                }
-            }
+        List<Long> due;
+        try (Connection c = database.connection()) {
+            due = RecordDocument.pastPublicationEnd(c, RecordStatus.today(Clock.systemUTC()), limit);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the publication ends cannot be read; retry later", e);
         }
@@ -162,13 +146,8 @@ public final class CreditRepairs {
     public Map<String, NoticeKind> kinds() {
         return Map.of(NOTICE, (c, sender, n) -> {
             int held = RecordHolders.atHolder(c, sender, n.body().path("messageIds"), messageId -> {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
-                    ps.setString(1, sender.id());
-                    ps.setString(2, messageId);
-                    ps.setString(3, n.body().path("reason").asText("REPAIRED") + ": " + n.body().path("basis").asText(""));
-                    ps.executeUpdate();
-                }
+                ReceivedDeliveries.withdraw(c, sender.id(), messageId,
+                        n.body().path("reason").asText("REPAIRED") + ": " + n.body().path("basis").asText(""));
             });
             return Json.mapper().createObjectNode().put("status", "confirmed").put("withdrawn", held);
         });

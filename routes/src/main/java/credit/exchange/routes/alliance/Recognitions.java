@@ -7,6 +7,7 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordJoins;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.alliance.RecognitionStatement;
@@ -153,12 +154,12 @@ public final class Recognitions {
                     where e.list_type = 'BLACK' and e.status = 'ACTIVE' and e.publication_end >= ? and e.recorded_at >= n.latest
                     union all
                     select n.uscc, n.latest, r.source_department || ' ' || r.document_number, r.ingested_at
-                    from nominated n join subject s on s.uscc = n.uscc join credit_record r on r.subject_id = s.id
+                    from nominated n %s
                     where r.category = 'blacklist' and r.status = 'ACTIVE' and (r.publication_end is null or r.publication_end >= ?)
                       and r.ingested_at >= n.latest)
                 select distinct on (l.uscc) l.uscc, l.why from listed l
                 where not exists (select 1 from recognition_withdrawal w where w.uscc = l.uscc and w.by_node = ? and w.withdrawn_at >= l.latest)
-                order by l.uscc, l.at""")) {
+                order by l.uscc, l.at""".formatted(RecordJoins.recordsOfUscc("n.uscc")))) {
             ps.setString(1, only.orElse(null));
             ps.setString(2, only.orElse(null));
             ps.setDate(3, Date.valueOf(LocalDate.now(clock)));
@@ -306,11 +307,12 @@ public final class Recognitions {
         try (PreparedStatement ps = c.prepareStatement("""
                 select (select count(*) from credit_list_entry where uscc = ? and list_type = 'BLACK' and status = 'ACTIVE'
                             and publication_end >= ?)
-                     + (select count(*) from credit_record r join subject s on s.id = r.subject_id
+                     + (select count(*) from %1$s
                         where s.uscc = ? and r.category = 'blacklist' and r.status = 'ACTIVE'
                           and (r.publication_end is null or r.publication_end >= ?)),
-                       (select count(*) from credit_record r join subject s on s.id = r.subject_id
-                        where s.uscc = ? and r.category = 'penalty' and r.status = 'ACTIVE' and r.decision_date >= ?)""")) {
+                       (select count(*) from %1$s
+                        where s.uscc = ? and r.category = 'penalty' and r.status = 'ACTIVE' and r.decision_date >= ?)"""
+                .formatted(RecordJoins.recordsWithSubject()))) {
             ps.setString(1, uscc);
             ps.setDate(2, Date.valueOf(today));
             ps.setString(3, uscc);

@@ -4,6 +4,7 @@ import credit.exchange.routes.identifier.ResidentIdNumber;
 import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.IdentifierMappings;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.OwnerOnlyFiles;
@@ -25,9 +26,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -320,11 +319,8 @@ public final class BulkImporter {
 
     private static LegacyCodes legacyCodes(Connection connection) throws SQLException {
         Map<String, LegacyCodes.Mapping> mappings = new HashMap<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("select legacy_code, kind, uscc, legacy_check_failed from identifier_mapping")) {
-            while (rs.next()) {
-                mappings.put(rs.getString(1), new LegacyCodes.Mapping(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
-            }
+        for (IdentifierMappings.Mapping m : IdentifierMappings.all(connection)) {
+            mappings.put(m.legacyCode(), new LegacyCodes.Mapping(m.legacyCode(), m.kind(), m.uscc(), m.legacyCheckFailed()));
         }
         return code -> java.util.Optional.ofNullable(mappings.get(code));
     }

@@ -5,7 +5,8 @@ import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.model.RecordCategory;
-import java.io.StringReader;
+import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.store.StagedRecords;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,15 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
- * Persistence of the ingest flow. A batch of drafts goes in with one COPY into a temporary
- * staging table and two set-based inserts, in one transaction: subjects first, then record
- * versions. Both inserts skip what is already there, so a batch replayed after a crash stores
- * nothing twice, and a row whose content differs from the stored latest version becomes the
- * next version.
+ * Persistence of the ingest flow: its runs, rejects and quality figures. A batch of drafts is
+ * stored by the store's {@link StagedRecords} (one COPY, subjects, then record versions) together
+ * with the new versions' outbox rows ({@link Outbox#ENQUEUE_NEW_VERSIONS}), in one transaction.
  */
 final class IngestStore {
 
@@ -33,60 +30,7 @@ final class IngestStore {
     private static final int INGEST_LOCK = 0x63726564;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String STAGING = """
-            create temp table if not exists ingest_staging (
-                row_number int, subject_key text, kind text, uscc text, person_id_sealed bytea,
-                person_id_masked text, party_name text, source_department text, document_number text,
-                content_digest bytea, decision_date date, valid_from date, valid_until date,
-                publication_end date, authority text, authority_code text, content text,
-                representative_id_sealed bytea, personal_ids_sealed bytea, legacy boolean, attributes jsonb
-            ) on commit delete rows""";
-
-    /**
-     * No conflict target: every unique index (subject_key and uscc) must be an arbiter, or two
-     * partitions inserting the same new subject at once fail on the one that is not. Inserting in
-     * subject_key order makes concurrent batches wait for each other in one order: no deadlock.
-     */
-    private static final String INSERT_SUBJECTS = """
-            insert into subject (subject_key, kind, uscc, person_id_sealed, person_id_masked, name)
-            select distinct on (subject_key) subject_key, kind, uscc, person_id_sealed, person_id_masked, party_name
-            from ingest_staging order by subject_key, row_number
-            on conflict do nothing""";
-
-    /**
-     * One index probe per row finds both the latest version number and whether any stored version
-     * has the same content; the row becomes the next version only if none has. The same statement
-     * writes the new versions' outbox rows, one per partner subscribed to the category: a record
-     * and its deliveries commit together or not at all.
-     */
-    private static final String INSERT_RECORDS = """
-            with inserted as (
-            insert into credit_record (subject_id, category, classification, source_department, document_number,
-                version, content_digest, party_name, decision_date, valid_from, valid_until, publication_end,
-                authority, authority_code, content, representative_id_sealed, personal_ids_sealed, legacy_identifier,
-                attributes, import_id)
-            select s.id, ?, ?, st.source_department, st.document_number, coalesce(stored.latest, 0) + 1,
-                st.content_digest, st.party_name, st.decision_date, st.valid_from, st.valid_until, st.publication_end,
-                st.authority, st.authority_code, st.content, st.representative_id_sealed, st.personal_ids_sealed, st.legacy,
-                st.attributes, ?
-            from ingest_staging st
-            join subject s on s.subject_key = st.subject_key
-            cross join lateral (
-                select max(r.version) as latest, coalesce(bool_or(r.content_digest = st.content_digest), false) as seen
-                from credit_record r
-                where r.category = ? and r.source_department = st.source_department
-                  and r.document_number = st.document_number) stored
-            where not stored.seen
-            on conflict (category, source_department, document_number, version) do nothing
-            returning id, subject_id, decision_date),
-            queued as (
-                insert into outbox (record_id, subject_id, destination, mode, deadline)
-                select i.id, i.subject_id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
-                from inserted i join push_subscription ps on ps.category = ?)
-            select count(*) from inserted""";
-
     private final Connection connection;
-    private final CopyManager copy;
     private final RecordCategory category;
     private final int partition;
 
@@ -94,12 +38,8 @@ final class IngestStore {
         this.connection = connection;
         this.category = category;
         this.partition = partition;
-        this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
         connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
-            s.execute(STAGING);
-        }
-        connection.commit();
+        StagedRecords.prepare(connection);
     }
 
     long startRun(String fileName, byte[] fileDigest, String department) throws SQLException {
@@ -119,7 +59,8 @@ final class IngestStore {
     }
 
     /**
-     * A batch ready for the database: its drafts already rendered in COPY format (done on the
+     * A batch ready for the database: its drafts already rendered in COPY format, the columns of
+     * {@link StagedRecords}' staging table in their order (done on the
      * reading thread, so that the writing thread only waits on the database) and its rejects.
      * No two drafts share source department and document number.
      */
@@ -154,21 +95,7 @@ final class IngestStore {
             }
             int stored = 0;
             if (batch.drafts() > 0) {
-                copy.copyIn("copy ingest_staging from stdin", new StringReader(batch.copyText()));
-                try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(INSERT_SUBJECTS);
-                }
-                try (PreparedStatement ps = connection.prepareStatement(INSERT_RECORDS)) {
-                    ps.setString(1, category.code());
-                    ps.setString(2, category.classification().name());
-                    ps.setLong(3, importId);
-                    ps.setString(4, category.code());
-                    ps.setString(5, category.code());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        stored = rs.getInt(1);
-                    }
-                }
+                stored = StagedRecords.store(connection, batch.copyText(), category, importId, Outbox.ENQUEUE_NEW_VERSIONS);
             }
             storeRejects(importId, batch.rejects(), fileDigest);
             connection.commit();

@@ -1,6 +1,8 @@
 package credit.exchange.routes.push;
 
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordJoins;
+import credit.exchange.routes.store.StagedRecords;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -13,10 +15,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The outbox as operators read it: deliveries by state and destination. The states, as in
+ * The outbox: what an import enqueues with its records, who holds a record, what pulling partners
+ * take, and what operators read (deliveries by state and destination). The states, as in
  * Domibus: READY (written with its record), QUEUED (handed to the partner's queue), PULLED
  * (taken by a pulling partner, awaiting its acknowledgement), DELIVERED / ACKNOWLEDGED (final:
  * the partner's signed receipt is kept), RETRY_WAIT (an attempt failed; due again at
@@ -29,10 +34,44 @@ public final class Outbox {
                            Instant createdAt, LocalDate deadline, int attempts, String lastError) {
     }
 
+    /**
+     * The deliveries of new record versions, one per partner subscribed to their category (table
+     * push_subscription): the clause the statement storing them runs ({@link StagedRecords#store}),
+     * so that a record and its deliveries commit together or not at all. It reads the new versions
+     * as {@code inserted} (id, subject_id, decision_date); its one parameter is their category's code.
+     */
+    public static final String ENQUEUE_NEW_VERSIONS = """
+            insert into outbox (record_id, subject_id, destination, mode, deadline)
+                select i.id, i.subject_id, ps.destination, ps.mode, i.decision_date + ps.deadline_days
+                from inserted i join push_subscription ps on ps.category = ?""";
+
+    /**
+     * Who holds records (信用修复, 异议处理 tell them): the partners they were handed to, whatever
+     * the delivery's state, and the message ids they went under, in outbox order.
+     */
+    public record Holders(SortedSet<String> partners, List<String> messageIds) {
+    }
+
     private final Database database;
 
     public Outbox(Database database) {
         this.database = database;
+    }
+
+    /** Who holds the records {@code recordIds}, in the caller's transaction. */
+    public static Holders holders(Connection c, String self, List<Long> recordIds) throws SQLException {
+        SortedSet<String> partners = new TreeSet<>();
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select o.id, o.destination from outbox o where o.record_id = any (?) order by o.id")) {
+            ps.setArray(1, c.createArrayOf("bigint", recordIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(PushMessages.messageId(self, rs.getLong(1)));
+                    partners.add(rs.getString(2));
+                }
+            }
+        }
+        return new Holders(partners, ids);
     }
 
     /** Deliveries, oldest first; null state or destination: any. */
@@ -64,22 +103,10 @@ public final class Outbox {
 
     /**
      * A delivery handed to a pulling partner: its outbox id (the number in its message id), the
-     * record it carries and that record as the partner receives it (JSON, {@link #RECORD_JSON}).
+     * record it carries and that record as the partner receives it (JSON, {@link RecordJoins#RECORD_JSON}).
      */
     public record Pulled(long messageId, long recordId, String recordJson) {
     }
-
-    /**
-     * A record as partners receive it, rendered by PostgreSQL from {@code r} (credit_record) and
-     * {@code s} (subject): natural persons only with their masked ID number, as everywhere.
-     */
-    static final String RECORD_JSON = """
-            json_build_object('category', r.category, 'classification', r.classification,
-                'subject', json_build_object('kind', s.kind, 'uscc', s.uscc, 'personIdMasked', s.person_id_masked),
-                'partyName', r.party_name, 'sourceDepartment', r.source_department, 'documentNumber', r.document_number,
-                'version', r.version, 'decisionDate', r.decision_date, 'validFrom', r.valid_from, 'validUntil', r.valid_until,
-                'publicationEnd', r.publication_end, 'status', r.status, 'authority', r.authority,
-                'authorityCode', r.authority_code, 'content', r.content, 'attributes', r.attributes)::text""";
 
     /**
      * Hands a pulling partner up to {@code max} deliveries, oldest first, and marks them PULLED
@@ -106,8 +133,8 @@ public final class Outbox {
                     from due where outbox.id = due.id
                     returning outbox.id, outbox.record_id)
                 select t.id, t.record_id, %s
-                from taken t join credit_record r on r.id = t.record_id join subject s on s.id = r.subject_id
-                order by t.id""".formatted(RECORD_JSON);
+                from taken t %s
+                order by t.id""".formatted(RecordJoins.RECORD_JSON, RecordJoins.recordAndSubject("t.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setString(2, destination);
@@ -188,10 +215,10 @@ public final class Outbox {
         String sql = """
                 select o.destination, o.mode, r.category, o.state, count(*), min(o.created_at), max(o.attempts),
                        (array_agg(o.last_error order by o.id desc) filter (where o.last_error is not null))[1]
-                from outbox o join credit_record r on r.id = o.record_id
+                from outbox o %s
                 where o.finished_at is null and (?::text is null or o.destination = ?)
                 group by o.destination, o.mode, r.category, o.state
-                order by o.destination, r.category, o.state""";
+                order by o.destination, r.category, o.state""".formatted(RecordJoins.record("o.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setString(2, destination);

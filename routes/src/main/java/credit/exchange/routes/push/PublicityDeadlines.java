@@ -1,6 +1,7 @@
 package credit.exchange.routes.push;
 
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordJoins;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -64,9 +65,9 @@ public final class PublicityDeadlines {
         String sql = """
                 select o.id, o.destination, r.category, r.document_number, r.decision_date, o.deadline, o.state, o.attempts,
                        o.last_error, now() >= %1$s
-                from outbox o join credit_record r on r.id = o.record_id
+                from outbox o %2$s
                 where o.finished_at is null and o.deadline is not null and now() >= %1$s - interval '24 hours'
-                order by o.deadline, o.id limit ?""".formatted(DEADLINE_END);
+                order by o.deadline, o.id limit ?""".formatted(DEADLINE_END, RecordJoins.record("o.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             List<Late> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import credit.exchange.routes.audit.AuditTrail;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.RecordJoins;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
@@ -142,11 +143,11 @@ public final class PushDeliveries {
                 List<PushMessages.Delivery> batch = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("""
                         select o.id, o.deadline, r.category, %s
-                        from outbox o join credit_record r on r.id = o.record_id join subject s on s.id = r.subject_id
+                        from outbox o %s
                         where o.id = any (?) and o.destination = ? and o.mode = 'PUSH'
                           and (o.state in ('READY', 'QUEUED') or (o.state = 'RETRY_WAIT' and o.next_attempt_at <= now()))
                         order by o.id
-                        for update of o""".formatted(Outbox.RECORD_JSON))) {
+                        for update of o""".formatted(RecordJoins.RECORD_JSON, RecordJoins.recordAndSubject("o.record_id")))) {
                     ps.setArray(1, c.createArrayOf("bigint", outboxIds.toArray()));
                     ps.setString(2, destination);
                     try (ResultSet rs = ps.executeQuery()) {

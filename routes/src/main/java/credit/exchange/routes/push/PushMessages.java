@@ -32,12 +32,17 @@ public final class PushMessages {
     private PushMessages() {
     }
 
-    /** One record as it travels, its JSON as PostgreSQL rendered it ({@link Outbox#RECORD_JSON}). */
+    /** One record as it travels, its JSON as PostgreSQL rendered it ({@link credit.exchange.routes.store.RecordJoins#RECORD_JSON}). */
     public record Delivery(String messageId, LocalDate deadline, String category, String recordJson) {
     }
 
     public static String messageId(String node, long outboxId) {
         return node + ":outbox:" + outboxId;
+    }
+
+    /** Whether {@code messageId} is shaped as one of {@code node}'s outbox message ids. */
+    public static boolean isOutboxMessageOf(String node, String messageId) {
+        return messageId.startsWith(node + ":outbox:");
     }
 
     /** The outbox id in one of our own message ids, if it is one. */

@@ -150,6 +150,53 @@ public final class ReceivedDeliveries {
         }
     }
 
+    /** How many deliveries of {@code messageId} from {@code sender} this node holds (0 or 1), in the caller's transaction. */
+    public static int held(Connection c, String sender, String messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from received_delivery where sender = ? and message_id = ?")) {
+            ps.setString(1, sender);
+            ps.setString(2, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Withdraws a sender's delivery (信用修复; an objection upheld), held yet or not: it is no longer
+     * served, and one arriving later is looked up against this. In the caller's transaction.
+     */
+    public static void withdraw(Connection c, String sender, String messageId, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into withdrawn_message (sender, message_id, reason) values (?, ?, ?) on conflict do nothing""")) {
+            ps.setString(1, sender);
+            ps.setString(2, messageId);
+            ps.setString(3, reason);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Flags a sender's delivery as under objection {@code objectionId} (异议处理), held yet or not, in the caller's transaction. */
+    public static void flagObjected(Connection c, String sender, String messageId, String objectionId) throws SQLException {
+        objected(c, "insert into objected_message (sender, message_id, objection_id) values (?, ?, ?::uuid) on conflict do nothing",
+                sender, messageId, objectionId);
+    }
+
+    /** Clears the flag of objection {@code objectionId} from a sender's delivery, in the caller's transaction. */
+    public static void clearObjected(Connection c, String sender, String messageId, String objectionId) throws SQLException {
+        objected(c, "delete from objected_message where sender = ? and message_id = ? and objection_id = ?::uuid",
+                sender, messageId, objectionId);
+    }
+
+    private static void objected(Connection c, String sql, String sender, String messageId, String objectionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sender);
+            ps.setString(2, messageId);
+            ps.setString(3, objectionId);
+            ps.executeUpdate();
+        }
+    }
+
     /** How many deliveries this node holds and serves, per sender and category: not those their sender withdrew (信用修复). */
     public Map<String, Map<String, Long>> counts() {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(

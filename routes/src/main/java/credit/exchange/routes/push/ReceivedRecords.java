@@ -82,7 +82,7 @@ public final class ReceivedRecords implements ReceivedRecordSource {
         }
     }
 
-    /** A record as its sender rendered it (Outbox.RECORD_JSON); it has no id here. */
+    /** A record as its sender rendered it (RecordJoins.RECORD_JSON); it has no id here. */
     static CreditRecord record(String json, java.time.Instant receivedAt, boolean underObjection) {
         JsonNode r;
         try {

@@ -1,7 +1,5 @@
 package credit.exchange.routes.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.identifier.IdentifierCheck;
@@ -10,9 +8,9 @@ import credit.exchange.routes.identifier.Uscc;
 import credit.exchange.routes.model.CreditRecord;
 import credit.exchange.routes.model.RecordCategory;
 import credit.exchange.routes.model.RecordStatus;
-import credit.exchange.routes.model.SubjectKind;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
+import credit.exchange.routes.store.LatestVersions;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -24,11 +22,7 @@ import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.security.identity.ResidentIdFinder;
-import java.io.IOException;
 import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,34 +44,6 @@ public final class LocalQueryService {
 
     public static final int MAX_PAGE_SIZE = 200;
     private static final int MIN_NAME_PREFIX = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
-
-    /** The latest version of each of the subject's documents in the datasets given. */
-    private static final String LATEST = """
-            with latest as (
-                select distinct on (r.category, r.source_department, r.document_number) r.*
-                from credit_record r join subject s on s.id = r.subject_id
-                where %s and r.category = any (?)
-                order by r.category, r.source_department, r.document_number, r.version desc)
-            """;
-
-    /** Those served (RecordStatus#servedSql: not repaired or withdrawn, not past their publication end today), a page of them. */
-    private static final String LATEST_VERSIONS = LATEST + """
-            select l.id, l.category, l.classification, s.kind, s.uscc, s.person_id_masked, l.party_name,
-                   l.source_department, l.document_number, l.version, l.decision_date, l.valid_from, l.valid_until,
-                   l.publication_end, l.status, l.authority, l.authority_code, l.content, l.legacy_identifier,
-                   l.attributes::text, l.ingested_at
-            from latest l join subject s on s.id = l.subject_id
-            where {served}
-            order by %s
-            limit ? offset ?""".replace("{served}", RecordStatus.servedSql("l."));
-
-    /** How many would be served, per dataset: for the datasets the caller may not read, what it is not shown. */
-    private static final String SERVED_PER_DATASET = LATEST + """
-            select l.category, count(*) from latest l
-            where {served}
-            group by l.category""".replace("{served}", RecordStatus.servedSql("l."));
 
     private final Database database;
     private final CategoryCatalogue catalogue;
@@ -166,8 +132,7 @@ public final class LocalQueryService {
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
-        return query(caller, context("U:" + code, basis), basis, "uscc " + code, "s.uscc = ?", code, "l.decision_date desc, l.id desc",
-                page, size, withReceived ? Optional.of(code) : Optional.empty());
+        return query(caller, context("U:" + code, basis), basis, "uscc " + code, LatestVersions.Match.uscc(), code, page, size, withReceived ? Optional.of(code) : Optional.empty());
     }
 
     public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
@@ -182,8 +147,8 @@ public final class LocalQueryService {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
         }
         String key = "P:" + protector.lookupHashHex(id);
-        return query(caller, context(key, basis), basis, "resident ID " + ResidentIdNumber.mask(id), "s.subject_key = ?", key,
-                "l.decision_date desc, l.id desc", page, size, Optional.empty());
+        return query(caller, context(key, basis), basis, "resident ID " + ResidentIdNumber.mask(id), LatestVersions.Match.subjectKey(),
+                key, page, size, Optional.empty());
     }
 
     private static Optional<AccessContext> context(String subjectKey, Basis basis) {
@@ -201,17 +166,16 @@ public final class LocalQueryService {
         // masked (黄*) would confirm the full name it was searched by
         Set<String> namesShown = new java.util.TreeSet<>();
         readable(decisions(caller, Optional.empty())).forEach((dataset, disclosure) -> {
-            if (!disclosure.personalDataMasked() && dataset.matches("[a-z0-9-]+")) { // catalogue codes, written into the SQL
+            if (!disclosure.personalDataMasked()) {
                 namesShown.add(dataset);
             }
         });
-        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*",
-                "s.name like ? and (s.kind = 'LEGAL_PERSON' or r.category = any ('{" + String.join(",", namesShown) + "}'::text[]))",
-                pattern, "s.name, l.decision_date desc, l.id desc", page, size, Optional.empty());
+        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*", LatestVersions.Match.namePrefix(namesShown),
+                pattern, page, size, Optional.empty());
     }
 
     private RecordPage query(Caller caller, Optional<AccessContext> context, Basis basis, String description,
-                             String subjectCondition, String argument, String order, int page, int size,
+                             LatestVersions.Match match, String argument, int page, int size,
                              Optional<String> receivedOf) {
         Set<String> asked = basis.datasets();
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
@@ -237,29 +201,19 @@ public final class LocalQueryService {
             }
             readable.keySet().retainAll(asked);
         }
-        String sql = LATEST_VERSIONS.formatted(subjectCondition, order);
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, argument);
-            ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
-            ps.setObject(3, RecordStatus.today(clock));
-            ps.setInt(4, size + 1);
-            ps.setLong(5, (long) page * size);
-            List<CreditRecord> records = new ArrayList<>(size);
-            boolean more = false;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (records.size() == size) {
-                        more = true;
-                        break;
-                    }
-                    records.add(read(rs, readable));
-                }
+        try (Connection c = database.connection()) {
+            LocalDate today = RecordStatus.today(clock);
+            List<CreditRecord> stored = LatestVersions.page(c, match, argument, readable.keySet(), today, size + 1, (long) page * size);
+            boolean more = stored.size() > size;
+            List<CreditRecord> records = new ArrayList<>(Math.min(size, stored.size()));
+            for (CreditRecord r : stored.subList(0, Math.min(size, stored.size()))) {
+                records.add(shown(r, readable));
             }
             List<ReceivedRecord> receivedHere = List.of();
             if (receivedOf.isPresent() && !more) {
                 // this node's own records end on this page: the received ones follow them
                 long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
-                        : count(c, sql, argument, readable, RecordStatus.today(clock));
+                        : LatestVersions.count(c, match, argument, readable.keySet(), today);
                 int room = size - records.size();
                 List<ReceivedRecord> fetched = received.byUscc(receivedOf.get(), readable.keySet(),
                         Math.max(0, (long) page * size - ownTotal), room + 1);
@@ -268,27 +222,11 @@ public final class LocalQueryService {
             }
             // a query about one subject for whatever the caller may read says what it withheld: counts per reason, never records
             List<Withheld> withheld = context.isPresent() && asked.isEmpty()
-                    ? withheld(c, subjectCondition, argument, decisions, RecordStatus.today(clock)) : List.of();
+                    ? withheld(c, match, argument, decisions, today) : List.of();
             recorded.await();
             return new RecordPage(description, page, size, more, records, receivedHere, withheld);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
-        }
-    }
-
-    /** How many of this node's own records the query matches in all. */
-    private static long count(Connection c, String sql, String argument, Map<String, Disclosure> readable, LocalDate today)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select count(*) from (" + sql + ") q")) {
-            ps.setString(1, argument);
-            ps.setArray(2, c.createArrayOf("text", readable.keySet().toArray()));
-            ps.setObject(3, today);
-            ps.setInt(4, Integer.MAX_VALUE);
-            ps.setLong(5, 0);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 
@@ -308,7 +246,7 @@ public final class LocalQueryService {
     }
 
     /** The subject's served records in the datasets the caller was denied, counted per denial code. */
-    private static List<Withheld> withheld(Connection c, String subjectCondition, String argument,
+    private static List<Withheld> withheld(Connection c, LatestVersions.Match match, String argument,
                                            Map<String, Map.Entry<Classification, AccessDecision>> decisions, LocalDate today)
             throws SQLException {
         Map<String, ErrorCode> denied = new HashMap<>();
@@ -321,16 +259,8 @@ public final class LocalQueryService {
             return List.of();
         }
         List<Withheld> counts = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SERVED_PER_DATASET.formatted(subjectCondition))) {
-            ps.setString(1, argument);
-            ps.setArray(2, c.createArrayOf("text", denied.keySet().toArray()));
-            ps.setObject(3, today);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.add(Withheld.of(denied.get(rs.getString(1)), rs.getInt(2)));
-                }
-            }
-        }
+        LatestVersions.servedPerDataset(c, match, argument, denied.keySet(), today)
+                .forEach((dataset, served) -> counts.add(Withheld.of(denied.get(dataset), served)));
         return Withheld.merge(counts, List.of());
     }
 
@@ -361,21 +291,14 @@ public final class LocalQueryService {
         return readable;
     }
 
-    /** One record as the caller's disclosure for its dataset shows it. */
-    private static CreditRecord read(ResultSet rs, Map<String, Disclosure> readable) throws SQLException {
-        Map<String, String> attributes;
-        try {
-            attributes = JSON.readValue(rs.getString(20), ATTRIBUTES);
-        } catch (IOException e) {
-            throw new SQLException("stored attributes of record " + rs.getLong(1) + " are not JSON", e);
-        }
-        attributes.replaceAll((column, value) -> maskedIds(value));
-        CreditRecord stored = new CreditRecord(
-                rs.getLong(1), rs.getString(2), Classification.valueOf(rs.getString(3)), SubjectKind.valueOf(rs.getString(4)),
-                rs.getString(5), rs.getString(6), maskedIds(rs.getString(7)), rs.getString(8), maskedIds(rs.getString(9)),
-                rs.getInt(10), date(rs, 11), date(rs, 12), date(rs, 13), date(rs, 14), RecordStatus.valueOf(rs.getString(15)),
-                maskedIds(rs.getString(16)), rs.getString(17), maskedIds(rs.getString(18)), rs.getBoolean(19), attributes,
-                rs.getTimestamp(21).toInstant());
+    /** One of this node's records, as stored, as the caller's disclosure for its dataset shows it. */
+    private static CreditRecord shown(CreditRecord r, Map<String, Disclosure> readable) {
+        Map<String, String> attributes = r.attributes();
+        attributes.replaceAll((column, value) -> maskedIds(value)); // the store's own map, read for this answer
+        CreditRecord stored = new CreditRecord(r.id(), r.category(), r.classification(), r.subjectKind(), r.uscc(), r.maskedPersonId(),
+                maskedIds(r.partyName()), r.sourceDepartment(), maskedIds(r.documentNumber()), r.version(), r.decisionDate(),
+                r.validFrom(), r.validUntil(), r.publicationEnd(), r.status(), maskedIds(r.authority()), r.authorityCode(),
+                maskedIds(r.content()), r.legacyIdentifier(), attributes, r.ingestedAt());
         return RecordDisclosure.apply(stored, readable.get(stored.category()));
     }
 
@@ -385,10 +308,5 @@ public final class LocalQueryService {
      */
     private static String maskedIds(String text) {
         return text == null ? null : ResidentIdFinder.replace(text, f -> ResidentIdNumber.mask(f.number()));
-    }
-
-    private static LocalDate date(ResultSet rs, int column) throws SQLException {
-        Date d = rs.getDate(column);
-        return d == null ? null : d.toLocalDate();
     }
 }

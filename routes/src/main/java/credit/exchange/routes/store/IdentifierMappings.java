@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,5 +120,17 @@ public final class IdentifierMappings {
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         }
+    }
+
+    /** Every mapping, in the caller's transaction (an import's legacy codes); their sources are not read (null). */
+    public static List<Mapping> all(Connection connection) throws SQLException {
+        List<Mapping> all = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("select legacy_code, kind, uscc, legacy_check_failed from identifier_mapping")) {
+            while (rs.next()) {
+                all.add(new Mapping(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), null));
+            }
+        }
+        return all;
     }
 }
