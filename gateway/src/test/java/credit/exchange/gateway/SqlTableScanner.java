@@ -25,6 +25,9 @@ final class SqlTableScanner {
     private static final Pattern LIST_END = Pattern.compile(
             "(?i)\\b(?:where|on|set|using|group|order|limit|returning|values|select|join|for)\\b|[();]");
 
+    /** What makes a literal SQL at all: a statement's or clause's keyword. */
+    private static final Pattern SQL_STATEMENT = Pattern.compile("(?i)\\b(?:select|insert|update|delete|where|from|join|set)\\b");
+
     private final Pattern qualified;
     private final Pattern name;
 
@@ -51,7 +54,8 @@ final class SqlTableScanner {
                     }
                 }
             }
-            Matcher q = qualified.matcher(text);
+            // a qualified column ("outbox.id") counts in SQL only, not in a word such as the action "outbox.replay"
+            Matcher q = qualified.matcher(SQL_STATEMENT.matcher(text).find() ? text : "");
             while (q.find()) {
                 uses.add(new Use(q.group(1).toLowerCase(Locale.ROOT), literal.line()));
             }

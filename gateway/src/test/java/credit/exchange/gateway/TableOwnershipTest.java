@@ -43,7 +43,6 @@ class TableOwnershipTest {
 
     private static final String ROUTES = "routes/src/main/java/credit/exchange/routes/";
     private static final String GATEWAY = "gateway/src/main/java/credit/exchange/gateway/";
-    private static final String AUDIT_WRITERS = "to move: every insert into audit_event moves behind routes/audit (issue 21, audit part)";
     private static final String TO_MOVE = "to move behind the owner's typed operation";
     private static final String DEMO_CANDIDATES = TO_MOVE + ": the demo's search for two licensing records handed to the province and"
             + " the nation, of an enterprise on no list (one statement over store, push and alliance)";
@@ -54,14 +53,6 @@ class TableOwnershipTest {
      * operation: the list may only shrink, and an entry that no longer matches fails the test until deleted.
      */
     private static final Map<String, String> ALLOWED = Map.ofEntries(
-            Map.entry(ROUTES + "access/SubjectAuthorisations.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "alliance/AllianceNotices.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "alliance/CreditObjections.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "alliance/CreditRepairs.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "alliance/JointSanctions.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "alliance/NoticeReceiver.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "ingest/IngestStore.java audit_event", AUDIT_WRITERS),
-            Map.entry(ROUTES + "push/PushDeliveries.java audit_event", AUDIT_WRITERS),
             Map.entry(GATEWAY + "bench/AuditBench.java audit_chain_head", TO_MOVE + ": the append bench empties the trail first (audit part of issue 21)"),
             Map.entry(GATEWAY + "bench/AuditBench.java audit_event", TO_MOVE + ": the append bench empties the trail, the console bench analyzes it (audit part of issue 21)"),
             Map.entry(GATEWAY + "bench/LookupBench.java subject",
