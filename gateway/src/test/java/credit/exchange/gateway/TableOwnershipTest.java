@@ -53,12 +53,8 @@ class TableOwnershipTest {
      * operation: the list may only shrink, and an entry that no longer matches fails the test until deleted.
      */
     private static final Map<String, String> ALLOWED = Map.ofEntries(
-            Map.entry(GATEWAY + "bench/AuditBench.java audit_chain_head", TO_MOVE + ": the append bench empties the trail first (audit part of issue 21)"),
-            Map.entry(GATEWAY + "bench/AuditBench.java audit_event", TO_MOVE + ": the append bench empties the trail, the console bench analyzes it (audit part of issue 21)"),
             Map.entry(GATEWAY + "bench/LookupBench.java subject",
                     "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare next to the local query"),
-            Map.entry(GATEWAY + "bench/PushBench.java outbox", TO_MOVE + ": the database bound's reset (every delivery to the province READY again)"),
-            Map.entry(GATEWAY + "bench/PushBench.java received_delivery", TO_MOVE + ": the database bound's reset (the province's copies dropped)"),
             Map.entry(GATEWAY + "demo/DemoScenario.java credit_list_entry", DEMO_CANDIDATES),
             Map.entry(GATEWAY + "demo/DemoScenario.java credit_record", DEMO_CANDIDATES),
             Map.entry(GATEWAY + "demo/DemoScenario.java outbox", DEMO_CANDIDATES),

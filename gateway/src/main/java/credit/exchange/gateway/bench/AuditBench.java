@@ -7,6 +7,7 @@ import credit.exchange.routes.audit.AuditSearch;
 import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditVerifier;
 import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.audit.BenchTrail;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
 import credit.exchange.security.ErrorCode;
@@ -20,8 +21,6 @@ import credit.exchange.security.audit.AuditChain;
 import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,9 +83,7 @@ final class AuditBench implements Callable<Integer> {
             rates.sort(null);
             System.out.printf("RESULT verify: median of 5 runs %,.0f events/s (slowest %s)%n", rates.get(2),
                     String.format("%,.0f", rates.get(0)));
-            try (Connection c = db.connection(); Statement s = c.createStatement()) {
-                s.execute("analyze audit_event"); // as autovacuum would have by now on a trail that grew over days
-            }
+            BenchTrail.analyze(db); // as autovacuum would have by now on a trail that grew over days
             console(new AuditSearch(db, config.nodeId()));
         }
         return 0;
@@ -132,9 +129,7 @@ final class AuditBench implements Callable<Integer> {
     }
 
     private void append(Database db, AuditStore audit) throws Exception {
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            s.execute("truncate audit_event, audit_chain_head");
-        }
+        BenchTrail.empty(db);
         AuditWriter writer = new AuditWriter(audit, batch);
         AccessEvents recorder = new AccessEvents(writer);
         Caller huzhou = Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.A), Set.of(), Map.of()));

@@ -11,6 +11,7 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
+import credit.exchange.routes.push.BenchDeliveries;
 import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.OutboxPuller;
 import credit.exchange.routes.push.PushMessages;
@@ -33,8 +34,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -185,9 +184,8 @@ final class PushBench implements Callable<Integer> {
      * Returns the size of a full batch's payload and its acknowledgement's, for the crypto bound.
      */
     private int[] dbBound(Database cityDb, Database provinceDb) throws Exception {
-        execute(cityDb, "update outbox set state = 'READY', finished_at = null, visible_after = null, receipt_ref = null"
-                + " where destination = 'zhejiang'");
-        execute(provinceDb, "truncate received_delivery");
+        BenchDeliveries.readyAgain(cityDb, "zhejiang");
+        BenchDeliveries.dropReceived(provinceDb);
         Outbox outbox = new Outbox(cityDb);
         ReceivedDeliveries received = new ReceivedDeliveries(provinceDb);
         long n = 0;
@@ -295,11 +293,5 @@ final class PushBench implements Callable<Integer> {
     /** Hangzhou's deliveries to the province, per state. */
     private static Map<String, Long> toProvince(Database db) {
         return new Outbox(db).counts().getOrDefault("zhejiang", Map.of());
-    }
-
-    private static void execute(Database db, String sql) throws Exception {
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

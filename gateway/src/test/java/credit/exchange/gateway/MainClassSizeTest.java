@@ -1,0 +1,71 @@
+package credit.exchange.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every main class of the three modules stays under 400 lines: past that a class has more than one
+ * responsibility, and is split by responsibility (issue 21). Classes not split yet are named below;
+ * the list may only shrink, and an entry that no longer exceeds the limit fails the test until deleted.
+ */
+class MainClassSizeTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("credit.project.root", ".."));
+    private static final int LIMIT = 400;
+
+    /** Main classes still to split, by path from the project root. */
+    private static final Set<String> TO_SPLIT = Set.of(
+            "gateway/src/main/java/credit/exchange/gateway/demo/DemoAlliance.java",
+            "gateway/src/main/java/credit/exchange/gateway/demo/DemoScenario.java",
+            "routes/src/main/java/credit/exchange/routes/alliance/JointSanctions.java",
+            "routes/src/main/java/credit/exchange/routes/conformance/ConformanceRunner.java",
+            "routes/src/main/java/credit/exchange/routes/ingest/BulkImporter.java",
+            "routes/src/main/java/credit/exchange/routes/ingest/RowValidator.java",
+            "security/src/main/java/credit/exchange/security/envelope/Envelopes.java",
+            "security/src/main/java/credit/exchange/security/pki/AllianceCa.java",
+            "security/src/main/java/credit/exchange/security/pki/CertificateValidator.java"
+    );
+
+    @Test
+    void everyMainClassIsUnderFourHundredLines() {
+        Map<String, Long> tooLong = new TreeMap<>();
+        for (String module : Set.of("security", "routes", "gateway")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                    long lines = lines(f);
+                    if (lines > LIMIT) {
+                        tooLong.put(ROOT.relativize(f).toString().replace('\\', '/'), lines);
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Set<String> unexplained = new TreeSet<>(tooLong.keySet());
+        unexplained.removeAll(TO_SPLIT);
+        Set<String> stale = new TreeSet<>(TO_SPLIT);
+        stale.removeAll(tooLong.keySet());
+        assertTrue(unexplained.isEmpty(), "main classes over " + LIMIT + " lines; split them by responsibility:\n"
+                + unexplained.stream().map(f -> f + " (" + tooLong.get(f) + " lines)").collect(Collectors.joining("\n")));
+        assertTrue(stale.isEmpty(), "classes now under " + LIMIT + " lines; delete them from TO_SPLIT: " + stale);
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
