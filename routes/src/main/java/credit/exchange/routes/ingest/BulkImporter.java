@@ -14,30 +14,19 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -85,9 +74,9 @@ public final class BulkImporter {
                 ErrorCode.E_UNKNOWN_TYPE, "unknown record type '" + request.category() + "'; known types: "
                         + String.join(", ", catalogue.all().stream().map(RecordCategory::code).toList())));
         long started = System.nanoTime();
-        FileFacts facts = examine(request.file());
+        FileFacts facts = FileFacts.examine(request.file());
         Charset charset = request.charset() != null ? request.charset()
-                : facts.validUtf8 ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
+                : facts.validUtf8() ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
         ImportLayout layout = ImportLayout.named(category.layout());
 
         List<Connection> connections = new ArrayList<>();
@@ -99,12 +88,12 @@ public final class BulkImporter {
             deleteStaleRejects(request);
             run = new Run(request, category, layout, connections, facts, legacyCodes(connections.get(0)), checkOnly);
             String fileProblem = null;
-            try (InputStream in = new CountingStream(Files.newInputStream(request.file()), facts.size, run, progress)) {
-                InputStream body = skipUtf8Bom(new BufferedInputStream(in, 1 << 16), charset);
+            try (InputStream in = new CountingStream(Files.newInputStream(request.file()), facts.size(), run, progress)) {
+                InputStream body = FileFacts.skipUtf8Bom(new BufferedInputStream(in, 1 << 16), charset);
                 RowReader reader = new RowReader(layout);
                 run.reader = reader;
                 try {
-                    reader.read(body, charset, facts.json ? RowReader.Format.JSON : RowReader.Format.CSV, run);
+                    reader.read(body, charset, facts.json() ? RowReader.Format.JSON : RowReader.Format.CSV, run);
                 } catch (ImportFileException e) {
                     fileProblem = e.getMessage();
                     run.reject(new Defect(e.rowNumber(), "-", e.code(), e.getMessage()));
@@ -113,7 +102,7 @@ public final class BulkImporter {
             run.finishWriting();
             ImportSummary summary = run.summary(charset, fileProblem, (System.nanoTime() - started) / 1_000_000);
             if (!checkOnly) {
-                run.bookkeeping.finishRun(run.importId, summary, facts.digest, run.quality, request.sender());
+                run.bookkeeping.finishRun(run.importId, summary, facts.digest(), run.quality, request.sender());
             }
             run.closeRejects();
             return summary;
@@ -150,171 +139,6 @@ public final class BulkImporter {
         if (request.rejectsFile() != null) {
             Files.deleteIfExists(request.rejectsFile()); // rejects of an earlier run of this file no longer apply
         }
-    }
-
-    /**
-     * The rows of one key partition (by hash of source department and document number) and the
-     * writer that stores them. Every version of a key lands in the same partition, in file order,
-     * so partitions can be written in parallel without reordering a record's versions.
-     */
-    private static final class Partition {
-        final BatchWriter writer;
-        final List<RecordDraft> batch = new ArrayList<>(BATCH_ROWS);
-        final Map<String, byte[]> digestsInBatch = new HashMap<>();
-        final List<Defect> rejects = new ArrayList<>();
-
-        Partition(BatchWriter writer) {
-            this.writer = writer;
-        }
-
-        /** Adds a draft; false when the batch already holds an exact duplicate of it. */
-        boolean add(String key, RecordDraft draft) {
-            byte[] seen = digestsInBatch.get(key);
-            if (seen != null) {
-                if (Arrays.equals(seen, draft.contentDigest())) {
-                    return false;
-                }
-                flush(); // a correction of a row in this batch: store the earlier version first
-            }
-            batch.add(draft);
-            digestsInBatch.put(key, draft.contentDigest());
-            if (batch.size() >= BATCH_ROWS) {
-                flush();
-            }
-            return true;
-        }
-
-        /** Hands the batch to the writer; reading and validating the next batch goes on meanwhile. */
-        void flush() {
-            if (batch.isEmpty() && rejects.isEmpty()) {
-                return;
-            }
-            writer.submit(IngestStore.stage(batch, rejects));
-            batch.clear();
-            digestsInBatch.clear();
-            rejects.clear();
-        }
-    }
-
-    /**
-     * Stores batches on its own thread, at most two behind the reader, so that parsing and
-     * validation overlap with the database's work. The first failure stops the import. Without
-     * a store (a check), batches are counted and dropped.
-     */
-    private static final class BatchWriter {
-        private final IngestStore store;
-        private final long importId;
-        private final byte[] fileDigest;
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-writer"));
-        private final Semaphore inFlight = new Semaphore(2);
-        private int stored;
-        private int duplicates;
-        private volatile SQLException failure;
-
-        BatchWriter(IngestStore store, long importId, byte[] fileDigest) {
-            this.store = store;
-            this.importId = importId;
-            this.fileDigest = fileDigest;
-        }
-
-        void submit(IngestStore.StagedBatch batch) {
-            rethrow();
-            inFlight.acquireUninterruptibly();
-            thread.execute(() -> {
-                try {
-                    if (failure == null) {
-                        int n = store == null ? batch.drafts() : store.store(importId, batch, fileDigest);
-                        stored += n;
-                        duplicates += batch.drafts() - n;
-                    }
-                } catch (SQLException e) {
-                    failure = e;
-                } finally {
-                    inFlight.release();
-                }
-            });
-        }
-
-        /** Stored and duplicate counts once every submitted batch is done. */
-        int[] await() {
-            inFlight.acquireUninterruptibly(2);
-            inFlight.release(2);
-            rethrow();
-            // the counters are written by the writer thread; the semaphore hand-over makes them visible
-            return new int[] {stored, duplicates};
-        }
-
-        void stop() {
-            thread.shutdownNow();
-            try {
-                thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void rethrow() {
-            if (failure != null) {
-                throw new CodedException(ErrorCode.E_UNAVAILABLE,
-                        "the credit store refused a batch; rows committed so far are kept, run the import again to finish: "
-                                + failure.getMessage(), failure);
-            }
-        }
-    }
-
-    /** One pass over the file before import: its digest (keys the rejects), size, format, whether it is UTF-8. */
-    private record FileFacts(byte[] digest, long size, boolean validUtf8, boolean json) {
-    }
-
-    private static FileFacts examine(Path file) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size = Files.size(file);
-            long nonAscii = 0;
-            long undecodable = 0;
-            int firstChar = -1;
-            try (DigestInputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha);
-                 InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                         .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE))) {
-                char[] buffer = new char[1 << 15];
-                int n;
-                while ((n = reader.read(buffer)) >= 0) {
-                    for (int i = 0; i < n; i++) {
-                        char c = buffer[i];
-                        if (c >= 0x80) {
-                            nonAscii++;
-                            if (c == '\uFFFD') {
-                                undecodable++;
-                            }
-                        }
-                        if (firstChar < 0 && !Character.isWhitespace(c) && c != '\uFEFF') {
-                            firstChar = c;
-                        }
-                    }
-                }
-            }
-            // GBK read as UTF-8 fails on nearly every Chinese character; a UTF-8 file with a few
-            // corrupt bytes fails on those alone, and stays UTF-8 (its corrupt rows are rejected).
-            boolean utf8 = undecodable * 100 <= nonAscii;
-            return new FileFacts(sha.digest(), size, utf8, firstChar == '[' || firstChar == '{');
-        } catch (NoSuchFileException e) {
-            throw new CodedException(ErrorCode.E_NOT_FOUND, "file not found: " + file);
-        } catch (IOException e) {
-            throw new CodedException(ErrorCode.E_MALFORMED, "cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static InputStream skipUtf8Bom(BufferedInputStream in, Charset charset) throws IOException {
-        if (charset.equals(StandardCharsets.UTF_8)) {
-            in.mark(3);
-            byte[] head = in.readNBytes(3);
-            if (!Arrays.equals(head, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
-                in.reset();
-            }
-        }
-        return in;
     }
 
     private static LegacyCodes legacyCodes(Connection connection) throws SQLException {
@@ -355,9 +179,9 @@ public final class BulkImporter {
             }
             this.bookkeeping = stores.get(0);
             this.importId = checkOnly ? 0
-                    : bookkeeping.startRun(maskedIds(request.file().getFileName().toString()), facts.digest, request.department());
+                    : bookkeeping.startRun(maskedIds(request.file().getFileName().toString()), facts.digest(), request.department());
             for (IngestStore store : stores) {
-                partitions.add(new Partition(new BatchWriter(store, importId, facts.digest)));
+                partitions.add(new Partition(new BatchWriter(store, importId, facts.digest())));
             }
         }
 

@@ -40,7 +40,6 @@ final class RowValidator {
         }
     }
 
-    private static final Set<String> RESIDENT_ID_TYPES = Set.of("", "身份证", "居民身份证", "SFZ", "111");
     private static final Set<Role> STORED_IN_COLUMNS = Set.of(Role.PARTY_NAME, Role.USCC, Role.PARTY_ID_NUMBER,
             Role.DOCUMENT_NUMBER, Role.CONTENT, Role.DECISION_DATE, Role.VALID_FROM, Role.VALID_UNTIL,
             Role.PUBLICATION_END, Role.AUTHORITY, Role.AUTHORITY_CODE, Role.SOURCE_UNIT_CODE);
@@ -51,6 +50,7 @@ final class RowValidator {
     private final LegacyCodes legacyCodes;
     private final PersonalIdProtector protector;
     private final Map<Role, Column> columnOf = new EnumMap<>(Role.class);
+    private final RowSubjects subjects;
 
     RowValidator(ImportLayout layout, String defaultDepartment, LegacyCodes legacyCodes, PersonalIdProtector protector) {
         this(layout, defaultDepartment, false, legacyCodes, protector);
@@ -69,10 +69,11 @@ final class RowValidator {
                 columnOf.put(c.role(), c);
             }
         }
+        this.subjects = new RowSubjects(columnOf, legacyCodes, protector);
     }
 
     Outcome validate(SourceRow row) {
-        Check check = new Check(row);
+        Check check = new Check(row, layout);
         LocalDate[] dates = new LocalDate[layout.columns().size()];
 
         for (Column c : layout.columns()) {
@@ -127,9 +128,9 @@ final class RowValidator {
         }
 
         PersonalIds ids = personalIds(row, check);
-        Subject subject = subject(row, check);
+        RowSubjects.Subject subject = subjects.subject(row, check);
         String department = sourceDepartment(row, check);
-        byte[] representativeSealed = representativeId(row, check);
+        byte[] representativeSealed = subjects.representativeId(row, check);
         if (!check.defects.isEmpty() || subject == null) {
             return new Outcome(null, check.defects);
         }
@@ -154,11 +155,11 @@ final class RowValidator {
 
         return new Outcome(new RecordDraft(
                 row.number(),
-                subject.key,
-                subject.kind,
-                subject.uscc,
-                subject.sealedId,
-                subject.maskedId,
+                subject.key(),
+                subject.kind(),
+                subject.uscc(),
+                subject.sealedId(),
+                subject.maskedId(),
                 ids.shown(Role.PARTY_NAME),
                 department,
                 value(row, Role.DOCUMENT_NUMBER),
@@ -172,7 +173,7 @@ final class RowValidator {
                 emptyToNull(ids.shown(Role.CONTENT)),
                 representativeSealed,
                 ids.sealed(),
-                subject.legacy,
+                subject.legacy(),
                 attributes,
                 expected,
                 filled), List.of());
@@ -244,79 +245,6 @@ final class RowValidator {
         return ids;
     }
 
-    private record Subject(SubjectKind kind, String key, String uscc, byte[] sealedId, String maskedId, String lookupHash,
-                           boolean legacy) {
-    }
-
-    private Subject subject(SourceRow row, Check check) {
-        String kindLabel = value(row, Role.PARTY_KIND);
-        if (kindLabel.isEmpty()) {
-            return null; // reported as missing above
-        }
-        SubjectKind kind = SubjectKind.fromDepartmentLabel(kindLabel).orElse(null);
-        if (kind == null) {
-            check.defect(columnOf.get(Role.PARTY_KIND), ErrorCode.E_FIELD_INVALID,
-                    "party kind is not one of 法人及非法人组织, 自然人, 个体工商户");
-            return null;
-        }
-        return kind == SubjectKind.LEGAL_PERSON ? legalPerson(row, check) : naturalPerson(row, check);
-    }
-
-    private Subject legalPerson(SourceRow row, Check check) {
-        String uscc = value(row, Role.USCC).toUpperCase(Locale.ROOT);
-        if (!uscc.isEmpty() && ResidentIdFinder.contains(uscc)) {
-            return null; // rejected in personalIds: never a subject keyed by a resident ID number in the clear
-        }
-        if (!uscc.isEmpty()) {
-            IdentifierCheck result = Uscc.check(uscc);
-            if (result.valid()) {
-                return new Subject(SubjectKind.LEGAL_PERSON, "U:" + uscc, uscc, null, null, null, false);
-            }
-            var mapping = legacyCodes.find(uscc);
-            if (mapping.isPresent()) {
-                String mapped = mapping.get().uscc();
-                return new Subject(SubjectKind.LEGAL_PERSON, "U:" + mapped, mapped, null, null, null, true);
-            }
-            check.defect(columnOf.get(Role.USCC), ErrorCode.E_IDENTIFIER_INVALID, "USCC " + result.reason());
-            return null;
-        }
-        for (Role legacyRole : List.of(Role.REGISTRATION_NUMBER, Role.ORGANIZATION_CODE)) {
-            String legacy = value(row, legacyRole).toUpperCase(Locale.ROOT).replace("-", "");
-            if (!legacy.isEmpty()) {
-                var mapping = legacyCodes.find(legacy);
-                if (mapping.isPresent()) {
-                    String mapped = mapping.get().uscc();
-                    return new Subject(SubjectKind.LEGAL_PERSON, "U:" + mapped, mapped, null, null, null,
-                            mapping.get().legacyCheckFailed());
-                }
-            }
-        }
-        check.defect(columnOf.get(Role.USCC), ErrorCode.E_FIELD_MISSING,
-                "USCC missing, and no registration number or organisation code of the row is in the identifier mapping");
-        return null;
-    }
-
-    private Subject naturalPerson(SourceRow row, Check check) {
-        String idType = value(row, Role.PARTY_ID_TYPE);
-        if (!RESIDENT_ID_TYPES.contains(idType)) {
-            check.defect(columnOf.get(Role.PARTY_ID_TYPE), ErrorCode.E_FIELD_INVALID,
-                    "ID type is not supported: natural persons are identified by resident ID number (身份证)");
-            return null;
-        }
-        String id = value(row, Role.PARTY_ID_NUMBER).toUpperCase(Locale.ROOT);
-        if (id.isEmpty()) {
-            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_FIELD_MISSING, "resident ID number missing for a natural person");
-            return null;
-        }
-        IdentifierCheck result = ResidentIdNumber.check(id);
-        if (!result.valid()) {
-            check.defect(columnOf.get(Role.PARTY_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID, "resident " + withoutDigitRuns(result.reason()));
-            return null;
-        }
-        String hash = protector.lookupHashHex(id);
-        return new Subject(SubjectKind.NATURAL_PERSON, "P:" + hash, null, protector.seal(id), ResidentIdNumber.mask(id), hash, false);
-    }
-
     /** The department a row counts for in data quality, even when the row is rejected. */
     String departmentOf(SourceRow row) {
         String fromRow = row == null ? "" : value(row, Role.SOURCE_UNIT_CODE).toUpperCase(Locale.ROOT);
@@ -344,28 +272,14 @@ final class RowValidator {
         return null;
     }
 
-    private byte[] representativeId(SourceRow row, Check check) {
-        String id = value(row, Role.REPRESENTATIVE_ID_NUMBER).toUpperCase(Locale.ROOT);
-        if (id.isEmpty() || !RESIDENT_ID_TYPES.contains(value(row, Role.REPRESENTATIVE_ID_TYPE))) {
-            return null;
-        }
-        IdentifierCheck result = ResidentIdNumber.check(id);
-        if (!result.valid()) {
-            check.defect(columnOf.get(Role.REPRESENTATIVE_ID_NUMBER), ErrorCode.E_IDENTIFIER_INVALID,
-                    "representative's resident " + withoutDigitRuns(result.reason()));
-            return null;
-        }
-        return protector.seal(id);
-    }
-
     /** Exact duplicates have equal digests; personal IDs enter only as their keyed hash. */
-    private byte[] digest(SourceRow row, Subject subject, PersonalIds ids) {
+    private byte[] digest(SourceRow row, RowSubjects.Subject subject, PersonalIds ids) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(layout.name().getBytes(StandardCharsets.UTF_8));
             for (Column c : layout.columns()) {
                 String value = switch (c.role()) {
-                    case PARTY_ID_NUMBER -> subject.lookupHash == null ? row.value(c) : subject.lookupHash;
+                    case PARTY_ID_NUMBER -> subject.lookupHash() == null ? row.value(c) : subject.lookupHash();
                     case REPRESENTATIVE_ID_NUMBER -> row.value(c).isEmpty() ? "" : protector.lookupHashHex(row.value(c).toUpperCase(Locale.ROOT));
                     default -> ids.digested[c.index()];
                 };
@@ -418,12 +332,15 @@ final class RowValidator {
         return s.isEmpty() ? null : s;
     }
 
-    private final class Check {
+    /** The defects of one row, named by the layout's headers. */
+    static final class Check {
         private final SourceRow row;
-        private final List<Defect> defects = new ArrayList<>(2);
+        private final ImportLayout layout;
+        final List<Defect> defects = new ArrayList<>(2);
 
-        Check(SourceRow row) {
+        Check(SourceRow row, ImportLayout layout) {
             this.row = row;
+            this.layout = layout;
         }
 
         void defect(Column column, ErrorCode code, String reason) {
