@@ -1,9 +1,15 @@
 package credit.exchange.routes.conformance;
 
+import static credit.exchange.routes.conformance.ConformanceSession.code;
+import static credit.exchange.routes.conformance.ConformanceSession.describe;
+import static credit.exchange.routes.conformance.ConformanceSession.json;
+import static credit.exchange.routes.conformance.ConformanceSession.problem;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.conformance.ConformanceReport.Outcome;
 import credit.exchange.routes.conformance.ConformanceReport.Result;
+import credit.exchange.routes.conformance.ConformanceSession.Sent;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.push.PushMessages;
@@ -55,25 +61,15 @@ public final class ConformanceRunner {
     private final String self;
     private final Partner partner;
     private final NodeEnvelopes envelopes;
-    private final PartnerClient.Carrier carrier;
     private final ReceivedDeliveries received;
     private final Clock clock;
-    private final Duration timeout;
     private final Instant signerValidFrom;
-    private final String uscc;
-    private final String requestedBy;
+    private final ConformanceSession session;
 
-    /** Every envelope sent, in order. */
-    private final List<Sent> sent = new ArrayList<>();
     /** The answers that must carry a receipt (case 2), by what they answered. */
     private final Map<String, Sent> answered = new LinkedHashMap<>();
     /** Every refusal seen (case 11). */
     private final List<Sent> refusals = new ArrayList<>();
-
-    /** One envelope sent and what came back: the partner's response, or the code of why none came. */
-    private record Sent(String what, ExchangeHeaders headers, byte[] envelope, PartnerClient.PartnerResponse response,
-                        CodedException failure) {
-    }
 
     /**
      * @param partner the partner as this node knows it (id, suite, certificate; its endpoint the one tested)
@@ -90,18 +86,15 @@ public final class ConformanceRunner {
         this.self = self;
         this.partner = partner;
         this.envelopes = envelopes;
-        this.carrier = carrier;
         this.received = received;
         this.clock = clock;
-        this.timeout = timeout;
         this.signerValidFrom = signerValidFrom;
-        this.uscc = uscc;
-        this.requestedBy = requestedBy;
+        this.session = new ConformanceSession(self, partner, envelopes, carrier, timeout, uscc, requestedBy);
     }
 
     /** The message ids of every envelope the run sent, in order. */
     public List<String> sentMessageIds() {
-        return sent.stream().map(s -> s.headers().messageId()).distinct().toList();
+        return session.sentMessageIds();
     }
 
     /**
@@ -114,13 +107,14 @@ public final class ConformanceRunner {
         Instant now = clock.instant();
 
         // 1. a valid query is answered
-        Sent query = send("query", headers(UUID.randomUUID().toString(), partner.id(), "query", now), queryPayload("conformance test"));
+        Sent query = session.send("query", session.headers(UUID.randomUUID().toString(), partner.id(), "query", now),
+                session.queryPayload("conformance test"));
         if (query.failure() != null) {
             throw query.failure();
         }
         Optional<OpenedEnvelope> queryAnswer = Optional.empty();
         try {
-            OpenedEnvelope answer = answerTo(query);
+            OpenedEnvelope answer = session.answerTo(query);
             JsonNode body = json(answer.payload());
             String status = body.path("status").asText("");
             if (!status.equals("ANSWERED") && !status.equals("DENIED")) {
@@ -140,11 +134,11 @@ public final class ConformanceRunner {
         }
 
         // 3. a tampered envelope is refused
-        ExchangeHeaders tamperedHeaders = headers(UUID.randomUUID().toString(), partner.id(), "query", clock.instant());
-        byte[] tampered = seal(tamperedHeaders, queryPayload("conformance test: tampered"));
+        ExchangeHeaders tamperedHeaders = session.headers(UUID.randomUUID().toString(), partner.id(), "query", clock.instant());
+        byte[] tampered = session.seal(tamperedHeaders, session.queryPayload("conformance test: tampered"));
         tampered[tampered.length - 1] ^= 0x01; // the last byte: the INTL authentication tag, the GM ciphertext's padding
         results.put(ConformanceCase.TAMPERED_REFUSED, refused(ConformanceCase.TAMPERED_REFUSED,
-                post("tampered query", tamperedHeaders, tampered), TAMPERED));
+                session.post("tampered query", tamperedHeaders, tampered), TAMPERED));
 
         // 4. a stale envelope is refused, signed ahead of the window and, where our certificate is old enough, behind it
         results.put(ConformanceCase.STALE_REFUSED, stale());
@@ -157,16 +151,18 @@ public final class ConformanceRunner {
             results.put(ConformanceCase.REUSED_ID_REFUSED, skip(ConformanceCase.REUSED_ID_REFUSED, why));
         } else {
             results.put(ConformanceCase.RESEND_GETS_KEPT_ANSWER, resend(query));
-            ExchangeHeaders reused = headers(query.headers().messageId(), partner.id(), "query", clock.instant());
+            ExchangeHeaders reused = session.headers(query.headers().messageId(), partner.id(), "query", clock.instant());
             results.put(ConformanceCase.REUSED_ID_REFUSED, refused(ConformanceCase.REUSED_ID_REFUSED,
-                    send("query under a reused message id", reused, queryPayload("conformance test: another request, the same id")),
+                    session.send("query under a reused message id", reused,
+                            session.queryPayload("conformance test: another request, the same id")),
                     Set.of(ErrorCode.E_REPLAY)));
         }
 
         // 7. an envelope addressed to another node is refused
-        ExchangeHeaders misaddressed = headers(UUID.randomUUID().toString(), partner.id() + "-elsewhere", "query", clock.instant());
+        ExchangeHeaders misaddressed = session.headers(UUID.randomUUID().toString(), partner.id() + "-elsewhere", "query", clock.instant());
         results.put(ConformanceCase.MISADDRESSED_REFUSED, refused(ConformanceCase.MISADDRESSED_REFUSED,
-                send("misaddressed query", misaddressed, queryPayload("conformance test: misaddressed")), Set.of(ErrorCode.E_NOT_RECIPIENT)));
+                session.send("misaddressed query", misaddressed, session.queryPayload("conformance test: misaddressed")),
+                Set.of(ErrorCode.E_NOT_RECIPIENT)));
 
         // 8-10. the provincial pull and its acknowledgement
         pullCases(results);
@@ -188,8 +184,8 @@ public final class ConformanceRunner {
         times.put(STALE_BY.toHours() + " h ahead", now.plus(STALE_BY));
         Result last = null;
         for (Map.Entry<String, Instant> at : times.entrySet()) {
-            last = refused(c, send("stale query", headers(UUID.randomUUID().toString(), partner.id(), "query", at.getValue()),
-                    queryPayload("conformance test: stale")), Set.of(ErrorCode.E_STALE));
+            last = refused(c, session.send("stale query", session.headers(UUID.randomUUID().toString(), partner.id(), "query", at.getValue()),
+                    session.queryPayload("conformance test: stale")), Set.of(ErrorCode.E_STALE));
             if (last.outcome() != Outcome.PASS) {
                 return fail(c, "signed " + at.getKey() + ": " + last.detail());
             }
@@ -200,7 +196,7 @@ public final class ConformanceRunner {
 
     private Result resend(Sent query) {
         ConformanceCase c = ConformanceCase.RESEND_GETS_KEPT_ANSWER;
-        Sent again = post("query sent again", query.headers(), query.envelope());
+        Sent again = session.post("query sent again", query.headers(), query.envelope());
         if (again.failure() != null) {
             return fail(c, "expected the kept answer, got none: " + again.failure().code() + ": " + again.failure().getMessage());
         }
@@ -221,7 +217,7 @@ public final class ConformanceRunner {
 
     private void pullCases(Map<ConformanceCase, Result> results) {
         ConformanceCase c = ConformanceCase.PULL_ANSWERED;
-        Sent pull = send("pull", headers(UUID.randomUUID().toString(), partner.id(), "pull", clock.instant()),
+        Sent pull = session.send("pull", session.headers(UUID.randomUUID().toString(), partner.id(), "pull", clock.instant()),
                 PushMessages.pullRequest(1));
         Optional<ErrorCode> refusal = code(pull);
         if (refusal.isPresent() && NO_PULL.contains(refusal.get())) {
@@ -239,7 +235,7 @@ public final class ConformanceRunner {
             if (pull.response() != null && pull.response().status() == 200) {
                 answered.put("pull", pull);
             }
-            batch = answerTo(pull);
+            batch = session.answerTo(pull);
             deliveries = PushMessages.readBatch(batch.payload(), partner.id());
             results.put(c, pass(c, deliveries.isEmpty() ? "nothing due" : deliveries(deliveries.size())));
         } catch (CodedException e) {
@@ -262,14 +258,14 @@ public final class ConformanceRunner {
         } else {
             // kept first, as the node's own pull keeps it: acknowledged, the partner hands it out no more
             received.store(partner.id(), deliveries, new ReceivedDeliveries.Batch(batch.headers().messageId(), receipt));
-            Sent acknowledgement = send("acknowledge", headers(UUID.randomUUID().toString(), partner.id(), "acknowledge",
+            Sent acknowledgement = session.send("acknowledge", session.headers(UUID.randomUUID().toString(), partner.id(), "acknowledge",
                     clock.instant()), PushMessages.write(new PushMessages.Acknowledgement(batchId,
                     deliveries.stream().map(PushMessages.Delivery::messageId).toList(), receiptText)));
             try {
                 if (acknowledgement.response() != null && acknowledgement.response().status() == 200) {
                     answered.put("acknowledge", acknowledgement);
                 }
-                JsonNode body = json(answerTo(acknowledgement).payload());
+                JsonNode body = json(session.answerTo(acknowledgement).payload());
                 if (body.path("acknowledged").asInt(-1) != deliveries.size()) {
                     throw problem("the answer is " + body + ", not {\"acknowledged\": " + deliveries.size() + "} (§11)");
                 }
@@ -283,7 +279,7 @@ public final class ConformanceRunner {
         // a message id of the partner's outbox never handed out (§11: <sending node>:outbox:<n>)
         String unknown = PushMessages.messageId(partner.id(), Long.MAX_VALUE);
         results.put(ConformanceCase.UNKNOWN_ACKNOWLEDGEMENT_REFUSED, refused(ConformanceCase.UNKNOWN_ACKNOWLEDGEMENT_REFUSED,
-                send("acknowledgement of an unknown message", headers(UUID.randomUUID().toString(), partner.id(), "acknowledge",
+                session.send("acknowledgement of an unknown message", session.headers(UUID.randomUUID().toString(), partner.id(), "acknowledge",
                         clock.instant()), PushMessages.write(new PushMessages.Acknowledgement(batchId, List.of(unknown), receiptText))),
                 Set.of(ErrorCode.E_UNKNOWN_MESSAGE)));
     }
@@ -380,113 +376,8 @@ public final class ConformanceRunner {
         return pass(c, code.get() + ", " + r.status());
     }
 
-    /** The code of a refusal's JSON error, if it is one. */
-    private static Optional<ErrorCode> code(Sent s) {
-        if (s.response() == null || s.response().status() == 200) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode error = Json.mapper().readTree(new String(s.response().body(), StandardCharsets.UTF_8));
-            return Optional.of(ErrorCode.valueOf(error.path("code").asText()));
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The opened answer to what was sent: the partner's, to us, correlated to it and of its answer type; else a CodedException saying why not. */
-    private OpenedEnvelope answerTo(Sent s) {
-        if (s.failure() != null) {
-            throw problem("expected an answer, got none: " + s.failure().code() + ": " + s.failure().getMessage());
-        }
-        if (s.response().status() != 200) {
-            throw problem("expected an answer (HTTP 200), got " + describe(s.response()));
-        }
-        OpenedEnvelope answer;
-        try {
-            answer = envelopes.open(s.response().body());
-        } catch (CodedException e) {
-            throw problem("the answer does not open: " + e.code() + ": " + e.getMessage());
-        }
-        ExchangeHeaders h = answer.headers();
-        String type = s.headers().exchangeType() + "-answer";
-        if (!h.sender().equals(partner.id())) {
-            throw problem("the answer is " + h.sender() + "'s, not " + partner.id() + "'s");
-        }
-        if (!s.headers().messageId().equals(h.correlationId())) {
-            throw problem("the answer's correlation id is " + h.correlationId() + ", not our message id " + s.headers().messageId());
-        }
-        if (!type.equals(h.exchangeType())) {
-            throw problem("the answer's exchange type is " + h.exchangeType() + ", not " + type);
-        }
-        return answer;
-    }
-
-    private static JsonNode json(byte[] payload) {
-        try {
-            JsonNode node = Json.mapper().readTree(payload);
-            if (node == null || !node.isObject()) {
-                throw problem("the answer's payload is not a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw problem("the answer's payload is not JSON");
-        }
-    }
-
-    private static String describe(PartnerClient.PartnerResponse r) {
-        if (r.status() == 200) {
-            return "HTTP 200 (an answer)";
-        }
-        try {
-            JsonNode error = Json.mapper().readTree(new String(r.body(), StandardCharsets.UTF_8));
-            if (error.path("code").isTextual()) {
-                return "HTTP " + r.status() + " " + error.path("code").asText() + ": " + error.path("message").asText();
-            }
-        } catch (IOException e) {
-            // described by its status alone
-        }
-        return "HTTP " + r.status() + " without a coded error";
-    }
-
-    private ExchangeHeaders headers(String messageId, String recipient, String type, Instant signingTime) {
-        return new ExchangeHeaders(messageId, self, recipient, type, null, signingTime);
-    }
-
-    private byte[] queryPayload(String purpose) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("uscc", uscc);
-        query.put("requestedBy", requestedBy);
-        query.put("purpose", purpose);
-        return PushMessages.write(query);
-    }
-
-    private byte[] seal(ExchangeHeaders headers, byte[] payload) {
-        return envelopes.seal(payload, headers, partner.certificate());
-    }
-
-    private Sent send(String what, ExchangeHeaders headers, byte[] payload) {
-        return post(what, headers, seal(headers, payload));
-    }
-
-    /** Posts once, no retry: a partner's answer is judged as it comes. */
-    private Sent post(String what, ExchangeHeaders headers, byte[] envelope) {
-        Partner.ExchangeType type = Partner.ExchangeType.of(headers.exchangeType()).orElseThrow();
-        Sent s;
-        try {
-            s = new Sent(what, headers, envelope, carrier.carry(partner, type, envelope, timeout), null);
-        } catch (CodedException e) {
-            s = new Sent(what, headers, envelope, null, e);
-        }
-        sent.add(s);
-        return s;
-    }
-
     private static String deliveries(int n) {
         return n + (n == 1 ? " delivery" : " deliveries");
-    }
-
-    private static CodedException problem(String message) {
-        return new CodedException(ErrorCode.E_BAD_ANSWER, message);
     }
 
     private static Result pass(ConformanceCase c, String detail) {
