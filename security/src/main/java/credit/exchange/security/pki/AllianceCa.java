@@ -6,56 +6,24 @@ import credit.exchange.security.Suite;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
-import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.X509CRLHolder;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.IPAddress;
 
 /**
@@ -101,16 +69,6 @@ public final class AllianceCa {
     /** How far notBefore lies before the moment of issue, so a node with a slow clock accepts a fresh certificate. */
     public static final Duration BACKDATE = Duration.ofMinutes(5);
 
-    static final String KEY_FILE = "ca.key.pem";
-    static final String CERT_FILE = "ca.cert.pem";
-    static final String ISSUED_FILE = "issued.txt";
-    static final String REVOKED_FILE = "revoked.txt";
-    static final String CRL_NUMBER_FILE = "crlnumber";
-    static final String CRL_FILE = "crl.pem";
-    static final String CRL_URLS_FILE = "crl-urls.txt";
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /** One certificate this CA issued. */
     public record Issued(BigInteger serial, String nodeId, Instant notAfter) {
     }
@@ -130,12 +88,12 @@ public final class AllianceCa {
     private X509CRL latestCrl;
     private List<URI> crlUrls = List.of();
 
-    private AllianceCa(Suite suite, PrivateKey key, X509Certificate certificate, Clock clock, Map<BigInteger, Issued> issued,
+    AllianceCa(Suite suite, PrivateKey key, X509Certificate certificate, Clock clock, Map<BigInteger, Issued> issued,
             Map<BigInteger, Revoked> revoked, BigInteger nextCrlNumber, X509CRL latestCrl) {
         this.suite = suite;
         this.key = key;
         this.certificate = certificate;
-        this.keyIdentifier = subjectKeyIdentifier(certificate.getPublicKey());
+        this.keyIdentifier = CaProfile.subjectKeyIdentifier(certificate.getPublicKey());
         this.clock = clock;
         this.issued = issued;
         this.revoked = revoked;
@@ -159,20 +117,9 @@ public final class AllianceCa {
         KeyPair keyPair = suite.generateKeyPair();
         Instant now = now(clock);
         X500Name subject = AllianceProfile.subject(name);
-        BigInteger serial = randomSerial();
-        try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, keyPair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            new SubjectKeyIdentifier(subjectKeyIdentifier(keyPair.getPublic())));
-            X509Certificate certificate = toCertificate(builder.build(signer(suite, keyPair.getPrivate())));
-            return new AllianceCa(suite, keyPair.getPrivate(), certificate, clock, new TreeMap<>(), new TreeMap<>(),
-                    BigInteger.ONE, null);
-        } catch (IOException e) {
-            throw new IllegalStateException("the CA certificate cannot be built", e);
-        }
+        BigInteger serial = CaProfile.randomSerial();
+        X509Certificate certificate = CaProfile.root(suite, keyPair, subject, serial, now.minus(BACKDATE), now.plus(validity));
+        return new AllianceCa(suite, keyPair.getPrivate(), certificate, clock, new TreeMap<>(), new TreeMap<>(), BigInteger.ONE, null);
     }
 
     /** Loads a CA saved by {@link #save}, dating new work by the system clock. */
@@ -187,58 +134,7 @@ public final class AllianceCa {
      *     wrong or the key does not belong to the certificate
      */
     public static AllianceCa load(Path dir, char[] passphrase, Clock clock) throws IOException {
-        X509Certificate certificate = PemFiles.readCertificate(dir.resolve(CERT_FILE));
-        if (certificate.getBasicConstraints() < 0) {
-            throw new CodedException(ErrorCode.E_MALFORMED, dir.resolve(CERT_FILE) + " is not a CA certificate");
-        }
-        Suite suite = Suite.ofKey(certificate.getPublicKey()).orElseThrow(() -> new CodedException(ErrorCode.E_MALFORMED,
-                dir.resolve(CERT_FILE) + " holds a key of neither suite"));
-        PrivateKey key = PemFiles.readPrivateKey(dir.resolve(KEY_FILE), passphrase);
-        requireKeyPair(suite, key, certificate.getPublicKey(), dir.resolve(KEY_FILE));
-
-        Map<BigInteger, Issued> issued = new TreeMap<>();
-        for (String[] f : readTable(dir.resolve(ISSUED_FILE))) {
-            BigInteger serial = new BigInteger(f[0], 16);
-            issued.put(serial, new Issued(serial, f[2], Instant.parse(f[1])));
-        }
-        Map<BigInteger, Revoked> revoked = new TreeMap<>();
-        for (String[] f : readTable(dir.resolve(REVOKED_FILE))) {
-            BigInteger serial = new BigInteger(f[0], 16);
-            RevocationReason reason;
-            try {
-                reason = RevocationReason.valueOf(f[2]);
-            } catch (IllegalArgumentException e) {
-                throw new CodedException(ErrorCode.E_MALFORMED, dir.resolve(REVOKED_FILE) + " names an unknown revocation reason");
-            }
-            revoked.put(serial, new Revoked(serial, Instant.parse(f[1]), reason));
-        }
-        BigInteger nextCrlNumber = BigInteger.ONE;
-        Path crlNumberFile = dir.resolve(CRL_NUMBER_FILE);
-        if (Files.exists(crlNumberFile)) {
-            try {
-                nextCrlNumber = new BigInteger(Files.readString(crlNumberFile, StandardCharsets.US_ASCII).trim());
-            } catch (NumberFormatException e) {
-                throw new CodedException(ErrorCode.E_MALFORMED, crlNumberFile + " does not hold a number");
-            }
-        }
-        Path crlFile = dir.resolve(CRL_FILE);
-        X509CRL crl = Files.exists(crlFile) ? PemFiles.readCrl(crlFile) : null;
-        AllianceCa ca = new AllianceCa(suite, key, certificate, clock, issued, revoked, nextCrlNumber, crl);
-        Path crlUrlsFile = dir.resolve(CRL_URLS_FILE);
-        if (Files.exists(crlUrlsFile)) {
-            List<URI> urls = new ArrayList<>();
-            for (String line : Files.readAllLines(crlUrlsFile, StandardCharsets.UTF_8)) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    try {
-                        urls.add(new URI(line.trim()));
-                    } catch (java.net.URISyntaxException e) {
-                        throw new CodedException(ErrorCode.E_MALFORMED, crlUrlsFile + " holds a line that is no URL");
-                    }
-                }
-            }
-            ca.crlUrls = requireCrlUrls(urls);
-        }
-        return ca;
+        return CaDirectory.load(dir, passphrase, clock);
     }
 
     /**
@@ -248,30 +144,7 @@ public final class AllianceCa {
      * certificate.
      */
     public synchronized void save(Path dir, char[] passphrase) throws IOException {
-        Files.createDirectories(dir);
-        StringBuilder issuedText = new StringBuilder("# serial(hex)\tnotAfter\tnodeId\n");
-        for (Issued i : issued.values()) {
-            issuedText.append(i.serial().toString(16)).append('\t').append(i.notAfter()).append('\t').append(i.nodeId()).append('\n');
-        }
-        StringBuilder revokedText = new StringBuilder("# serial(hex)\trevokedAt\treason\n");
-        for (Revoked r : revoked.values()) {
-            revokedText.append(r.serial().toString(16)).append('\t').append(r.revokedAt()).append('\t').append(r.reason()).append('\n');
-        }
-        PemFiles.writeAtomically(dir.resolve(ISSUED_FILE), issuedText.toString().getBytes(StandardCharsets.UTF_8), false);
-        PemFiles.writeAtomically(dir.resolve(REVOKED_FILE), revokedText.toString().getBytes(StandardCharsets.UTF_8), false);
-        PemFiles.writeAtomically(dir.resolve(CRL_NUMBER_FILE), (nextCrlNumber + "\n").getBytes(StandardCharsets.US_ASCII), false);
-        if (latestCrl != null) {
-            PemFiles.writeCrl(dir.resolve(CRL_FILE), latestCrl);
-        }
-        if (!crlUrls.isEmpty()) {
-            StringBuilder urls = new StringBuilder("# where this CA's CRL is published; node certificates name these URLs\n");
-            crlUrls.forEach(u -> urls.append(u).append('\n'));
-            PemFiles.writeAtomically(dir.resolve(CRL_URLS_FILE), urls.toString().getBytes(StandardCharsets.UTF_8), false);
-        } else {
-            Files.deleteIfExists(dir.resolve(CRL_URLS_FILE));
-        }
-        PemFiles.writeCertificate(dir.resolve(CERT_FILE), certificate);
-        PemFiles.writePrivateKey(dir.resolve(KEY_FILE), key, passphrase);
+        CaDirectory.save(dir, passphrase, key, certificate, issued.values(), revoked.values(), nextCrlNumber, latestCrl, crlUrls);
     }
 
     // ---- issuing -----------------------------------------------------------------------------------
@@ -347,36 +220,14 @@ public final class AllianceCa {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "a node certificate valid until " + notAfter
                     + " would outlive the CA certificate (valid until " + certificate.getNotAfter().toInstant() + ")");
         }
-        BigInteger serial = randomSerial();
+        BigInteger serial = CaProfile.randomSerial();
         while (issued.containsKey(serial) || serial.equals(certificate.getSerialNumber())) {
-            serial = randomSerial();
+            serial = CaProfile.randomSerial();
         }
-        int encryptionBit = suite == Suite.GM ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement;
-        GeneralName[] names = altNames.toArray(GeneralName[]::new);
-        try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), serial,
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), AllianceProfile.subject(nodeId), nodeKey)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | encryptionBit))
-                    .addExtension(Extension.extendedKeyUsage, false,
-                            new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
-                    .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier))
-                    .addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(subjectKeyIdentifier(nodeKey)));
-            if (!distributionPoint.isEmpty()) {
-                GeneralName[] locations = distributionPoint.stream()
-                        .map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u.toString())).toArray(GeneralName[]::new);
-                // one point, its full name every location of the same CRL (RFC 5280 §4.2.1.13); no reasons, no cRLIssuer
-                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                        new DistributionPoint(new DistributionPointName(new GeneralNames(locations)), null, null)}));
-            }
-            X509Certificate nodeCertificate = toCertificate(builder.build(signer(suite, key)));
-            issued.put(serial, new Issued(serial, nodeId, nodeCertificate.getNotAfter().toInstant()));
-            return nodeCertificate;
-        } catch (IOException e) {
-            throw new IllegalStateException("the node certificate cannot be built", e);
-        }
+        X509Certificate nodeCertificate = CaProfile.node(suite, key, certificate, keyIdentifier, serial, now.minus(BACKDATE), notAfter,
+                nodeId, nodeKey, altNames.toArray(GeneralName[]::new), distributionPoint);
+        issued.put(serial, new Issued(serial, nodeId, nodeCertificate.getNotAfter().toInstant()));
+        return nodeCertificate;
     }
 
     // ---- revoking ----------------------------------------------------------------------------------
@@ -402,25 +253,10 @@ public final class AllianceCa {
     public synchronized X509CRL crl(Duration nextUpdate) {
         requirePositive(nextUpdate);
         Instant now = now(clock);
-        try {
-            JcaX509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate, Date.from(now));
-            builder.setNextUpdate(Date.from(now.plus(nextUpdate)));
-            for (Revoked r : revoked.values()) {
-                Extensions entryExtensions = r.reason() == RevocationReason.UNSPECIFIED ? null
-                        : new Extensions(new Extension(Extension.reasonCode, false,
-                                new DEROctetString(CRLReason.lookup(r.reason().code()).getEncoded())));
-                builder.addCRLEntry(r.serial(), Date.from(r.revokedAt()), entryExtensions);
-            }
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(nextCrlNumber));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier));
-            X509CRLHolder holder = builder.build(signer(suite, key));
-            X509CRL crl = new JcaX509CRLConverter().setProvider(Providers.bc()).getCRL(holder);
-            nextCrlNumber = nextCrlNumber.add(BigInteger.ONE);
-            latestCrl = crl;
-            return crl;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("the CRL cannot be built", e);
-        }
+        X509CRL crl = CaProfile.crl(suite, key, certificate, keyIdentifier, now, now.plus(nextUpdate), revoked.values(), nextCrlNumber);
+        nextCrlNumber = nextCrlNumber.add(BigInteger.ONE);
+        latestCrl = crl;
+        return crl;
     }
 
     /**
@@ -507,65 +343,7 @@ public final class AllianceCa {
         return List.copyOf(new LinkedHashSet<>(urls));
     }
 
-    private static BigInteger randomSerial() {
-        BigInteger serial;
-        do {
-            serial = new BigInteger(128, RANDOM);
-        } while (serial.signum() == 0);
-        return serial;
-    }
 
-    private static byte[] subjectKeyIdentifier(PublicKey key) {
-        try {
-            // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits, as OpenSSL computes it
-            return new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key).getKeyIdentifier();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-1 is not available for key identifiers", e);
-        }
-    }
 
-    private static ContentSigner signer(Suite suite, PrivateKey key) {
-        try {
-            return new JcaContentSignerBuilder(suite.signatureAlgorithm()).setProvider(Providers.bc()).build(key);
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("no " + suite.signatureAlgorithm() + " signer", e);
-        }
-    }
 
-    private static X509Certificate toCertificate(X509CertificateHolder holder) throws IOException {
-        return PemFiles.certificate(holder.getEncoded());
-    }
-
-    private static void requireKeyPair(Suite suite, PrivateKey key, PublicKey publicKey, Path keyFile) {
-        if (!suite.keysMatch(key, publicKey)) {
-            throw new CodedException(ErrorCode.E_MALFORMED, "the key in " + keyFile + " does not belong to the CA certificate");
-        }
-    }
-
-    /** Rows of a tab-separated state file: serial (hex), instant (ISO-8601), one more value. */
-    private static List<String[]> readTable(Path file) throws IOException {
-        List<String[]> rows = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return rows;
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] fields = line.split("\t", -1);
-            try {
-                if (fields.length != 3 || fields[2].isEmpty()) {
-                    throw new IllegalArgumentException();
-                }
-                new BigInteger(fields[0], 16);
-                Instant.parse(fields[1]);
-                rows.add(fields);
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new CodedException(ErrorCode.E_MALFORMED, file + " line " + (i + 1) + " is not serial TAB time TAB value");
-            }
-        }
-        return rows;
-    }
 }

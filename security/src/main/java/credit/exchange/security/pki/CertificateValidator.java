@@ -8,11 +8,8 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.PublicKey;
-import java.security.cert.CRLException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,18 +18,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
 /**
  * Decides whether a peer's node certificate is trusted, for which suite and which purpose, at the
@@ -96,7 +90,7 @@ public final class CertificateValidator {
         }
     });
 
-    private final List<Anchor> anchors;
+    private final List<ConfiguredAnchor> anchors;
     private final Clock clock;
     private final Duration crlGrace;
     private volatile Snapshot snapshot;
@@ -124,17 +118,17 @@ public final class CertificateValidator {
         if (crlGrace.isNegative()) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "the CRL grace period cannot be negative");
         }
-        List<Anchor> list = new ArrayList<>();
+        List<ConfiguredAnchor> list = new ArrayList<>();
         for (X509Certificate certificate : trustAnchors) {
-            list.add(Anchor.of(certificate));
+            list.add(ConfiguredAnchor.of(certificate));
         }
         this.anchors = List.copyOf(list);
         this.clock = clock;
         this.crlGrace = crlGrace;
-        Map<Anchor, Revocations> revocations = new HashMap<>();
+        Map<ConfiguredAnchor, AnchorRevocations> revocations = new HashMap<>();
         for (X509CRL crl : crls) {
-            Revocations r = Revocations.of(crl, anchors, crlGrace);
-            revocations.merge(r.anchor(), r, Revocations::newer);
+            AnchorRevocations r = AnchorRevocations.of(crl, anchors, crlGrace);
+            revocations.merge(r.anchor(), r, AnchorRevocations::newer);
         }
         this.snapshot = new Snapshot(Map.copyOf(revocations));
     }
@@ -148,13 +142,13 @@ public final class CertificateValidator {
      * @throws CodedException {@link ErrorCode#E_CERT_UNTRUSTED} if no anchor signed it
      */
     public synchronized boolean updateCrl(X509CRL crl) {
-        Revocations candidate = Revocations.of(crl, anchors, crlGrace);
+        AnchorRevocations candidate = AnchorRevocations.of(crl, anchors, crlGrace);
         Snapshot current = snapshot;
-        Revocations held = current.revocations.get(candidate.anchor());
+        AnchorRevocations held = current.revocations.get(candidate.anchor());
         if (held != null && held.number().compareTo(candidate.number()) >= 0) {
             return false;
         }
-        Map<Anchor, Revocations> revocations = new HashMap<>(current.revocations);
+        Map<ConfiguredAnchor, AnchorRevocations> revocations = new HashMap<>(current.revocations);
         revocations.put(candidate.anchor(), candidate);
         snapshot = new Snapshot(Map.copyOf(revocations));
         return true;
@@ -172,10 +166,10 @@ public final class CertificateValidator {
 
     /** The CRLs held, one per trust anchor that has one, in the order the anchors were configured. */
     public List<HeldCrl> heldCrls() {
-        Map<Anchor, Revocations> held = snapshot.revocations;
+        Map<ConfiguredAnchor, AnchorRevocations> held = snapshot.revocations;
         List<HeldCrl> out = new ArrayList<>();
-        for (Anchor anchor : anchors) {
-            Revocations r = held.get(anchor);
+        for (ConfiguredAnchor anchor : anchors) {
+            AnchorRevocations r = held.get(anchor);
             if (r != null) {
                 out.add(new HeldCrl(anchor.certificate(), anchor.suite(), r.crl(), r.number(), r.crl().getThisUpdate().toInstant(),
                         r.nextUpdate(), r.currentUntil()));
@@ -191,7 +185,7 @@ public final class CertificateValidator {
 
     /** The configured trust anchors. */
     public List<X509Certificate> trustAnchors() {
-        return anchors.stream().map(Anchor::certificate).toList();
+        return anchors.stream().map(ConfiguredAnchor::certificate).toList();
     }
 
     /**
@@ -200,7 +194,7 @@ public final class CertificateValidator {
      * certificate of the anchor is refused.
      */
     public Optional<Instant> revocationCurrentUntil(X509Certificate trustAnchor) {
-        for (Map.Entry<Anchor, Revocations> e : snapshot.revocations.entrySet()) {
+        for (Map.Entry<ConfiguredAnchor, AnchorRevocations> e : snapshot.revocations.entrySet()) {
             if (e.getKey().certificate().equals(trustAnchor)) {
                 return Optional.of(e.getValue().currentUntil());
             }
@@ -275,7 +269,7 @@ public final class CertificateValidator {
             }
         }
         // 3. chain: issued and signed by a trust anchor
-        Anchor anchor = issuerOf(peer, serial);
+        ConfiguredAnchor anchor = issuerOf(peer, serial);
         if (anchor.suite() != suite) {
             throw new CodedException(ErrorCode.E_SUITE_MISMATCH, "certificate " + serial + " holds a " + suite
                     + " key but its CA is of suite " + anchor.suite());
@@ -291,7 +285,7 @@ public final class CertificateValidator {
         requireValidAt(now, peer, "certificate " + serial);
         requireValidAt(now, anchor.certificate(), "the CA certificate of " + serial);
         // 6. revocation, fail closed
-        Revocations revocations = current.revocations.get(anchor);
+        AnchorRevocations revocations = current.revocations.get(anchor);
         if (revocations == null) {
             throw untrusted("no CRL of the CA of certificate " + serial + " is configured; revocation status unknown");
         }
@@ -306,11 +300,11 @@ public final class CertificateValidator {
         return new Trusted(suite, keyUsage.clone(), from, earliest(until, revocations.currentUntil()));
     }
 
-    private Anchor issuerOf(X509Certificate peer, String serial) {
+    private ConfiguredAnchor issuerOf(X509Certificate peer, String serial) {
         X500Principal issuer = peer.getIssuerX500Principal();
         byte[] authorityKeyId = authorityKeyIdentifier(peer);
         boolean named = false;
-        for (Anchor anchor : anchors) {
+        for (ConfiguredAnchor anchor : anchors) {
             if (!anchor.certificate().getSubjectX500Principal().equals(issuer)) {
                 continue;
             }
@@ -345,11 +339,11 @@ public final class CertificateValidator {
         }
     }
 
-    private static CodedException untrusted(String message) {
+    static CodedException untrusted(String message) {
         return new CodedException(ErrorCode.E_CERT_UNTRUSTED, message);
     }
 
-    private static boolean bit(boolean[] bits, int index) {
+    static boolean bit(boolean[] bits, int index) {
         return index < bits.length && bits[index];
     }
 
@@ -375,22 +369,14 @@ public final class CertificateValidator {
         return AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifierOctets();
     }
 
-    private static byte[] subjectKeyIdentifier(X509Certificate certificate) {
-        byte[] value = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-        if (value == null) {
-            return null;
-        }
-        return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifier();
-    }
-
     // ---- configuration snapshot -------------------------------------------------------------------
 
     /** The CRLs in force and the certificates trusted under them; replaced whole when a CRL changes. */
     private static final class Snapshot {
-        final Map<Anchor, Revocations> revocations;
+        final Map<ConfiguredAnchor, AnchorRevocations> revocations;
         final ConcurrentHashMap<ByteBuffer, Trusted> cache = new ConcurrentHashMap<>();
 
-        Snapshot(Map<Anchor, Revocations> revocations) {
+        Snapshot(Map<ConfiguredAnchor, AnchorRevocations> revocations) {
             this.revocations = revocations;
         }
     }
@@ -399,135 +385,6 @@ public final class CertificateValidator {
     private record Trusted(Suite suite, boolean[] keyUsage, Instant from, Instant until) {
         boolean allows(Suite expected, Usage usage, Instant now) {
             return suite == expected && bit(keyUsage, usage.keyUsageBit(suite)) && !now.isBefore(from) && !now.isAfter(until);
-        }
-    }
-
-    /** A configured trust anchor (identity equality: one per configured certificate). */
-    private static final class Anchor {
-        private final X509Certificate certificate;
-        private final PublicKey publicKey;
-        private final Suite suite;
-        private final byte[] keyIdentifier;
-
-        private Anchor(X509Certificate certificate, PublicKey publicKey, Suite suite, byte[] keyIdentifier) {
-            this.certificate = certificate;
-            this.publicKey = publicKey;
-            this.suite = suite;
-            this.keyIdentifier = keyIdentifier;
-        }
-
-        static Anchor of(X509Certificate configured) {
-            X509Certificate certificate;
-            try {
-                certificate = PemFiles.certificate(configured.getEncoded());
-            } catch (CertificateEncodingException e) {
-                throw new CodedException(ErrorCode.E_MALFORMED, "a trust anchor cannot be encoded");
-            }
-            String name = certificate.getSubjectX500Principal().getName();
-            Suite suite = Suite.ofKey(certificate.getPublicKey()).orElseThrow(() -> new CodedException(
-                    ErrorCode.E_SUITE_MISMATCH, "trust anchor " + name + " holds a key of neither suite"));
-            boolean[] keyUsage = certificate.getKeyUsage();
-            if (certificate.getBasicConstraints() < 0
-                    || (keyUsage != null && !bit(keyUsage, Usage.KeyUsageBits.KEY_CERT_SIGN))) {
-                throw untrusted("trust anchor " + name + " is not a CA certificate that may sign certificates");
-            }
-            try {
-                certificate.verify(certificate.getPublicKey(), Providers.bc());
-            } catch (GeneralSecurityException | RuntimeException e) {
-                throw untrusted("trust anchor " + name + " is not a valid self-signed certificate");
-            }
-            byte[] keyIdentifier;
-            try {
-                keyIdentifier = subjectKeyIdentifier(certificate);
-            } catch (Exception e) {
-                throw untrusted("trust anchor " + name + " has a malformed subject key identifier");
-            }
-            return new Anchor(certificate, certificate.getPublicKey(), suite, keyIdentifier);
-        }
-
-        X509Certificate certificate() {
-            return certificate;
-        }
-
-        PublicKey publicKey() {
-            return publicKey;
-        }
-
-        Suite suite() {
-            return suite;
-        }
-
-        byte[] keyIdentifier() {
-            return keyIdentifier;
-        }
-    }
-
-    /** The revoked serials of one anchor, from its newest CRL. */
-    private record Revocations(Anchor anchor, X509CRL crl, BigInteger number, Instant nextUpdate, Instant currentUntil,
-                               Set<BigInteger> serials) {
-
-        static Revocations of(X509CRL configured, List<Anchor> anchors, Duration grace) {
-            X509CRL crl;
-            try {
-                crl = PemFiles.crl(configured.getEncoded());
-            } catch (CRLException e) {
-                throw new CodedException(ErrorCode.E_MALFORMED, "a CRL cannot be encoded");
-            }
-            Anchor signer = null;
-            for (Anchor anchor : anchors) {
-                if (!anchor.certificate().getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
-                    continue;
-                }
-                boolean[] keyUsage = anchor.certificate().getKeyUsage();
-                if (keyUsage != null && !bit(keyUsage, Usage.KeyUsageBits.CRL_SIGN)) {
-                    continue;
-                }
-                try {
-                    crl.verify(anchor.publicKey(), Providers.bc());
-                    signer = anchor;
-                    break;
-                } catch (GeneralSecurityException | RuntimeException e) {
-                    // try the next anchor of that name
-                }
-            }
-            String issuer = crl.getIssuerX500Principal().getName();
-            if (signer == null) {
-                throw untrusted("the CRL of " + issuer + " is not signed by a configured trust anchor");
-            }
-            if (crl.getNextUpdate() == null) {
-                throw untrusted("the CRL of " + issuer + " has no nextUpdate; its currency cannot be judged");
-            }
-            Set<String> critical = crl.getCriticalExtensionOIDs();
-            if (critical != null && !critical.isEmpty()) {
-                throw untrusted("the CRL of " + issuer + " has critical extensions this node does not process: " + critical);
-            }
-            BigInteger number = BigInteger.ZERO;
-            byte[] numberValue = crl.getExtensionValue(Extension.cRLNumber.getId());
-            if (numberValue != null) {
-                try {
-                    number = ASN1Integer.getInstance(ASN1OctetString.getInstance(numberValue).getOctets())
-                            .getValue();
-                } catch (RuntimeException e) {
-                    throw untrusted("the CRL of " + issuer + " has a malformed CRL number");
-                }
-            }
-            Set<BigInteger> serials = new HashSet<>();
-            Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
-            if (entries != null) {
-                for (X509CRLEntry entry : entries) {
-                    if (entry.hasUnsupportedCriticalExtension() || entry.getCertificateIssuer() != null) {
-                        // an indirect entry names another issuer; the alliance CA never makes one
-                        throw untrusted("the CRL of " + issuer + " has entries this node does not process");
-                    }
-                    serials.add(entry.getSerialNumber());
-                }
-            }
-            Instant nextUpdate = crl.getNextUpdate().toInstant();
-            return new Revocations(signer, crl, number, nextUpdate, nextUpdate.plus(grace), Set.copyOf(serials));
-        }
-
-        static Revocations newer(Revocations a, Revocations b) {
-            return a.number().compareTo(b.number()) >= 0 ? a : b;
         }
     }
 }
