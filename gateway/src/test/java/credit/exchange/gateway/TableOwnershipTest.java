@@ -55,10 +55,10 @@ class TableOwnershipTest {
     private static final Map<String, String> ALLOWED = Map.ofEntries(
             Map.entry(GATEWAY + "bench/LookupBench.java subject",
                     "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare next to the local query"),
-            Map.entry(GATEWAY + "demo/DemoScenario.java credit_list_entry", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/DemoScenario.java credit_record", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/DemoScenario.java outbox", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/DemoScenario.java subject", DEMO_CANDIDATES)
+            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java credit_list_entry", DEMO_CANDIDATES),
+            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java credit_record", DEMO_CANDIDATES),
+            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java outbox", DEMO_CANDIDATES),
+            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java subject", DEMO_CANDIDATES)
     );
 
     private static final Pattern CREATE_TABLE = Pattern.compile("(?i)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?(\\w+)");
