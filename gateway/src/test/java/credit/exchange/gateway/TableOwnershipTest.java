@@ -44,8 +44,6 @@ class TableOwnershipTest {
     private static final String ROUTES = "routes/src/main/java/credit/exchange/routes/";
     private static final String GATEWAY = "gateway/src/main/java/credit/exchange/gateway/";
     private static final String TO_MOVE = "to move behind the owner's typed operation";
-    private static final String DEMO_CANDIDATES = TO_MOVE + ": the demo's search for two licensing records handed to the province and"
-            + " the nation, of an enterprise on no list (one statement over store, push and alliance)";
 
     /**
      * Named exceptions, "source table" → why. A bench may keep bare SQL only where bare SQL is what it measures
@@ -54,11 +52,7 @@ class TableOwnershipTest {
      */
     private static final Map<String, String> ALLOWED = Map.ofEntries(
             Map.entry(GATEWAY + "bench/LookupBench.java subject",
-                    "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare next to the local query"),
-            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java credit_list_entry", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java credit_record", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java outbox", DEMO_CANDIDATES),
-            Map.entry(GATEWAY + "demo/AllianceWorkflowSteps.java subject", DEMO_CANDIDATES)
+                    "the bound of docs/PERFORMANCE.md, select id from subject where uscc = ?, measured bare next to the local query")
     );
 
     private static final Pattern CREATE_TABLE = Pattern.compile("(?i)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?(\\w+)");

@@ -8,11 +8,15 @@ import static credit.exchange.gateway.demo.DemoHttp.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.infra.CreditStoreConnection;
+import credit.exchange.routes.alliance.ListedSubjects;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.seed.SeedGenerator;
+import credit.exchange.routes.store.ActiveRecords;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,18 +102,22 @@ final class AllianceWorkflowSteps {
         String operator = devToken(hangzhou, "node-operator", "operator", null);
         List<String> records = new ArrayList<>();
         String nominee = null;
+        // licensing records of legal persons on no list, handed to the province and the nation: the first two, in one snapshot
         try (CreditStoreConnection store = CreditStoreConnection.open(alliance.config(DemoAlliance.member("hangzhou")));
-             var c = store.database().connection(); var st = c.createStatement(); var rs = st.executeQuery("""
-                     select r.id, s.uscc from credit_record r join subject s on s.id = r.subject_id
-                     where s.uscc is not null and r.status = 'ACTIVE' and r.category = 'licensing'
-                       and exists (select 1 from outbox o where o.record_id = r.id and o.destination = 'zhejiang')
-                       and exists (select 1 from outbox o where o.record_id = r.id and o.destination = 'national')
-                       and not exists (select 1 from credit_list_entry e where e.uscc = s.uscc)
-                     order by r.id limit 2""")) {
-            while (rs.next()) {
-                records.add(rs.getString(1));
-                nominee = nominee == null ? rs.getString(2) : nominee;
+             Connection c = store.database().connection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            for (ActiveRecords.OfLegalPerson r : ActiveRecords.ofLegalPersons(c, "licensing")) {
+                if (Outbox.holders(c, "hangzhou", List.of(r.id())).partners().containsAll(List.of("zhejiang", "national"))
+                        && !ListedSubjects.onAnyList(c, r.uscc())) {
+                    records.add(String.valueOf(r.id()));
+                    nominee = nominee == null ? r.uscc() : nominee;
+                    if (records.size() == 2) {
+                        break;
+                    }
+                }
             }
+            c.rollback(); // read only
         }
         if (records.size() < 2) {
             narration.expect(false, "two of Hangzhou's records handed to the province and the nation");
