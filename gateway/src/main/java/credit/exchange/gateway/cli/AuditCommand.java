@@ -115,7 +115,7 @@ final class AuditCommand {
         for (Path f : config.paths("gateway.trust.crls")) {
             crls.add(PemFiles.readCrl(f));
         }
-        return new CertificateValidator(anchors, crls, Clock.systemUTC());
+        return new CertificateValidator(anchors, crls, GatewayCtl.CLOCK);
     }
 
     /**
@@ -125,13 +125,13 @@ final class AuditCommand {
     private static Optional<Envelopes> signer(NodeConfig config) throws java.io.IOException {
         Optional<NodeIdentity> identity;
         try {
-            identity = NodeIdentity.load(config, Clock.systemUTC());
+            identity = NodeIdentity.load(config, GatewayCtl.CLOCK);
         } catch (CodedException notHere) {
             return Optional.empty();
         }
         return identity.flatMap(id -> {
             try {
-                return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                return Optional.of(id.envelopes(new InMemoryReplayGuard(GatewayCtl.CLOCK), GatewayCtl.CLOCK)
                         .suite(config.auditChain().suite()));
             } catch (CodedException e) {
                 return Optional.empty();
@@ -227,7 +227,7 @@ final class AuditCommand {
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
                         new PersonalIdProtector(PersonalIdKeys.load(config)),
-                        new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
+                        new SignedConsents(List.of(), List.of(), GatewayCtl.CLOCK)).subjectKey(subject);
                 AuditRetention audit = new AuditRetention(new AuditStore(store.database(), config.nodeId(), config.auditChain()));
                 EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,
                         new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), AuditEvent.ActorKind.OPERATOR,
@@ -274,7 +274,7 @@ final class AuditCommand {
                     }
                 }
             }
-            StatementVerifier verifier = new StatementVerifier(new CertificateValidator(anchors, crls, Clock.systemUTC()));
+            StatementVerifier verifier = new StatementVerifier(new CertificateValidator(anchors, crls, GatewayCtl.CLOCK));
             EvidenceBundle.Verified v = EvidenceBundle.verify(bundle, verifier);
             if (v.intact()) {
                 System.out.printf("%s verifies: events %d–%d of %s's audit trail (%s), %d selected, %d signed checkpoint(s),"

@@ -34,7 +34,7 @@ final class PartnerSession implements AutoCloseable {
 
     final NodeConfig config;
     final NodeIdentity identity;
-    final Clock clock = Clock.systemUTC();
+    final Clock clock = GatewayCtl.CLOCK;
     final CreditStoreConnection store;
     final AuditWriter audit;
     final PartnerDirectory partners;
@@ -58,7 +58,7 @@ final class PartnerSession implements AutoCloseable {
     }
 
     static PartnerSession open(NodeConfig config) throws IOException {
-        Clock clock = Clock.systemUTC();
+        Clock clock = GatewayCtl.CLOCK;
         NodeIdentity identity = NodeIdentity.load(config, clock).orElseThrow(() -> new CodedException(ErrorCode.E_CONFIG_INVALID,
                 "node " + config.nodeId() + " has no alliance credential (gateway.credentials.*): it exchanges with no partner"
                         + " (give the node's configuration with --config)"));

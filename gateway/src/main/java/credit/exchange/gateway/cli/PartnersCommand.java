@@ -84,7 +84,7 @@ final class PartnersCommand {
                 String certificates = config.get("gateway.partners.certificates");
                 PartnerDirectory partners = new PartnerDirectory(dir, certificates.isEmpty() ? dir : Path.of(certificates));
                 PartnerDirectory.Reload reload = partners.reload();
-                PartnerStatus.Report report = new PartnerStatus(config.nodeId(), partners, store.database(), Clock.systemUTC()).report();
+                PartnerStatus.Report report = new PartnerStatus(config.nodeId(), partners, store.database(), GatewayCtl.CLOCK).report();
                 if (json) {
                     System.out.println(Json.write(report));
                 } else {
