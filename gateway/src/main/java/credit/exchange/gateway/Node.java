@@ -165,7 +165,7 @@ public final class Node implements AutoCloseable {
             main.bind(AnswerHeaders.REGISTRY_NAME, new AnswerHeaders());
             main.addInitialProperty("camel.component.platform-http.header-filter-strategy", "#" + AnswerHeaders.REGISTRY_NAME);
             RelayWatch relayWatch = new RelayWatch(clock);
-            main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection, relayWatch));
+            main.configure().addRoutesBuilder(new NodeApiRoutes(config.nodeId(), database, brokerConnection, relayWatch, clock));
             realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
             Authenticator authenticator = new Authenticator(realm.tokens(), Optional.of(ScrapeToken.loadOrCreate(config.metricsTokenFile())));
             // every HTTP door of the node, checked before its route runs (DoorPolicy); refusals are audit events

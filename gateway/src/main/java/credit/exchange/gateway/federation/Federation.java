@@ -276,7 +276,7 @@ public final class Federation implements AutoCloseable {
         PartnerClient.Carrier rest = exchange.client().listener();
         return new PushRoutes(partners, deliveries, puller,
                 p -> p.pullFrom().map(Partner.PullFrom::binding).orElse(Partner.Binding.REST) == Partner.Binding.SOAP ? soap : rest,
-                new PublicityDeadlines(node.database()), push.queues(), push.timing(), node.relayWatch(), node.clock());
+                new PublicityDeadlines(node.database(), node.clock()), push.queues(), push.timing(), node.relayWatch(), node.clock());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
