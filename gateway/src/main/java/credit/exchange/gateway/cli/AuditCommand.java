@@ -1,5 +1,6 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.gateway.AuditSettings;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.federation.NodeIdentity;
@@ -229,7 +230,7 @@ final class AuditCommand {
                         new PersonalIdProtector(PersonalIdKeys.load(config)),
                         new SignedConsents(List.of(), List.of(), GatewayCtl.CLOCK)).subjectKey(subject);
                 AuditRetention audit = new AuditRetention(new AuditStore(store.database(), config.nodeId(), config.auditChain()));
-                EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,
+                EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), AuditSettings.read(config).batch(), from, to,
                         new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), AuditEvent.ActorKind.OPERATOR,
                         CliOperator.name(), out);
                 System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,

@@ -89,6 +89,9 @@ public final class Federation implements AutoCloseable {
     /** Registry name of the listener's TLS context, as the listener URI refers to it. */
     public static final String LISTENER_TLS = "exchangeListenerTls";
 
+    /** JMS sessions kept open for the push flows' queues (one per consumer thread at most, a few for the relay). */
+    private static final int BROKER_SESSIONS = 8;
+
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
     private final ListenerGuard listenerGuard;
@@ -204,7 +207,7 @@ public final class Federation implements AutoCloseable {
         }
         routes.add(push(settings.push(), identity, node, exchange, received, new SoapCarrier(bus, exchange.clientTls())));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(node.broker());
-        cachedBroker.setSessionCacheSize(8);
+        cachedBroker.setSessionCacheSize(BROKER_SESSIONS);
         return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
     }
 
@@ -215,24 +218,19 @@ public final class Federation implements AutoCloseable {
     private static Exchange exchange(NodeSettings settings, NodeIdentity identity, NodeServices node) {
         Clock clock = node.clock();
         Database database = node.database();
-        PartnerDirectory partners = new PartnerDirectory(settings.partners().dir(), settings.partners().certificates());
+        PartnerDirectory partners = settings.partners().directory();
         PushSubscriptions subscriptions = new PushSubscriptions(database, node.catalogue());
         node.audit().append(List.of(configurationChanged(partners.reload(), clock))); // the configuration in force at start
         subscriptions.sync(partners.all());
 
-        boolean devMode = settings.exchange().devMode();
         ExchangeMessages messages = new ExchangeMessages(database, clock);
         NodeEnvelopes envelopes = identity.envelopes(messages, clock);
+        Function<Partner, SSLContext> clientTls = settings.exchange().clientTls(identity);
         NodeCredentials tls = identity.tlsCredential().orElse(null);
-        if (tls == null && !devMode) {
-            throw new IllegalArgumentException("mutual TLS needs the node's INTL credential (gateway.credentials.intl.*);"
-                    + " only gateway.exchange.dev-mode=true runs without one");
-        }
         // An answer is accepted only as the answer to a request this node is waiting for (its
         // correlation id), so answers need no durable replay claim: the in-memory guard refuses a
         // repeated answer, and an old one matches no pending request. Requests keep the durable one.
         NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
-        Function<Partner, SSLContext> clientTls = devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id());
         PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
                 identity.policy(), node.audit(), clock);
         Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
