@@ -6,6 +6,7 @@ import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.ApiTls;
 import credit.exchange.gateway.infra.ApiServerTimeouts;
 import credit.exchange.gateway.infra.BrokerConnection;
+import credit.exchange.gateway.infra.BrokerSettings;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
@@ -106,16 +107,18 @@ public final class Node implements AutoCloseable {
             CreditStoreConnection store = CreditStoreConnection.openOrCreate(config);
             resources.push(store);
 
-            String brokerUrl = config.get("gateway.broker.url");
-            if (config.embeddedBroker()) {
-                EmbeddedBroker broker = EmbeddedBroker.start(config.nodeDir(), settings.brokerEmbeddedPort());
+            BrokerSettings brokerSettings = settings.broker();
+            String brokerUrl;
+            if (brokerSettings.url().isPresent()) {
+                brokerUrl = brokerSettings.url().get();
+            } else {
+                EmbeddedBroker broker = EmbeddedBroker.start(config.nodeDir(), brokerSettings.embeddedPort());
                 resources.push(broker);
                 brokerUrl = broker.url();
             }
             // the data directory is this node's now (the broker's lock): the CLI on this host reads its configuration there
             config.saveInForce();
-            BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, config.get("gateway.broker.user"),
-                    config.get("gateway.broker.password"));
+            BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, brokerSettings.user(), brokerSettings.password());
             resources.push(brokerConnection);
 
             var database = store.database();

@@ -252,10 +252,6 @@ public final class NodeConfig {
         return get("gateway.database.url").isEmpty();
     }
 
-    public boolean embeddedBroker() {
-        return get("gateway.broker.url").isEmpty();
-    }
-
     public Path personalIdKeyFile() {
         String v = get("gateway.keys.personal-id");
         return v.isEmpty() ? nodeDir().resolve("keys/personal-id.keys") : Path.of(v);

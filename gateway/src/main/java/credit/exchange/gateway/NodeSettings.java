@@ -6,6 +6,7 @@ import credit.exchange.gateway.federation.PartnerSettings;
 import credit.exchange.gateway.federation.PushSettings;
 import credit.exchange.gateway.federation.TransportSettings;
 import credit.exchange.gateway.federation.TrustSettings;
+import credit.exchange.gateway.infra.BrokerSettings;
 
 /**
  * A node's configuration read and checked once, at start, into one typed record per flow: an
@@ -14,13 +15,13 @@ import credit.exchange.gateway.federation.TrustSettings;
  */
 public record NodeSettings(String nodeId, ApiSettings api, AuthSettings auth, AuditSettings audit, TransportSettings transport,
                            ExchangeSettings exchange, PartnerSettings partners, TrustSettings trust, PushSettings push,
-                           AllianceSettings alliance, int brokerEmbeddedPort) {
+                           AllianceSettings alliance, BrokerSettings broker) {
 
     public static NodeSettings read(NodeConfig config) {
         config.refuseUnknownKeys();
         NodeSettings settings = new NodeSettings(config.nodeId(), ApiSettings.read(config), AuthSettings.read(config), AuditSettings.read(config),
                 TransportSettings.read(config), ExchangeSettings.read(config), PartnerSettings.read(config), TrustSettings.read(config),
-                PushSettings.read(config), AllianceSettings.read(config), config.port("gateway.broker.embedded-port"));
+                PushSettings.read(config), AllianceSettings.read(config), BrokerSettings.read(config));
         NodeProfile.check(config);
         return settings;
     }

@@ -91,6 +91,8 @@ public final class Federation implements AutoCloseable {
 
     /** JMS sessions kept open for the push flows' queues (one per consumer thread at most, a few for the relay). */
     private static final int BROKER_SESSIONS = 8;
+    /** What the listener accepts beyond the largest envelope: the request's framing. */
+    private static final int ENVELOPE_SLACK_BYTES = 1024;
 
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
@@ -149,32 +151,12 @@ public final class Federation implements AutoCloseable {
         InboundExchange inbound = new InboundExchange(identity.nodeId(), exchange.envelopes(), partners, exchange.messages(),
                 new RateLimiter(clock), handlers, audit, clock);
 
-        String listener = "netty-http:" + exchangeSettings.scheme() + "://" + exchangeSettings.host() + ":"
-                + exchangeSettings.port() + "/exchange?chunkedMaxContentLength="
-                + (identity.policy().maxBytes() + 1024) + "&decoders=#" + ListenerGuard.NAME + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME
-                + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
         // the transport doors (docs/protocol.md, "Transport"): how long a peer may take, how much it may hold
         ListenerGuard listenerGuard = new ListenerGuard("exchange listener", transport.headerTimeout(), transport.requestTimeout(),
                 transport.idleTimeout(), devMode ? null : identity.validator());
         ListenerGuard crlGuard = new ListenerGuard("CRL port", transport.headerTimeout(), transport.requestTimeout(),
                 transport.idleTimeout(), null);
         SSLContext listenerTls = devMode ? null : MutualTls.server(exchange.tls(), identity.validator());
-        long reloadMillis = settings.partners().reload().toMillis();
-        RouteBuilder reload = new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
-                        .routeId("partner-config-reload")
-                        .process(e -> {
-                            PartnerDirectory.Reload reloaded = partners.reload();
-                            if (!reloaded.changed().isEmpty()) {
-                                exchange.subscriptions().sync(partners.all());
-                                audit.append(List.of(configurationChanged(reloaded, clock)));
-                            }
-                            identity.refreshCrls();
-                        });
-            }
-        };
         int crlPort = exchangeSettings.crlPort();
         CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(exchangeSettings.host(), crlPort)
                 : null, settings.trust().crlRefresh().toMillis(), () -> {
@@ -184,7 +166,7 @@ public final class Federation implements AutoCloseable {
                 });
         Bus bus = BusFactory.newInstance().createBus();
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
-                new ExchangeRoutes(inbound, exchange.messages(), listener, devMode),
+                new ExchangeRoutes(inbound, exchange.messages(), listenerUri(exchangeSettings, identity), devMode),
                 new MutualQueryRoutes(partners, client, node.authenticator(), node.policy(), new AccessEvents(audit), node.catalogue(),
                         settings.alliance().userQueries(), clock),
                 countersigning));
@@ -193,7 +175,7 @@ public final class Federation implements AutoCloseable {
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
                 new ReceivedRoutes(received, partners),
                 crlRoutes,
-                reload));
+                partnerConfigReload(settings.partners(), identity, exchange, audit, clock)));
         int soapPort = exchangeSettings.soapPort();
         if (soapPort > 0) {
             String host = exchangeSettings.host();
@@ -209,6 +191,36 @@ public final class Federation implements AutoCloseable {
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(node.broker());
         cachedBroker.setSessionCacheSize(BROKER_SESSIONS);
         return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
+    }
+
+    /** The exchange listener's endpoint: netty-http on its host and port, behind the listener guard, mutual TLS unless in dev mode. */
+    private static String listenerUri(ExchangeSettings exchange, NodeIdentity identity) {
+        return "netty-http:" + exchange.scheme() + "://" + exchange.host() + ":" + exchange.port() + "/exchange?chunkedMaxContentLength="
+                + (identity.policy().maxBytes() + ENVELOPE_SLACK_BYTES) + "&decoders=#" + ListenerGuard.NAME
+                + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME
+                + (exchange.devMode() ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+    }
+
+    /** Re-reads the partner files (and the CRLs) on change: subscriptions follow, and the change is audited. */
+    private static RouteBuilder partnerConfigReload(PartnerSettings settings, NodeIdentity identity, Exchange exchange, AuditWriter audit,
+                                                    Clock clock) {
+        long reloadMillis = settings.reload().toMillis();
+        PartnerDirectory partners = exchange.partners();
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
+                        .routeId("partner-config-reload")
+                        .process(e -> {
+                            PartnerDirectory.Reload reloaded = partners.reload();
+                            if (!reloaded.changed().isEmpty()) {
+                                exchange.subscriptions().sync(partners.all());
+                                audit.append(List.of(configurationChanged(reloaded, clock)));
+                            }
+                            identity.refreshCrls();
+                        });
+            }
+        };
     }
 
     /**
