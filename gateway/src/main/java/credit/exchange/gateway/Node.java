@@ -6,6 +6,7 @@ import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.ApiTls;
 import credit.exchange.gateway.infra.ApiServerTimeouts;
 import credit.exchange.gateway.infra.BrokerConnection;
+import credit.exchange.gateway.infra.BrokerSettings;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.gateway.ops.NodeApiRoutes;
@@ -73,64 +74,77 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
+    private final Clock clock;
     private final Deque<AutoCloseable> resources;
     private final CamelContext camel;
 
-    private Node(NodeConfig config, Deque<AutoCloseable> resources, CamelContext camel) {
+    private Node(NodeConfig config, Clock clock, Deque<AutoCloseable> resources, CamelContext camel) {
         this.config = config;
+        this.clock = clock;
         this.resources = resources;
         this.camel = camel;
     }
 
     /** Starts the node and returns once its routes run; {@link #close()} stops it. */
     public static Node start(NodeConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the node on {@code clock}, the one clock every flow of it reads (tests give a fixed or
+     * moving one); the configuration is read and checked first ({@link NodeSettings}).
+     */
+    public static Node start(NodeConfig config, Clock clock) throws Exception {
+        NodeSettings settings = NodeSettings.read(config);
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            NodeProfile.check(config);
             Files.createDirectories(config.nodeDir());
-            Optional<NodeIdentity> identity = NodeIdentity.load(config, Clock.systemUTC());
-            Realm realm = realm(config);
+            Optional<NodeIdentity> identity = NodeIdentity.load(config, clock);
+            Realm realm = realm(settings, clock);
             boolean protectionKeysCreated = !Files.exists(config.personalIdKeyFile());
             PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
 
             CreditStoreConnection store = CreditStoreConnection.openOrCreate(config);
             resources.push(store);
 
-            String brokerUrl = config.get("gateway.broker.url");
-            if (config.embeddedBroker()) {
-                EmbeddedBroker broker = EmbeddedBroker.start(config.nodeDir(), config.getInt("gateway.broker.embedded-port"));
+            BrokerSettings brokerSettings = settings.broker();
+            String brokerUrl;
+            if (brokerSettings.url().isPresent()) {
+                brokerUrl = brokerSettings.url().get();
+            } else {
+                EmbeddedBroker broker = EmbeddedBroker.start(config.nodeDir(), brokerSettings.embeddedPort());
                 resources.push(broker);
                 brokerUrl = broker.url();
             }
             // the data directory is this node's now (the broker's lock): the CLI on this host reads its configuration there
             config.saveInForce();
-            BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, config.get("gateway.broker.user"),
-                    config.get("gateway.broker.password"));
+            BrokerConnection brokerConnection = new BrokerConnection(brokerUrl, brokerSettings.user(), brokerSettings.password());
             resources.push(brokerConnection);
 
             var database = store.database();
             CategoryCatalogue catalogue = CategoryCatalogue.load(database);
-            BulkImporter importer = new BulkImporter(database, catalogue, protector, Clock.systemUTC());
+            BulkImporter importer = new BulkImporter(database, catalogue, protector, clock);
             AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
-            AuditStore audit = new AuditStore(database, config.nodeId(), config.auditChain());
-            AuditWriter auditWriter = new AuditWriter(audit, config.getInt("gateway.audit.batch"));
+            AuditSettings auditSettings = settings.audit();
+            AuditStore audit = new AuditStore(database, config.nodeId(), auditSettings.chain());
+            AuditWriter auditWriter = new AuditWriter(audit, auditSettings.batch());
             resources.push(auditWriter);
             AccessEvents accessEvents = new AccessEvents(auditWriter);
             // what other nodes handed this one (the province's pulls) is answered by the local API too
             LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector, accessEvents,
-                    new ReceivedRecords(database));
+                    new ReceivedRecords(database), clock);
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());
             // a stop is quick and quiet: what is in flight is a timer's round or a retry, which the database
             // resumes at the next start (nothing accepted lives only in memory)
-            main.addInitialProperty("camel.main.shutdownTimeout", config.get("gateway.shutdown-seconds"));
+            main.addInitialProperty("camel.main.shutdownTimeout", Long.toString(settings.api().shutdown().toSeconds()));
             main.addInitialProperty("camel.main.shutdownSuppressLoggingOnTimeout", "true");
             main.addInitialProperty("camel.main.shutdownLogInflightExchangesOnTimeout", "false");
             main.addInitialProperty("camel.server.enabled", "true");
-            main.addInitialProperty("camel.server.host", config.get("gateway.http.host"));
-            main.addInitialProperty("camel.server.port", config.get("gateway.http.port"));
-            if (apiTls(config)) {
+            main.addInitialProperty("camel.server.host", settings.api().host());
+            main.addInitialProperty("camel.server.port", Integer.toString(settings.api().port()));
+            if (settings.api().tls()) {
                 SSLContextParameters tls = ApiTls.of(identity.flatMap(NodeIdentity::tlsCredential).orElseThrow(() ->
                         new IllegalArgumentException("gateway.http.tls=true serves the API with the node's INTL credential;"
                                 + " configure gateway.credentials.intl.key and .cert")));
@@ -143,8 +157,7 @@ public final class Node implements AutoCloseable {
                 });
             }
             // the API port's header and idle timeouts, which camel.server.* lacks: Camel's HTTP server runs on this Vert.x
-            ApiServerTimeouts apiTimeouts = new ApiServerTimeouts(Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms")),
-                    Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds")));
+            ApiServerTimeouts apiTimeouts = new ApiServerTimeouts(settings.transport().headerTimeout(), settings.transport().idleTimeout());
             resources.push(apiTimeouts);
             main.bind("vertx", apiTimeouts.vertx());
             main.addInitialProperty("camel.metrics.enabled", "true");
@@ -154,34 +167,32 @@ public final class Node implements AutoCloseable {
             // answers carry only the headers the node sets: nothing of a request is reflected (AnswerHeaders)
             main.bind(AnswerHeaders.REGISTRY_NAME, new AnswerHeaders());
             main.addInitialProperty("camel.component.platform-http.header-filter-strategy", "#" + AnswerHeaders.REGISTRY_NAME);
-            RelayWatch relayWatch = new RelayWatch(Clock.systemUTC());
-            main.configure().addRoutesBuilder(new NodeApiRoutes(config, database, brokerConnection, relayWatch));
+            RelayWatch relayWatch = new RelayWatch(clock);
+            main.configure().addRoutesBuilder(new NodeApiRoutes(config.nodeId(), database, brokerConnection, relayWatch, clock));
             realm.devIssuer().ifPresent(dev -> main.configure().addRoutesBuilder(new DevIssuerRoutes(dev)));
             Authenticator authenticator = new Authenticator(realm.tokens(), Optional.of(ScrapeToken.loadOrCreate(config.metricsTokenFile())));
             // every HTTP door of the node, checked before its route runs (DoorPolicy); refusals are audit events
-            main.bind(Doorkeeper.REGISTRY_NAME, new Doorkeeper(authenticator, refusal -> auditWriter.submit(List.of(refusal)),
-                    Clock.systemUTC()));
-            SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(config));
+            main.bind(Doorkeeper.REGISTRY_NAME, new Doorkeeper(authenticator, refusal -> auditWriter.submit(List.of(refusal)), clock));
+            SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(settings, clock));
             main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, authenticator, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
-            auditWriter.append(List.of(keysInForce(identity, protectionKeysCreated)));
-            Optional<Envelopes> checkpointSigner = identity.flatMap(id -> checkpointSigner(config, id));
-            ChainMonitor chainMonitor = new ChainMonitor(audit, checkpointSigner, Clock.systemUTC());
-            main.configure().addRoutesBuilder(new AuditRoutes(audit, config.getInt("gateway.audit.chain-ms"),
-                    config.getInt("gateway.audit.batch"), checkpointSigner.map(signer -> new AuditRoutes.CheckpointPolicy(signer,
-                            config.getInt("gateway.audit.checkpoint-events"),
-                            Duration.ofSeconds(config.getInt("gateway.audit.checkpoint-seconds")))),
-                    chainMonitor, Duration.ofSeconds(config.getInt("gateway.audit.verify-seconds"))));
+            auditWriter.append(List.of(keysInForce(identity, protectionKeysCreated, clock)));
+            Optional<Envelopes> checkpointSigner = identity.flatMap(id -> checkpointSigner(settings, id, clock));
+            ChainMonitor chainMonitor = new ChainMonitor(audit, checkpointSigner, clock);
+            main.configure().addRoutesBuilder(new AuditRoutes(audit, auditSettings.chainMs(), auditSettings.batch(),
+                    checkpointSigner.map(signer -> new AuditRoutes.CheckpointPolicy(signer, auditSettings.checkpointEvents(),
+                            auditSettings.checkpointInterval())),
+                    chainMonitor, auditSettings.verifyInterval()));
             main.configure().addRoutesBuilder(new ConsoleRoutes(new ConsoleRoutes.Settings(config.nodeId(), realm.tokens().issuer(),
-                    config.get("gateway.console.client-id"), checkpointSigner, config.getInt("gateway.audit.batch"), config.crlsPem(),
-                    Duration.ofSeconds(config.getInt("gateway.console.countersign-grace-seconds"))),
+                    auditSettings.consoleClientId(), checkpointSigner, auditSettings.batch(), config.crlsPem(),
+                    auditSettings.countersignGrace()),
                     authenticator, audit, auditWriter, new AuditSearch(database, config.nodeId()), chainMonitor,
                     authorisations::subjectKey));
             if (identity.isPresent()) {
-                Federation federation = Federation.create(config, identity.get(), database, catalogue, queries, authorisations,
-                        authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, Clock.systemUTC());
+                Federation federation = Federation.create(settings, identity.get(), new Federation.NodeServices(database, catalogue,
+                        queries, authorisations, authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, clock));
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);
@@ -190,12 +201,45 @@ public final class Node implements AutoCloseable {
             }
             main.start();
             resources.push(main::stop);
-            LOG.info("node {} listening on {}://{}:{}", config.nodeId(), apiTls(config) ? "https" : "http", config.get("gateway.http.host"),
-                    config.get("gateway.http.port"));
-            return new Node(config, resources, main.getCamelContext());
+            LOG.info("node {} listening on {}", config.nodeId(), settings.api().baseUrl());
+            return new Node(config, clock, resources, main.getCamelContext());
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
+        }
+    }
+
+    /**
+     * The check of consents data subjects sign with their own certificates: the subject CAs
+     * (gateway.trust.subject-anchors) and their CRLs (gateway.trust.subject-crls).
+     */
+    private static SignedConsents subjectConsents(NodeSettings settings, Clock clock) throws IOException {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path f : settings.trust().subjectAnchors()) {
+            anchors.addAll(PemFiles.readCertificates(f));
+        }
+        List<X509CRL> crls = new ArrayList<>();
+        for (Path f : settings.trust().subjectCrls()) {
+            crls.add(PemFiles.readCrl(f));
+        }
+        return new SignedConsents(anchors, crls, clock);
+    }
+
+    /** The key operation of every start: which credentials the node signs, seals and answers TLS with, and its personal-ID keys. */
+    private static AuditEvent keysInForce(Optional<NodeIdentity> identity, boolean protectionKeysCreated, Clock clock) {
+        String detail = identity.map(NodeIdentity::describe).orElse("no alliance credential")
+                + "; personal-ID protection keys " + (protectionKeysCreated ? "created" : "loaded");
+        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "node", AuditEvent.Action.KEY).at(clock.instant())
+                .outcome(protectionKeysCreated ? AuditEvent.Outcome.CREATED : AuditEvent.Outcome.LOADED).detail(detail).build();
+    }
+
+    /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */
+    private static Optional<Envelopes> checkpointSigner(NodeSettings settings, NodeIdentity identity, Clock clock) {
+        try {
+            return Optional.of(identity.envelopes(new InMemoryReplayGuard(clock), clock).suite(settings.audit().chain().suite()));
+        } catch (CodedException e) {
+            LOG.warn("node {} signs no audit checkpoints: {}", settings.nodeId(), e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -204,66 +248,26 @@ public final class Node implements AutoCloseable {
      * the development issuer this node runs itself ({@link DevIssuer}, labelled in the log), which
      * the production profile refuses.
      */
-    /**
-     * The check of consents data subjects sign with their own certificates: the subject CAs
-     * (gateway.trust.subject-anchors) and their CRLs (gateway.trust.subject-crls).
-     */
-    private static SignedConsents subjectConsents(NodeConfig config) throws IOException {
-        List<X509Certificate> anchors = new ArrayList<>();
-        for (Path f : config.paths("gateway.trust.subject-anchors")) {
-            anchors.addAll(PemFiles.readCertificates(f));
-        }
-        List<X509CRL> crls = new ArrayList<>();
-        for (Path f : config.paths("gateway.trust.subject-crls")) {
-            crls.add(PemFiles.readCrl(f));
-        }
-        return new SignedConsents(anchors, crls, Clock.systemUTC());
-    }
-
-    /** The key operation of every start: which credentials the node signs, seals and answers TLS with, and its personal-ID keys. */
-    private static AuditEvent keysInForce(Optional<NodeIdentity> identity, boolean protectionKeysCreated) {
-        String detail = identity.map(NodeIdentity::describe).orElse("no alliance credential")
-                + "; personal-ID protection keys " + (protectionKeysCreated ? "created" : "loaded");
-        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "node", AuditEvent.Action.KEY).at(Instant.now())
-                .outcome(protectionKeysCreated ? AuditEvent.Outcome.CREATED : AuditEvent.Outcome.LOADED).detail(detail).build();
-    }
-
-    /** The node signs its audit checkpoints with its credential of the chain's suite; without one, it signs none (logged). */
-    private static Optional<Envelopes> checkpointSigner(NodeConfig config, NodeIdentity identity) {
-        try {
-            return Optional.of(identity.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
-                    .suite(config.auditChain().suite()));
-        } catch (CodedException e) {
-            LOG.warn("node {} signs no audit checkpoints: {}", config.nodeId(), e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static Realm realm(NodeConfig config) {
-        String issuer = config.get("gateway.auth.issuer").replaceAll("/+$", "");
+    private static Realm realm(NodeSettings settings, Clock clock) {
+        AuthSettings auth = settings.auth();
         Optional<DevIssuer> dev = Optional.empty();
-        if (issuer.isEmpty()) {
+        String issuer;
+        if (auth.issuer().isPresent()) {
+            issuer = auth.issuer().get();
+        } else {
             // a production node never gets here (NodeProfile refuses it)
-            DevIssuer devIssuer = new DevIssuer((apiTls(config) ? "https://" : "http://") + config.get("gateway.http.host") + ":" + config.get("gateway.http.port"),
-                    config.get("gateway.auth.audience"), Clock.systemUTC());
+            DevIssuer devIssuer = new DevIssuer(settings.api().baseUrl(), auth.audience(), clock);
             LOG.warn("node {} has no realm (gateway.auth.issuer): it runs the DEVELOPMENT ISSUER at {}, which signs tokens"
-                    + " without passwords — for development and the demo only", config.nodeId(), devIssuer.issuer());
+                    + " without passwords — for development and the demo only", settings.nodeId(), devIssuer.issuer());
             dev = Optional.of(devIssuer);
             issuer = devIssuer.issuer();
         }
-        Optional<String> introspection = dev.isPresent() ? Optional.empty()
-                : Optional.of(config.get("gateway.auth.introspection-secret")).filter(x -> !x.isEmpty());
+        Optional<String> introspection = dev.isPresent() ? Optional.empty() : auth.introspectionSecret();
         if (dev.isEmpty() && introspection.isEmpty()) {
             LOG.warn("node {}: no gateway.auth.introspection-secret; a token stays valid until it expires, even after its user"
-                    + " is disabled", config.nodeId());
+                    + " is disabled", settings.nodeId());
         }
-        return new Realm(new BearerTokens(issuer, config.get("gateway.auth.audience"),
-                Duration.ofSeconds(config.getInt("gateway.auth.key-refresh-seconds")), Clock.systemUTC(), introspection,
-                Duration.ofSeconds(config.getInt("gateway.auth.active-seconds"))), dev);
-    }
-
-    private static boolean apiTls(NodeConfig config) {
-        return config.get("gateway.http.tls").equalsIgnoreCase("true");
+        return new Realm(new BearerTokens(issuer, auth.audience(), auth.keyRefresh(), clock, introspection, auth.activeFor()), dev);
     }
 
     private record Realm(BearerTokens tokens, Optional<DevIssuer> devIssuer) {
@@ -281,6 +285,11 @@ public final class Node implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** The clock every flow of this node reads. */
+    public Clock clock() {
+        return clock;
     }
 
     /** The running routes (the door policy's test lists the HTTP ones). */

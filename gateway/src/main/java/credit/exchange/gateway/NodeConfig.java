@@ -8,6 +8,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -31,12 +33,7 @@ public final class NodeConfig {
     }
 
     static NodeConfig load(Path file, Map<String, String> env, Properties system) {
-        Properties p = new Properties();
-        try (InputStream defaults = NodeConfig.class.getResourceAsStream("/gateway-defaults.properties")) {
-            p.load(new java.io.InputStreamReader(defaults, StandardCharsets.UTF_8));
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("gateway-defaults.properties is missing from the gateway jar", e);
-        }
+        Properties p = defaults();
         Path configured = file != null ? file : env.containsKey("GATEWAY_CONFIG") ? Path.of(env.get("GATEWAY_CONFIG")) : null;
         if (configured != null) {
             try (Reader r = Files.newBufferedReader(configured, StandardCharsets.UTF_8)) {
@@ -58,6 +55,16 @@ public final class NodeConfig {
             }
         }
         return new NodeConfig(p);
+    }
+
+    private static Properties defaults() {
+        Properties p = new Properties();
+        try (InputStream defaults = NodeConfig.class.getResourceAsStream("/gateway-defaults.properties")) {
+            p.load(new java.io.InputStreamReader(defaults, StandardCharsets.UTF_8));
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("gateway-defaults.properties is missing from the gateway jar", e);
+        }
+        return p;
     }
 
     /** The shipped defaults with the given values on top; environment and system properties are ignored. */
@@ -135,7 +142,11 @@ public final class NodeConfig {
         if (suite.isEmpty()) {
             suite = get("gateway.credentials.gm.cert").isEmpty() && !get("gateway.credentials.intl.cert").isEmpty() ? "INTL" : "GM";
         }
-        return credit.exchange.security.audit.AuditChain.of(credit.exchange.security.Suite.valueOf(suite.toUpperCase(Locale.ROOT)));
+        try {
+            return credit.exchange.security.audit.AuditChain.of(credit.exchange.security.Suite.valueOf(suite.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw invalid("gateway.audit.suite", "must be GM, INTL or empty", suite);
+        }
     }
 
     /** A comma-separated list of files; empty when the key is. */
@@ -161,9 +172,72 @@ public final class NodeConfig {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new CodedException(ErrorCode.E_CONFIG_INVALID, "configuration " + key + " must be a whole number, not '" + v + "'");
+            throw invalid(key, "must be a whole number", v);
         }
     }
+
+    /** A whole number from {@code min} up. */
+    public int whole(String key, int min) {
+        int v = getInt(key);
+        if (v < min) {
+            throw invalid(key, "must be at least " + min, get(key));
+        }
+        return v;
+    }
+
+    /** A TCP port; 0 where the key allows "not served" or "pick a free one". */
+    public int port(String key) {
+        int v = getInt(key);
+        if (v < 0 || v > 65_535) {
+            throw invalid(key, "must be a port from 0 to 65535", get(key));
+        }
+        return v;
+    }
+
+    /** A duration in {@code unit}s, from {@code min} up. */
+    public java.time.Duration duration(String key, java.time.temporal.ChronoUnit unit, int min) {
+        return java.time.Duration.of(whole(key, min), unit);
+    }
+
+    /** {@code true} or {@code false}, nothing else (a typo must not read as false). */
+    public boolean flag(String key) {
+        String v = get(key);
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw invalid(key, "must be true or false", v);
+    }
+
+    /** The refusal of a malformed value: its key, what it must be, and what it is. */
+    public static CodedException invalid(String key, String must, String value) {
+        return new CodedException(ErrorCode.E_CONFIG_INVALID, "configuration " + key + " " + must + ", not '" + value + "'");
+    }
+
+    /**
+     * Refuses a {@code gateway.*} key the node does not know, by its name: a typo in a properties
+     * file, an environment variable or a {@code -D} option must not be silently ignored. Known are
+     * the keys of the shipped defaults and the open families {@code gateway.disclosure.<dataset>}
+     * and {@code gateway.fault.*} (the crash-test hook, docs/RELIABILITY.md).
+     */
+    public void refuseUnknownKeys() {
+        Properties defaults = defaults();
+        List<String> unknown = new ArrayList<>();
+        for (String key : values.stringPropertyNames()) {
+            if (key.startsWith("gateway.") && !defaults.containsKey(key) && OPEN_FAMILIES.stream().noneMatch(key::startsWith)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            java.util.Collections.sort(unknown);
+            throw new CodedException(ErrorCode.E_CONFIG_INVALID, "unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " (a typo? docs/operations.md lists every key)");
+        }
+    }
+
+    private static final List<String> OPEN_FAMILIES = List.of("gateway.disclosure.", "gateway.fault.");
 
     public String nodeId() {
         return get("gateway.node.id");
@@ -176,10 +250,6 @@ public final class NodeConfig {
 
     public boolean embeddedDatabase() {
         return get("gateway.database.url").isEmpty();
-    }
-
-    public boolean embeddedBroker() {
-        return get("gateway.broker.url").isEmpty();
     }
 
     public Path personalIdKeyFile() {

@@ -109,7 +109,7 @@ final class ExchangeBench implements Callable<Integer> {
             new SeedGenerator(1, LocalDate.now()).writeDataSet(60, seed);
         }
         String uscc = DemoScenario.firstEnterprise(Files.readString(seed.resolve("licensing.csv"), StandardCharsets.UTF_8));
-        Clock clock = Clock.systemUTC();
+        Clock clock = BenchCommand.CLOCK;
         NodeIdentity target = NodeIdentity.load(alliance.config(hangzhou), clock).orElseThrow();
         X509Certificate targetCertificate = PemFiles.readCertificate(alliance.root().resolve("certs")
                 .resolve("hangzhou." + suite.name().toLowerCase(Locale.ROOT) + ".pem"));
@@ -250,7 +250,7 @@ final class ExchangeBench implements Callable<Integer> {
     /** The cryptography one exchange needs, in process, no I/O: what the two sides together cannot do faster than. */
     private static Latencies cryptoBound(SimulatedPartner client, Envelopes node, X509Certificate nodeCertificate, byte[] query,
                                          byte[] answerPayload, int n, int warmUp) {
-        Clock clock = Clock.systemUTC();
+        Clock clock = BenchCommand.CLOCK;
         Latencies latencies = new Latencies();
         for (int i = 0; i < n + warmUp; i++) {
             long t0 = System.nanoTime();

@@ -68,7 +68,7 @@ final class ImportBench implements Callable<Integer> {
         try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             CategoryCatalogue catalogue = CategoryCatalogue.load(store.database());
             new PushSubscriptions(store.database(), catalogue).sync(subscribers(type, pushSubscribers));
-            BulkImporter importer = new BulkImporter(store.database(), catalogue, protector, Clock.systemUTC());
+            BulkImporter importer = new BulkImporter(store.database(), catalogue, protector, BenchCommand.CLOCK);
             ImportRequest request = new ImportRequest(file, type, null, null, null);
 
             importer.check(request, ProgressListener.NONE); // warms the JIT for both measured runs

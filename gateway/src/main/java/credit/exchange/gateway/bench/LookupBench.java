@@ -65,7 +65,7 @@ final class LookupBench implements Callable<Integer> {
             List<String> keys = sampleKeys(db, 20_000);
             AuditWriter audit = new AuditWriter(new AuditStore(db, config.nodeId(), config.auditChain()), 5000);
             LocalQueryService service = new LocalQueryService(db, CategoryCatalogue.load(db), new AccessPolicy(), protector,
-                    new AccessEvents(audit));
+                    new AccessEvents(audit), BenchCommand.CLOCK);
             SplittableRandom random = new SplittableRandom(7);
 
             measure("warm-up", 5_000, keys, random, uscc -> service.byUscc(Caller.operator(), uscc, 0, 50));

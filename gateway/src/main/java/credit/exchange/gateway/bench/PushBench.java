@@ -86,7 +86,7 @@ final class PushBench implements Callable<Integer> {
         DemoAlliance.Member hangzhou = DemoAlliance.member("hangzhou");
         DemoAlliance.Member zhejiang = DemoAlliance.member("zhejiang");
         NodeConfig provinceConfig = alliance.config(zhejiang);
-        Clock clock = Clock.systemUTC();
+        Clock clock = BenchCommand.CLOCK;
         try (Node node = alliance.start(hangzhou);
              CreditStoreConnection cityStore = CreditStoreConnection.openOrCreate(alliance.config(hangzhou));
              CreditStoreConnection provinceStore = CreditStoreConnection.openOrCreate(provinceConfig);
@@ -234,7 +234,7 @@ final class PushBench implements Callable<Integer> {
 
     /** Every cryptographic step of one pull and its acknowledgement, both sides, one thread. */
     private void cryptoBound(DemoAlliance alliance, NodeEnvelopes province, int batchBytes, int ackBytes) throws Exception {
-        Clock clock = Clock.systemUTC();
+        Clock clock = BenchCommand.CLOCK;
         NodeEnvelopes city = NodeIdentity.load(alliance.config(DemoAlliance.member("hangzhou")), clock).orElseThrow()
                 .envelopes(new InMemoryReplayGuard(clock), clock);
         X509Certificate toCity = PemFiles.readCertificate(alliance.root().resolve("certs/hangzhou.gm.pem"));

@@ -1,5 +1,6 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.gateway.AuditSettings;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.federation.NodeIdentity;
@@ -115,7 +116,7 @@ final class AuditCommand {
         for (Path f : config.paths("gateway.trust.crls")) {
             crls.add(PemFiles.readCrl(f));
         }
-        return new CertificateValidator(anchors, crls, Clock.systemUTC());
+        return new CertificateValidator(anchors, crls, GatewayCtl.CLOCK);
     }
 
     /**
@@ -125,13 +126,13 @@ final class AuditCommand {
     private static Optional<Envelopes> signer(NodeConfig config) throws java.io.IOException {
         Optional<NodeIdentity> identity;
         try {
-            identity = NodeIdentity.load(config, Clock.systemUTC());
+            identity = NodeIdentity.load(config, GatewayCtl.CLOCK);
         } catch (CodedException notHere) {
             return Optional.empty();
         }
         return identity.flatMap(id -> {
             try {
-                return Optional.of(id.envelopes(new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC())
+                return Optional.of(id.envelopes(new InMemoryReplayGuard(GatewayCtl.CLOCK), GatewayCtl.CLOCK)
                         .suite(config.auditChain().suite()));
             } catch (CodedException e) {
                 return Optional.empty();
@@ -227,9 +228,9 @@ final class AuditCommand {
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 String subjectKey = subject == null ? null : new SubjectAuthorisations(store.database(),
                         new PersonalIdProtector(PersonalIdKeys.load(config)),
-                        new SignedConsents(List.of(), List.of(), Clock.systemUTC())).subjectKey(subject);
+                        new SignedConsents(List.of(), List.of(), GatewayCtl.CLOCK)).subjectKey(subject);
                 AuditRetention audit = new AuditRetention(new AuditStore(store.database(), config.nodeId(), config.auditChain()));
-                EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), config.getInt("gateway.audit.batch"), from, to,
+                EvidenceBundle.Exported exported = audit.exportEvidence(signer(config), AuditSettings.read(config).batch(), from, to,
                         new EvidenceBundle.Filter(action, partner, actor, subjectKey, decision), config.crlsPem(), AuditEvent.ActorKind.OPERATOR,
                         CliOperator.name(), out);
                 System.out.printf("%s: events %d–%d (between signed checkpoints), %d selected by the filter, %d checkpoint(s)%n", out,
@@ -274,7 +275,7 @@ final class AuditCommand {
                     }
                 }
             }
-            StatementVerifier verifier = new StatementVerifier(new CertificateValidator(anchors, crls, Clock.systemUTC()));
+            StatementVerifier verifier = new StatementVerifier(new CertificateValidator(anchors, crls, GatewayCtl.CLOCK));
             EvidenceBundle.Verified v = EvidenceBundle.verify(bundle, verifier);
             if (v.intact()) {
                 System.out.printf("%s verifies: events %d–%d of %s's audit trail (%s), %d selected, %d signed checkpoint(s),"

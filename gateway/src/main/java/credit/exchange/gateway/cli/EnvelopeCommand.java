@@ -83,7 +83,7 @@ final class EnvelopeCommand {
             ExchangeHeaders headers = new ExchangeHeaders(messageId != null ? messageId : UUID.randomUUID().toString(),
                     self.nodeId(), recipientId, type, correlationId, Instant.now());
             // sealing neither validates peers nor remembers ids: those parameters serve opening only
-            Envelopes envelopes = new Envelopes(self, (c, s) -> c, (s, m, t) -> true, Clock.systemUTC(), EnvelopePolicy.DEFAULT);
+            Envelopes envelopes = new Envelopes(self, (c, s) -> c, (s, m, t) -> true, GatewayCtl.CLOCK, EnvelopePolicy.DEFAULT);
             byte[] sealed = envelopes.seal(Files.readAllBytes(in), headers, recipient);
             Files.write(out, sealed);
             System.out.printf("sealed %s -> %s: message %s, type %s, %d bytes (%s)%n", headers.sender(), headers.recipient(),
@@ -120,9 +120,9 @@ final class EnvelopeCommand {
             if (Files.exists(crlFile)) {
                 crls.add(PemFiles.readCrl(crlFile));
             }
-            CertificateValidator validator = new CertificateValidator(List.of(PemFiles.readCertificate(trust)), crls, Clock.systemUTC());
+            CertificateValidator validator = new CertificateValidator(List.of(PemFiles.readCertificate(trust)), crls, GatewayCtl.CLOCK);
             Envelopes envelopes = new Envelopes(self, (c, s) -> validator.validate(c, s, Usage.SIGNING),
-                    new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC(), EnvelopePolicy.DEFAULT);
+                    new InMemoryReplayGuard(GatewayCtl.CLOCK), GatewayCtl.CLOCK, EnvelopePolicy.DEFAULT);
             try {
                 OpenedEnvelope opened = envelopes.open(Files.readAllBytes(in));
                 Files.write(out, opened.payload());

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 credit.exchange.gateway.bench.BenchCommand.class})
 public final class GatewayCtl {
 
+    /** The one clock of a command's run, which its services are given (the node has its own: Node#clock). */
+    static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }

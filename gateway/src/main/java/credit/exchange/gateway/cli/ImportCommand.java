@@ -71,7 +71,7 @@ final class ImportCommand implements Callable<Integer> {
         PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
         try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
             BulkImporter importer = new BulkImporter(store.database(), CategoryCatalogue.load(store.database()), protector,
-                    Clock.systemUTC());
+                    GatewayCtl.CLOCK);
             ProgressListener progress = System.console() != null ? new ProgressBar(System.err) : ProgressListener.NONE;
             // the import's audit event names the account that runs the command, as every operator command's does
             ImportRequest request = new ImportRequest(file, type, department, charset, rejectsFile,

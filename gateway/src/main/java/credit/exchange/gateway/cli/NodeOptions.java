@@ -20,12 +20,14 @@ final class NodeOptions {
      * The configuration: the file given (--config or GATEWAY_CONFIG); without one, the configuration
      * the node last started with, which it leaves in its data directory ({@link NodeConfig#inForceFile()}),
      * so that the CLI acts with the node's trust anchors, CRLs and credentials; else the defaults.
+     * An unknown {@code gateway.*} key is refused by its name, as the node refuses it.
      */
     NodeConfig load() {
         NodeConfig c = options(NodeConfig.load(config));
         if (config == null && System.getenv("GATEWAY_CONFIG") == null && java.nio.file.Files.isRegularFile(c.inForceFile())) {
             c = options(NodeConfig.load(c.inForceFile()));
         }
+        c.refuseUnknownKeys();
         return c;
     }
 

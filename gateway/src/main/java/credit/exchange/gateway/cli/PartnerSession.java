@@ -1,6 +1,9 @@
 package credit.exchange.gateway.cli;
 
+import credit.exchange.gateway.AuditSettings;
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.federation.ExchangeSettings;
+import credit.exchange.gateway.federation.PartnerSettings;
 import credit.exchange.gateway.federation.NodeIdentity;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.audit.AuditStore;
@@ -14,10 +17,7 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.InMemoryReplayGuard;
 import credit.exchange.security.envelope.NodeEnvelopes;
-import credit.exchange.security.pki.NodeCredentials;
-import credit.exchange.security.transport.MutualTls;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -34,7 +34,7 @@ final class PartnerSession implements AutoCloseable {
 
     final NodeConfig config;
     final NodeIdentity identity;
-    final Clock clock = Clock.systemUTC();
+    final Clock clock = GatewayCtl.CLOCK;
     final CreditStoreConnection store;
     final AuditWriter audit;
     final PartnerDirectory partners;
@@ -58,26 +58,20 @@ final class PartnerSession implements AutoCloseable {
     }
 
     static PartnerSession open(NodeConfig config) throws IOException {
-        Clock clock = Clock.systemUTC();
+        Clock clock = GatewayCtl.CLOCK;
         NodeIdentity identity = NodeIdentity.load(config, clock).orElseThrow(() -> new CodedException(ErrorCode.E_CONFIG_INVALID,
                 "node " + config.nodeId() + " has no alliance credential (gateway.credentials.*): it exchanges with no partner"
                         + " (give the node's configuration with --config)"));
-        boolean devMode = Boolean.parseBoolean(config.get("gateway.exchange.dev-mode"));
-        NodeCredentials tls = identity.tlsCredential().orElse(null);
-        if (tls == null && !devMode) {
-            throw new CodedException(ErrorCode.E_CONFIG_INVALID, "mutual TLS needs the node's INTL credential (gateway.credentials.intl.*)");
-        }
-        Path partnersDir = Path.of(config.get("gateway.partners.dir"));
-        String certificates = config.get("gateway.partners.certificates");
-        PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
+        // the node's own wiring: the same settings, the same client TLS, the same partner directory
+        Function<Partner, SSLContext> clientTls = ExchangeSettings.read(config).clientTls(identity);
+        PartnerDirectory partners = PartnerSettings.read(config).directory();
         partners.reload();
         CreditStoreConnection store = CreditStoreConnection.open(config);
         AuditWriter audit = null;
         Bus bus = null;
         try {
-            audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), config.auditChain()), 1000);
+            audit = new AuditWriter(new AuditStore(store.database(), config.nodeId(), AuditSettings.read(config).chain()), 1000);
             NodeEnvelopes envelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
-            Function<Partner, SSLContext> clientTls = devMode ? null : p -> MutualTls.client(tls, identity.validator(), p.id());
             PartnerClient client = new PartnerClient(identity.nodeId(), envelopes, clientTls, new SentExchanges(store.database()),
                     identity.policy(), audit, clock);
             bus = BusFactory.newInstance().createBus();

@@ -1,6 +1,7 @@
 package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.federation.PartnerSettings;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.partner.ConfigProblem;
@@ -76,15 +77,15 @@ final class PartnersCommand {
             NodeConfig config = node.load();
             // an existing node's store only: without one, E_NOT_FOUND naming the data directory, never a new cluster
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                Path dir = Path.of(config.get("gateway.partners.dir"));
+                PartnerSettings settings = PartnerSettings.read(config);
+                Path dir = settings.dir();
                 if (!Files.isDirectory(dir)) {
                     throw new CodedException(ErrorCode.E_NOT_FOUND, "no partner configuration directory at " + dir.toAbsolutePath()
                             + " (gateway.partners.dir)");
                 }
-                String certificates = config.get("gateway.partners.certificates");
-                PartnerDirectory partners = new PartnerDirectory(dir, certificates.isEmpty() ? dir : Path.of(certificates));
+                PartnerDirectory partners = settings.directory();
                 PartnerDirectory.Reload reload = partners.reload();
-                PartnerStatus.Report report = new PartnerStatus(config.nodeId(), partners, store.database(), Clock.systemUTC()).report();
+                PartnerStatus.Report report = new PartnerStatus(config.nodeId(), partners, store.database(), GatewayCtl.CLOCK).report();
                 if (json) {
                     System.out.println(Json.write(report));
                 } else {

@@ -28,7 +28,7 @@ final class PublicityCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                PublicityDeadlines deadlines = new PublicityDeadlines(store.database());
+                PublicityDeadlines deadlines = new PublicityDeadlines(store.database(), GatewayCtl.CLOCK);
                 List<PublicityDeadlines.Summary> summary = deadlines.summary();
                 System.out.printf("%-12s %8s %8s %8s%n", "destination", "open", "at risk", "overdue");
                 for (PublicityDeadlines.Summary s : summary) {

@@ -54,7 +54,7 @@ final class QueryCommand implements Callable<Integer> {
             PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
             // the operator's reads are audited like anyone's
             LocalQueryService service = new LocalQueryService(store.database(), CategoryCatalogue.load(store.database()),
-                    new AccessPolicy(), protector, new AccessEvents(audit), new ReceivedRecords(store.database()));
+                    new AccessPolicy(), protector, new AccessEvents(audit), new ReceivedRecords(store.database()), GatewayCtl.CLOCK);
             Caller operator = Caller.operator();
             RecordPage result = subject.uscc != null
                     ? service.byUsccWithReceived(operator, subject.uscc, LocalQueryService.Basis.NONE, page, size)

@@ -31,7 +31,7 @@ final class SanctionsCommand {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 AllianceNotices notices = new AllianceNotices(store.database());
-                JointSanctions sanctions = new JointSanctions(store.database(), notices, Clock.systemUTC());
+                JointSanctions sanctions = new JointSanctions(store.database(), notices, GatewayCtl.CLOCK);
                 if (id == null) {
                     boolean overdue = false;
                     System.out.printf("%-36s %-18s %-20s %8s %12s %9s %7s%n", "notice", "subject", "issued", "partners", "acknowledged",

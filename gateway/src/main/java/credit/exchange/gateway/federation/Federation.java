@@ -1,7 +1,7 @@
 package credit.exchange.gateway.federation;
 
 import credit.exchange.security.audit.AuditEvent;
-import credit.exchange.gateway.NodeConfig;
+import credit.exchange.gateway.NodeSettings;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.alliance.AllianceNotices;
@@ -89,6 +89,11 @@ public final class Federation implements AutoCloseable {
     /** Registry name of the listener's TLS context, as the listener URI refers to it. */
     public static final String LISTENER_TLS = "exchangeListenerTls";
 
+    /** JMS sessions kept open for the push flows' queues (one per consumer thread at most, a few for the relay). */
+    private static final int BROKER_SESSIONS = 8;
+    /** What the listener accepts beyond the largest envelope: the request's framing. */
+    private static final int ENVELOPE_SLACK_BYTES = 1024;
+
     private final List<RoutesBuilder> routes;
     private final SSLContext listenerTls;
     private final ListenerGuard listenerGuard;
@@ -112,73 +117,96 @@ public final class Federation implements AutoCloseable {
         this.broker = broker;
     }
 
-    public static Federation create(NodeConfig config, NodeIdentity identity, Database database, CategoryCatalogue catalogue,
-                                    LocalQueryService queries, SubjectAuthorisations authorisations, Authenticator authenticator,
-                                    AccessPolicy policy, AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch,
-                                    Clock clock) {
-        AccessEvents accessEvents = new AccessEvents(audit);
-        Path partnersDir = Path.of(config.get("gateway.partners.dir"));
-        String certificates = config.get("gateway.partners.certificates");
-        PartnerDirectory partners = new PartnerDirectory(partnersDir, certificates.isEmpty() ? partnersDir : Path.of(certificates));
-        PushSubscriptions subscriptions = new PushSubscriptions(database, catalogue);
-        audit.append(List.of(configurationChanged(partners.reload()))); // the configuration in force at start
-        subscriptions.sync(partners.all());
+    /** What the node has built before its federation, and the flows here use: its store, query service, access, audit, broker, clock. */
+    public record NodeServices(Database database, CategoryCatalogue catalogue, LocalQueryService queries,
+                               SubjectAuthorisations authorisations, Authenticator authenticator, AccessPolicy policy,
+                               AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch, Clock clock) {
+    }
 
-        boolean devMode = Boolean.parseBoolean(config.get("gateway.exchange.dev-mode"));
-        ExchangeMessages messages = new ExchangeMessages(database, clock);
-        NodeEnvelopes envelopes = identity.envelopes(messages, clock);
-        NodeCredentials tls = identity.tlsCredential().orElse(null);
-        if (tls == null && !devMode) {
-            throw new IllegalArgumentException("mutual TLS needs the node's INTL credential (gateway.credentials.intl.*);"
-                    + " only gateway.exchange.dev-mode=true runs without one");
-        }
-        // An answer is accepted only as the answer to a request this node is waiting for (its
-        // correlation id), so answers need no durable replay claim: the in-memory guard refuses a
-        // repeated answer, and an old one matches no pending request. Requests keep the durable one.
-        NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
-        Function<Partner, SSLContext> clientTls = devMode ? null : partner -> MutualTls.client(tls, identity.validator(), partner.id());
-        PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
-                identity.policy(), audit, clock);
-        Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
-        handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(queries, authorisations));
-        handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
+    /** The exchange flow's core: the client that calls partners, the inbound side, and what both share. */
+    private record Exchange(PartnerDirectory partners, PushSubscriptions subscriptions, ExchangeMessages messages,
+                            NodeEnvelopes envelopes, NodeEnvelopes answerEnvelopes, NodeCredentials tls,
+                            Function<Partner, SSLContext> clientTls, PartnerClient client, Map<Partner.ExchangeType, ExchangeHandler> handlers) {
+    }
+
+    public static Federation create(NodeSettings settings, NodeIdentity identity, NodeServices node) {
+        ExchangeSettings exchangeSettings = settings.exchange();
+        TransportSettings transport = settings.transport();
+        Clock clock = node.clock();
+        Database database = node.database();
+        AuditWriter audit = node.audit();
+        Exchange exchange = exchange(settings, identity, node);
+        PartnerDirectory partners = exchange.partners();
+        boolean devMode = exchangeSettings.devMode();
+        Map<Partner.ExchangeType, ExchangeHandler> handlers = exchange.handlers();
+        PartnerClient client = exchange.client();
+
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
-        Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), answerEnvelopes);
+        Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), exchange.answerEnvelopes());
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
-        AllianceNotices notices = new AllianceNotices(database);
-        JointSanctions sanctions = new JointSanctions(database, notices, clock);
-        Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(), envelopes.signing(config.auditChain().suite()),
-                new StatementVerifier(identity.validator()), config.getInt("gateway.recognition.penalty-years"), clock);
-        Map<String, NoticeKind> noticeKinds = new HashMap<>(sanctions.kinds());
-        noticeKinds.putAll(recognitions.kinds());
-        CreditRepairs repairs = new CreditRepairs(database, notices, identity.nodeId());
-        noticeKinds.putAll(repairs.kinds());
-        CreditObjections objections = new CreditObjections(database, notices, identity.nodeId());
-        noticeKinds.putAll(objections.kinds());
-        ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
-        noticeKinds.putAll(filings.kinds());
-        handlers.put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         CountersignRoutes countersigning = new CountersignRoutes(countersignatures, partners, client,
-                1000L * config.getInt("gateway.audit.countersign-seconds"), clock);
-        InboundExchange inbound = new InboundExchange(identity.nodeId(), envelopes, partners, messages, new RateLimiter(clock),
-                handlers, audit, clock);
+                settings.audit().countersignInterval().toMillis(), clock);
+        List<RoutesBuilder> allianceRoutes = alliance(settings, identity, node, exchange);
+        InboundExchange inbound = new InboundExchange(identity.nodeId(), exchange.envelopes(), partners, exchange.messages(),
+                new RateLimiter(clock), handlers, audit, clock);
 
-        String scheme = devMode ? "http" : "https";
-        String listener = "netty-http:" + scheme + "://" + config.get("gateway.exchange.host") + ":"
-                + config.getInt("gateway.exchange.port") + "/exchange?chunkedMaxContentLength="
-                + (identity.policy().maxBytes() + 1024) + "&decoders=#" + ListenerGuard.NAME + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME
-                + (devMode ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
         // the transport doors (docs/protocol.md, "Transport"): how long a peer may take, how much it may hold
-        Duration headerTimeout = Duration.ofMillis(config.getInt("gateway.transport.header-timeout-ms"));
-        Duration requestTimeout = Duration.ofSeconds(config.getInt("gateway.transport.request-timeout-seconds"));
-        Duration idleTimeout = Duration.ofSeconds(config.getInt("gateway.transport.idle-timeout-seconds"));
-        ListenerGuard listenerGuard = new ListenerGuard("exchange listener", headerTimeout, requestTimeout, idleTimeout,
-                devMode ? null : identity.validator());
-        ListenerGuard crlGuard = new ListenerGuard("CRL port", headerTimeout, requestTimeout, idleTimeout, null);
-        SSLContext listenerTls = devMode ? null : MutualTls.server(tls, identity.validator());
-        long reloadMillis = config.getInt("gateway.partners.reload-seconds") * 1000L;
-        RouteBuilder reload = new RouteBuilder() {
+        ListenerGuard listenerGuard = new ListenerGuard("exchange listener", transport.headerTimeout(), transport.requestTimeout(),
+                transport.idleTimeout(), devMode ? null : identity.validator());
+        ListenerGuard crlGuard = new ListenerGuard("CRL port", transport.headerTimeout(), transport.requestTimeout(),
+                transport.idleTimeout(), null);
+        SSLContext listenerTls = devMode ? null : MutualTls.server(exchange.tls(), identity.validator());
+        int crlPort = exchangeSettings.crlPort();
+        CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(exchangeSettings.host(), crlPort)
+                : null, settings.trust().crlRefresh().toMillis(), () -> {
+                    List<X509Certificate> known = new ArrayList<>(identity.certificates());
+                    partners.all().forEach(p -> known.add(p.certificate()));
+                    return known;
+                });
+        Bus bus = BusFactory.newInstance().createBus();
+        List<RoutesBuilder> routes = new ArrayList<>(List.of(
+                new ExchangeRoutes(inbound, exchange.messages(), listenerUri(exchangeSettings, identity), devMode),
+                new MutualQueryRoutes(partners, client, node.authenticator(), node.policy(), new AccessEvents(audit), node.catalogue(),
+                        settings.alliance().userQueries(), clock),
+                countersigning));
+        routes.addAll(allianceRoutes);
+        routes.addAll(List.of(
+                new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
+                new ReceivedRoutes(received, partners),
+                crlRoutes,
+                partnerConfigReload(settings.partners(), identity, exchange, audit, clock)));
+        int soapPort = exchangeSettings.soapPort();
+        if (soapPort > 0) {
+            String host = exchangeSettings.host();
+            SoapListener.install(bus, host, soapPort, devMode ? Optional.empty()
+                    : Optional.of(MutualTls.server(exchange.tls(), identity.validator(), SoapListener::handshakeRefused)),
+                    new SoapListener.Limits(ProvincePullRoutes.maxBodyBytes(identity.policy().maxBytes()),
+                            exchangeSettings.soapRequestsPerPeer(), transport.headerTimeout(), transport.requestTimeout(),
+                            transport.idleTimeout()));
+            routes.add(new ProvincePullRoutes(inbound, exchangeSettings.scheme() + "://" + host + ":" + soapPort + ProvincePullRoutes.PATH,
+                    bus, identity.policy().maxBytes(), devMode));
+        }
+        routes.add(push(settings.push(), identity, node, exchange, received, new SoapCarrier(bus, exchange.clientTls())));
+        CachingConnectionFactory cachedBroker = new CachingConnectionFactory(node.broker());
+        cachedBroker.setSessionCacheSize(BROKER_SESSIONS);
+        return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
+    }
+
+    /** The exchange listener's endpoint: netty-http on its host and port, behind the listener guard, mutual TLS unless in dev mode. */
+    private static String listenerUri(ExchangeSettings exchange, NodeIdentity identity) {
+        return "netty-http:" + exchange.scheme() + "://" + exchange.host() + ":" + exchange.port() + "/exchange?chunkedMaxContentLength="
+                + (identity.policy().maxBytes() + ENVELOPE_SLACK_BYTES) + "&decoders=#" + ListenerGuard.NAME
+                + "&headerFilterStrategy=#" + AnswerHeaders.REGISTRY_NAME
+                + (exchange.devMode() ? "" : "&ssl=true&needClientAuth=true&sslContextParameters=#" + LISTENER_TLS);
+    }
+
+    /** Re-reads the partner files (and the CRLs) on change: subscriptions follow, and the change is audited. */
+    private static RouteBuilder partnerConfigReload(PartnerSettings settings, NodeIdentity identity, Exchange exchange, AuditWriter audit,
+                                                    Clock clock) {
+        long reloadMillis = settings.reload().toMillis();
+        PartnerDirectory partners = exchange.partners();
+        return new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:partner-config-reload?period=" + reloadMillis + "&delay=" + reloadMillis)
@@ -186,59 +214,79 @@ public final class Federation implements AutoCloseable {
                         .process(e -> {
                             PartnerDirectory.Reload reloaded = partners.reload();
                             if (!reloaded.changed().isEmpty()) {
-                                subscriptions.sync(partners.all());
-                                audit.append(List.of(configurationChanged(reloaded)));
+                                exchange.subscriptions().sync(partners.all());
+                                audit.append(List.of(configurationChanged(reloaded, clock)));
                             }
                             identity.refreshCrls();
                         });
             }
         };
-        int crlPort = config.getInt("gateway.crl.port");
-        CrlRoutes crlRoutes = new CrlRoutes(identity.crls(), crlPort > 0 ? CrlRoutes.listener(config.get("gateway.exchange.host"), crlPort)
-                : null, 1000L * config.getInt("gateway.trust.crl-refresh-seconds"), () -> {
-                    List<X509Certificate> known = new ArrayList<>(identity.certificates());
-                    partners.all().forEach(p -> known.add(p.certificate()));
-                    return known;
-                });
-        Bus bus = BusFactory.newInstance().createBus();
-        List<RoutesBuilder> routes = new ArrayList<>(List.of(
-                new ExchangeRoutes(inbound, messages, listener, devMode),
-                new MutualQueryRoutes(partners, client, authenticator, policy, accessEvents, catalogue,
-                        new Partner.RateLimit(config.getInt("gateway.alliance.user-queries-per-minute") / 60.0,
-                                config.getInt("gateway.alliance.user-query-burst")), clock),
-                countersigning,
-                new NoticePropagation(notices, partners, client, config.getInt("gateway.alliance.propagate-ms"),
-                        Duration.ofSeconds(config.getInt("gateway.alliance.retry-seconds"))),
-                new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, partners, authenticator,
-                        Duration.ofMinutes(config.getInt("gateway.repair.expiry-minutes")),
-                        Duration.ofSeconds(config.getInt("gateway.recognition.watch-seconds"))),
-                new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
-                new ReceivedRoutes(received, partners),
-                crlRoutes,
-                reload));
-        int soapPort = config.getInt("gateway.soap.port");
-        if (soapPort > 0) {
-            String host = config.get("gateway.exchange.host");
-            SoapListener.install(bus, host, soapPort, devMode ? Optional.empty()
-                    : Optional.of(MutualTls.server(tls, identity.validator(), SoapListener::handshakeRefused)), new SoapListener.Limits(
-                    ProvincePullRoutes.maxBodyBytes(identity.policy().maxBytes()), config.getInt("gateway.soap.requests-per-peer"),
-                    headerTimeout, requestTimeout, idleTimeout));
-            routes.add(new ProvincePullRoutes(inbound, scheme + "://" + host + ":" + soapPort + ProvincePullRoutes.PATH, bus,
-                    identity.policy().maxBytes(), devMode));
-        }
-        PushDeliveries deliveries = new PushDeliveries(identity.nodeId(), database, partners::find, client,
-                Duration.ofSeconds(config.getInt("gateway.outbox.requeue-seconds")));
-        OutboxPuller puller = new OutboxPuller(identity.nodeId(), client, answerEnvelopes, received, clock);
-        SoapCarrier soap = new SoapCarrier(bus, clientTls);
-        PartnerClient.Carrier rest = client.listener();
-        routes.add(new PushRoutes(partners, deliveries, puller,
+    }
+
+    /**
+     * The partner directory (its configuration in force audited at start), the envelope layers, the
+     * client that calls partners, and the inbound handlers of queries and pulls.
+     */
+    private static Exchange exchange(NodeSettings settings, NodeIdentity identity, NodeServices node) {
+        Clock clock = node.clock();
+        Database database = node.database();
+        PartnerDirectory partners = settings.partners().directory();
+        PushSubscriptions subscriptions = new PushSubscriptions(database, node.catalogue());
+        node.audit().append(List.of(configurationChanged(partners.reload(), clock))); // the configuration in force at start
+        subscriptions.sync(partners.all());
+
+        ExchangeMessages messages = new ExchangeMessages(database, clock);
+        NodeEnvelopes envelopes = identity.envelopes(messages, clock);
+        Function<Partner, SSLContext> clientTls = settings.exchange().clientTls(identity);
+        NodeCredentials tls = identity.tlsCredential().orElse(null);
+        // An answer is accepted only as the answer to a request this node is waiting for (its
+        // correlation id), so answers need no durable replay claim: the in-memory guard refuses a
+        // repeated answer, and an old one matches no pending request. Requests keep the durable one.
+        NodeEnvelopes answerEnvelopes = identity.envelopes(new InMemoryReplayGuard(clock), clock);
+        PartnerClient client = new PartnerClient(identity.nodeId(), answerEnvelopes, clientTls, new SentExchanges(database),
+                identity.policy(), node.audit(), clock);
+        Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
+        handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(node.queries(), node.authorisations()));
+        handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
+        return new Exchange(partners, subscriptions, messages, envelopes, answerEnvelopes, tls, clientTls, client, handlers);
+    }
+
+    /** The alliance workflows (sanctions, recognitions, repairs, objections, filings), their notices' receiver and delivery. */
+    private static List<RoutesBuilder> alliance(NodeSettings settings, NodeIdentity identity, NodeServices node, Exchange exchange) {
+        Clock clock = node.clock();
+        Database database = node.database();
+        AllianceSettings alliance = settings.alliance();
+        AllianceNotices notices = new AllianceNotices(database);
+        JointSanctions sanctions = new JointSanctions(database, notices, clock);
+        Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(),
+                exchange.envelopes().signing(settings.audit().chain().suite()), new StatementVerifier(identity.validator()),
+                alliance.penaltyYears(), clock);
+        Map<String, NoticeKind> noticeKinds = new HashMap<>(sanctions.kinds());
+        noticeKinds.putAll(recognitions.kinds());
+        CreditRepairs repairs = new CreditRepairs(database, notices, identity.nodeId(), clock);
+        noticeKinds.putAll(repairs.kinds());
+        CreditObjections objections = new CreditObjections(database, notices, identity.nodeId());
+        noticeKinds.putAll(objections.kinds());
+        ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
+        noticeKinds.putAll(filings.kinds());
+        exchange.handlers().put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
+        return List.of(
+                new NoticePropagation(notices, exchange.partners(), exchange.client(), alliance.propagateMs(), alliance.retryPause()),
+                new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, exchange.partners(),
+                        node.authenticator(), alliance.repairExpiry(), alliance.recognitionWatch()));
+    }
+
+    /** The push flows: deliveries from the outbox through the broker, this node's pulls from partners, publicity deadlines. */
+    private static RoutesBuilder push(PushSettings push, NodeIdentity identity, NodeServices node, Exchange exchange,
+                                      ReceivedDeliveries received, SoapCarrier soap) {
+        PartnerDirectory partners = exchange.partners();
+        PushDeliveries deliveries = new PushDeliveries(identity.nodeId(), node.database(), partners::find, exchange.client(),
+                push.requeueAfter());
+        OutboxPuller puller = new OutboxPuller(identity.nodeId(), exchange.client(), exchange.answerEnvelopes(), received, node.clock());
+        PartnerClient.Carrier rest = exchange.client().listener();
+        return new PushRoutes(partners, deliveries, puller,
                 p -> p.pullFrom().map(Partner.PullFrom::binding).orElse(Partner.Binding.REST) == Partner.Binding.SOAP ? soap : rest,
-                new PublicityDeadlines(database), new PushRoutes.Queues(destination -> "jms:queue:outbox." + destination,
-                        destination -> "jms:queue:outbox." + destination + "?transacted=true"),
-                new PushRoutes.Timing(config.getInt("gateway.outbox.relay-ms"), 5000, 100, 60_000), relayWatch, clock));
-        CachingConnectionFactory cachedBroker = new CachingConnectionFactory(broker);
-        cachedBroker.setSessionCacheSize(8);
-        return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
+                new PublicityDeadlines(node.database(), node.clock()), push.queues(), push.timing(), node.relayWatch(), node.clock());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */
@@ -286,10 +334,10 @@ public final class Federation implements AutoCloseable {
     }
 
     /** The audit event of a partner configuration change taking effect: which partners, and any file refused (its last good kept). */
-    private static AuditEvent configurationChanged(PartnerDirectory.Reload reloaded) {
+    private static AuditEvent configurationChanged(PartnerDirectory.Reload reloaded, Clock clock) {
         String detail = "partner configuration in force: " + reloaded.partners() + " partners; changed: " + reloaded.changed()
                 + (reloaded.problems().isEmpty() ? "" : "; refused (last good kept): " + reloaded.problems());
-        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "partner-configs", AuditEvent.Action.CONFIG).at(Instant.now())
+        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "partner-configs", AuditEvent.Action.CONFIG).at(clock.instant())
                 .outcome(AuditEvent.Outcome.IN_FORCE).detail(detail).build();
     }
 }

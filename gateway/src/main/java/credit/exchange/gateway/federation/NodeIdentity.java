@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -74,7 +73,7 @@ public final class NodeIdentity {
         }
         List<Path> crlFiles = config.paths("gateway.trust.crls");
         CertificateValidator validator = new CertificateValidator(anchors, List.of(), clock,
-                Duration.ofSeconds(config.getInt("gateway.trust.crl-grace-seconds")));
+                config.duration("gateway.trust.crl-grace-seconds", java.time.temporal.ChronoUnit.SECONDS, 0));
         CrlDistribution crls = new CrlDistribution(validator, crlFiles, clock);
         for (Path f : crlFiles) {
             crls.adopt(PemFiles.readCrl(f), f.toString()); // at start a damaged file stops the node; later it is logged and skipped
@@ -86,9 +85,9 @@ public final class NodeIdentity {
         for (NodeCredentials c : credentials.values()) {
             validator.validate(c.certificate(), c.suite(), Usage.SIGNING); // our own certificate must pass our own checks
         }
-        EnvelopePolicy policy = new EnvelopePolicy(Duration.ofSeconds(config.getInt("gateway.exchange.freshness-seconds")),
-                config.getInt("gateway.exchange.max-envelope-bytes"));
-        Envelopes.Signing signing = Boolean.parseBoolean(config.get("gateway.exchange.batch-signing"))
+        EnvelopePolicy policy = new EnvelopePolicy(config.duration("gateway.exchange.freshness-seconds", java.time.temporal.ChronoUnit.SECONDS, 1),
+                config.whole("gateway.exchange.max-envelope-bytes", 1024));
+        Envelopes.Signing signing = config.flag("gateway.exchange.batch-signing")
                 ? Envelopes.Signing.BATCHED : Envelopes.Signing.PER_MESSAGE;
         return Optional.of(new NodeIdentity(config.nodeId(), Map.copyOf(credentials), validator, crls, policy, signing));
     }

@@ -38,7 +38,7 @@ public final class CreditStoreConnection implements AutoCloseable {
 
     /** The node's store, made on first use (the node's start, an import). */
     public static CreditStoreConnection openOrCreate(NodeConfig config) throws IOException {
-        int poolSize = config.getInt("gateway.database.pool-size");
+        int poolSize = config.whole("gateway.database.pool-size", 1);
         if (!config.embeddedDatabase()) {
             return new CreditStoreConnection(Database.open(config.get("gateway.database.url"),
                     config.get("gateway.database.user"), config.get("gateway.database.password"), poolSize), null);
@@ -47,7 +47,7 @@ public final class CreditStoreConnection implements AutoCloseable {
         if (running.isPresent()) {
             return new CreditStoreConnection(open(running.get(), poolSize), null);
         }
-        EmbeddedDatabaseServer server = EmbeddedDatabaseServer.start(config.nodeDir(), config.getInt("gateway.database.embedded-port"));
+        EmbeddedDatabaseServer server = EmbeddedDatabaseServer.start(config.nodeDir(), config.port("gateway.database.embedded-port"));
         try {
             return new CreditStoreConnection(open(server.login(), poolSize), server);
         } catch (RuntimeException e) {

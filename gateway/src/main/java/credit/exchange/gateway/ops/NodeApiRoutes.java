@@ -1,6 +1,5 @@
 package credit.exchange.gateway.ops;
 
-import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
@@ -10,6 +9,7 @@ import credit.exchange.routes.push.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.store.Database;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +27,18 @@ import org.apache.camel.Exchange;
  */
 public final class NodeApiRoutes extends ApiRouteBuilder {
 
-    private final NodeConfig config;
+    private final String nodeId;
     private final Database database;
     private final BrokerConnection broker;
     private final RelayWatch relayWatch;
+    private final Clock clock;
 
-    public NodeApiRoutes(NodeConfig config, Database database, BrokerConnection broker, RelayWatch relayWatch) {
-        this.config = config;
+    public NodeApiRoutes(String nodeId, Database database, BrokerConnection broker, RelayWatch relayWatch, Clock clock) {
+        this.nodeId = nodeId;
         this.database = database;
         this.broker = broker;
         this.relayWatch = relayWatch;
+        this.clock = clock;
     }
 
     @Override
@@ -45,7 +47,7 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                 .component("platform-http")
                 .apiContextPath("/openapi.json")
                 .apiContextRouteId("openapi")
-                .apiProperty("api.title", "Credit exchange gateway — node " + config.nodeId())
+                .apiProperty("api.title", "Credit exchange gateway — node " + nodeId)
                 .apiProperty("api.version", "1")
                 .apiProperty("api.description", "Local API of an alliance credit exchange node");
 
@@ -74,22 +76,22 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                     .responseMessage(answers(200, "{node, received: counts per sender}")).to("direct:received-counts");
 
         from("direct:health-live").routeId("health-live")
-                .process(e -> answer(e, 200, Map.of("status", "UP", "node", config.nodeId())));
+                .process(e -> answer(e, 200, Map.of("status", "UP", "node", nodeId)));
         from("direct:health-ready").routeId("health-ready")
                 .process(this::readiness);
         from("direct:metrics").routeId("metrics")
                 .process(this::prometheus);
 
         Outbox outbox = new Outbox(database);
-        PublicityDeadlines deadlines = new PublicityDeadlines(database);
+        PublicityDeadlines deadlines = new PublicityDeadlines(database, clock);
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         from("direct:outbox-counts").routeId("outbox-counts")
-                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "deliveries", outbox.counts())));
+                .process(e -> answer(e, 200, Map.of("node", nodeId, "deliveries", outbox.counts())));
         from("direct:publicity-status").routeId("publicity-status")
-                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "destinations", deadlines.summary(),
+                .process(e -> answer(e, 200, Map.of("node", nodeId, "destinations", deadlines.summary(),
                         "late", deadlines.late(100))));
         from("direct:received-counts").routeId("received-counts")
-                .process(e -> answer(e, 200, Map.of("node", config.nodeId(), "received", received.counts())));
+                .process(e -> answer(e, 200, Map.of("node", nodeId, "received", received.counts())));
     }
 
     /** Camel's Micrometer registry (camel.metrics.enabled) in Prometheus text format. */
@@ -122,6 +124,6 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
             checks.put("crl", (current ? "UP " : "DOWN ") + String.join("; ", held));
         }
         boolean ready = checks.values().stream().noneMatch(v -> v.startsWith("DOWN"));
-        answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", config.nodeId(), "checks", checks));
+        answer(exchange, ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN", "node", nodeId, "checks", checks));
     }
 }

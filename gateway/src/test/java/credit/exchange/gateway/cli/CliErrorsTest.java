@@ -72,6 +72,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void configurationWithAnUnknownKey_isRefusedByTheKeysName_exit2() throws Exception {
+        Path config = Files.writeString(dir.resolve("typo.properties"), "gateway.partners.reload-secs=5\n");
+        CliRun run = refused(2, "E_CONFIG_INVALID", "partners", "status", "--config", config.toString(), "--data-dir", data());
+        assertTrue(run.err().contains("gateway.partners.reload-secs"), run.err());
+    }
+
+    @Test
     void import_ofAMissingFile_isE_NOT_FOUND_andCreatesNoStore() {
         Path fresh = dir.resolve("fresh-data");
         refused(2, "E_NOT_FOUND", "import", "--file", dir.resolve("missing.csv").toString(), "--type", "licensing",

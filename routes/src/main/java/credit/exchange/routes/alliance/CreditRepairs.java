@@ -42,11 +42,13 @@ public final class CreditRepairs {
     private final Database database;
     private final AllianceNotices notices;
     private final String self;
+    private final Clock clock;
 
-    public CreditRepairs(Database database, AllianceNotices notices, String self) {
+    public CreditRepairs(Database database, AllianceNotices notices, String self, Clock clock) {
         this.database = database;
         this.notices = notices;
         this.self = self;
+        this.clock = clock;
     }
 
     /**
@@ -129,7 +131,7 @@ public final class CreditRepairs {
     public int expire(int limit) {
         List<Long> due;
         try (Connection c = database.connection()) {
-            due = RecordDocument.pastPublicationEnd(c, RecordStatus.today(Clock.systemUTC()), limit);
+            due = RecordDocument.pastPublicationEnd(c, RecordStatus.today(clock), limit);
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the publication ends cannot be read; retry later", e);
         }

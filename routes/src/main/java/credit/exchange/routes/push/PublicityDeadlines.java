@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +39,28 @@ public final class PublicityDeadlines {
     private static final String DEADLINE_END = "((o.deadline + 1)::timestamp at time zone '" + DEADLINE_ZONE + "')";
 
     private final Database database;
+    private final Clock clock;
 
-    public PublicityDeadlines(Database database) {
+    /** {@code clock} decides what is at risk and overdue (its time is passed into the queries, not the database's now()). */
+    public PublicityDeadlines(Database database, Clock clock) {
         this.database = database;
+        this.clock = clock;
     }
 
     public List<Summary> summary() {
         String sql = """
                 select o.destination, count(*),
-                       count(*) filter (where now() < %1$s and now() >= %1$s - interval '24 hours'),
-                       count(*) filter (where now() >= %1$s)
-                from outbox o where o.finished_at is null and o.deadline is not null
+                       count(*) filter (where t.now < %1$s and t.now >= %1$s - interval '24 hours'),
+                       count(*) filter (where t.now >= %1$s)
+                from (select ?::timestamptz as now) t, outbox o where o.finished_at is null and o.deadline is not null
                 group by o.destination order by o.destination""".formatted(DEADLINE_END);
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
             List<Summary> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new Summary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Summary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                }
             }
             return out;
         } catch (SQLException e) {
@@ -64,12 +72,13 @@ public final class PublicityDeadlines {
     public List<Late> late(int limit) {
         String sql = """
                 select o.id, o.destination, r.category, r.document_number, r.decision_date, o.deadline, o.state, o.attempts,
-                       o.last_error, now() >= %1$s
-                from outbox o %2$s
-                where o.finished_at is null and o.deadline is not null and now() >= %1$s - interval '24 hours'
+                       o.last_error, t.now >= %1$s
+                from (select ?::timestamptz as now) t, outbox o %2$s
+                where o.finished_at is null and o.deadline is not null and t.now >= %1$s - interval '24 hours'
                 order by o.deadline, o.id limit ?""".formatted(DEADLINE_END, RecordJoins.record("o.record_id"));
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setInt(2, limit);
             List<Late> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

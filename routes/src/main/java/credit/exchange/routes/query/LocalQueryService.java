@@ -53,24 +53,16 @@ public final class LocalQueryService {
     private final ReceivedRecordSource received;
     private final Clock clock;
 
-    /** @param events where every decision is recorded (the audit trail); a query answers only once its decisions are durable */
-    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
-                             AccessEvents events) {
-        this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE, Clock.systemUTC());
-    }
-
-    /** @param received the records other nodes handed this one, which {@link #byUsccWithReceived} answers too */
-    public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
-                             AccessEvents events, ReceivedRecordSource received) {
-        this(database, catalogue, policy, protector, events, received, Clock.systemUTC());
-    }
-
-    /** @param clock whose day decides which records are past their publication end */
+    /**
+     * @param events where every decision is recorded (the audit trail); a query answers only once its decisions are durable
+     * @param clock whose day decides which records are past their publication end
+     */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events, Clock clock) {
         this(database, catalogue, policy, protector, events, ReceivedRecordSource.NONE, clock);
     }
 
+    /** @param received the records other nodes handed this one, which {@link #byUsccWithReceived} answers too */
     public LocalQueryService(Database database, CategoryCatalogue catalogue, AccessPolicy policy, PersonalIdProtector protector,
                              AccessEvents events, ReceivedRecordSource received, Clock clock) {
         this.clock = clock;

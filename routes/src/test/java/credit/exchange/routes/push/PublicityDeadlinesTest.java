@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,12 +56,19 @@ class PublicityDeadlinesTest {
             s.execute("update outbox set state = 'DELIVERED', finished_at = now(), deadline = date '" + today.minusDays(30)
                     + "' where id in (select id from outbox order by id offset 5 limit 1)");
         }
-        PublicityDeadlines deadlines = new PublicityDeadlines(node.database());
+        PublicityDeadlines deadlines = new PublicityDeadlines(node.database(), Clock.systemUTC());
 
         assertEquals(List.of(new PublicityDeadlines.Summary("national", 9, 2, 3)), deadlines.summary());
         List<PublicityDeadlines.Late> late = deadlines.late(100);
         assertEquals(5, late.size());
         assertTrue(late.get(0).overdue() && late.get(0).deadline().equals(today.minusDays(1)), "the most urgent first");
         assertEquals(3, late.stream().filter(PublicityDeadlines.Late::overdue).count());
+
+        // the injected clock decides, not the database's: three days on, the last four are on their deadline day
+        Clock threeDaysOn = Clock.fixed(today.plusDays(3).atTime(12, 0).atZone(ZoneId.of(PublicityDeadlines.DEADLINE_ZONE)).toInstant(),
+                ZoneOffset.UTC);
+        assertEquals(List.of(new PublicityDeadlines.Summary("national", 9, 4, 5)),
+                new PublicityDeadlines(node.database(), threeDaysOn).summary());
+        assertEquals(9, new PublicityDeadlines(node.database(), threeDaysOn).late(100).size());
     }
 }
