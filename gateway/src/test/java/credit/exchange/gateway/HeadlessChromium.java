@@ -73,4 +73,15 @@ public final class HeadlessChromium {
         }
         return chrome;
     }
+
+    /**
+     * A 30-second wait on the page that looks again when the page re-rendered an element it had
+     * found (the console redraws its tables as answers arrive): a stale element is a race, not a failure.
+     */
+    public static org.openqa.selenium.support.ui.WebDriverWait await(org.openqa.selenium.WebDriver browser) {
+        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(browser,
+                java.time.Duration.ofSeconds(30));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
 }

@@ -359,9 +359,7 @@ class DevIssuerConsoleIT {
     }
 
     private static WebDriverWait await(WebDriver browser) {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
+        return HeadlessChromium.await(browser);
     }
 
     private static List<WebElement> rows(WebDriver browser) {

@@ -112,7 +112,7 @@ class OfficerConsoleIT {
         WebDriver browser = browser(downloads);
         try {
             signIn(browser, "officer", "officer-pw");
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            WebDriverWait wait = HeadlessChromium.await(browser);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
             wait.until(b -> !b.findElement(By.id("chain-status")).getAttribute("data-intact").isEmpty());
             assertEquals("officer", browser.findElement(By.id("user")).getText());
@@ -168,7 +168,7 @@ class OfficerConsoleIT {
         WebDriver browser = browser(Files.createDirectories(root.resolve("downloads-reader")));
         try {
             signIn(browser, "node-operator", "operator-pw");
-            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")));
+            HeadlessChromium.await(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")));
             assertTrue(browser.findElement(By.id("denied-message")).getText().contains("auditor role"));
             assertFalse(browser.findElement(By.id("console")).isDisplayed());
             assertTrue(rows(browser).isEmpty(), "no event reaches the page");
@@ -215,7 +215,7 @@ class OfficerConsoleIT {
         WebDriver browser = browser(Files.createDirectories(root.resolve("downloads-markup")));
         try {
             signIn(browser, "officer", "officer-pw");
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            WebDriverWait wait = HeadlessChromium.await(browser);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("action"))).selectByVisibleText("config");
             browser.findElement(By.id("search")).click();
@@ -233,7 +233,7 @@ class OfficerConsoleIT {
 
     private static void signIn(WebDriver browser, String user, String password) {
         browser.get(console + "/console/");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebDriverWait wait = HeadlessChromium.await(browser);
         wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
         assertTrue(browser.getCurrentUrl().startsWith(keycloak.issuer()), "Keycloak's own login page: " + browser.getCurrentUrl());

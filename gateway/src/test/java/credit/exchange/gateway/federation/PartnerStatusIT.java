@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import credit.exchange.gateway.HeadlessChromium;
 import credit.exchange.gateway.KeycloakServer;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
@@ -167,7 +168,7 @@ class PartnerStatusIT {
             WebDriver browser = browser();
             try {
                 browser.get(hz + "/console/");
-                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                WebDriverWait wait = HeadlessChromium.await(browser);
                 wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("officer");
                 browser.findElement(By.id("password")).sendKeys("officer-pw");
