@@ -38,8 +38,6 @@ public record Partner(
         RateLimit rateLimit,
         Duration connectTimeout,
         Duration answerTimeout,
-        int attempts,
-        Duration backoff,
         Path source) {
 
     /** Where the partner stands in the exchange hierarchy. */

@@ -133,7 +133,7 @@ class PushDeliveriesTest {
         return new Partner("national", "national", Partner.Level.NATIONAL, enabled, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(), false, Set.of(),
                 Optional.of(new Partner.Push(false, Set.of("penalty"), Optional.of(7), 1000, Duration.ofMinutes(1), POLICY)),
-                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO,
+                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4),
                 Path.of("national.yaml"));
     }
 }
