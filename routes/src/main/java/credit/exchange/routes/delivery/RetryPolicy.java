@@ -2,6 +2,7 @@ package credit.exchange.routes.delivery;
 
 import credit.exchange.routes.partner.Partner;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -41,6 +42,11 @@ public record RetryPolicy(int attempts, Duration first, Duration cap, double jit
             pause = pause.multipliedBy(2);
         }
         return pause.compareTo(cap) > 0 ? cap : pause;
+    }
+
+    /** The pause after the {@code failures}-th failure of a round, with a random jitter. */
+    public Duration nextPause(int failures) {
+        return pauseAfter(failures, ThreadLocalRandom.current()::nextDouble);
     }
 
     /** As {@link #pauseAfter(int)}, less {@code jitter} × a draw of {@code random} in [0, 1) of it. */
