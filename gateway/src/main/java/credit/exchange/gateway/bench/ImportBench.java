@@ -98,7 +98,7 @@ final class ImportBench implements Callable<Integer> {
     private static Partner subscriber(String id, Partner.Push push) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(), false, Set.of(), Optional.of(push), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1, Duration.ZERO, Path.of(id + ".yaml"));
+                Duration.ofSeconds(1), Path.of(id + ".yaml"));
     }
 
     private static double bareCopy(CreditStoreConnection store, Path file) throws Exception {

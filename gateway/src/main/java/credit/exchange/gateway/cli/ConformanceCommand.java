@@ -157,10 +157,10 @@ final class ConformanceCommand implements Callable<Integer> {
             Partner p = file.get();
             return new Partner(p.id(), p.name(), p.level(), true, endpoint, suite, cert, p.mayQuery(), p.weSend(),
                     p.mayDeliverPublicity(), p.noticeKinds(), p.push(), p.pullFrom(), p.rateLimit(), p.connectTimeout(),
-                    p.answerTimeout(), 1, p.backoff(), p.source());
+                    p.answerTimeout(), p.source());
         }
         return new Partner(id, id, Partner.Level.ALLIANCE_CITY, true, endpoint, suite, cert, Optional.empty(), Set.of(), false,
                 Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(5),
-                Duration.ofMillis(timeoutMs), 1, Duration.ZERO, partnerCert);
+                Duration.ofMillis(timeoutMs), partnerCert);
     }
 }

@@ -3,6 +3,7 @@ package credit.exchange.routes.alliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Route {@code alliance-propagation}: on every tick, each notice delivery that is due goes to its
  * partner in a sealed {@code notice} exchange. The partner's answer (accepted, or refused with a
  * code) ends the delivery; a failure (partner down, timeout, a bad answer) pauses it for
- * {@code firstPause} × 2^(attempts − 1), at most ten minutes, and it is tried again from the
+ * {@code firstPause} × 2^(attempts − 1), at most ten minutes, less a random jitter of up to a fifth
+ * (the delivery engine's {@link RetryPolicy}), and it is tried again from the
  * database's state.
  */
 public final class NoticePropagation extends RouteBuilder {
@@ -31,14 +33,14 @@ public final class NoticePropagation extends RouteBuilder {
     private final PartnerDirectory partners;
     private final PartnerClient client;
     private final long tickMillis;
-    private final Partner.DeliveryRetry retry;
+    private final RetryPolicy retry;
 
     public NoticePropagation(AllianceNotices notices, PartnerDirectory partners, PartnerClient client, long tickMillis, Duration firstPause) {
         this.notices = notices;
         this.partners = partners;
         this.client = client;
         this.tickMillis = tickMillis;
-        this.retry = new Partner.DeliveryRetry(Integer.MAX_VALUE, firstPause, MAX_PAUSE);
+        this.retry = new RetryPolicy(RetryPolicy.UNBOUNDED, firstPause, MAX_PAUSE, RetryPolicy.DEFAULT_JITTER);
     }
 
     @Override
@@ -59,7 +61,7 @@ public final class NoticePropagation extends RouteBuilder {
         for (AllianceNotices.Due due : notices.due(PER_TICK)) {
             Optional<Partner> partner = partners.find(due.partner()).filter(Partner::enabled);
             if (partner.isEmpty()) {
-                notices.failed(due.notice().id(), due.partner(), "not an enabled partner now", retry.backoffAfter(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), "not an enabled partner now", retry.nextPause(due.attempts() + 1));
                 continue;
             }
             ObjectNode payload = Json.mapper().createObjectNode().put("noticeId", due.notice().id()).put("kind", due.notice().kind())
@@ -72,9 +74,9 @@ public final class NoticePropagation extends RouteBuilder {
                 notices.answered(due.notice().id(), due.partner(), answer);
                 ended++;
             } catch (CodedException failure) {
-                notices.failed(due.notice().id(), due.partner(), failure.code().name(), retry.backoffAfter(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), failure.code().name(), retry.nextPause(due.attempts() + 1));
             } catch (IOException notJson) {
-                notices.failed(due.notice().id(), due.partner(), "E_BAD_ANSWER", retry.backoffAfter(due.attempts() + 1));
+                notices.failed(due.notice().id(), due.partner(), "E_BAD_ANSWER", retry.nextPause(due.attempts() + 1));
             }
         }
         return ended;

@@ -3,6 +3,7 @@ package credit.exchange.routes.countersign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.audit.CheckpointWitnesses;
+import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
@@ -45,8 +46,9 @@ public final class Countersignatures {
     private final CheckpointWitnesses store;
     private final String self;
     private final NodeEnvelopes envelopes;
-    /** A partner that failed is asked again only after a pause that doubles with each failure (at most MAX_PAUSE). */
-    static final Partner.DeliveryRetry RETRY = new Partner.DeliveryRetry(Integer.MAX_VALUE, Duration.ofSeconds(5), Duration.ofMinutes(10));
+    /** A partner that failed is asked again only after a pause that doubles with each failure (at most ten minutes, with jitter). */
+    static final RetryPolicy RETRY = new RetryPolicy(RetryPolicy.UNBOUNDED, Duration.ofSeconds(5), Duration.ofMinutes(10),
+            RetryPolicy.DEFAULT_JITTER);
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
@@ -123,7 +125,7 @@ public final class Countersignatures {
                     // the partner is down or answers nonsense: each failed exchange is an audit event, so a partner
                     // that stays down is asked ever less often (5 s, 10 s, … 10 min), not every round
                     int failed = failures.merge(partner.id(), 1, Integer::sum);
-                    pausedUntil.put(partner.id(), Instant.now().plus(RETRY.backoffAfter(failed)));
+                    pausedUntil.put(partner.id(), Instant.now().plus(RETRY.nextPause(failed)));
                     break;
                 }
             }

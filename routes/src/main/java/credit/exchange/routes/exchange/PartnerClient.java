@@ -35,8 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sending half of every exchange: seals a request to a partner's configured certificate,
@@ -44,15 +42,15 @@ import org.slf4j.LoggerFactory;
  * itself: an answer envelope that opens, is signed by that partner, answers this very message,
  * and comes with the partner's signed receipt of exactly the bytes we sent, which is kept.
  *
- * <p>Every outcome is either an {@link Answered} or a {@link CodedException} within the partner's
- * configured answer timeout, retries included: E_TIMEOUT, E_PARTNER_UNREACHABLE, E_BAD_ANSWER,
+ * <p>An exchange is exactly one attempt: every outcome is either an {@link Answered} or a
+ * {@link CodedException} within the partner's configured answer timeout: E_TIMEOUT, E_PARTNER_UNREACHABLE, E_BAD_ANSWER,
  * E_CERT_UNTRUSTED (the server is not the partner), or the code the partner refused us with.
  * Each outcome is an {@code exchange.out} audit event (type, both message ids, latency, outcome),
- * durable before the caller learns it.
+ * durable before the caller learns it. Retrying is the caller's: the delivery engine's
+ * ({@code routes/delivery}) for what must reach the partner, the user's for a mutual query.
  */
 public final class PartnerClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PartnerClient.class);
     public static final String RECEIPT_HEADER = "Exchange-Receipt";
     public static final String ENVELOPE_MEDIA_TYPE = "application/pkcs7-mime";
 
@@ -83,7 +81,7 @@ public final class PartnerClient {
     /**
      * What carries an envelope to a partner and its answer back: by default an HTTP POST to the
      * partner's exchange listener; the SOAP pull binding carries the same envelopes in SOAP. It
-     * throws E_PARTNER_UNREACHABLE when a retry may help, another code when it may not.
+     * throws E_PARTNER_UNREACHABLE, E_TIMEOUT or the code of what went wrong.
      */
     @FunctionalInterface
     public interface Carrier {
@@ -132,7 +130,7 @@ public final class PartnerClient {
         PartnerResponse response;
         Answered answered;
         try {
-            response = carryWithRetries(partner, type, envelope, start.plus(partner.answerTimeout()), carrier);
+            response = carrier.carry(partner, type, envelope, partner.answerTimeout());
             answered = proven(partner, headers, envelope, response, start);
         } catch (CodedException e) {
             sent.record(headers, digest(envelope), null, e.code().name());
@@ -150,44 +148,6 @@ public final class PartnerClient {
         AuditEvent.Builder event = AuditEvent.by(AuditEvent.ActorKind.NODE, self, AuditEvent.Action.EXCHANGE_OUT).at(end)
                 .partner(partner.id()).messageIds(messageIds).latency(Duration.between(start, end)).detail(type.wireName());
         audit.append(List.of((failure == null ? event.outcome(AuditEvent.Outcome.ANSWERED) : event.outcome(failure).reason(failure)).build()));
-    }
-
-    /**
-     * Posts the same envelope until it is answered, the attempts are spent or the deadline passes.
-     * A repeat is safe: the partner answers a message id it already answered from its store.
-     */
-    private PartnerResponse carryWithRetries(Partner partner, Partner.ExchangeType type, byte[] envelope, Instant deadline,
-                                             Carrier carrier) {
-        CodedException last = null;
-        for (int attempt = 1; attempt <= partner.attempts(); attempt++) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                break;
-            }
-            try {
-                PartnerResponse response = carrier.carry(partner, type, envelope, left);
-                if (response.status() < 500 || attempt == partner.attempts()) {
-                    return response;
-                }
-                last = refusal(partner, response);
-            } catch (CodedException e) {
-                if (e.code() != ErrorCode.E_PARTNER_UNREACHABLE) {
-                    throw e;
-                }
-                last = e;
-            }
-            LOG.debug("exchange with {} failed on attempt {}: {}", partner.id(), attempt, last.code());
-            Duration pause = partner.backoff();
-            if (clock.instant().plus(pause).isAfter(deadline)) {
-                break;
-            }
-            sleep(pause);
-        }
-        if (last == null) {
-            throw new CodedException(ErrorCode.E_TIMEOUT, "partner " + partner.id() + " did not answer within "
-                    + partner.answerTimeout().toMillis() + " ms");
-        }
-        throw last;
     }
 
     private PartnerResponse post(Partner partner, byte[] envelope, Duration timeout) {
@@ -313,15 +273,6 @@ public final class PartnerClient {
             return MessageDigest.getInstance("SHA-256").digest(envelope);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted while waiting to retry");
         }
     }
 }

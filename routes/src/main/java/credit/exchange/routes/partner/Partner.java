@@ -38,8 +38,6 @@ public record Partner(
         RateLimit rateLimit,
         Duration connectTimeout,
         Duration answerTimeout,
-        int attempts,
-        Duration backoff,
         Path source) {
 
     /** Where the partner stands in the exchange hierarchy. */
@@ -128,21 +126,13 @@ public record Partner(
     }
 
     /**
-     * How a push delivery is retried: {@code attempts} in all; after the n-th failure the next
-     * attempt waits {@code firstBackoff} × 2^(n-1), at most {@code maxBackoff}.
+     * How a push delivery is retried, as the partner file says ({@code push.delivery-retry}):
+     * {@code attempts} in all; after the n-th failure the next attempt waits {@code firstBackoff}
+     * × 2^(n-1), at most {@code maxBackoff} (the delivery engine's RetryPolicy applies it, with jitter).
      */
     public record DeliveryRetry(int attempts, Duration firstBackoff, Duration maxBackoff) {
 
         public static final DeliveryRetry DEFAULT = new DeliveryRetry(10, Duration.ofSeconds(30), Duration.ofHours(1));
-
-        /** The pause after the {@code failures}-th failed attempt. */
-        public Duration backoffAfter(int failures) {
-            Duration pause = firstBackoff;
-            for (int i = 1; i < failures && pause.compareTo(maxBackoff) < 0; i++) {
-                pause = pause.multipliedBy(2);
-            }
-            return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
-        }
     }
 
     /** What a pull travels by: the exchange listener (REST) or the partner's SOAP service. */

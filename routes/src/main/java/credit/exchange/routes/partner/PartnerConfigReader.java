@@ -179,13 +179,11 @@ public final class PartnerConfigReader {
         tree.path("may-start").path("notice").path("kinds").forEach(k -> noticeKinds.add(k.asText()));
         JsonNode rate = tree.get("rate-limit");
         JsonNode timeouts = tree.get("timeouts");
-        JsonNode retry = tree.get("retry");
         return new Result.Read(new Partner(id, tree.get("name").asText(), Partner.Level.of(tree.get("level").asText()),
                 tree.get("enabled").asBoolean(), endpoint.get(), suite, certificate, grant, Set.copyOf(weSend),
                 tree.path("may-start").has("publicity"), Set.copyOf(noticeKinds), push, pullFrom,
                 new Partner.RateLimit(rate.get("per-second").asDouble(), rate.get("burst").asInt()),
-                Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()),
-                retry.get("attempts").asInt(), Duration.ofMillis(retry.get("backoff-ms").asLong()), file));
+                Duration.ofMillis(timeouts.get("connect-ms").asLong()), Duration.ofMillis(timeouts.get("answer-ms").asLong()), file));
     }
 
     private static PartnerGrant grant(JsonNode query) {

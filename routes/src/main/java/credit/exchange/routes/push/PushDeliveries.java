@@ -2,6 +2,9 @@ package credit.exchange.routes.push;
 
 import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.routes.audit.AuditTrail;
+import credit.exchange.routes.delivery.Delivery;
+import credit.exchange.routes.delivery.DeliveryState;
+import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
@@ -33,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *       again; a duplicate trigger finds them delivered and does nothing.</li>
  *   <li>{@link #deliver}: a trigger's deliveries that are still READY or QUEUED are locked, sent
  *       in one sealed exchange, and committed DELIVERED with the partner's verified receipt, or
- *       with the attempt's error code RETRY_WAIT after an exponential backoff, or DEAD when the
- *       partner's retry policy is spent. Every attempt is kept in outbox_attempt.</li>
+ *       with the attempt's error code RETRY_WAIT after the partner's retry policy's pause, or DEAD
+ *       when it is spent, as the delivery engine's state machine ({@link Delivery}) decides. Every attempt is kept in outbox_attempt.</li>
  *   <li>{@link #replay}: an operator sends DEAD deliveries again, with a new round of retries.</li>
  * </ol>
  * A delivery may reach the partner twice (answered, then killed before the commit); it carries
@@ -140,9 +143,11 @@ public final class PushDeliveries {
             c.setAutoCommit(false);
             try {
                 List<Long> ids = new ArrayList<>();
+                List<Delivery> states = new ArrayList<>();
                 List<PushMessages.Delivery> batch = new ArrayList<>();
+                java.time.Instant now = null;
                 try (PreparedStatement ps = c.prepareStatement("""
-                        select o.id, o.deadline, r.category, %s
+                        select o.id, o.deadline, r.category, %s, o.state, o.attempts, o.retry_base, o.next_attempt_at, now()
                         from outbox o %s
                         where o.id = any (?) and o.destination = ? and o.mode = 'PUSH'
                           and (o.state in ('READY', 'QUEUED') or (o.state = 'RETRY_WAIT' and o.next_attempt_at <= now()))
@@ -153,6 +158,9 @@ public final class PushDeliveries {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             ids.add(rs.getLong(1));
+                            states.add(new Delivery(DeliveryState.valueOf(rs.getString(5)), rs.getInt(6), rs.getInt(7),
+                                    rs.getTimestamp(8).toInstant(), null));
+                            now = rs.getTimestamp(9).toInstant();
                             java.sql.Date deadline = rs.getDate(2);
                             batch.add(new PushMessages.Delivery(PushMessages.messageId(self, rs.getLong(1)),
                                     deadline == null ? null : deadline.toLocalDate(), rs.getString(3), rs.getString(4)));
@@ -173,9 +181,9 @@ public final class PushDeliveries {
                     delivered(c, ids, answered.receipt().messageId());
                     outcome = new Outcome(ids.size(), 0, 0, Optional.empty());
                 } catch (CodedException e) {
-                    Partner.DeliveryRetry policy = partner.flatMap(Partner::push).map(Partner.Push::retry)
-                            .orElse(Partner.DeliveryRetry.DEFAULT);
-                    outcome = failed(c, ids, e.code(), policy);
+                    RetryPolicy policy = RetryPolicy.of(partner.flatMap(Partner::push).map(Partner.Push::retry)
+                            .orElse(Partner.DeliveryRetry.DEFAULT));
+                    outcome = failed(c, ids, states, now, e.code(), policy);
                     if (outcome.dead() > 0) {
                         LOG.error("{} deliveries to {} are DEAD after their last attempt failed with {}: {}; "
                                 + "replay them with ./gatewayctl outbox replay", outcome.dead(), destination, e.code(), e.getMessage());
@@ -209,37 +217,42 @@ public final class PushDeliveries {
         }
     }
 
-    private static Outcome failed(Connection c, List<Long> ids, ErrorCode code, Partner.DeliveryRetry policy) throws SQLException {
+    /**
+     * Each delivery's next state after a failed attempt, as the delivery engine's state machine
+     * decides it at {@code now} (the database's time of this transaction, as the relay's due test
+     * uses): RETRY_WAIT for the policy's pause with jitter, or DEAD when its round is spent.
+     */
+    private static Outcome failed(Connection c, List<Long> ids, List<Delivery> states, java.time.Instant now, ErrorCode code,
+                                  RetryPolicy policy) throws SQLException {
         int retrying = 0;
         int dead = 0;
+        String[] next = new String[ids.size()];
+        java.sql.Timestamp[] due = new java.sql.Timestamp[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            Delivery after = states.get(i).failed(now, code.name(), policy, java.util.concurrent.ThreadLocalRandom.current()::nextDouble).after();
+            next[i] = after.state().name();
+            due[i] = after.state() == DeliveryState.DEAD ? null : java.sql.Timestamp.from(after.nextAttemptAt());
+            if (after.state() == DeliveryState.DEAD) {
+                dead++;
+            } else {
+                retrying++;
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 with failed as (
-                    update outbox set attempts = attempts + 1, last_error = ?,
-                        state = case when attempts + 1 - retry_base >= ? then 'DEAD' else 'RETRY_WAIT' end,
-                        next_attempt_at = case when attempts + 1 - retry_base >= ? then 'infinity'::timestamptz
-                            else now() + least(make_interval(secs => ?),
-                                               make_interval(secs => ? * power(2, least(attempts - retry_base, 40)))) end
-                    where id = any (?)
-                    returning id, attempts, state),
-                kept as (
-                    insert into outbox_attempt (outbox_id, attempt, at, outcome) select id, attempts, now(), ? from failed)
-                select state, count(*) from failed group by state""")) {
+                    update outbox o set attempts = o.attempts + 1, last_error = ?, state = v.state,
+                        next_attempt_at = coalesce(v.due, 'infinity'::timestamptz)
+                    from unnest(?::bigint[], ?::text[], ?::timestamptz[]) as v (id, state, due)
+                    where o.id = v.id
+                    returning o.id, o.attempts)
+                insert into outbox_attempt (outbox_id, attempt, at, outcome) select id, attempts, ?, ? from failed""")) {
             ps.setString(1, code.name());
-            ps.setInt(2, policy.attempts());
-            ps.setInt(3, policy.attempts());
-            ps.setDouble(4, policy.maxBackoff().toMillis() / 1000.0);
-            ps.setDouble(5, policy.firstBackoff().toMillis() / 1000.0);
-            ps.setArray(6, c.createArrayOf("bigint", ids.toArray()));
-            ps.setString(7, code.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if ("DEAD".equals(rs.getString(1))) {
-                        dead = rs.getInt(2);
-                    } else {
-                        retrying = rs.getInt(2);
-                    }
-                }
-            }
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(3, c.createArrayOf("text", next));
+            ps.setArray(4, c.createArrayOf("timestamptz", due));
+            ps.setTimestamp(5, java.sql.Timestamp.from(now));
+            ps.setString(6, code.name());
+            ps.executeUpdate();
         }
         return new Outcome(0, retrying, dead, Optional.of(code));
     }

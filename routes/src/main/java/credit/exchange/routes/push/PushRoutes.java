@@ -1,5 +1,6 @@
 package credit.exchange.routes.push;
 
+import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -200,8 +201,8 @@ public final class PushRoutes extends RouteBuilder {
             } catch (CodedException e) {
                 // a partner that stays down is asked less and less often, up to once a minute, and reported once
                 int failures = pullFailures.merge(p.id(), 1, Integer::sum);
-                Duration pause = from.idlePause().multipliedBy(1L << Math.min(failures - 1, 16));
-                pause = pause.compareTo(MAX_PULL_PAUSE) > 0 ? MAX_PULL_PAUSE : pause;
+                Duration first = from.idlePause().compareTo(MAX_PULL_PAUSE) > 0 ? MAX_PULL_PAUSE : from.idlePause();
+                Duration pause = new RetryPolicy(RetryPolicy.UNBOUNDED, first, MAX_PULL_PAUSE, RetryPolicy.DEFAULT_JITTER).nextPause(failures);
                 if (failures == 1) {
                     LOG.warn("pull from {} failed with {}: {}; asked again with growing pauses", p.id(), e.code(), e.getMessage());
                 } else {

@@ -103,7 +103,7 @@ class NoticeReceiverTest {
     private static Partner partner(Set<String> kinds) {
         return new Partner("huzhou", "huzhou", Partner.Level.ALLIANCE_CITY, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(Partner.ExchangeType.NOTICE), false, kinds, Optional.empty(), Optional.empty(),
-                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of("huzhou.yaml"));
+                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of("huzhou.yaml"));
     }
 
     private String sql(String query) throws Exception {

@@ -171,7 +171,7 @@ class RecognitionsTest {
     private static Partner partner(String id, Partner.Level level) {
         return new Partner(id, id, level, true, URI.create("https://127.0.0.1:1"), Suite.GM, null, Optional.empty(),
                 Set.of(Partner.ExchangeType.NOTICE), false, Set.of("recognition", "recognition-withdrawal"), Optional.empty(),
-                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO,
+                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4),
                 Path.of(id + ".yaml"));
     }
 }

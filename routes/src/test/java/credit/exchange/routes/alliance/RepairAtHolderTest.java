@@ -71,6 +71,6 @@ class RepairAtHolderTest {
     private static Partner hangzhou() {
         return new Partner("hangzhou", "hangzhou", Partner.Level.ALLIANCE_CITY, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(), false, Set.of("repair"), Optional.empty(), Optional.empty(), new Partner.RateLimit(1, 1),
-                Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of("hangzhou.yaml"));
+                Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of("hangzhou.yaml"));
     }
 }

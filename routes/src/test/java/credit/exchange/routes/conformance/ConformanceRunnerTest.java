@@ -121,7 +121,7 @@ class ConformanceRunnerTest {
     private static Partner partner() {
         return new Partner("huzhou", "Huzhou", Partner.Level.ALLIANCE_CITY, true, URI.create("https://127.0.0.1:1"), Suite.INTL,
                 HUZHOU.certificate(), Optional.empty(), Set.of(Partner.ExchangeType.QUERY), false, Set.of(), Optional.empty(),
-                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(5), 1, Duration.ZERO,
+                Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Path.of("huzhou.yaml"));
     }
 

@@ -133,7 +133,7 @@ class CountersignatureCollectionTest {
         huzhou = Huzhou.COUNTERSIGNS;
         assertEquals(0, hangzhou.collect(huzhou(), client, 20));
 
-        assertEquals(1, asked.get(), "paused for " + Countersignatures.RETRY.backoffAfter(1) + " after one failure");
+        assertEquals(1, asked.get(), "paused for " + Countersignatures.RETRY.nextPause(1) + " after one failure");
     }
 
     private List<Partner> huzhou() {

@@ -60,8 +60,7 @@ class RateLimiterTest {
 
     private static Partner partner(String id, double perSecond, int burst) {
         return new Partner(id, id, Partner.Level.ALLIANCE_CITY, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
-                Optional.empty(), Set.of(), false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(perSecond, burst), Duration.ofSeconds(1), Duration.ofSeconds(4),
-                1, Duration.ZERO, Path.of(id + ".yaml"));
+                Optional.empty(), Set.of(), false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(perSecond, burst), Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of(id + ".yaml"));
     }
 
     private static final class MutableClock extends Clock {

@@ -51,8 +51,7 @@ class PartnerQueryAuthorisationTest {
     private String uscc;
     private final Partner huzhou = new Partner("huzhou", "huzhou", Partner.Level.ALLIANCE_CITY, true, URI.create("https://127.0.0.1:1"),
             Suite.GM, null, Optional.of(new PartnerGrant(Set.of(Classification.A, Classification.B), Set.of(), Map.of())), Set.of(),
-            false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1,
-            Duration.ZERO, Path.of("huzhou.yaml"));
+            false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of("huzhou.yaml"));
 
     PartnerQueryAuthorisationTest(TestNode node) {
         this.node = node;

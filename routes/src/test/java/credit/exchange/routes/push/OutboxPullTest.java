@@ -179,6 +179,6 @@ class OutboxPullTest {
     private static Partner province(String id) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(), false, Set.of(), Optional.of(Partner.Push.pulled(Set.of("penalty"))), Optional.empty(),
-                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of(id + ".yaml"));
+                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of(id + ".yaml"));
     }
 }

@@ -79,6 +79,6 @@ class OutboxRoutingTest {
     private static Partner partner(String id, boolean enabled, Partner.Push push) {
         return new Partner(id, id, Partner.Level.PROVINCIAL, enabled, URI.create("https://127.0.0.1:1"), Suite.GM, null,
                 Optional.empty(), Set.of(), false, Set.of(), Optional.of(push), Optional.empty(), new Partner.RateLimit(1, 1), Duration.ofSeconds(1),
-                Duration.ofSeconds(4), 1, Duration.ZERO, Path.of(id + ".yaml"));
+                Duration.ofSeconds(4), Path.of(id + ".yaml"));
     }
 }

@@ -44,7 +44,7 @@ class PublicityDeadlinesTest {
         new PushSubscriptions(node.database(), CategoryCatalogue.load(node.database())).sync(List.of(new Partner("national",
                 "national", Partner.Level.NATIONAL, true, URI.create("https://127.0.0.1:1"), Suite.GM, null, Optional.empty(),
                 Set.of(), false, Set.of(), Optional.of(Partner.Push.delivered(Set.of("penalty"), Optional.of(7))), Optional.empty(),
-                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), 1, Duration.ZERO, Path.of("n.yaml"))));
+                new Partner.RateLimit(1, 1), Duration.ofSeconds(1), Duration.ofSeconds(4), Path.of("n.yaml"))));
         Path file = Seeds.writeRows(Seeds.SEED, "penalty", 10, 5, Files.createTempDirectory("deadlines").resolve("penalty.csv"));
         assertEquals(10, node.importFile(file, "penalty").stored());
         LocalDate today = LocalDate.now(ZoneId.of(PublicityDeadlines.DEADLINE_ZONE));

@@ -85,6 +85,6 @@ public final class TwoNodes {
     public static Partner partner(NodeCredentials node, URI endpoint, Duration answerTimeout) {
         return new Partner(node.nodeId(), node.nodeId(), Partner.Level.ALLIANCE_CITY, true, endpoint, Suite.GM, node.certificate(),
                 Optional.empty(), Set.of(), false, Set.of(), Optional.empty(), Optional.empty(), new Partner.RateLimit(100, 100),
-                Duration.ofSeconds(1), answerTimeout, 1, Duration.ZERO, Path.of(node.nodeId() + ".yaml"));
+                Duration.ofSeconds(1), answerTimeout, Path.of(node.nodeId() + ".yaml"));
     }
 }
