@@ -32,7 +32,7 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
-import credit.exchange.routes.push.RelayWatch;
+import credit.exchange.routes.delivery.RelayWatch;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.SignedConsents;

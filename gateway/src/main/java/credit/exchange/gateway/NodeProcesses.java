@@ -1,7 +1,7 @@
 package credit.exchange.gateway;
 
 import credit.exchange.gateway.cli.GatewayCtl;
-import credit.exchange.routes.push.CrashPoint;
+import credit.exchange.routes.delivery.CrashPoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

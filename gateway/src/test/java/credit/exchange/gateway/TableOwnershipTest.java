@@ -32,9 +32,10 @@ class TableOwnershipTest {
     /** Table → the routes/ package that owns it (issue 21's ownership map). */
     private static final Map<String, String> OWNERS = owners(Map.of(
             "audit", "audit_event audit_chain_head audit_checkpoint audit_countersignature audit_witnessed audit_purge",
-            "push", "outbox outbox_attempt push_subscription pull_receipt received_batch received_delivery"
+            "delivery", "outbox outbox_attempt",
+            "push", "push_subscription pull_receipt received_batch received_delivery"
                     + " withdrawn_message objected_message",
-            "alliance", "alliance_delivery alliance_notice alliance_received credit_list_entry credit_objection"
+            "alliance", "alliance_notice alliance_notice_answer alliance_received credit_list_entry credit_objection"
                     + " credit_repair credit_service_filing recognition_withdrawal",
             "exchange", "exchange_message sent_exchange",
             "access", "access_event subject_authorisation",

@@ -132,6 +132,16 @@ public enum ErrorCode {
         return httpStatus;
     }
 
+    /** The code of this name, if there is one (a partner's answer names its codes as text). */
+    public static java.util.Optional<ErrorCode> named(String name) {
+        for (ErrorCode code : values()) {
+            if (code.name().equals(name)) {
+                return java.util.Optional.of(code);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** What the code means, in words a partner or department can act on. */
     public String meaning() {
         return meaning;

@@ -12,7 +12,10 @@ import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.push.BenchDeliveries;
-import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.PullService;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.DeliveryKind;
+import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.push.OutboxPuller;
 import credit.exchange.routes.push.PushMessages;
 import credit.exchange.routes.push.ReceivedDeliveries;
@@ -184,27 +187,27 @@ final class PushBench implements Callable<Integer> {
      * Returns the size of a full batch's payload and its acknowledgement's, for the crypto bound.
      */
     private int[] dbBound(Database cityDb, Database provinceDb) throws Exception {
-        BenchDeliveries.readyAgain(cityDb, "zhejiang");
+        PublicityDeliveries.readyAgainForBench(cityDb, "zhejiang");
         BenchDeliveries.dropReceived(provinceDb);
-        Outbox outbox = new Outbox(cityDb);
+        PublicityDeliveries outbox = new PublicityDeliveries(cityDb, Clock.systemUTC());
         ReceivedDeliveries received = new ReceivedDeliveries(provinceDb);
         long n = 0;
         int batches = 0;
         int[] sizes = null;
         long[] phases = new long[4]; // pull, render and parse, keep, acknowledge
         long t0 = System.nanoTime();
-        List<Outbox.Pulled> pulled;
+        List<PublicityDeliveries.Pulled> pulled;
         while (true) {
             long p0 = System.nanoTime();
-            pulled = outbox.pull("zhejiang", batch, Duration.ofMinutes(1));
+            pulled = outbox.handOut("zhejiang", batch, Duration.ofMinutes(1));
             long p1 = System.nanoTime();
             phases[0] += p1 - p0;
             if (pulled.isEmpty()) {
                 break;
             }
             List<PushMessages.Delivery> deliveries = new ArrayList<>(pulled.size());
-            for (Outbox.Pulled p : pulled) {
-                deliveries.add(new PushMessages.Delivery(PushMessages.messageId("hangzhou", p.messageId()), null, null, p.recordJson()));
+            for (PublicityDeliveries.Pulled p : pulled) {
+                deliveries.add(new PushMessages.Delivery(PushMessages.messageId("hangzhou", p.outboxId()), null, null, p.recordJson()));
             }
             byte[] payload = PushMessages.batch(deliveries);
             List<PushMessages.Delivery> parsed = PushMessages.readBatch(payload, "hangzhou");
@@ -213,7 +216,8 @@ final class PushBench implements Callable<Integer> {
             long p3 = System.nanoTime();
             byte[] ack = PushMessages.write(new PushMessages.Acknowledgement(UUID.randomUUID().toString(),
                     parsed.stream().map(PushMessages.Delivery::messageId).toList(), Base64.getEncoder().encodeToString(new byte[700])));
-            outbox.acknowledge("zhejiang", pulled.stream().map(Outbox.Pulled::messageId).toList(), "bench-" + batches, new byte[700]);
+            PullService.acknowledge(cityDb, outbox, "zhejiang", pulled.stream().map(PublicityDeliveries.Pulled::outboxId).toList(),
+                    "bench-" + batches, new byte[700]);
             phases[1] += p2 - p1;
             phases[2] += p3 - p2;
             phases[3] += System.nanoTime() - p3;
@@ -292,6 +296,6 @@ final class PushBench implements Callable<Integer> {
 
     /** Hangzhou's deliveries to the province, per state. */
     private static Map<String, Long> toProvince(Database db) {
-        return new Outbox(db).counts().getOrDefault("zhejiang", Map.of());
+        return new Deliveries(db, Clock.systemUTC()).counts(DeliveryKind.PUBLICITY).getOrDefault("zhejiang", Map.of());
     }
 }

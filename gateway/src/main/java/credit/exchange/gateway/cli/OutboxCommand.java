@@ -2,8 +2,7 @@ package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
-import credit.exchange.routes.push.Outbox;
-import credit.exchange.routes.push.PushDeliveries;
+import credit.exchange.routes.delivery.Deliveries;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.time.Duration;
@@ -42,12 +41,13 @@ final class OutboxCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                Outbox outbox = new Outbox(store.database());
+                Deliveries outbox = new Deliveries(store.database(), GatewayCtl.CLOCK);
                 outbox.counts().forEach((dest, states) -> System.out.printf("%-10s %s%n", dest, states));
                 String s = state == null ? null : state.toUpperCase(Locale.ROOT);
-                for (Outbox.Delivery d : outbox.list(s, destination, limit)) {
-                    System.out.printf("%8d %-10s %-4s %-12s record %d  deadline %s  attempts %d%s%n", d.id(),
-                            d.destination(), d.mode(), d.state(), d.recordId(), d.deadline() == null ? "-" : d.deadline(),
+                for (Deliveries.Listed d : outbox.list(s, destination, limit)) {
+                    System.out.printf("%8d %-10s %-4s %-12s %s  deadline %s  attempts %d%s%n", d.id(),
+                            d.destination(), d.mode(), d.state(), d.recordId() != null ? "record " + d.recordId()
+                                    : d.kind().name().toLowerCase(Locale.ROOT) + " " + d.payloadRef(), d.deadline() == null ? "-" : d.deadline(),
                             d.attempts(), d.lastError() == null ? "" : "  last error " + d.lastError());
                 }
             }
@@ -69,16 +69,16 @@ final class OutboxCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                List<Outbox.Pending> pending = new Outbox(store.database()).pending(destination);
+                List<Deliveries.Pending> pending = new Deliveries(store.database(), GatewayCtl.CLOCK).pending(destination);
                 if (pending.isEmpty()) {
                     System.out.println("nothing pending: every delivery" + (destination == null ? "" : " to " + destination)
                             + " is delivered or acknowledged");
                     return 0;
                 }
-                Instant now = Instant.now();
+                Instant now = GatewayCtl.CLOCK.instant();
                 System.out.printf("%-10s %-4s %-14s %-12s %8s %12s %8s  %s%n", "partner", "mode", "dataset", "state", "count",
                         "oldest age", "attempts", "last error");
-                for (Outbox.Pending p : pending) {
+                for (Deliveries.Pending p : pending) {
                     System.out.printf("%-10s %-4s %-14s %-12s %8d %12s %8d  %s%n", p.destination(), p.mode(), p.dataset(), p.state(),
                             p.deliveries(), age(Duration.between(p.oldest(), now)), p.maxAttempts(), p.lastError() == null ? "" : p.lastError());
                 }
@@ -116,8 +116,7 @@ final class OutboxCommand {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 // the replay is an audit event naming the operator, written with it
-                int n = new PushDeliveries(config.nodeId(), store.database(), d -> Optional.empty(), null, Duration.ZERO)
-                        .replay(Optional.ofNullable(id), CliOperator.name());
+                int n = new Deliveries(store.database(), GatewayCtl.CLOCK).replay(Optional.ofNullable(id), CliOperator.name());
                 System.out.println(n + " DEAD deliver" + (n == 1 ? "y" : "ies") + " replayed: READY, relayed by the running node");
                 return 0;
             } catch (CodedException e) {

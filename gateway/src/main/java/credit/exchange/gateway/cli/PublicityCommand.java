@@ -2,7 +2,7 @@ package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
-import credit.exchange.routes.push.PublicityDeadlines;
+import credit.exchange.routes.delivery.PublicityDeadlines;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

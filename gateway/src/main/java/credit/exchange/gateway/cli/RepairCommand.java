@@ -28,7 +28,7 @@ final class RepairCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                CreditRepairs.Repair r = new CreditRepairs(store.database(), new AllianceNotices(store.database()), config.nodeId(),
+                CreditRepairs.Repair r = new CreditRepairs(store.database(), new AllianceNotices(store.database(), GatewayCtl.CLOCK), config.nodeId(),
                         GatewayCtl.CLOCK).status(id);
                 System.out.printf("repair %s: %s %s of %s (%s), %s: %s%n", r.id(), r.category(), r.documentNumber(), r.sourceDepartment(),
                         r.uscc(), r.reason(), r.basis());

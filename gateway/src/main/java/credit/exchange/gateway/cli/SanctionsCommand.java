@@ -30,7 +30,7 @@ final class SanctionsCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                AllianceNotices notices = new AllianceNotices(store.database());
+                AllianceNotices notices = new AllianceNotices(store.database(), GatewayCtl.CLOCK);
                 JointSanctions sanctions = new JointSanctions(store.database(), notices, GatewayCtl.CLOCK);
                 if (id == null) {
                     boolean overdue = false;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.alliance.ListedSubjects;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.routes.store.ActiveRecords;
 import java.io.PrintStream;
@@ -108,7 +108,8 @@ final class AllianceWorkflowSteps {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setAutoCommit(false);
             for (ActiveRecords.OfLegalPerson r : ActiveRecords.ofLegalPersons(c, "licensing")) {
-                if (Outbox.holders(c, "hangzhou", List.of(r.id())).partners().containsAll(List.of("zhejiang", "national"))
+                if (PublicityDeliveries.holders(c, List.of(r.id())).stream().map(PublicityDeliveries.Holder::destination).toList()
+                        .containsAll(List.of("zhejiang", "national"))
                         && !ListedSubjects.onAnyList(c, r.uscc())) {
                     records.add(String.valueOf(r.id()));
                     nominee = nominee == null ? r.uscc() : nominee;

@@ -10,15 +10,23 @@ import credit.exchange.routes.alliance.CreditObjections;
 import credit.exchange.routes.alliance.CreditRepairs;
 import credit.exchange.routes.alliance.JointSanctions;
 import credit.exchange.routes.alliance.NoticeKind;
-import credit.exchange.routes.alliance.NoticePropagation;
+import credit.exchange.routes.alliance.NoticeCourier;
 import credit.exchange.routes.alliance.NoticeReceiver;
 import credit.exchange.routes.alliance.Recognitions;
 import credit.exchange.routes.alliance.ServiceFilings;
 import credit.exchange.routes.api.AnswerHeaders;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.audit.AuditWriter;
+import credit.exchange.routes.countersign.CheckpointCourier;
 import credit.exchange.routes.countersign.CountersignRoutes;
 import credit.exchange.routes.countersign.Countersignatures;
+import credit.exchange.routes.delivery.Courier;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.DeliveryEngine;
+import credit.exchange.routes.delivery.DeliveryRoutes;
+import credit.exchange.routes.delivery.PublicityDeadlines;
+import credit.exchange.routes.delivery.PublicityDeliveries;
+import credit.exchange.routes.delivery.RelayWatch;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.ExchangeMessages;
 import credit.exchange.routes.exchange.ExchangeRoutes;
@@ -32,17 +40,15 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.partnerstatus.PartnerStatus;
 import credit.exchange.routes.partnerstatus.PartnerStatusRoutes;
-import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.OutboxPuller;
-import credit.exchange.routes.push.PublicityDeadlines;
+import credit.exchange.routes.push.PublicityCourier;
 import credit.exchange.routes.push.PublicityReceiver;
 import credit.exchange.routes.push.PullService;
-import credit.exchange.routes.push.PushDeliveries;
+import credit.exchange.routes.push.PullCourier;
 import credit.exchange.routes.push.PushRoutes;
 import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.push.ReceivedRoutes;
-import credit.exchange.routes.push.RelayWatch;
 import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
 import credit.exchange.routes.push.soap.SoapListener;
@@ -143,11 +149,14 @@ public final class Federation implements AutoCloseable {
 
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
+        Deliveries deliveries = new Deliveries(database, clock);
+        List<Courier> couriers = new ArrayList<>(List.of(new PublicityCourier(identity.nodeId(), client)));
         Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), exchange.answerEnvelopes());
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
-        CountersignRoutes countersigning = new CountersignRoutes(countersignatures, partners, client,
+        couriers.add(new CheckpointCourier(countersignatures, client));
+        CountersignRoutes countersigning = new CountersignRoutes(countersignatures, partners, deliveries,
                 settings.audit().countersignInterval().toMillis(), clock);
-        List<RoutesBuilder> allianceRoutes = alliance(settings, identity, node, exchange);
+        List<RoutesBuilder> allianceRoutes = alliance(settings, identity, node, exchange, couriers);
         InboundExchange inbound = new InboundExchange(identity.nodeId(), exchange.envelopes(), partners, exchange.messages(),
                 new RateLimiter(clock), handlers, audit, clock);
 
@@ -187,7 +196,9 @@ public final class Federation implements AutoCloseable {
             routes.add(new ProvincePullRoutes(inbound, exchangeSettings.scheme() + "://" + host + ":" + soapPort + ProvincePullRoutes.PATH,
                     bus, identity.policy().maxBytes(), devMode));
         }
-        routes.add(push(settings.push(), identity, node, exchange, received, new SoapCarrier(bus, exchange.clientTls())));
+        routes.add(push(settings.push(), identity, node, exchange, received, new SoapCarrier(bus, exchange.clientTls()), deliveries, couriers));
+        routes.add(new DeliveryRoutes(new DeliveryEngine(deliveries, couriers, partners::find, settings.push().requeueAfter()), partners,
+                settings.push().queues(), settings.push().timing(), node.relayWatch()));
         CachingConnectionFactory cachedBroker = new CachingConnectionFactory(node.broker());
         cachedBroker.setSessionCacheSize(BROKER_SESSIONS);
         return new Federation(routes, listenerTls, listenerGuard, crlGuard, bus, soapPort, cachedBroker, countersigning, identity.crls());
@@ -247,16 +258,17 @@ public final class Federation implements AutoCloseable {
                 identity.policy(), node.audit(), clock);
         Map<Partner.ExchangeType, ExchangeHandler> handlers = new HashMap<>();
         handlers.put(Partner.ExchangeType.QUERY, new PartnerQueryHandler(node.queries(), node.authorisations()));
-        handlers.putAll(new PullService(identity.nodeId(), new Outbox(database), messages, envelopes).handlers());
+        handlers.putAll(new PullService(identity.nodeId(), database, new PublicityDeliveries(database, clock), messages, envelopes).handlers());
         return new Exchange(partners, subscriptions, messages, envelopes, answerEnvelopes, tls, clientTls, client, handlers);
     }
 
     /** The alliance workflows (sanctions, recognitions, repairs, objections, filings), their notices' receiver and delivery. */
-    private static List<RoutesBuilder> alliance(NodeSettings settings, NodeIdentity identity, NodeServices node, Exchange exchange) {
+    private static List<RoutesBuilder> alliance(NodeSettings settings, NodeIdentity identity, NodeServices node, Exchange exchange,
+                                                List<Courier> couriers) {
         Clock clock = node.clock();
         Database database = node.database();
         AllianceSettings alliance = settings.alliance();
-        AllianceNotices notices = new AllianceNotices(database);
+        AllianceNotices notices = new AllianceNotices(database, clock);
         JointSanctions sanctions = new JointSanctions(database, notices, clock);
         Recognitions recognitions = new Recognitions(database, notices, identity.nodeId(),
                 exchange.envelopes().signing(settings.audit().chain().suite()), new StatementVerifier(identity.validator()),
@@ -270,23 +282,21 @@ public final class Federation implements AutoCloseable {
         ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
         noticeKinds.putAll(filings.kinds());
         exchange.handlers().put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
+        couriers.add(new NoticeCourier(exchange.client(), alliance.retryPause(), clock));
         return List.of(
-                new NoticePropagation(notices, exchange.partners(), exchange.client(), alliance.propagateMs(), alliance.retryPause()),
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, exchange.partners(),
                         node.authenticator(), alliance.repairExpiry(), alliance.recognitionWatch()));
     }
 
-    /** The push flows: deliveries from the outbox through the broker, this node's pulls from partners, publicity deadlines. */
+    /** The push flows: this node's pulls from partners (a courier of the engine), publicity deadlines. */
     private static RoutesBuilder push(PushSettings push, NodeIdentity identity, NodeServices node, Exchange exchange,
-                                      ReceivedDeliveries received, SoapCarrier soap) {
-        PartnerDirectory partners = exchange.partners();
-        PushDeliveries deliveries = new PushDeliveries(identity.nodeId(), node.database(), partners::find, exchange.client(),
-                push.requeueAfter());
+                                      ReceivedDeliveries received, SoapCarrier soap, Deliveries deliveries, List<Courier> couriers) {
         OutboxPuller puller = new OutboxPuller(identity.nodeId(), exchange.client(), exchange.answerEnvelopes(), received, node.clock());
         PartnerClient.Carrier rest = exchange.client().listener();
-        return new PushRoutes(partners, deliveries, puller,
+        couriers.add(new PullCourier(puller,
                 p -> p.pullFrom().map(Partner.PullFrom::binding).orElse(Partner.Binding.REST) == Partner.Binding.SOAP ? soap : rest,
-                new PublicityDeadlines(node.database(), node.clock()), push.queues(), push.timing(), node.relayWatch(), node.clock());
+                node.clock()));
+        return new PushRoutes(exchange.partners(), deliveries, new PublicityDeadlines(node.database(), node.clock()), push.pushTiming());
     }
 
     /** What the routes refer to by name in the registry; bind before the routes start. */

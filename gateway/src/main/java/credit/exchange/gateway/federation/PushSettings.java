@@ -1,13 +1,15 @@
 package credit.exchange.gateway.federation;
 
 import credit.exchange.gateway.NodeConfig;
+import credit.exchange.routes.delivery.DeliveryRoutes;
 import credit.exchange.routes.push.PushRoutes;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The push flows ({@code gateway.outbox.*}, docs/operations.md "Outbox"): how long a QUEUED delivery's
- * trigger may stay unconsumed before it is relayed again, and how often due deliveries are relayed.
+ * The delivery engine and the push flows ({@code gateway.outbox.*}, docs/operations.md "Outbox"): how
+ * long a QUEUED delivery's trigger may stay unconsumed before it is relayed again, and how often due
+ * deliveries (of every kind) are relayed.
  */
 public record PushSettings(Duration requeueAfter, int relayMs) {
 
@@ -15,8 +17,8 @@ public record PushSettings(Duration requeueAfter, int relayMs) {
     static final String OUTBOX_QUEUE = "jms:queue:outbox.";
     /** At most so many due deliveries relayed in one round (a round repeats while it relays this many). */
     static final int RELAY_MAX = 5000;
-    /** How often (ms) this node pulls from the partners it pulls from. */
-    static final long PULL_MS = 100;
+    /** How often (ms) the partners this node pulls from are looked at (their pulls are standing deliveries). */
+    static final long PULL_SCHEDULE_MS = 5000;
     /** How often (ms) overdue double-publicity deadlines are counted. */
     static final long DEADLINE_MS = 60_000;
 
@@ -25,12 +27,16 @@ public record PushSettings(Duration requeueAfter, int relayMs) {
                 config.whole("gateway.outbox.relay-ms", 1));
     }
 
-    PushRoutes.Queues queues() {
-        return new PushRoutes.Queues(destination -> OUTBOX_QUEUE + destination,
+    DeliveryRoutes.Queues queues() {
+        return new DeliveryRoutes.Queues(destination -> OUTBOX_QUEUE + destination,
                 destination -> OUTBOX_QUEUE + destination + "?transacted=true");
     }
 
-    PushRoutes.Timing timing() {
-        return new PushRoutes.Timing(relayMs, RELAY_MAX, PULL_MS, DEADLINE_MS);
+    DeliveryRoutes.Timing timing() {
+        return new DeliveryRoutes.Timing(relayMs, RELAY_MAX);
+    }
+
+    PushRoutes.Timing pushTiming() {
+        return new PushRoutes.Timing(PULL_SCHEDULE_MS, DEADLINE_MS);
     }
 }

@@ -4,10 +4,10 @@ import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.countersign.CountersignRoutes;
-import credit.exchange.routes.push.Outbox;
-import credit.exchange.routes.push.PublicityDeadlines;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
-import credit.exchange.routes.push.RelayWatch;
+import credit.exchange.routes.delivery.RelayWatch;
 import credit.exchange.routes.store.Database;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -82,7 +82,7 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         from("direct:metrics").routeId("metrics")
                 .process(this::prometheus);
 
-        Outbox outbox = new Outbox(database);
+        Deliveries outbox = new Deliveries(database, clock);
         PublicityDeadlines deadlines = new PublicityDeadlines(database, clock);
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         from("direct:outbox-counts").routeId("outbox-counts")

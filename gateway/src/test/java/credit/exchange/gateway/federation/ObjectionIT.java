@@ -38,7 +38,7 @@ class ObjectionIT {
     @Test
     void anObjection_isFlaggedAtEveryHolder_clearedWhenRejected_andTheCorrectionReplacesTheRecordWhenUpheld() throws Exception {
         DemoAlliance alliance = DemoAlliance.prepare(root, DemoAlliance.freeBasePort(), null);
-        NodeConfig hangzhou = alliance.config(DemoAlliance.member("hangzhou")).with("gateway.alliance.propagate-ms", "300");
+        NodeConfig hangzhou = alliance.config(DemoAlliance.member("hangzhou"));
         NodeConfig zhejiang = alliance.config(DemoAlliance.member("zhejiang"));
         String hz = alliance.apiUrl(DemoAlliance.member("hangzhou"));
         List<Node> nodes = new ArrayList<>();

@@ -12,7 +12,7 @@ import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.push.CrashPoint;
+import credit.exchange.routes.delivery.CrashPoint;
 import credit.exchange.routes.seed.SeedGenerator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

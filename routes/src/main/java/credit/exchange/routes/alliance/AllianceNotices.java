@@ -5,6 +5,8 @@ import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
@@ -15,20 +17,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The notices this node starts for the alliance's joint work (docs/protocol.md §13) and their
- * delivery to each partner, all in PostgreSQL: a notice is written with one delivery per partner
- * and its audit event in one transaction; deliveries are tried until the partner answers, each
- * failure pausing the partner's delivery longer (from the database's clock, so that a restart or
- * another replica goes on where this one stopped).
+ * The notices this node starts for the alliance's joint work (docs/protocol.md §13) and the
+ * partners' answers: a notice is written with one delivery per partner (the delivery engine's,
+ * kind {@code NOTICE}) and its audit event in one transaction; the engine carries each delivery
+ * until the partner answers ({@link NoticeCourier}), and the answer is kept here with the notice.
  */
 public final class AllianceNotices {
 
@@ -37,7 +41,10 @@ public final class AllianceNotices {
                          Optional<Instant> respondBy) {
     }
 
-    /** One partner's delivery of a notice: PENDING until it answers, then ANSWERED (with its answer) or REFUSED (with its code). */
+    /**
+     * One partner's delivery of a notice: PENDING until it answers, then ANSWERED (with its answer)
+     * or REFUSED (with its code); the attempts and the last failed attempt's error are the engine's.
+     */
     public record Delivery(String noticeId, String partner, String state, int attempts, Instant nextAttemptAt, String lastError,
                            Optional<Instant> answeredAt, Optional<JsonNode> answer) {
     }
@@ -46,16 +53,14 @@ public final class AllianceNotices {
     public record Unanswered(long deliveries, Instant oldestSince, Optional<String> lastError) {
     }
 
-    /** A delivery due now, with its notice. */
-    public record Due(Notice notice, String partner, int attempts) {
-    }
-
     private static final String NOTICE_COLUMNS = "n.id::text, n.kind, n.subject, n.body::text, n.created_at, n.created_by, n.respond_by";
 
     private final Database database;
+    private final Clock clock;
 
-    public AllianceNotices(Database database) {
+    public AllianceNotices(Database database, Clock clock) {
         this.database = database;
+        this.clock = clock;
     }
 
     /**
@@ -100,14 +105,7 @@ public final class AllianceNotices {
             ps.setTimestamp(6, respondBy.map(Timestamp::from).orElse(null));
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into alliance_delivery (notice_id, partner) values (?::uuid, ?)")) {
-            for (String partner : partners) {
-                ps.setString(1, id);
-                ps.setString(2, partner);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Deliveries.enqueue(c, DeliveryKind.NOTICE, partners, id, clock.instant());
         AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.valueOf(actorKind), actor, AuditEvent.Action.NOTICE_OUT)
                 .subject("U:" + subject).outcome(AuditEvent.Outcome.ISSUED)
                 .detail(kind + " " + id + " to " + String.join(",", partners)).build());
@@ -149,87 +147,78 @@ public final class AllianceNotices {
         }
     }
 
+    /** Each partner's delivery of a notice, with its answer once it came, by partner. */
     public List<Delivery> deliveries(String noticeId) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select notice_id::text, partner, state, attempts, next_attempt_at, last_error, answered_at, answer::text
-                from alliance_delivery where notice_id = ?::uuid order by partner""")) {
+        try (Connection c = database.connection()) {
+            return deliveries(c, noticeId);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** As {@link #deliveries(String)}, in the caller's transaction. */
+    static List<Delivery> deliveries(Connection c, String noticeId) throws SQLException {
+        Map<String, Answer> answers = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select partner, answered_at, answer::text from alliance_notice_answer where notice_id = ?::uuid")) {
             ps.setString(1, noticeId);
-            List<Delivery> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Timestamp answeredAt = rs.getTimestamp(7);
-                    out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5).toInstant(),
-                            rs.getString(6), Optional.ofNullable(answeredAt).map(Timestamp::toInstant),
-                            Optional.ofNullable(rs.getString(8)).map(AllianceNotices::json)));
+                    answers.put(rs.getString(1), new Answer(rs.getTimestamp(2).toInstant(), json(rs.getString(3))));
                 }
             }
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
         }
-    }
-
-    /** Per partner, its PENDING deliveries (partners with none are left out). */
-    public java.util.Map<String, Unanswered> unansweredByPartner() {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                select d.partner, count(*), min(n.created_at),
-                       (array_agg(d.last_error order by d.next_attempt_at desc) filter (where d.last_error is not null))[1]
-                from alliance_delivery d join alliance_notice n on n.id = d.notice_id
-                where d.state = 'PENDING' group by d.partner""");
-             ResultSet rs = ps.executeQuery()) {
-            java.util.Map<String, Unanswered> out = new java.util.TreeMap<>();
-            while (rs.next()) {
-                out.put(rs.getString(1), new Unanswered(rs.getLong(2), rs.getTimestamp(3).toInstant(), Optional.ofNullable(rs.getString(4))));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
+        List<Delivery> out = new ArrayList<>();
+        for (Deliveries.OfPayload d : Deliveries.ofPayloads(c, DeliveryKind.NOTICE, List.of(noticeId))) {
+            Optional<Answer> answer = Optional.ofNullable(answers.get(d.destination()));
+            boolean refused = answer.map(x -> x.answer().has("refused")).orElse(false);
+            out.add(new Delivery(noticeId, d.destination(), answer.isEmpty() ? "PENDING" : refused ? "REFUSED" : "ANSWERED",
+                    d.attempts(), d.nextAttemptAt(), refused ? answer.get().answer().path("refused").asText() : d.lastError(),
+                    answer.map(Answer::at), answer.map(Answer::answer)));
         }
+        return out;
     }
 
-    /** Deliveries due now, oldest first. */
-    public List<Due> due(int limit) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("select " + NOTICE_COLUMNS
-                + ", d.partner, d.attempts from alliance_delivery d join alliance_notice n on n.id = d.notice_id"
-                + " where d.state = 'PENDING' and d.next_attempt_at <= now() order by d.next_attempt_at limit ?")) {
-            ps.setInt(1, limit);
-            List<Due> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Due(notice(rs), rs.getString(8), rs.getInt(9)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+    private record Answer(Instant at, JsonNode answer) {
     }
 
-    /** The partner answered: ANSWERED, or REFUSED when its answer refuses the notice with a code. */
-    public void answered(String noticeId, String partner, JsonNode answer) {
-        boolean refused = answer.has("refused");
-        update("""
-                update alliance_delivery set state = ?, attempts = attempts + 1, answered_at = now(), answer = ?::jsonb,
-                    last_error = ? where notice_id = ?::uuid and partner = ? and state = 'PENDING'""",
-                refused ? "REFUSED" : "ANSWERED", answer.toString(), refused ? answer.path("refused").asText() : null, noticeId, partner);
+    /** The partners the notices were sent to, sorted, in the caller's transaction. */
+    static List<String> recipients(Connection c, List<String> noticeIds) throws SQLException {
+        return Deliveries.ofPayloads(c, DeliveryKind.NOTICE, noticeIds).stream().map(Deliveries.OfPayload::destination)
+                .distinct().sorted().toList();
     }
 
-    /** The partner could not be reached or did not answer well: the delivery is tried again after {@code pause}. */
-    public void failed(String noticeId, String partner, String error, Duration pause) {
-        update("""
-                update alliance_delivery set attempts = attempts + 1, last_error = ?,
-                    next_attempt_at = now() + make_interval(secs => ?) where notice_id = ?::uuid and partner = ? and state = 'PENDING'""",
-                error, pause.toMillis() / 1000.0, noticeId, partner);
+    /** Per partner, its notices not answered yet (partners with none are left out). */
+    public Map<String, Unanswered> unansweredByPartner() {
+        Map<String, Unanswered> out = new TreeMap<>();
+        new Deliveries(database, clock).unfinished(DeliveryKind.NOTICE).forEach((partner, u) ->
+                out.put(partner, new Unanswered(u.deliveries(), u.oldestSince(), u.lastError())));
+        return out;
     }
 
-    private void update(String sql, Object... values) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                ps.setObject(i + 1, values[i]);
-            }
+    /**
+     * Keeps a partner's answer to a notice, in the transaction that records its delivery (the
+     * first answer kept stays: a delivery answered twice was answered once).
+     */
+    static void keepAnswer(Connection c, String noticeId, String partner, JsonNode answer, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into alliance_notice_answer (notice_id, partner, answered_at, answer) values (?::uuid, ?, ?, ?::jsonb)
+                on conflict (notice_id, partner) do nothing""")) {
+            ps.setString(1, noticeId);
+            ps.setString(2, partner);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setString(4, answer.toString());
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable(e);
+        }
+    }
+
+    /** A notice by id, in the caller's transaction. */
+    static Optional<Notice> notice(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + NOTICE_COLUMNS + " from alliance_notice n where n.id = ?::uuid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(notice(rs)) : Optional.empty();
+            }
         }
     }
 

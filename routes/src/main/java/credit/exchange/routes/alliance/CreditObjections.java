@@ -5,7 +5,6 @@ import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
-import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.RecordDocument;
@@ -189,7 +188,7 @@ public final class CreditObjections {
     /** Sends the objection's state to every partner the objected versions were handed to, and keeps the notice's id. */
     /** Tells every holder of the objected versions the objection's state, in the caller's transaction. */
     private void tell(Connection c, String objectionId, RecordDocument d, String state, String actorKind, String actor) throws SQLException {
-        Outbox.Holders holders = RecordHolders.of(c, self, d, d.latestVersion());
+        RecordHolders.Holders holders = RecordHolders.of(c, self, d, d.latestVersion());
         if (holders.partners().isEmpty()) {
             return;
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.model.RecordStatus;
-import credit.exchange.routes.push.Outbox;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.RecordDocument;
@@ -70,7 +69,7 @@ public final class CreditRepairs {
                 if (!d.close(c, why.equals("EXPIRED") ? "WITHDRAWN" : why)) {
                     throw new CodedException(ErrorCode.E_FIELD_INVALID, "record " + recordId + " is repaired or withdrawn already");
                 }
-                Outbox.Holders holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
+                RecordHolders.Holders holders = RecordHolders.of(c, self, d, Integer.MAX_VALUE);
                 Optional<String> noticeId = Optional.empty();
                 if (!holders.partners().isEmpty() && d.uscc() != null) {
                     ObjectNode body = Json.mapper().createObjectNode().put("reason", why).put("basis", basis.strip())

@@ -2,7 +2,7 @@ package credit.exchange.routes.alliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.partner.Partner;
-import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.push.PushMessages;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.store.RecordDocument;
@@ -15,9 +15,22 @@ final class RecordHolders {
     private RecordHolders() {
     }
 
+    /**
+     * Who holds records: the partners they were handed to, whatever the delivery's state, and the
+     * message ids they went under, in outbox order.
+     */
+    record Holders(java.util.SortedSet<String> partners, java.util.List<String> messageIds) {
+    }
+
     /** The holders of the versions up to {@code maxVersion} of a document, in the caller's transaction. */
-    static Outbox.Holders of(Connection c, String self, RecordDocument d, int maxVersion) throws SQLException {
-        return Outbox.holders(c, self, d.versionIds(c, maxVersion));
+    static Holders of(Connection c, String self, RecordDocument d, int maxVersion) throws SQLException {
+        java.util.SortedSet<String> partners = new java.util.TreeSet<>();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (PublicityDeliveries.Holder h : PublicityDeliveries.holders(c, d.versionIds(c, maxVersion))) {
+            partners.add(h.destination());
+            ids.add(PushMessages.messageId(self, h.outboxId()));
+        }
+        return new Holders(partners, ids);
     }
 
     /** What a holder does with one of the sender's message ids a notice names. */

@@ -70,16 +70,27 @@ public final class CheckpointWitnesses {
         }
     }
 
-    /** Keeps a partner's countersignature of our checkpoint {@code seq} (once: a second is ignored). */
-    public void keepCountersignature(long seq, String partner, byte[] countersigned) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+    /** Our checkpoint {@code seq} as signed, in the caller's transaction. */
+    public static Optional<Unwitnessed> checkpoint(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select seq, head_hash, signed from audit_checkpoint where seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Unwitnessed(rs.getLong(1), rs.getBytes(2), rs.getBytes(3))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Keeps a partner's countersignature of our checkpoint {@code seq} (once: a second is ignored),
+     * in the caller's transaction (the one that records its delivery).
+     */
+    public static void keepCountersignature(Connection c, long seq, String partner, byte[] countersigned) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "insert into audit_countersignature (seq, partner, signed) values (?, ?, ?) on conflict (seq, partner) do nothing")) {
             ps.setLong(1, seq);
             ps.setString(2, partner);
             ps.setBytes(3, countersigned);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the countersignature cannot be kept", e);
         }
     }
 

@@ -1,7 +1,7 @@
 package credit.exchange.routes.countersign;
 
 import credit.exchange.routes.audit.CheckpointWitnesses;
-import credit.exchange.routes.exchange.PartnerClient;
+import credit.exchange.routes.delivery.Deliveries;
 import credit.exchange.routes.partner.PartnerDirectory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every few seconds, asks each enabled partner to countersign the checkpoints it has not
- * countersigned yet (none on an idle node: checkpoints are made only for real events), and keeps
+ * Every few seconds, enqueues for each enabled partner the checkpoints it has not countersigned
+ * yet (none on an idle node: checkpoints are made only for real events; the delivery engine
+ * carries them, {@link CheckpointCourier}), and keeps
  * where each partner stands ({@link CheckpointWitnesses.Witness}) as state: the readiness probe's
  * {@code countersignatures} check and the gauges {@code gateway_audit_checkpoints_awaiting_countersignature}
  * and {@code gateway_audit_countersignature_age_seconds}, per partner. Progress is logged at DEBUG only.
@@ -34,17 +35,17 @@ public final class CountersignRoutes extends RouteBuilder {
 
     private final Countersignatures countersignatures;
     private final PartnerDirectory partners;
-    private final PartnerClient client;
+    private final Deliveries deliveries;
     private final long periodMillis;
     private final Clock clock;
     private final Standing standing;
     private final Map<String, CheckpointWitnesses.Witness> byPartner = new ConcurrentHashMap<>();
 
-    public CountersignRoutes(Countersignatures countersignatures, PartnerDirectory partners, PartnerClient client, long periodMillis,
+    public CountersignRoutes(Countersignatures countersignatures, PartnerDirectory partners, Deliveries deliveries, long periodMillis,
                              Clock clock) {
         this.countersignatures = countersignatures;
         this.partners = partners;
-        this.client = client;
+        this.deliveries = deliveries;
         this.periodMillis = periodMillis;
         this.clock = clock;
         this.standing = new Standing(Duration.ofMillis(3 * periodMillis), clock);
@@ -55,10 +56,7 @@ public final class CountersignRoutes extends RouteBuilder {
         from("timer:audit-countersign?period=" + periodMillis + "&delay=" + periodMillis).routeId("audit-countersign")
                 .process(e -> {
                     try {
-                        int n = countersignatures.collect(List.copyOf(partners.all()), client, PER_ROUND);
-                        if (n > 0) {
-                            LOG.debug("audit: {} countersignature(s) of our checkpoints collected from partners", n);
-                        }
+                        countersignatures.enqueueAwaiting(List.copyOf(partners.all()), deliveries, PER_ROUND);
                         remember(countersignatures.witnesses(List.copyOf(partners.all())));
                     } catch (RuntimeException failure) {
                         LOG.warn("audit countersignatures not collected this round: {}", failure.getMessage());

@@ -3,9 +3,9 @@ package credit.exchange.routes.countersign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.audit.CheckpointWitnesses;
-import credit.exchange.routes.delivery.RetryPolicy;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.exchange.ExchangeHandler;
-import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
@@ -18,14 +18,11 @@ import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Partners witness each other's audit trails: this node sends each signed checkpoint to every
@@ -46,11 +43,6 @@ public final class Countersignatures {
     private final CheckpointWitnesses store;
     private final String self;
     private final NodeEnvelopes envelopes;
-    /** A partner that failed is asked again only after a pause that doubles with each failure (at most ten minutes, with jitter). */
-    static final RetryPolicy RETRY = new RetryPolicy(RetryPolicy.UNBOUNDED, Duration.ofSeconds(5), Duration.ofMinutes(10),
-            RetryPolicy.DEFAULT_JITTER);
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     public Countersignatures(Database database, String self, NodeEnvelopes envelopes) {
         this.store = new CheckpointWitnesses(database);
@@ -94,43 +86,28 @@ public final class Countersignatures {
     }
 
     /**
-     * Our side: sends every checkpoint a partner has not countersigned yet (oldest first, at most
-     * {@code limit} per partner and round) and keeps each countersignature that verifies. A partner
-     * that is down, or refuses, is asked again next round. Returns how many were collected.
+     * Our side: enqueues, for each enabled partner, the checkpoints it has not countersigned yet
+     * (oldest first, at most {@code limit} per partner) as deliveries of kind {@code CHECKPOINT};
+     * the engine carries them ({@link CheckpointCourier}). Enqueueing one already on its way does nothing.
      */
-    public int collect(List<Partner> partners, PartnerClient client, int limit) {
-        int collected = 0;
+    public void enqueueAwaiting(List<Partner> partners, Deliveries deliveries, int limit) {
         for (Partner partner : partners) {
-            if (!partner.enabled() || pausedUntil.getOrDefault(partner.id(), Instant.MIN).isAfter(Instant.now())) {
+            if (!partner.enabled()) {
                 continue;
             }
             for (CheckpointWitnesses.Unwitnessed checkpoint : store.awaiting(partner.id(), limit)) {
-                try {
-                    PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT,
-                            json(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.signed()))));
-                    failures.remove(partner.id());
-                    pausedUntil.remove(partner.id());
-                    JsonNode answer = JSON.readTree(answered.answer().payload());
-                    if (!answer.has("countersignature")) {
-                        continue; // refused: its code is in the exchange's record; asked again next round
-                    }
-                    byte[] countersigned = Base64.getDecoder().decode(answer.get("countersignature").asText());
-                    Checkpoint theirs = Checkpoint.verify(envelopesFor(countersigned), countersigned, partner.id());
-                    if (!theirs.node().equals(self) || theirs.seq() != checkpoint.seq() || !Arrays.equals(theirs.headHash(), checkpoint.headHash())) {
-                        continue; // a countersignature of something else: not kept
-                    }
-                    store.keepCountersignature(checkpoint.seq(), partner.id(), countersigned);
-                    collected++;
-                } catch (CodedException | IOException | IllegalArgumentException e) {
-                    // the partner is down or answers nonsense: each failed exchange is an audit event, so a partner
-                    // that stays down is asked ever less often (5 s, 10 s, … 10 min), not every round
-                    int failed = failures.merge(partner.id(), 1, Integer::sum);
-                    pausedUntil.put(partner.id(), Instant.now().plus(RETRY.nextPause(failed)));
-                    break;
-                }
+                deliveries.enqueue(DeliveryKind.CHECKPOINT, List.of(partner.id()), String.valueOf(checkpoint.seq()));
             }
         }
-        return collected;
+    }
+
+    /**
+     * Whether a partner's answer is its countersignature of our checkpoint: signed by it, of our
+     * trail, at the same sequence number and head hash.
+     */
+    boolean countersigns(String partner, CheckpointWitnesses.Unwitnessed checkpoint, byte[] countersigned) {
+        Checkpoint theirs = Checkpoint.verify(envelopesFor(countersigned), countersigned, partner);
+        return theirs.node().equals(self) && theirs.seq() == checkpoint.seq() && Arrays.equals(theirs.headHash(), checkpoint.headHash());
     }
 
     /** Each enabled partner's standing as a witness of our trail, by partner id. */

@@ -51,6 +51,16 @@ public record Delivery(DeliveryState state, int attempts, int retryBase, Instant
         return new Step(new Delivery(reached, number, retryBase, now, null), Optional.of(new Attempt(number, now, Attempt.OK)));
     }
 
+    /**
+     * A standing delivery (this node's pulls from a partner) did its work: READY again from
+     * {@code at}, a new round of the policy from here (failures before a success do not count).
+     */
+    public Step again(Instant now, Instant at) {
+        require(dueAt(now), "again");
+        int number = attempts + 1;
+        return new Step(new Delivery(DeliveryState.READY, number, number, at, null), Optional.of(new Attempt(number, now, Attempt.OK)));
+    }
+
     /** The attempt failed with {@code code}: RETRY_WAIT for the policy's pause, or DEAD when the round is spent. */
     public Step failed(Instant now, String code, RetryPolicy policy, DoubleSupplier random) {
         require(dueAt(now), "failed");

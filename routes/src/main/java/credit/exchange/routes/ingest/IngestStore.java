@@ -5,7 +5,7 @@ import credit.exchange.routes.audit.AuditTrail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import credit.exchange.routes.model.RecordCategory;
-import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.store.StagedRecords;
 import java.io.IOException;
 import java.sql.Connection;
@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Persistence of the ingest flow: its runs, rejects and quality figures. A batch of drafts is
  * stored by the store's {@link StagedRecords} (one COPY, subjects, then record versions) together
- * with the new versions' outbox rows ({@link Outbox#ENQUEUE_NEW_VERSIONS}), in one transaction.
+ * with the new versions' outbox rows ({@link PushSubscriptions#ENQUEUE_NEW_VERSIONS}), in one transaction.
  */
 final class IngestStore {
 
@@ -95,7 +95,7 @@ final class IngestStore {
             }
             int stored = 0;
             if (batch.drafts() > 0) {
-                stored = StagedRecords.store(connection, batch.copyText(), category, importId, Outbox.ENQUEUE_NEW_VERSIONS);
+                stored = StagedRecords.store(connection, batch.copyText(), category, importId, PushSubscriptions.ENQUEUE_NEW_VERSIONS);
             }
             storeRejects(importId, batch.rejects(), fileDigest);
             connection.commit();

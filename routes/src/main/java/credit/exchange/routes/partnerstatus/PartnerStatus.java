@@ -7,7 +7,8 @@ import credit.exchange.routes.countersign.Countersignatures;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
-import credit.exchange.routes.push.Outbox;
+import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.audit.AuditRecord;
@@ -83,7 +84,7 @@ public final class PartnerStatus {
     private final PartnerDirectory partners;
     private final SentExchanges sent;
     private final AuditSearch trail;
-    private final Outbox outbox;
+    private final Deliveries outbox;
     private final AllianceNotices notices;
     private final Database database;
     private final Clock clock;
@@ -93,8 +94,8 @@ public final class PartnerStatus {
         this.partners = partners;
         this.sent = new SentExchanges(database);
         this.trail = new AuditSearch(database, self);
-        this.outbox = new Outbox(database);
-        this.notices = new AllianceNotices(database);
+        this.outbox = new Deliveries(database, clock);
+        this.notices = new AllianceNotices(database, clock);
         this.database = database;
         this.clock = clock;
     }
@@ -104,7 +105,7 @@ public final class PartnerStatus {
         List<Partner> all = new ArrayList<>(partners.all());
         List<String> ids = all.stream().map(Partner::id).toList();
         Map<String, SentExchanges.Outcomes> outcomes = sent.outcomes(ids, now.minus(FAILURE_WINDOW));
-        Map<String, Map<String, Long>> deliveries = outbox.counts();
+        Map<String, Map<String, Long>> deliveries = outbox.counts(DeliveryKind.PUBLICITY);
         Map<String, AllianceNotices.Unanswered> unanswered = notices.unansweredByPartner();
         Map<String, CheckpointWitnesses.Witness> witnessed = new java.util.HashMap<>();
         Countersignatures.witnesses(database, all).forEach(w -> witnessed.put(w.partner(), w));

@@ -1,5 +1,6 @@
 package credit.exchange.routes.push;
 
+import credit.exchange.routes.delivery.CrashPoint;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.envelope.Envelopes;

@@ -1,13 +1,17 @@
 package credit.exchange.routes.push;
 
+import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.exchange.ExchangeHandler;
 import credit.exchange.routes.exchange.ExchangeMessages;
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -27,11 +31,13 @@ public final class PullService {
     private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
 
     private final String self;
-    private final Outbox outbox;
+    private final PublicityDeliveries outbox;
+    private final Database database;
     private final ExchangeMessages messages;
     private final NodeEnvelopes envelopes;
 
-    public PullService(String self, Outbox outbox, ExchangeMessages messages, NodeEnvelopes envelopes) {
+    public PullService(String self, Database database, PublicityDeliveries outbox, ExchangeMessages messages, NodeEnvelopes envelopes) {
+        this.database = database;
         this.self = self;
         this.outbox = outbox;
         this.messages = messages;
@@ -47,10 +53,10 @@ public final class PullService {
         Partner.Push push = partner.push().filter(Partner.Push::pull).orElseThrow(() -> new CodedException(
                 ErrorCode.E_NOT_GRANTED, "partner " + partner.id() + " pulls nothing from this node"));
         int max = Math.min(PushMessages.readPullRequest(request.payload()), push.maxBatch());
-        List<Outbox.Pulled> pulled = outbox.pull(partner.id(), max, push.visibility());
+        List<PublicityDeliveries.Pulled> pulled = outbox.handOut(partner.id(), max, push.visibility());
         List<PushMessages.Delivery> batch = new ArrayList<>(pulled.size());
-        for (Outbox.Pulled p : pulled) {
-            batch.add(new PushMessages.Delivery(PushMessages.messageId(self, p.messageId()), null, null, p.recordJson()));
+        for (PublicityDeliveries.Pulled p : pulled) {
+            batch.add(new PushMessages.Delivery(PushMessages.messageId(self, p.outboxId()), null, null, p.recordJson()));
         }
         LOG.debug("pull {} by {}: {} deliveries", request.headers().messageId(), partner.id(), batch.size());
         return PushMessages.batch(batch);
@@ -74,7 +80,31 @@ public final class PullService {
             ids.add(PushMessages.outboxId(self, id).orElseThrow(() -> new CodedException(ErrorCode.E_UNKNOWN_MESSAGE,
                     "'" + id + "' is not a message id of this node's outbox; nothing was acknowledged")));
         }
-        outbox.acknowledge(partner.id(), ids, receipt.messageId(), receiptBytes);
+        acknowledge(database, outbox, partner.id(), ids, receipt.messageId(), receiptBytes);
         return ("{\"acknowledged\":" + ids.size() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Keeps the partner's signed receipt of the batch (pull_receipt) and acknowledges its deliveries
+     * with it, all or none: a delivery it was never handed refuses the whole acknowledgement.
+     */
+    public static void acknowledge(Database database, PublicityDeliveries outbox, String partner, List<Long> outboxIds, String batchId,
+                                   byte[] receipt) {
+        try {
+            database.inTransaction(c -> {
+                try (PreparedStatement keep = c.prepareStatement("""
+                        insert into pull_receipt (destination, batch_id, receipt) values (?, ?, ?)
+                        on conflict (destination, batch_id) do nothing""")) {
+                    keep.setString(1, partner);
+                    keep.setString(2, batchId);
+                    keep.setBytes(3, receipt);
+                    keep.executeUpdate();
+                }
+                outbox.acknowledge(c, partner, outboxIds, batchId);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; retry later", e);
+        }
     }
 }

@@ -28,6 +28,14 @@ public final class PushSubscriptions {
     private final Database database;
     private final CategoryCatalogue catalogue;
 
+    /**
+     * The publicity deliveries of new record versions, one per partner subscribed to their category:
+     * the clause the statement storing them runs ({@code StagedRecords.store}), so that a record and
+     * its deliveries commit together or not at all. Its one parameter is their category's code.
+     */
+    public static final String ENQUEUE_NEW_VERSIONS = credit.exchange.routes.delivery.Deliveries.enqueuePublicity(
+            "select destination, mode, deadline_days from push_subscription where category = ?");
+
     public PushSubscriptions(Database database, CategoryCatalogue catalogue) {
         this.database = database;
         this.catalogue = catalogue;

@@ -29,6 +29,11 @@ public final class RecordJoins {
         return "join credit_record r on r.id = " + recordIdColumn;
     }
 
+    /** As {@link #record}, a left join: rows whose {@code recordIdColumn} is null (or names no record) keep null columns. */
+    public static String recordIfAny(String recordIdColumn) {
+        return "left " + record(recordIdColumn);
+    }
+
     /** Joins the record whose id is in {@code recordIdColumn} as {@code r}, and its subject as {@code s}. */
     public static String recordAndSubject(String recordIdColumn) {
         return record(recordIdColumn) + " join subject s on s.id = r.subject_id";

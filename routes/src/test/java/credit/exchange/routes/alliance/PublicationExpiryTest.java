@@ -42,7 +42,7 @@ class PublicationExpiryTest {
         assertEquals(2, node.importFile(penalties.write(dir.resolve("penalties.csv")), "penalty").stored());
         Set<String> before = served(uscc);
 
-        int expired = new CreditRepairs(node.database(), new AllianceNotices(node.database()), "test-node", java.time.Clock.systemUTC()).expire(1000);
+        int expired = new CreditRepairs(node.database(), new AllianceNotices(node.database(), java.time.Clock.systemUTC()), "test-node", java.time.Clock.systemUTC()).expire(1000);
 
         assertEquals(1, expired);
         assertEquals(Set.of(penalties.get(2, "CF_WSH")), before);

@@ -70,7 +70,7 @@ class RecognitionsTest {
 
     RecognitionsTest(TestNode node) {
         this.node = node;
-        this.jiaxing = new Recognitions(node.database(), new AllianceNotices(node.database()), "jiaxing", JIAXING,
+        this.jiaxing = new Recognitions(node.database(), new AllianceNotices(node.database(), java.time.Clock.systemUTC()), "jiaxing", JIAXING,
                 new StatementVerifier(VALIDATOR), 3, Clock.systemUTC());
         this.receiver = new NoticeReceiver(node.database(), jiaxing.kinds());
     }
@@ -130,7 +130,7 @@ class RecognitionsTest {
         assertEquals(1, issued.size());
         assertEquals(Recognitions.WITHDRAWAL, issued.get(0).kind());
         assertTrue(issued.get(0).body().path("reason").asText().startsWith("black-listed at jiaxing ("), issued.get(0).body().toString());
-        assertEquals(List.of("hangzhou", "huzhou"), new AllianceNotices(node.database()).deliveries(issued.get(0).id()).stream()
+        assertEquals(List.of("hangzhou", "huzhou"), new AllianceNotices(node.database(), java.time.Clock.systemUTC()).deliveries(issued.get(0).id()).stream()
                 .map(AllianceNotices.Delivery::partner).toList(), "the alliance cities, not the province");
         JsonNode status = jiaxing.status(USCC);
         assertEquals("WITHDRAWN", status.path("status").asText(), status.toString());

@@ -44,7 +44,7 @@ class RepairAtHolderTest {
         received.store("hangzhou", List.of(delivery("hangzhou", 1), delivery("hangzhou", 2)));
         received.store("huzhou", List.of(delivery("huzhou", 1)));
         NoticeReceiver receiver = new NoticeReceiver(node.database(), new CreditRepairs(node.database(),
-                new AllianceNotices(node.database()), "zhejiang", java.time.Clock.systemUTC()).kinds());
+                new AllianceNotices(node.database(), java.time.Clock.systemUTC()), "zhejiang", java.time.Clock.systemUTC()).kinds());
 
         JsonNode answer = Json.mapper().readTree(receiver.answer(hangzhou(), repairNotice(
                 List.of("hangzhou:outbox:1", "hangzhou:outbox:3", "huzhou:outbox:1"))));

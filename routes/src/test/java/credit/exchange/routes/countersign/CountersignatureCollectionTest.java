@@ -13,6 +13,7 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.Engine;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.Suite;
@@ -43,10 +44,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Hangzhou collecting countersignatures of its checkpoints from Huzhou, whose listener is an
- * in-process HTTP server answering with Huzhou's real witness: a countersignature that verifies is
- * kept and never asked for again; a refusal keeps nothing and the checkpoint is asked for next
- * round; a partner that is down is not asked again before its pause.
+ * Hangzhou collecting countersignatures of its checkpoints from Huzhou through the delivery engine
+ * (kind CHECKPOINT), Huzhou's listener an in-process HTTP server answering with Huzhou's real
+ * witness: a countersignature that verifies is kept and never asked for again; a refusal keeps
+ * nothing and the checkpoint is asked for again after its pause; a partner that is down is not
+ * asked again before its pause, and the rest of the trigger is not tried.
  */
 @ExtendWith(CleanCreditStore.class)
 class CountersignatureCollectionTest {
@@ -62,6 +64,7 @@ class CountersignatureCollectionTest {
     private AuditWriter audit;
     private PartnerClient client;
     private Countersignatures hangzhou;
+    private Engine engine;
 
     CountersignatureCollectionTest(TestNode node) {
         this.node = node;
@@ -89,6 +92,13 @@ class CountersignatureCollectionTest {
         client = new PartnerClient("hangzhou", hangzhouEnvelopes, null, new SentExchanges(node.database()), EnvelopePolicy.DEFAULT, audit,
                 Clock.systemUTC());
         hangzhou = new Countersignatures(node.database(), "hangzhou", hangzhouEnvelopes);
+        engine = new Engine(node, List.of(new CheckpointCourier(hangzhou, client)), id -> huzhou().stream().findFirst());
+    }
+
+    /** A countersigning round: what awaits Huzhou is enqueued, then the engine relays and delivers it; returns how many were kept. */
+    private int collect() {
+        hangzhou.enqueueAwaiting(huzhou(), engine.deliveries, 20);
+        return engine.round().delivered();
     }
 
     @AfterEach
@@ -102,12 +112,13 @@ class CountersignatureCollectionTest {
         checkpoint(10);
         checkpoint(20);
 
-        assertEquals(2, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(2, collect());
 
         assertEquals(List.of(), new CheckpointWitnesses(node.database()).awaiting("huzhou", 20));
         assertEquals(2, asked.get());
-        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(0, collect());
         assertEquals(2, asked.get(), "nothing awaits Huzhou: it is not asked");
+        assertEquals(2, node.number("select count(*) from outbox where kind = 'CHECKPOINT' and state = 'DELIVERED'"));
     }
 
     @Test
@@ -115,11 +126,15 @@ class CountersignatureCollectionTest {
         checkpoint(10);
         huzhou = Huzhou.REFUSES;
 
-        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
-        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
-
-        assertEquals(2, asked.get(), "a refusal is an answer: no pause");
-        assertEquals(1, new CheckpointWitnesses(node.database()).awaiting("huzhou", 20).size());
+        assertEquals(0, collect());
+        assertEquals(1, node.number("select count(*) from outbox where kind = 'CHECKPOINT' and state = 'RETRY_WAIT'"
+                + " and last_error = 'E_CHECKPOINT_CONFLICT'"), "a refusal is a failed attempt, with the partner's code");
+        assertEquals(0, collect());
+        assertEquals(1, asked.get(), "not asked again before its pause");
+        engine.clock.pass(CheckpointCourier.RETRY.pauseAfter(1));
+        assertEquals(0, collect());
+        assertEquals(2, asked.get(), "asked again after its pause");
+        assertEquals(1, new CheckpointWitnesses(node.database()).awaiting("huzhou", 20).size(), "nothing kept");
     }
 
     @Test
@@ -128,12 +143,15 @@ class CountersignatureCollectionTest {
         checkpoint(20);
         huzhou = Huzhou.IS_DOWN;
 
-        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
-        assertEquals(1, asked.get(), "the round ends at the first failure");
+        assertEquals(0, collect());
+        assertEquals(1, asked.get(), "the trigger ends at the first failure");
         huzhou = Huzhou.COUNTERSIGNS;
-        assertEquals(0, hangzhou.collect(huzhou(), client, 20));
+        assertEquals(0, collect());
+        assertEquals(1, asked.get(), "paused for " + CheckpointCourier.RETRY.pauseAfter(1) + " (less jitter) after one failure");
 
-        assertEquals(1, asked.get(), "paused for " + Countersignatures.RETRY.nextPause(1) + " after one failure");
+        engine.clock.pass(CheckpointCourier.RETRY.pauseAfter(1));
+        assertEquals(2, collect(), "both come again after the pause, and are kept");
+        assertEquals(List.of(), new CheckpointWitnesses(node.database()).awaiting("huzhou", 20));
     }
 
     private List<Partner> huzhou() {

@@ -96,11 +96,11 @@ class CountersignaturesTest {
 
     @Test
     void aPartnerThatStaysDown_isAskedEverLessOften_atMostEveryTenMinutes() {
-        assertEquals(java.time.Duration.ofSeconds(5), Countersignatures.RETRY.pauseAfter(1));
-        assertEquals(java.time.Duration.ofSeconds(10), Countersignatures.RETRY.pauseAfter(2));
-        assertEquals(java.time.Duration.ofSeconds(320), Countersignatures.RETRY.pauseAfter(7));
-        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.RETRY.pauseAfter(8));
-        assertEquals(java.time.Duration.ofMinutes(10), Countersignatures.RETRY.pauseAfter(1000));
-        assertEquals(java.time.Duration.ofSeconds(8), Countersignatures.RETRY.pauseAfter(2, () -> 1), "less at most a fifth, at random");
+        assertEquals(java.time.Duration.ofSeconds(5), CheckpointCourier.RETRY.pauseAfter(1));
+        assertEquals(java.time.Duration.ofSeconds(10), CheckpointCourier.RETRY.pauseAfter(2));
+        assertEquals(java.time.Duration.ofSeconds(320), CheckpointCourier.RETRY.pauseAfter(7));
+        assertEquals(java.time.Duration.ofMinutes(10), CheckpointCourier.RETRY.pauseAfter(8));
+        assertEquals(java.time.Duration.ofMinutes(10), CheckpointCourier.RETRY.pauseAfter(1000));
+        assertEquals(java.time.Duration.ofSeconds(8), CheckpointCourier.RETRY.pauseAfter(2, () -> 1), "less at most a fifth, at random");
     }
 }

@@ -80,10 +80,11 @@ class PartnerStatusStoreTest {
         UUID notice = UUID.randomUUID();
         execute("insert into alliance_notice (id, kind, subject, body, created_at, created_by) values (?, 'sanction', '91330100716105852F',"
                 + " '{}'::jsonb, ?, 'operator')", notice, Timestamp.from(ago(Duration.ofMinutes(20))));
-        execute("insert into alliance_delivery (notice_id, partner, state, attempts, last_error) values (?, 'jiaxing', 'PENDING', 4,"
-                + " 'E_PARTNER_UNREACHABLE')", notice);
-        execute("insert into alliance_delivery (notice_id, partner, state, attempts, answered_at) values (?, 'huzhou', 'ANSWERED', 1, now())",
-                notice);
+        execute("insert into outbox (kind, payload_ref, destination, mode, state, attempts, last_error, created_at)"
+                + " values ('NOTICE', ?, 'jiaxing', 'PUSH', 'RETRY_WAIT', 4, 'E_PARTNER_UNREACHABLE', ?)", notice.toString(),
+                Timestamp.from(ago(Duration.ofMinutes(20))));
+        execute("insert into outbox (kind, payload_ref, destination, mode, state, attempts, finished_at, created_at)"
+                + " values ('NOTICE', ?, 'huzhou', 'PUSH', 'DELIVERED', 1, now(), ?)", notice.toString(), Timestamp.from(ago(Duration.ofMinutes(20))));
         // three signed checkpoints: Huzhou countersigned all, Jiaxing the first only
         for (long seq = 1; seq <= 3; seq++) {
             execute("insert into audit_checkpoint (seq, head_hash, at, signed) values (?, '\\x01'::bytea, ?, '\\x02'::bytea)", seq,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.support.CleanCreditStore;
@@ -42,7 +43,7 @@ class OutboxPullTest {
 
     private static final Duration VISIBILITY = Duration.ofMinutes(5);
     private final TestNode node;
-    private Outbox outbox;
+    private PublicityDeliveries outbox;
 
     OutboxPullTest(TestNode node) {
         this.node = node;
@@ -54,22 +55,22 @@ class OutboxPullTest {
                 province("zhejiang"), province("other-province")));
         Path file = Seeds.writeRows(Seeds.SEED, "penalty", 300, 60, Files.createTempDirectory("pull").resolve("penalty.csv"));
         assertEquals(300, node.importFile(file, "penalty").stored());
-        outbox = new Outbox(node.database());
+        outbox = new PublicityDeliveries(node.database(), java.time.Clock.systemUTC());
     }
 
     @Test
     void pullingAndAcknowledgingEverything_handsOutEachDeliveryOnce_inOrderPerSubject() throws Exception {
         Map<Long, Long> lastIdBySubject = new HashMap<>();
         Set<Long> seen = new HashSet<>();
-        List<Outbox.Pulled> batch;
+        List<PublicityDeliveries.Pulled> batch;
         int rounds = 0;
-        while (!(batch = outbox.pull("zhejiang", 40, VISIBILITY)).isEmpty()) {
-            for (Outbox.Pulled p : batch) {
-                assertTrue(seen.add(p.messageId()), "handed out twice: " + p.messageId());
+        while (!(batch = outbox.handOut("zhejiang", 40, VISIBILITY)).isEmpty()) {
+            for (PublicityDeliveries.Pulled p : batch) {
+                assertTrue(seen.add(p.outboxId()), "handed out twice: " + p.outboxId());
                 long subject = subjectOf(p.recordId());
-                Long previous = lastIdBySubject.put(subject, p.messageId());
-                assertTrue(previous == null || previous < p.messageId(), "out of order for subject " + subject);
-                acknowledge(p.messageId());
+                Long previous = lastIdBySubject.put(subject, p.outboxId());
+                assertTrue(previous == null || previous < p.outboxId(), "out of order for subject " + subject);
+                acknowledge(p.outboxId());
             }
             rounds++;
         }
@@ -82,22 +83,22 @@ class OutboxPullTest {
 
     @Test
     void unacknowledgedDelivery_holdsBackItsSubjectsLaterOnes_andComesBackFirstAfterTheVisibilityTimeout() throws Exception {
-        Outbox.Pulled first = outbox.pull("zhejiang", 1, VISIBILITY).get(0);
+        PublicityDeliveries.Pulled first = outbox.handOut("zhejiang", 1, VISIBILITY).get(0);
         long subject = subjectOf(first.recordId());
         assertTrue(count("select count(*) from outbox o join credit_record r on r.id = o.record_id"
                 + " where o.destination = 'zhejiang' and r.subject_id = " + subject) > 1, "the seed gives the subject several deliveries");
 
-        List<Outbox.Pulled> others = outbox.pull("zhejiang", 1000, VISIBILITY);
-        for (Outbox.Pulled p : others) {
+        List<PublicityDeliveries.Pulled> others = outbox.handOut("zhejiang", 1000, VISIBILITY);
+        for (PublicityDeliveries.Pulled p : others) {
             assertTrue(subjectOf(p.recordId()) != subject, "a later delivery of a subject whose earlier one is out");
         }
-        assertTrue(outbox.pull("zhejiang", 1000, VISIBILITY).isEmpty(), "nothing more while those are out");
+        assertTrue(outbox.handOut("zhejiang", 1000, VISIBILITY).isEmpty(), "nothing more while those are out");
 
-        visibilityTimeoutPasses(first.messageId());
-        List<Outbox.Pulled> again = outbox.pull("zhejiang", 1000, VISIBILITY);
+        visibilityTimeoutPasses(first.outboxId());
+        List<PublicityDeliveries.Pulled> again = outbox.handOut("zhejiang", 1000, VISIBILITY);
 
-        assertEquals(first.messageId(), again.get(0).messageId(), "the unacknowledged delivery comes back, first");
-        for (Outbox.Pulled p : again) {
+        assertEquals(first.outboxId(), again.get(0).outboxId(), "the unacknowledged delivery comes back, first");
+        for (PublicityDeliveries.Pulled p : again) {
             assertEquals(subject, subjectOf(p.recordId()), "then its subject's later deliveries, and only those");
         }
         assertTrue(again.size() > 1);
@@ -105,7 +106,7 @@ class OutboxPullTest {
 
     @Test
     void acknowledgingAnUnknownForeignOrUnpulledMessage_isRefusedWithE_UNKNOWN_MESSAGE_andAgainIsHarmless() throws Exception {
-        Outbox.Pulled pulled = outbox.pull("zhejiang", 1, VISIBILITY).get(0);
+        PublicityDeliveries.Pulled pulled = outbox.handOut("zhejiang", 1, VISIBILITY).get(0);
         long foreign = count("select min(id) from outbox where destination = 'other-province'");
         long unpulled = count("select max(id) from outbox where destination = 'zhejiang' and state = 'READY'");
 
@@ -114,11 +115,11 @@ class OutboxPullTest {
         assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> acknowledge(unpulled)).code());
 
         assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class,
-                () -> outbox.acknowledge("zhejiang", List.of(pulled.messageId(), unpulled), "batch-1", new byte[] {1})).code());
+                () -> PullService.acknowledge(node.database(), outbox, "zhejiang", List.of(pulled.outboxId(), unpulled), "batch-1", new byte[] {1})).code());
         assertEquals(0, count("select count(*) from outbox where state = 'ACKNOWLEDGED'"), "all or none");
 
-        acknowledge(pulled.messageId());
-        acknowledge(pulled.messageId());
+        acknowledge(pulled.outboxId());
+        acknowledge(pulled.outboxId());
         assertEquals(1, count("select count(*) from outbox where state = 'ACKNOWLEDGED'"));
     }
 
@@ -126,15 +127,15 @@ class OutboxPullTest {
     void concurrentPullers_takeDisjointDeliveries() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<List<Outbox.Pulled>>> pulls = new ArrayList<>();
+            List<Future<List<PublicityDeliveries.Pulled>>> pulls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                pulls.add(pool.submit((Callable<List<Outbox.Pulled>>) () -> outbox.pull("zhejiang", 50, VISIBILITY)));
+                pulls.add(pool.submit((Callable<List<PublicityDeliveries.Pulled>>) () -> outbox.handOut("zhejiang", 50, VISIBILITY)));
             }
             Set<Long> ids = new HashSet<>();
             int total = 0;
-            for (Future<List<Outbox.Pulled>> f : pulls) {
-                for (Outbox.Pulled p : f.get()) {
-                    ids.add(p.messageId());
+            for (Future<List<PublicityDeliveries.Pulled>> f : pulls) {
+                for (PublicityDeliveries.Pulled p : f.get()) {
+                    ids.add(p.outboxId());
                     total++;
                 }
             }
@@ -145,7 +146,7 @@ class OutboxPullTest {
     }
 
     private void acknowledge(long messageId) {
-        outbox.acknowledge("zhejiang", List.of(messageId), "batch-" + messageId, new byte[] {1});
+        PullService.acknowledge(node.database(), outbox, "zhejiang", List.of(messageId), "batch-" + messageId, new byte[] {1});
     }
 
     private long subjectOf(long recordId) throws SQLException {

@@ -1,4 +1,4 @@
-package credit.exchange.routes.push;
+package credit.exchange.routes.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.push.PublicityCourier;
+import credit.exchange.routes.push.PushSubscriptions;
+import credit.exchange.routes.support.Engine;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.Seeds;
@@ -32,22 +35,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The push state machine on the database: relayed deliveries are QUEUED, a failed attempt waits
- * RETRY_WAIT for its exponential backoff and is relayed again when due, the last attempt of the
- * policy leaves it DEAD with its error, every attempt is recorded, and a replay starts a new round.
- * The partner here was disabled after it subscribed, so every attempt fails with E_UNKNOWN_PARTNER
- * before any network; the delivering path is shown between real nodes by PushFlowsIT.
+ * The delivery engine's state machine on the database, with push mode's publicity deliveries:
+ * relayed deliveries are QUEUED, a failed attempt waits RETRY_WAIT for its exponential backoff
+ * and is relayed again when due, the last attempt of the policy leaves it DEAD with its error,
+ * every attempt is recorded, and a replay starts a new round. Time is the engine's clock, which
+ * the test moves. The partner here was disabled after it subscribed, so every attempt fails with
+ * E_UNKNOWN_PARTNER before any network; the delivering path is shown between real nodes by PushFlowsIT.
  */
 @ExtendWith(CleanCreditStore.class)
-class PushDeliveriesTest {
+class PublicityDeliveryTest {
 
     private static final int RECORDS = 40;
     private static final Partner.DeliveryRetry POLICY = new Partner.DeliveryRetry(3, Duration.ofSeconds(20), Duration.ofSeconds(30));
     private final TestNode node;
-    private PushDeliveries deliveries;
-    private final List<String> triggers = new ArrayList<>();
+    private Engine engine;
 
-    PushDeliveriesTest(TestNode node) {
+    PublicityDeliveryTest(TestNode node) {
         this.node = node;
     }
 
@@ -58,7 +61,7 @@ class PushDeliveriesTest {
         assertEquals(RECORDS, node.importFile(file, "penalty").stored());
         // since subscribing, the nation has been disabled: the client refuses every attempt, before any network
         PartnerClient client = new PartnerClient("hangzhou", null, null, null, null, null, Clock.systemUTC());
-        deliveries = new PushDeliveries("hangzhou", node.database(), id -> Optional.of(nation(false)), client, Duration.ofMinutes(1));
+        engine = new Engine(node, List.of(new PublicityCourier("hangzhou", client)), id -> Optional.of(nation(false)));
     }
 
     @Test
@@ -68,32 +71,33 @@ class PushDeliveriesTest {
         assertEquals(Map.of(), relay(), "QUEUED deliveries are not relayed again before their trigger is overdue");
 
         for (int attempt = 1; attempt <= 2; attempt++) {
-            PushDeliveries.Outcome outcome = deliverLastTrigger();
+            DeliveryEngine.Outcome outcome = engine.deliverLast();
             assertEquals(RECORDS, outcome.retrying());
-            assertEquals(Optional.of(ErrorCode.E_UNKNOWN_PARTNER), outcome.error());
             assertEquals(RECORDS, count("select count(*) from outbox where state = 'RETRY_WAIT' and attempts = " + attempt));
             assertEquals(Map.of(), relay(), "not before the backoff has passed");
             int backoff = attempt == 1 ? 20 : 30; // 20 s, then 40 s capped at 30, less a jitter of up to a fifth
             assertEquals(RECORDS, count("select count(*) from outbox o join outbox_attempt a on a.outbox_id = o.id and a.attempt = o.attempts"
                     + " where o.next_attempt_at - a.at between interval '" + backoff * 0.8 + " seconds' and interval '" + backoff + " seconds'"),
                     "due again " + backoff + " s after the attempt, less at most a fifth");
-            backoffPasses(backoff + " seconds");
+            engine.clock.pass(Duration.ofSeconds(backoff));
             assertEquals(Map.of("national", RECORDS), relay(), "due again after the backoff");
         }
-        PushDeliveries.Outcome last = deliverLastTrigger();
+        DeliveryEngine.Outcome last = engine.deliverLast();
         assertEquals(RECORDS, last.dead());
         assertEquals(RECORDS, count("select count(*) from outbox where state = 'DEAD' and last_error = 'E_UNKNOWN_PARTNER'"));
         assertEquals(3 * RECORDS, count("select count(*) from outbox_attempt where outcome = 'E_UNKNOWN_PARTNER'"));
-        backoffPasses("1 day");
+        engine.clock.pass(Duration.ofDays(1));
         assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator, however long");
 
         long one = count("select min(id) from outbox");
-        assertEquals(1, deliveries.replay(Optional.of(one)));
-        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class, () -> deliveries.replay(Optional.of(one))).code(),
-                "only a DEAD delivery is replayed");
-        assertEquals(RECORDS - 1, deliveries.replay(Optional.empty()));
+        assertEquals(1, engine.deliveries.replay(Optional.of(one), "operator"));
+        assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class,
+                () -> engine.deliveries.replay(Optional.of(one), "operator")).code(), "only a DEAD delivery is replayed");
+        assertEquals(RECORDS - 1, engine.deliveries.replay(Optional.empty(), "operator"));
+        assertEquals(2, count("select count(*) from audit_event where action = 'outbox.replay' and actor = 'operator'"),
+                "each replay is an audit event naming the operator");
         assertEquals(Map.of("national", RECORDS), relay());
-        PushDeliveries.Outcome afterReplay = deliverLastTrigger();
+        DeliveryEngine.Outcome afterReplay = engine.deliverLast();
         assertEquals(RECORDS, afterReplay.retrying(), "a new round: the first failure after a replay is retried");
         assertEquals(4 * RECORDS, count("select count(*) from outbox_attempt"), "the history keeps every attempt");
     }
@@ -101,26 +105,14 @@ class PushDeliveriesTest {
     @Test
     void aDuplicateTrigger_findsItsDeliveriesHandled_andDoesNothing() throws Exception {
         relay();
-        String trigger = triggers.get(0);
-        deliveries.deliver("national", PushDeliveries.parse(trigger));
-        PushDeliveries.Outcome again = deliveries.deliver("national", PushDeliveries.parse(trigger));
+        engine.deliverLast();
+        DeliveryEngine.Outcome again = engine.deliverLast();
         assertEquals(0, again.retrying() + again.dead() + again.delivered());
         assertEquals(RECORDS, count("select count(*) from outbox_attempt"), "one attempt each");
     }
 
     private Map<String, Integer> relay() {
-        return deliveries.relay((destination, ids) -> triggers.add(ids), 1000);
-    }
-
-    private PushDeliveries.Outcome deliverLastTrigger() {
-        return deliveries.deliver("national", PushDeliveries.parse(triggers.get(triggers.size() - 1)));
-    }
-
-    /** Time passes for the outbox, as the database's now() sees it: every delivery's next attempt comes that much sooner. */
-    private void backoffPasses(String interval) throws SQLException {
-        try (Connection c = node.database().connection(); Statement s = c.createStatement()) {
-            s.executeUpdate("update outbox set next_attempt_at = next_attempt_at - interval '" + interval + "'");
-        }
+        return engine.relay();
     }
 
     private long count(String sql) throws SQLException {

@@ -1,4 +1,4 @@
-package credit.exchange.routes.push;
+package credit.exchange.routes.delivery;
 
 import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.RecordJoins;

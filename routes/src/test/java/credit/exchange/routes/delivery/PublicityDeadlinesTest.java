@@ -1,9 +1,10 @@
-package credit.exchange.routes.push;
+package credit.exchange.routes.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.push.PushSubscriptions;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.Seeds;

@@ -1,7 +1,7 @@
-package credit.exchange.routes.push;
+package credit.exchange.routes.delivery;
 
 /**
- * Named points in the push flows where the fault tests take the node down as kill -9 would:
+ * Named points in the partner deliveries where the fault tests take the node down as kill -9 would:
  * with the system property {@code gateway.fault.halt-at} set to a point's name, the JVM halts
  * there at once (no shutdown hooks, nothing flushed or closed). Unset, as in every real
  * deployment, a point costs one comparison. docs/RELIABILITY.md lists the points.

@@ -1,4 +1,4 @@
-package credit.exchange.routes.push;
+package credit.exchange.routes.delivery;
 
 import java.time.Clock;
 import java.time.Duration;

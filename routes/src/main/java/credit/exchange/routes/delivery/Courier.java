@@ -1,0 +1,56 @@
+package credit.exchange.routes.delivery;
+
+import credit.exchange.routes.partner.Partner;
+import credit.exchange.security.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one {@link DeliveryKind} sends and what counts as done: the engine claims the due
+ * deliveries, asks the kind's courier for one attempt each, and records what it answers. A
+ * courier makes exchanges (each one attempt, {@code PartnerClient}); it never retries, sleeps or
+ * writes the outbox.
+ */
+public interface Courier {
+
+    DeliveryKind kind();
+
+    /** The retry policy of this kind's deliveries to a partner (absent: one no longer configured). */
+    RetryPolicy policy(Optional<Partner> partner);
+
+    /** At most so many of this kind's deliveries in one trigger, and so in one call of {@link #attempt}. */
+    int batch(Optional<Partner> partner);
+
+    /**
+     * One attempt for each of {@code due} (all to {@code partner}, all of this kind; a publicity
+     * batch goes in one exchange). {@code c} is the transaction that records the outcomes: what
+     * the courier keeps of an answer (a notice's answer, a countersignature) is written with it,
+     * so that it commits with the delivery's state or not at all. Returns each delivery's result
+     * by id; a delivery left out failed with {@code E_UNAVAILABLE}.
+     */
+    Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException;
+
+    /** A delivery claimed for an attempt. */
+    record Due(long id, String destination, String payloadRef, Long recordId, java.time.LocalDate deadline, Delivery delivery) {
+    }
+
+    /** What an attempt came to. */
+    sealed interface Result permits Reached, Failed, Again {
+    }
+
+    /** The partner answered with its signed receipt (its message id kept as the delivery's evidence): DELIVERED. */
+    record Reached(String receiptRef) implements Result {
+    }
+
+    /** The attempt failed with a code: RETRY_WAIT after the kind's policy's pause, or DEAD when the policy is spent. */
+    record Failed(ErrorCode code, String message) implements Result {
+    }
+
+    /** A standing delivery ({@link DeliveryKind#PULL}) did its work and is due again at {@code at}. */
+    record Again(Instant at) implements Result {
+    }
+}
