@@ -3,9 +3,6 @@ package credit.exchange.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +13,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class TableOwnershipTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("credit.project.root", ".."));
-    private static final Path MIGRATIONS = ROOT.resolve("routes/src/main/resources/db/migration");
+    private static final Path MIGRATIONS = ProjectSources.ROOT.resolve("routes/src/main/resources/db/migration");
 
     /** Table → the routes/ package that owns it (issue 21's ownership map). */
     private static final Map<String, String> OWNERS = owners(Map.of(
@@ -70,11 +65,11 @@ class TableOwnershipTest {
         SqlTableScanner scanner = new SqlTableScanner(OWNERS.keySet());
         Map<String, String> violations = new TreeMap<>();
         for (String module : List.of("security", "routes", "gateway")) {
-            for (Path source : javaSources(ROOT.resolve(module).resolve("src/main/java"))) {
-                String relative = ROOT.relativize(source).toString().replace('\\', '/');
+            for (Path source : ProjectSources.files(ProjectSources.ROOT.resolve(module).resolve("src/main/java"), ".java")) {
+                String relative = ProjectSources.relative(source);
                 Matcher routes = ROUTES_PACKAGE.matcher(relative);
                 String owner = routes.matches() ? routes.group(1) : null;
-                for (SqlTableScanner.Use use : scanner.scan(read(source))) {
+                for (SqlTableScanner.Use use : scanner.scan(ProjectSources.read(source))) {
                     if (!OWNERS.get(use.table()).equals(owner)) {
                         violations.putIfAbsent(relative + " " + use.table(),
                                 relative + ":" + use.line() + " names " + use.table() + ", owned by routes/" + OWNERS.get(use.table()));
@@ -134,32 +129,12 @@ class TableOwnershipTest {
 
     private static Set<String> migrationTables() {
         Set<String> tables = new TreeSet<>();
-        for (Path migration : files(MIGRATIONS, ".sql")) {
-            Matcher m = CREATE_TABLE.matcher(read(migration));
+        for (Path migration : ProjectSources.files(MIGRATIONS, ".sql")) {
+            Matcher m = CREATE_TABLE.matcher(ProjectSources.read(migration));
             while (m.find()) {
                 tables.add(m.group(1).toLowerCase(Locale.ROOT));
             }
         }
         return tables;
-    }
-
-    private static List<Path> javaSources(Path directory) {
-        return files(directory, ".java");
-    }
-
-    private static List<Path> files(Path directory, String suffix) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            return paths.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package credit.exchange.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,35 +17,19 @@ import org.junit.jupiter.api.Test;
  */
 class UnitTestsDoNotSleepTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("credit.project.root", ".."));
     private static final String SLEEP = "Thread" + ".sleep("; // spelled apart, so that this file is no match itself
 
     @Test
     void unitTests_ofEveryModule_neverSleep() throws IOException {
         List<Path> sources;
-        try (Stream<Path> modules = Files.list(ROOT)) {
-            sources = modules.map(m -> m.resolve("src/test/java")).filter(Files::isDirectory).flatMap(UnitTestsDoNotSleepTest::walk)
-                    .filter(f -> f.getFileName().toString().endsWith("Test.java")).toList();
+        try (Stream<Path> modules = Files.list(ProjectSources.ROOT)) {
+            sources = modules.map(m -> m.resolve("src/test/java")).filter(Files::isDirectory)
+                    .flatMap(tests -> ProjectSources.files(tests, "Test.java").stream()).toList();
         }
-        List<String> sleeping = sources.stream().filter(f -> read(f).contains(SLEEP)).map(f -> ROOT.relativize(f).toString()).sorted().toList();
+        List<String> sleeping = sources.stream().filter(f -> ProjectSources.read(f).contains(SLEEP)).map(ProjectSources::relative).sorted()
+                .toList();
 
         assertEquals(List.of(), sleeping, "unit tests that sleep: wait on a condition, a latch or an injected clock instead");
-        assertEquals(true, sources.size() > 50, "the unit tests of security/, routes/ and gateway/ were found under " + ROOT);
-    }
-
-    private static Stream<Path> walk(Path dir) {
-        try {
-            return Files.walk(dir).toList().stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        assertEquals(true, sources.size() > 50, "the unit tests of security/, routes/ and gateway/ were found under " + ProjectSources.ROOT);
     }
 }

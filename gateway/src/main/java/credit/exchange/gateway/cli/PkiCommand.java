@@ -65,8 +65,7 @@ final class PkiCommand {
             Passphrases.requireStrong(secret, "the CA key's passphrase (" + passphrase + ")");
             AllianceCa ca = AllianceCa.init(Suite.parse(suite), name, Duration.ofDays(validityDays));
             ca.publishCrlAt(crlUrls);
-            ca.crl(CRL_VALIDITY);
-            ca.save(out, secret);
+            renewCrl(ca, out, secret); // the first
             System.out.printf("alliance CA (%s) created in %s: ca.cert.pem, ca.key.pem (encrypted), crl.pem%n", ca.suite(), out);
             return 0;
         }
@@ -148,8 +147,7 @@ final class PkiCommand {
             char[] caSecret = Passphrases.from(caPassphrase);
             AllianceCa ca = AllianceCa.load(caDir, caSecret);
             ca.revoke(new BigInteger(serial, 16), reason);
-            ca.crl(CRL_VALIDITY);
-            ca.save(caDir, caSecret);
+            renewCrl(ca, caDir, caSecret);
             System.out.printf("revoked %s (%s); new CRL in %s%n", serial, reason, caDir.resolve("crl.pem"));
             return 0;
         }
@@ -169,8 +167,7 @@ final class PkiCommand {
         public Integer call() throws Exception {
             char[] caSecret = Passphrases.from(caPassphrase);
             AllianceCa ca = AllianceCa.load(caDir, caSecret);
-            X509CRL crl = ca.crl(CRL_VALIDITY);
-            ca.save(caDir, caSecret);
+            X509CRL crl = renewCrl(ca, caDir, caSecret);
             System.out.printf("CRL %s of the %s CA, %d revoked, next update %s: %s%n", crlNumber(crl), ca.suite(), ca.revoked().size(),
                     crl.getNextUpdate().toInstant(), caDir.resolve("crl.pem"));
             return 0;
@@ -182,4 +179,10 @@ final class PkiCommand {
         }
     }
 
+    /** Issues the CA's next CRL (its revocations, a new number, nextUpdate {@link #CRL_VALIDITY} on) and saves the CA with it as crl.pem. */
+    private static X509CRL renewCrl(AllianceCa ca, Path caDir, char[] caSecret) throws Exception {
+        X509CRL crl = ca.crl(CRL_VALIDITY);
+        ca.save(caDir, caSecret);
+        return crl;
+    }
 }

@@ -154,23 +154,10 @@ class TransportDoorsIT {
             log.start();
             rootLogger.addAppender(log);
             try {
-                SSLContext noCertificate = SSLContext.getInstance("TLSv1.3");
-                noCertificate.init(keys, MutualTls.serverManagers(provinceTls, validator).trustManagers(), null);
-                SSLSocket socket = (SSLSocket) noCertificate.getSocketFactory().createSocket("127.0.0.1", port);
-                int localPort = socket.getLocalPort();
-                try (socket) {
-                    socket.setSoTimeout(5000);
-                    socket.startHandshake();
-                    socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    socket.getOutputStream().flush();
-                    socket.getInputStream().read(); // the server's alert ends the connection
-                } catch (IOException expected) {
-                    // refused, as it should be
-                }
-                String peer = ":" + localPort;
+                String peer = refusedConnection(port, keys);
                 awaitCondition(() -> transportLines(log, peer).size() >= 1, Duration.ofSeconds(10), "a log line for port " + port);
-                // a late second line (a stack trace logged after the first) would show within the I/O threads' next turn
-                awaitQuiet(log, peer);
+                // a late second line (a stack trace logged after the first) would be logged by the same I/O thread
+                awaitThreadMovedOn(log, transportLines(log, peer).get(0).getThreadName(), port);
                 List<ILoggingEvent> lines = transportLines(log, peer);
                 assertEquals(1, lines.size(), "port " + port + ": " + lines.stream().map(ILoggingEvent::getFormattedMessage).toList());
                 ILoggingEvent line = lines.get(0);
@@ -181,6 +168,41 @@ class TransportDoorsIT {
                 rootLogger.detachAppender(log);
             }
         }
+    }
+
+    /** A connection whose handshake the node refuses (no certificate, or the untrusted one of {@code keys}); ":" and its local port. */
+    private static String refusedConnection(int port, javax.net.ssl.KeyManager[] keys) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(keys, MutualTls.serverManagers(provinceTls, validator).trustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        int localPort = socket.getLocalPort();
+        try (socket) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.getInputStream().read(); // the server's alert ends the connection
+        } catch (IOException expected) {
+            // refused, as it should be
+        }
+        return ":" + localPort;
+    }
+
+    /**
+     * Waits until {@code ioThread}, which logged a refused handshake, has logged the refusal of a
+     * later connection: an I/O thread serves one connection's event at a time, so by then every
+     * line it wrote for the earlier connection is in the log, and none can come after.
+     */
+    private static void awaitThreadMovedOn(ListAppender<ILoggingEvent> log, String ioThread, int port) throws Exception {
+        // the listener hands connections to its I/O threads in turn (or at random): a few connections reach this one
+        for (int sentinel = 0; sentinel < 64; sentinel++) {
+            String peer = refusedConnection(port, null);
+            awaitCondition(() -> !linesNaming(log, peer).isEmpty(), Duration.ofSeconds(10), "the refusal of a later connection on port " + port);
+            if (linesNaming(log, peer).stream().anyMatch(e -> e.getThreadName().equals(ioThread))) {
+                return;
+            }
+        }
+        throw new AssertionError("no later connection on port " + port + " was served by " + ioThread);
     }
 
     @Test
@@ -402,18 +424,8 @@ class TransportDoorsIT {
                 .toList();
     }
 
-    /** Waits until no new line has come for a moment (the I/O threads have finished with the connection). */
-    private static void awaitQuiet(ListAppender<ILoggingEvent> log, String peer) throws InterruptedException {
-        int seen = -1;
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            int now = transportLines(log, peer).size();
-            if (now == seen) {
-                return;
-            }
-            seen = now;
-            Thread.sleep(300);
-        }
+    private static List<ILoggingEvent> linesNaming(ListAppender<ILoggingEvent> log, String peer) {
+        return new ArrayList<>(log.list).stream().filter(e -> e.getFormattedMessage().contains(peer)).toList();
     }
 
     private static void awaitCondition(BooleanSupplier condition, Duration within, String what) throws InterruptedException {

@@ -19,7 +19,6 @@ import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.NodeEnvelopes;
-import credit.exchange.security.envelope.OpenedEnvelope;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,6 +53,8 @@ class PartnerClientTest {
     private interface Listener {
         void handle(HttpExchange http, byte[] request) throws IOException;
     }
+
+    private static final byte[] EMPTY_JSON = {'{', '}'};
 
     private final TestNode node;
     private final NodeEnvelopes huzhou = TwoNodes.inMemory(HUZHOU);
@@ -92,11 +93,8 @@ class PartnerClientTest {
     @Test
     void partnerClient_provenAnswer_isReturned_withItsReceipt_andRecordedAnswered() {
         listener = (http, request) -> {
-            OpenedEnvelope opened = huzhou.open(request);
-            byte[][] answer = TwoNodes.answerAndReceipt(huzhou, opened, "{\"countersignature\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8),
-                    HANGZHOU);
-            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(answer[1]));
-            respond(http, 200, answer[0]);
+            byte[][] sealed = sealedAnswer(request, "{\"countersignature\": \"AAAA\"}".getBytes(StandardCharsets.UTF_8));
+            answer(http, sealed[0], sealed[1]);
         };
 
         PartnerClient.Answered answered = hangzhou.exchange(partner(), Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST);
@@ -120,10 +118,7 @@ class PartnerClientTest {
 
     @Test
     void partnerClient_answerThatIsNoEnvelope_isE_BAD_ANSWER() {
-        listener = (http, request) -> {
-            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
-            respond(http, 200, "hello".getBytes(StandardCharsets.UTF_8));
-        };
+        listener = (http, request) -> answer(http, "hello".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
         assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
     }
 
@@ -135,36 +130,22 @@ class PartnerClientTest {
 
     @Test
     void partnerClient_answerWithoutReceipt_isE_BAD_ANSWER() {
-        listener = (http, request) -> respond(http, 200, TwoNodes.answerAndReceipt(huzhou, huzhou.open(request), new byte[] {'{', '}'},
-                HANGZHOU)[0]);
+        listener = (http, request) -> answer(http, sealedAnswer(request, EMPTY_JSON)[0], null);
         assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
     }
 
     @Test
     void partnerClient_receiptOfOtherBytes_isE_BAD_ANSWER() {
-        listener = (http, request) -> {
-            OpenedEnvelope opened = huzhou.open(request);
-            byte[] answer = TwoNodes.answerAndReceipt(huzhou, opened, new byte[] {'{', '}'}, HANGZHOU)[0];
-            // a receipt Huzhou signed for another request: its digest is not of the bytes Hangzhou sent
-            byte[] other = TwoNodes.request(TwoNodes.inMemory(HANGZHOU), "hangzhou", HUZHOU, Partner.ExchangeType.CHECKPOINT,
-                    CHECKPOINT_REQUEST);
-            byte[] receipt = TwoNodes.answerAndReceipt(huzhou, huzhou.open(other), new byte[] {'{', '}'}, HANGZHOU)[1];
-            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
-            respond(http, 200, answer);
-        };
+        // a receipt Huzhou signed for another request: its digest is not of the bytes Hangzhou sent
+        listener = (http, request) -> answer(http, sealedAnswer(request, EMPTY_JSON)[0], sealedAnswerToAnotherRequest()[1]);
         assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
     }
 
     @Test
     void partnerClient_answerToAnotherMessage_isE_BAD_ANSWER() {
         listener = (http, request) -> {
-            OpenedEnvelope opened = huzhou.open(request);
-            byte[] receipt = TwoNodes.answerAndReceipt(huzhou, opened, new byte[] {'{', '}'}, HANGZHOU)[1];
-            byte[] other = TwoNodes.request(TwoNodes.inMemory(HANGZHOU), "hangzhou", HUZHOU, Partner.ExchangeType.CHECKPOINT,
-                    CHECKPOINT_REQUEST);
-            byte[] answerToOther = TwoNodes.answerAndReceipt(huzhou, huzhou.open(other), new byte[] {'{', '}'}, HANGZHOU)[0];
-            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
-            respond(http, 200, answerToOther);
+            byte[] receipt = sealedAnswer(request, EMPTY_JSON)[1];
+            answer(http, sealedAnswerToAnotherRequest()[0], receipt);
         };
         assertEquals(ErrorCode.E_BAD_ANSWER, refusal());
     }
@@ -202,6 +183,25 @@ class PartnerClientTest {
     private ErrorCode refusal() {
         return assertThrows(CodedException.class, () -> hangzhou.exchange(partner(), Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST))
                 .code();
+    }
+
+    /** Huzhou's sealed answer carrying {@code payload} to {@code request}, and its receipt of the request's bytes. */
+    private byte[][] sealedAnswer(byte[] request, byte[] payload) {
+        return TwoNodes.answerAndReceipt(huzhou, huzhou.open(request), payload, HANGZHOU);
+    }
+
+    /** Huzhou's sealed answer, and its receipt, to another request Hangzhou sent it. */
+    private byte[][] sealedAnswerToAnotherRequest() {
+        byte[] other = TwoNodes.request(TwoNodes.inMemory(HANGZHOU), "hangzhou", HUZHOU, Partner.ExchangeType.CHECKPOINT, CHECKPOINT_REQUEST);
+        return sealedAnswer(other, EMPTY_JSON);
+    }
+
+    /** A 200 with {@code body}, and {@code receipt} in the receipt header unless it is null. */
+    private static void answer(HttpExchange http, byte[] body, byte[] receipt) throws IOException {
+        if (receipt != null) {
+            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
+        }
+        respond(http, 200, body);
     }
 
     private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
