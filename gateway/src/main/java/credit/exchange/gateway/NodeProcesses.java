@@ -2,6 +2,7 @@ package credit.exchange.gateway;
 
 import credit.exchange.gateway.cli.GatewayCtl;
 import credit.exchange.routes.delivery.CrashPoint;
+import credit.exchange.routes.delivery.DeliveryKind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,12 +35,18 @@ public final class NodeProcesses {
      * @throws IllegalStateException if it is not ready within 90 seconds (it is then killed)
      */
     public static Process start(Path dir, String name, NodeConfig config, String readyUrl, CrashPoint crashAt) throws Exception {
+        return start(dir, name, config, readyUrl, crashAt, null);
+    }
+
+    /** As {@link #start(Path, String, NodeConfig, String, CrashPoint)}, halting only where a delivery of {@code kind} reaches the point. */
+    public static Process start(Path dir, String name, NodeConfig config, String readyUrl, CrashPoint crashAt, DeliveryKind kind)
+            throws Exception {
         Path file = dir.resolve(name + ".properties");
         config.save(file);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         if (crashAt != null) {
-            command.add("-Dgateway.fault.halt-at=" + crashAt.propertyValue());
+            command.add("-Dgateway.fault.halt-at=" + (kind == null ? crashAt.propertyValue() : crashAt.armedFor(kind)));
         }
         command.addAll(List.of(GatewayCtl.class.getName(), "run", "--config", file.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)

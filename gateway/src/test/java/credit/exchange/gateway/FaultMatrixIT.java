@@ -156,7 +156,7 @@ class FaultMatrixIT {
             HttpResponse<String> imported = TestNodes.operatorPost(TestNodes.baseUrl(config) + "/api/v1/imports?type=licensing", "text/csv",
                     Files.readAllBytes(seed.resolve("licensing.csv")));
             assertEquals(200, imported.statusCode(), imported.body());
-            long toNation = Long.parseLong(TestNodes.rows(config, "select count(*) from outbox where destination = 'national'").first());
+            long toNation = Long.parseLong(TestNodes.rows(config, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national'").first());
             // the operator hears of it: readiness names the blocked relay (the node stays ready: it answers), as does the gauge
             String ready = TestNodes.baseUrl(config) + "/health/ready";
             TestNodes.await("readiness reports the relay blocked", Duration.ofSeconds(30),
@@ -176,7 +176,7 @@ class FaultMatrixIT {
                 TestNodes.await("every record reaches the nation once the disk has room", Duration.ofSeconds(120),
                         () -> receivedFrom(nationApi) == toNation);
                 assertEquals(toNation, Long.parseLong(TestNodes.rows(config,
-                        "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'").first()));
+                        "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national' and state = 'DELIVERED'").first()));
                 assertEquals("UP", relayCheck(ready));
             } finally {
                 hangzhou.close();

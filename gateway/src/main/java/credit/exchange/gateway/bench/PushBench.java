@@ -13,7 +13,7 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
 import credit.exchange.routes.push.BenchDeliveries;
 import credit.exchange.routes.push.PullService;
-import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.Outbox;
 import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.delivery.PublicityDeliveries;
 import credit.exchange.routes.push.OutboxPuller;
@@ -296,6 +296,6 @@ final class PushBench implements Callable<Integer> {
 
     /** Hangzhou's deliveries to the province, per state. */
     private static Map<String, Long> toProvince(Database db) {
-        return new Deliveries(db, Clock.systemUTC()).counts(DeliveryKind.PUBLICITY).getOrDefault("zhejiang", Map.of());
+        return new Outbox(db, Clock.systemUTC()).counts(DeliveryKind.PUBLICITY).getOrDefault("zhejiang", Map.of());
     }
 }

@@ -2,7 +2,7 @@ package credit.exchange.gateway.cli;
 
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.infra.CreditStoreConnection;
-import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.Outbox;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.time.Duration;
@@ -41,10 +41,10 @@ final class OutboxCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                Deliveries outbox = new Deliveries(store.database(), GatewayCtl.CLOCK);
+                Outbox outbox = new Outbox(store.database(), GatewayCtl.CLOCK);
                 outbox.counts().forEach((dest, states) -> System.out.printf("%-10s %s%n", dest, states));
                 String s = state == null ? null : state.toUpperCase(Locale.ROOT);
-                for (Deliveries.Listed d : outbox.list(s, destination, limit)) {
+                for (Outbox.Listed d : outbox.list(s, destination, limit)) {
                     System.out.printf("%8d %-10s %-4s %-12s %s  deadline %s  attempts %d%s%n", d.id(),
                             d.destination(), d.mode(), d.state(), d.recordId() != null ? "record " + d.recordId()
                                     : d.kind().name().toLowerCase(Locale.ROOT) + " " + d.payloadRef(), d.deadline() == null ? "-" : d.deadline(),
@@ -69,7 +69,7 @@ final class OutboxCommand {
         public Integer call() throws Exception {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
-                List<Deliveries.Pending> pending = new Deliveries(store.database(), GatewayCtl.CLOCK).pending(destination);
+                List<Outbox.Pending> pending = new Outbox(store.database(), GatewayCtl.CLOCK).pending(destination);
                 if (pending.isEmpty()) {
                     System.out.println("nothing pending: every delivery" + (destination == null ? "" : " to " + destination)
                             + " is delivered or acknowledged");
@@ -78,7 +78,7 @@ final class OutboxCommand {
                 Instant now = GatewayCtl.CLOCK.instant();
                 System.out.printf("%-10s %-4s %-14s %-12s %8s %12s %8s  %s%n", "partner", "mode", "dataset", "state", "count",
                         "oldest age", "attempts", "last error");
-                for (Deliveries.Pending p : pending) {
+                for (Outbox.Pending p : pending) {
                     System.out.printf("%-10s %-4s %-14s %-12s %8d %12s %8d  %s%n", p.destination(), p.mode(), p.dataset(), p.state(),
                             p.deliveries(), age(Duration.between(p.oldest(), now)), p.maxAttempts(), p.lastError() == null ? "" : p.lastError());
                 }
@@ -116,7 +116,7 @@ final class OutboxCommand {
             NodeConfig config = node.load();
             try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                 // the replay is an audit event naming the operator, written with it
-                int n = new Deliveries(store.database(), GatewayCtl.CLOCK).replay(Optional.ofNullable(id), CliOperator.name());
+                int n = new Outbox(store.database(), GatewayCtl.CLOCK).replay(Optional.ofNullable(id), CliOperator.name());
                 System.out.println(n + " DEAD deliver" + (n == 1 ? "y" : "ies") + " replayed: READY, relayed by the running node");
                 return 0;
             } catch (CodedException e) {

@@ -4,7 +4,7 @@ import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.countersign.CountersignRoutes;
-import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.Outbox;
 import credit.exchange.routes.delivery.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
 import credit.exchange.routes.delivery.RelayWatch;
@@ -82,7 +82,7 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         from("direct:metrics").routeId("metrics")
                 .process(this::prometheus);
 
-        Deliveries outbox = new Deliveries(database, clock);
+        Outbox outbox = new Outbox(database, clock);
         PublicityDeadlines deadlines = new PublicityDeadlines(database, clock);
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         from("direct:outbox-counts").routeId("outbox-counts")

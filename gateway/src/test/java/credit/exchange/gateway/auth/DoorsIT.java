@@ -202,7 +202,7 @@ class DoorsIT {
     @Test
     void forgedImports_andBlackListRows_areRefused_storeNothing_queueNothing_andAreAudited() throws Exception {
         long records = count("select count(*) from credit_record");
-        long outbox = count("select count(*) from outbox");
+        long outbox = count("select count(*) from outbox where kind = 'PUBLICITY'");
         long refusalsBefore = count("select count(*) from audit_event where action = 'door' and reason like 'E_%'");
         byte[] blackList = Files.readAllBytes(TestNodes.samples().resolve("penalty-sample-gbk.csv"));
         Map<String, String> forgers = new LinkedHashMap<>();
@@ -223,7 +223,7 @@ class DoorsIT {
             }
         }
         assertEquals(records, count("select count(*) from credit_record"), "nothing stored");
-        assertEquals(outbox, count("select count(*) from outbox"), "nothing queued");
+        assertEquals(outbox, count("select count(*) from outbox where kind = 'PUBLICITY'"), "nothing queued");
         int expectedRefusals = tries;
         TestNodes.await("every refusal is an audit event", Duration.ofSeconds(30),
                 () -> count("select count(*) from audit_event where action = 'door' and reason like 'E_%'") >= refusalsBefore

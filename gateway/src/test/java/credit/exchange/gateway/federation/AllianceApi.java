@@ -18,7 +18,7 @@ final class AllianceApi {
     private AllianceApi() {
     }
 
-    /** Notices sent every 300 ms, a failed delivery tried again after 1 s (doubling), imported black lists watched every second. */
+    /** A failed notice delivery tried again after 1 s (doubling), imported black lists watched every second. */
     static NodeConfig quick(NodeConfig config) {
         return config.with("gateway.alliance.retry-seconds", "1")
                 .with("gateway.recognition.watch-seconds", "1");

@@ -124,7 +124,7 @@ class PartnerRecipeIT {
         assertTrue(Pattern.compile("(?m)^ok   acknowledge result +" + n + " deliveries acknowledged$").matcher(run[1]).find(), run[1]);
 
         // at the node: the deliveries handed out are ACKNOWLEDGED, and the partner's own receipt of the batch is kept
-        assertEquals(String.valueOf(n), TestNodes.rows(hangzhouConfig, "select count(*) from outbox where destination = 'lishui'"
+        assertEquals(String.valueOf(n), TestNodes.rows(hangzhouConfig, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'lishui'"
                 + " and state = 'ACKNOWLEDGED'").first());
         var kept = TestNodes.rows(hangzhouConfig, "select translate(encode(receipt, 'base64'), E'\\n', '')"
                 + " from pull_receipt where destination = 'lishui'");

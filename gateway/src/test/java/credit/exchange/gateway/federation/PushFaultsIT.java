@@ -13,6 +13,7 @@ import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.delivery.CrashPoint;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.seed.SeedGenerator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -30,13 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The push flows survive their faults with every record delivered exactly once by message id:
- * the sending node killed (kill -9: the JVM halts at a crash point, nothing flushed) between the
- * commit of the records with their deliveries and the trigger's send, between the send and the
- * relay's commit, and between a delivery's answer and its commit; the pulling node killed between keeping a batch and
- * acknowledging it; the broker restarted under the relay. A killed node runs as its own JVM
- * against a PostgreSQL the test owns, so the database outlives it as on a real host; its broker
- * journal is on disk in its data directory.
+ * The partner deliveries survive their faults with everything delivered exactly once: the sending
+ * node killed (kill -9: the JVM halts at a crash point, nothing flushed) between the commit of the
+ * records with their deliveries and the trigger's send, between the send and the relay's commit,
+ * and between a delivery's answer and its commit — for records, for an alliance notice and for an
+ * audit checkpoint sent for countersigning, the engine's three kinds that a partner answers; the
+ * pulling node killed between keeping a batch and acknowledging it (the fourth kind, its pulls);
+ * the broker restarted under the relay. A killed node runs as its own JVM against a PostgreSQL the
+ * test owns, so the database outlives it as on a real host; its broker journal is on disk in its
+ * data directory.
  */
 class PushFaultsIT {
 
@@ -79,7 +82,7 @@ class PushFaultsIT {
         inProcess.add(startInProcess("zhejiang", zhejiangDb));
         int seed = 101;
         for (CrashPoint point : List.of(CrashPoint.RELAY_BEFORE_SEND, CrashPoint.RELAY_AFTER_SEND, CrashPoint.DELIVERY_BEFORE_COMMIT)) {
-            Process doomed = startChild("hangzhou", hangzhouDb, point);
+            Process doomed = startChild("hangzhou", hangzhouDb, point, DeliveryKind.PUBLICITY);
             importFile("hangzhou", "licensing", seed++);
             assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "hangzhou halts at " + point.propertyValue());
             assertEquals(137, doomed.exitValue());
@@ -88,7 +91,7 @@ class PushFaultsIT {
             long toProvince = outbox("zhejiang", null);
             assertTrue(toNation > 0 && outbox("national", "DELIVERED") < toNation, "the kill left deliveries undone");
 
-            Process restarted = startChild("hangzhou", hangzhouDb, null);
+            Process restarted = startChild("hangzhou", hangzhouDb, null, null);
             await("after the restart the nation holds every record once (" + point.propertyValue() + ")",
                     () -> received("national", "hangzhou") == toNation);
             await("and the province too", () -> received("zhejiang", "hangzhou") == toProvince);
@@ -108,17 +111,82 @@ class PushFaultsIT {
         importFile("hangzhou", "licensing", 111);
         long toProvince = outbox("zhejiang", null);
         assertTrue(outbox("zhejiang", "ACKNOWLEDGED") < toProvince);
-        Process doomed = startChild("zhejiang", zhejiangDb, CrashPoint.PULLER_BEFORE_ACKNOWLEDGE);
+        Process doomed = startChild("zhejiang", zhejiangDb, CrashPoint.PULLER_BEFORE_ACKNOWLEDGE, null);
         assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "the province halts after keeping its first batch");
         assertEquals(137, doomed.exitValue());
         children.remove(doomed);
         long kept = count(zhejiangDb, "select count(*) from received_delivery where sender = 'hangzhou'");
         assertTrue(kept > 0 && outbox("zhejiang", "ACKNOWLEDGED") < kept, "a batch kept and not acknowledged");
 
-        startChild("zhejiang", zhejiangDb, null);
+        startChild("zhejiang", zhejiangDb, null, null);
         await("every delivery acknowledged after the batch came again", () -> outbox("zhejiang", "ACKNOWLEDGED") == toProvince);
         assertEquals(toProvince, count(zhejiangDb, "select count(*) from received_delivery where sender = 'hangzhou'"),
                 "each record kept once");
+    }
+
+    @Test
+    void noticeSenderKilledAfterThePartnersAnswer_beforeItsCommit_isAnsweredAgain_andTheNoticeAppliedOnce() throws Exception {
+        NodeConfig huzhou = alliance.config(DemoAlliance.member("huzhou"));
+        inProcess.add(Node.start(huzhou));
+        Process doomed = startChild("hangzhou", hangzhouDb, CrashPoint.DELIVERY_BEFORE_COMMIT, DeliveryKind.NOTICE);
+        String hz = alliance.apiUrl(DemoAlliance.member("hangzhou"));
+        String operator = AllianceApi.operator(hz);
+        var listed = AllianceApi.call("POST", hz + "/api/v1/lists", operator, """
+                {"listType": "BLACK", "uscc": "91330100716105852F", "partyName": "杭州演示失信企业有限公司", "legalBasis": "《失信行为纠正后的信用信息修复管理办法》",
+                 "authority": "杭州市市场监督管理局", "documentNumber": "杭市监〔2026〕77号", "listedOn": "%s", "severity": "SERIOUS"}"""
+                .formatted(LocalDate.now()));
+        assertEquals(201, listed.statusCode(), listed.body());
+        String entryId = Json.mapper().readTree(listed.body()).path("id").asText();
+        try {
+            AllianceApi.call("POST", hz + "/api/v1/sanctions", operator, "{\"entryId\": \"" + entryId + "\", \"measures\": [\"m\"]}");
+        } catch (java.io.IOException haltedBeforeAnswering) {
+            // the notice commits with its deliveries before the answer; the engine may halt the node first
+        }
+        assertTrue(doomed.waitFor(60, TimeUnit.SECONDS), "hangzhou halts once Huzhou has answered the notice");
+        assertEquals(137, doomed.exitValue());
+        children.remove(doomed);
+        String toHuzhou = "select count(*) from outbox where kind = 'NOTICE' and destination = 'huzhou'";
+        assertEquals(1, count(hangzhouDb, toHuzhou));
+        assertEquals(0, count(hangzhouDb, toHuzhou + " and state = 'DELIVERED'"), "the answer was not committed");
+        assertEquals("1", TestNodes.rows(huzhou, "select count(*) from alliance_received where kind = 'sanction'").first(),
+                "Huzhou applied it");
+
+        startChild("hangzhou", hangzhouDb, null, null);
+        await("after the restart the notice is delivered again and its answer kept",
+                () -> count(hangzhouDb, toHuzhou + " and state = 'DELIVERED'") == 1
+                        && count(hangzhouDb, "select count(*) from alliance_notice_answer where partner = 'huzhou'") == 1);
+        assertEquals("1", TestNodes.rows(huzhou, "select count(*) from alliance_received where kind = 'sanction'").first(),
+                "Huzhou keeps the notice once, however often it came");
+        assertTrue(count(hangzhouDb, "select count(*) from outbox_attempt a join outbox o on o.id = a.outbox_id"
+                + " where o.kind = 'NOTICE' and o.destination = 'huzhou'") >= 1);
+    }
+
+    @Test
+    void checkpointSenderKilledAfterTheCountersignature_beforeItsCommit_asksAgain_andKeepsTheSameCountersignature() throws Exception {
+        NodeConfig huzhou = alliance.config(DemoAlliance.member("huzhou"));
+        inProcess.add(Node.start(huzhou));
+        Process doomed = startChild("hangzhou", hangzhouDb, CrashPoint.DELIVERY_BEFORE_COMMIT, DeliveryKind.CHECKPOINT);
+        // the node's own start is audited, and the demo's configuration signs a checkpoint every 3 s and sends it every 2 s
+        assertTrue(doomed.waitFor(90, TimeUnit.SECONDS), "hangzhou halts once Huzhou has countersigned a checkpoint");
+        assertEquals(137, doomed.exitValue());
+        children.remove(doomed);
+        String witnessed = "select count(*) from audit_witnessed where partner = 'hangzhou'";
+        long witnessedAtTheKill = Long.parseLong(TestNodes.rows(huzhou, witnessed).first());
+        assertTrue(witnessedAtTheKill >= 1, "Huzhou countersigned");
+        long keptAtTheKill = count(hangzhouDb, "select count(*) from audit_countersignature where partner = 'huzhou'");
+        assertTrue(keptAtTheKill < witnessedAtTheKill, "the countersignature was not committed");
+
+        startChild("hangzhou", hangzhouDb, null, null);
+        await("after the restart every checkpoint Huzhou witnessed is countersigned at Hangzhou",
+                () -> count(hangzhouDb, "select count(*) from audit_countersignature where partner = 'huzhou'")
+                        >= Long.parseLong(TestNodes.rows(huzhou, witnessed).first())
+                        && count(hangzhouDb, "select count(*) from outbox where kind = 'CHECKPOINT' and destination = 'huzhou'"
+                        + " and state = 'DELIVERED'") >= witnessedAtTheKill);
+        java.util.SortedSet<String> given = TestNodes.rows(huzhou,
+                "select seq || ':' || encode(sha256(countersigned), 'hex') from audit_witnessed where partner = 'hangzhou'");
+        java.util.SortedSet<String> kept = rows(hangzhouDb,
+                "select seq || ':' || encode(sha256(signed), 'hex') from audit_countersignature where partner = 'huzhou'");
+        assertTrue(given.containsAll(kept), "Hangzhou keeps the countersignature Huzhou gave, the same when asked again: " + kept + " " + given);
     }
 
     @Test
@@ -159,10 +227,13 @@ class PushFaultsIT {
                 .with("gateway.outbox.requeue-seconds", "3");
     }
 
-    /** A node in a JVM of its own, halting at the crash point if one is given; returns once it is ready. */
-    private Process startChild(String id, EmbeddedPostgres db, CrashPoint crashAt) throws Exception {
+    /**
+     * A node in a JVM of its own, halting at the crash point if one is given (where a delivery of
+     * {@code kind} reaches it, if one is given); returns once it is ready.
+     */
+    private Process startChild(String id, EmbeddedPostgres db, CrashPoint crashAt, DeliveryKind kind) throws Exception {
         Process p = NodeProcesses.start(root, id, database(alliance.config(DemoAlliance.member(id)), db),
-                alliance.apiUrl(DemoAlliance.member(id)) + "/health/ready", crashAt);
+                alliance.apiUrl(DemoAlliance.member(id)) + "/health/ready", crashAt, kind);
         children.add(p);
         return p;
     }
@@ -206,7 +277,7 @@ class PushFaultsIT {
 
     /** Hangzhou's deliveries to a destination, in a state or all. */
     private static long outbox(String destination, String state) {
-        return count(hangzhouDb, "select count(*) from outbox where destination = '" + destination + "'"
+        return count(hangzhouDb, "select count(*) from outbox where kind = 'PUBLICITY' and destination = '" + destination + "'"
                 + (state == null ? "" : " and state = '" + state + "'"));
     }
 
@@ -218,6 +289,18 @@ class PushFaultsIT {
             if (e.getMessage().contains("does not exist")) {
                 return 0;
             }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.SortedSet<String> rows(EmbeddedPostgres db, String sql) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        try (var c = db.getPostgresDatabase().getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
     }

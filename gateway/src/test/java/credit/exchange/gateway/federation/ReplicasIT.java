@@ -67,7 +67,7 @@ class ReplicasIT {
                 var imported = TestNodes.operatorPost(alliance.apiUrl(DemoAlliance.member("hangzhou")) + "/api/v1/imports?type=licensing",
                         "text/csv", Files.readAllBytes(seed.resolve("licensing.csv")));
                 assertEquals(200, imported.statusCode(), imported.body());
-                long toNation = count(db, "select count(*) from outbox where destination = 'national'");
+                long toNation = count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national'");
                 assertTrue(toNation > 0);
                 assertTrue(twin.waitFor(60, TimeUnit.SECONDS), "the twin halts after handing triggers to the broker; see "
                         + root.resolve("hangzhou-twin.out"));
@@ -76,7 +76,7 @@ class ReplicasIT {
                 String nationApi = alliance.apiUrl(DemoAlliance.member("national"));
                 TestNodes.await("the surviving replica delivers every record to the nation once", Duration.ofSeconds(120),
                         () -> received(nationApi) == toNation
-                                && count(db, "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'") == toNation);
+                                && count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national' and state = 'DELIVERED'") == toNation);
                 assertEquals(toNation, received(nationApi), "each record held once");
             } finally {
                 broker.close();
@@ -141,10 +141,10 @@ class ReplicasIT {
                 loading.set(false);
                 int imports = load.get(60, TimeUnit.SECONDS);
                 assertTrue(imports >= 6, "the department kept importing");
-                long toNation = count(db, "select count(*) from outbox where destination = 'national'");
+                long toNation = count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national'");
                 assertTrue(toNation > 0);
                 TestNodes.await("every record reaches the nation after the replica and the primary broker died", Duration.ofSeconds(180),
-                        () -> count(db, "select count(*) from outbox where destination = 'national' and state = 'DELIVERED'") == toNation);
+                        () -> count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national' and state = 'DELIVERED'") == toNation);
                 assertEquals(toNation, received(nationApi), "the nation holds each record once");
                 assertEquals(0, count(db, """
                         select count(*) from (select a.outbox_id from outbox_attempt a join outbox o on o.id = a.outbox_id

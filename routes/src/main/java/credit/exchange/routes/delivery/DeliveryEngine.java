@@ -90,7 +90,7 @@ public final class DeliveryEngine {
                 if (due.isEmpty()) {
                     return Map.of();
                 }
-                CrashPoint.RELAY_BEFORE_SEND.reach();
+                due.values().forEach(kinds -> kinds.keySet().forEach(CrashPoint.RELAY_BEFORE_SEND::reach));
                 Map<String, Integer> relayed = new LinkedHashMap<>();
                 List<Long> all = new ArrayList<>();
                 for (var byDestination : due.entrySet()) {
@@ -105,7 +105,7 @@ public final class DeliveryEngine {
                         relayed.merge(byDestination.getKey(), ids.size(), Integer::sum);
                     }
                 }
-                CrashPoint.RELAY_AFTER_SEND.reach();
+                due.values().forEach(kinds -> kinds.keySet().forEach(CrashPoint.RELAY_AFTER_SEND::reach));
                 Deliveries.queued(c, all, now.plus(requeueAfter));
                 return relayed;
             });
@@ -130,9 +130,12 @@ public final class DeliveryEngine {
                 List<Deliveries.Change> changes = new ArrayList<>();
                 int[] counts = new int[3];
                 for (var byKind : claimed.entrySet()) {
+                    int reachedBefore = counts[0];
                     attempt(c, destination, partner, courier(byKind.getKey()), byKind.getValue(), now, changes, counts);
+                    if (counts[0] > reachedBefore) {
+                        CrashPoint.DELIVERY_BEFORE_COMMIT.reach(byKind.getKey());
+                    }
                 }
-                CrashPoint.DELIVERY_BEFORE_COMMIT.reach();
                 Deliveries.record(c, changes);
                 return new Outcome(counts[0], counts[1], counts[2]);
             });

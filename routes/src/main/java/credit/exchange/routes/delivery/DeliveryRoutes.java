@@ -152,7 +152,7 @@ public final class DeliveryRoutes extends RouteBuilder {
     }
 
     private void measureBacklog() {
-        Map<DeliveryKind, Map<DeliveryState, Long>> now = engine.deliveries().backlog();
+        Map<DeliveryKind, Map<DeliveryState, Long>> now = new Outbox(engine.deliveries().database(), engine.deliveries().clock()).backlog();
         for (DeliveryKind kind : DeliveryKind.values()) {
             for (DeliveryState state : DeliveryState.values()) {
                 if (state.isFinal() && state != DeliveryState.DEAD) {

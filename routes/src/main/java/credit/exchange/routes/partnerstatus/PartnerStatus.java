@@ -7,7 +7,7 @@ import credit.exchange.routes.countersign.Countersignatures;
 import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
-import credit.exchange.routes.delivery.Deliveries;
+import credit.exchange.routes.delivery.Outbox;
 import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.ErrorCode;
@@ -84,7 +84,7 @@ public final class PartnerStatus {
     private final PartnerDirectory partners;
     private final SentExchanges sent;
     private final AuditSearch trail;
-    private final Deliveries outbox;
+    private final Outbox outbox;
     private final AllianceNotices notices;
     private final Database database;
     private final Clock clock;
@@ -94,7 +94,7 @@ public final class PartnerStatus {
         this.partners = partners;
         this.sent = new SentExchanges(database);
         this.trail = new AuditSearch(database, self);
-        this.outbox = new Deliveries(database, clock);
+        this.outbox = new Outbox(database, clock);
         this.notices = new AllianceNotices(database, clock);
         this.database = database;
         this.clock = clock;

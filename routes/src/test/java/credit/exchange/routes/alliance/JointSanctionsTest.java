@@ -61,7 +61,7 @@ class JointSanctionsTest {
 
     JointSanctionsTest(TestNode node) {
         this.node = node;
-        this.notices = new AllianceNotices(node.database());
+        this.notices = new AllianceNotices(node.database(), java.time.Clock.systemUTC());
         this.sanctions = new JointSanctions(node.database(), notices, CLOCK);
         this.eightDaysLater = new JointSanctions(node.database(), notices, Clock.offset(CLOCK, Duration.ofDays(8)));
         this.receiver = new NoticeReceiver(node.database(), sanctions.kinds());
@@ -90,7 +90,7 @@ class JointSanctionsTest {
         refused(ErrorCode.E_NOT_FOUND, () -> sanctions.initiate(UUID.randomUUID().toString(), List.of("m"), Duration.ofDays(7), PARTNERS,
                 "OPERATOR", "officer"));
 
-        notices.answered(notice.id(), "huzhou", Json.mapper().createObjectNode().put("status", "acknowledged"));
+        answered(notice.id(), "huzhou", Json.mapper().createObjectNode().put("status", "acknowledged"));
         JsonNode recorded = receive("huzhou", JointSanctions.RESPONSE, USCC, response(notice.id()));
         JsonNode notSentThere = receive("zhejiang", JointSanctions.RESPONSE, USCC, response(notice.id()));
         JsonNode otherEnterprise = receive("jiaxing", JointSanctions.RESPONSE, "914403001922038216", response(notice.id()));
@@ -128,7 +128,7 @@ class JointSanctionsTest {
                 "officer"));
         refused(ErrorCode.E_NOT_FOUND, () -> sanctions.lift(UUID.randomUUID().toString(), Lifted.REPAIRED, "b", "OPERATOR", "officer"));
 
-        notices.answered(lift.id(), "huzhou", Json.mapper().createObjectNode().put("status", "lifted").put("notices", 1));
+        answered(lift.id(), "huzhou", Json.mapper().createObjectNode().put("status", "lifted").put("notices", 1));
         Status later = eightDaysLater.status(notice.id());
         assertEquals("REPAIRED", later.entryStatus());
         assertEquals(0, later.overdue(), "a lifted notice has nobody overdue");
@@ -235,5 +235,23 @@ class JointSanctionsTest {
     private static void refused(ErrorCode code, Executable call) {
         CodedException refused = assertThrows(CodedException.class, call);
         assertEquals(code, refused.code(), refused.getMessage());
+    }
+
+    /** The partner answered the notice: its answer kept with the notice and its delivery DELIVERED, as the engine records it. */
+    private void answered(String noticeId, String partner, com.fasterxml.jackson.databind.JsonNode answer) {
+        try {
+            node.database().inTransaction(c -> {
+                AllianceNotices.keepAnswer(c, noticeId, partner, answer, java.time.Instant.now());
+                try (var ps = c.prepareStatement("update outbox set state = 'DELIVERED', finished_at = now(), attempts = attempts + 1"
+                        + " where kind = 'NOTICE' and payload_ref = ? and destination = ?")) {
+                    ps.setString(1, noticeId);
+                    ps.setString(2, partner);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -90,10 +90,10 @@ class PublicityDeliveryTest {
         assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator, however long");
 
         long one = count("select min(id) from outbox");
-        assertEquals(1, engine.deliveries.replay(Optional.of(one), "operator"));
+        assertEquals(1, new Outbox(node.database(), engine.clock).replay(Optional.of(one), "operator"));
         assertEquals(ErrorCode.E_UNKNOWN_MESSAGE, assertThrows(CodedException.class,
-                () -> engine.deliveries.replay(Optional.of(one), "operator")).code(), "only a DEAD delivery is replayed");
-        assertEquals(RECORDS - 1, engine.deliveries.replay(Optional.empty(), "operator"));
+                () -> new Outbox(node.database(), engine.clock).replay(Optional.of(one), "operator")).code(), "only a DEAD delivery is replayed");
+        assertEquals(RECORDS - 1, new Outbox(node.database(), engine.clock).replay(Optional.empty(), "operator"));
         assertEquals(2, count("select count(*) from audit_event where action = 'outbox.replay' and actor = 'operator'"),
                 "each replay is an audit event naming the operator");
         assertEquals(Map.of("national", RECORDS), relay());
