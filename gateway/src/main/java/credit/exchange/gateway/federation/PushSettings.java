@@ -29,7 +29,9 @@ public record PushSettings(Duration requeueAfter, int relayMs) {
 
     DeliveryRoutes.Queues queues() {
         return new DeliveryRoutes.Queues(destination -> OUTBOX_QUEUE + destination,
-                destination -> OUTBOX_QUEUE + destination + "?transacted=true");
+                // one consumer kept open per queue (with its local transaction, Camel's default would open and close a
+                // consumer around every receive, and the queue would stand without one in between)
+                destination -> OUTBOX_QUEUE + destination + "?transacted=true&cacheLevelName=CACHE_CONSUMER");
     }
 
     DeliveryRoutes.Timing timing() {

@@ -90,7 +90,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
                 .setExpiryAddress(SimpleString.of("gateway.expired"))
                 .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true));
+                .setAutoCreateAddresses(true)
+                // a partner's queue outlives its consumer: Artemis would delete an auto-created queue the moment
+                // it has neither consumer nor message, and a trigger sent then (by a producer that knows the queue)
+                // would be dropped, its deliveries waiting for the requeue instead of being delivered
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
         if (!server.getActiveMQServer().isActive()) {

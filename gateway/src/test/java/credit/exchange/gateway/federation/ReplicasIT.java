@@ -13,6 +13,7 @@ import credit.exchange.gateway.demo.DemoAlliance;
 import credit.exchange.gateway.infra.EmbeddedBroker;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.delivery.CrashPoint;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.seed.SeedGenerator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scale-out (docs/operations.md, "Scaling out"): two replicas of Hangzhou — one node identity,
  * one PostgreSQL, one broker — and one of them killed (-9) right after it handed the nation's
- * triggers to the broker and before it committed. The other replica delivers every record to the
- * nation (from the triggers, which the broker kept), and the nation holds each once.
+ * triggers of records to the broker and before it committed. The other replica delivers every
+ * record to the nation (from the triggers, which the broker kept), and the nation holds each once;
+ * the checkpoints both replicas send for countersigning are delivered once each.
  */
 class ReplicasIT {
 
@@ -60,7 +62,7 @@ class ReplicasIT {
                                 .with("gateway.soap.port", Integer.toString(TestNodes.freePort()))
                                 .with("gateway.crl.port", Integer.toString(TestNodes.freePort()))
                                 .with("gateway.outbox.relay-ms", "100"),
-                        "http://127.0.0.1:" + api + "/health/ready", CrashPoint.RELAY_AFTER_SEND);
+                        "http://127.0.0.1:" + api + "/health/ready", CrashPoint.RELAY_AFTER_SEND, DeliveryKind.PUBLICITY);
 
                 Path seed = root.resolve("seed");
                 new SeedGenerator(7, LocalDate.now()).writeDataSet(60, seed);
@@ -78,6 +80,13 @@ class ReplicasIT {
                         () -> received(nationApi) == toNation
                                 && count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national' and state = 'DELIVERED'") == toNation);
                 assertEquals(toNation, received(nationApi), "each record held once");
+                // the replicas' other deliveries (the audit checkpoints both send the nation for countersigning) go
+                // through the same engine: delivered, each by exactly one answered attempt, whichever replica made it
+                TestNodes.await("a checkpoint countersigned by the nation", Duration.ofSeconds(60), () -> count(db,
+                        "select count(*) from outbox where kind = 'CHECKPOINT' and destination = 'national' and state = 'DELIVERED'") > 0);
+                assertEquals(0, count(db, """
+                        select count(*) from outbox o where o.kind = 'CHECKPOINT' and o.state = 'DELIVERED'
+                          and (select count(*) from outbox_attempt a where a.outbox_id = o.id and a.outcome = 'OK') <> 1"""));
             } finally {
                 broker.close();
             }

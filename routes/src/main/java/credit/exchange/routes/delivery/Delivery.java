@@ -54,11 +54,12 @@ public record Delivery(DeliveryState state, int attempts, int retryBase, Instant
     /**
      * A standing delivery (this node's pulls from a partner) did its work: READY again from
      * {@code at}, a new round of the policy from here (failures before a success do not count).
+     * A turn that worked is no attempt to keep: only failed turns are counted and recorded, so
+     * that a province pulling every second does not grow the attempts' history without end.
      */
     public Step again(Instant now, Instant at) {
         require(dueAt(now), "again");
-        int number = attempts + 1;
-        return new Step(new Delivery(DeliveryState.READY, number, number, at, null), Optional.of(new Attempt(number, now, Attempt.OK)));
+        return new Step(new Delivery(DeliveryState.READY, attempts, attempts, at, null), Optional.empty());
     }
 
     /** The attempt failed with {@code code}: RETRY_WAIT for the policy's pause, or DEAD when the round is spent. */
