@@ -123,4 +123,30 @@ class DeliveryStateMachineTest {
         assertTrue(waiting.dueAt(now.plusSeconds(30)));
         assertThrows(IllegalStateException.class, () -> waiting.succeeded(now, DeliveryState.DELIVERED), "an early trigger makes no attempt");
     }
+
+    /**
+     * A standing delivery (this node's pulls from a partner): a turn that worked makes it READY again
+     * at the time given, records no attempt and starts a new round, so that failures before it do
+     * not shorten the pauses after it; it never becomes final by working.
+     */
+    @Example
+    void aStandingDelivery_isReadyAgainAfterAWorkingTurn_withANewRound_andNoAttemptRecorded() {
+        RetryPolicy policy = new RetryPolicy(RetryPolicy.UNBOUNDED, Duration.ofSeconds(10), Duration.ofMinutes(1), 0);
+        Instant now = START;
+        Delivery d = Delivery.ready(now).failed(now, "E_PARTNER_UNREACHABLE", policy, () -> 0).after();
+        now = d.nextAttemptAt();
+        d = d.failed(now, "E_PARTNER_UNREACHABLE", policy, () -> 0).after();
+        assertEquals(Duration.ofSeconds(20), Duration.between(now, d.nextAttemptAt()), "the second failure of a round: twice the first pause");
+        now = d.nextAttemptAt();
+        Delivery.Step worked = d.again(now, now.plusSeconds(1));
+        assertEquals(DeliveryState.READY, worked.after().state());
+        assertEquals(now.plusSeconds(1), worked.after().nextAttemptAt());
+        assertTrue(worked.attempt().isEmpty(), "a working turn is no attempt to keep");
+        assertEquals(2, worked.after().attempts(), "only the failures are counted");
+        assertEquals(worked.after().attempts(), worked.after().retryBase(), "a new round");
+        assertEquals(null, worked.after().lastError());
+        Delivery afterAgain = worked.after().failed(now.plusSeconds(1), "E_PARTNER_UNREACHABLE", policy, () -> 0).after();
+        assertEquals(Duration.ofSeconds(10), Duration.between(now.plusSeconds(1), afterAgain.nextAttemptAt()),
+                "the first failure of the new round: the first pause again");
+    }
 }
