@@ -8,14 +8,12 @@ import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
-import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,33 +58,31 @@ public final class NoticeCourier implements Courier {
 
     @Override
     public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException {
-        Map<Long, Result> out = new HashMap<>();
-        Failed partnerDown = null;
-        for (Due d : due) {
-            if (partnerDown != null) {
-                out.put(d.id(), partnerDown); // not tried: the partner failed this trigger's previous attempt
-                continue;
-            }
+        return Courier.eachInTurn(due, d -> {
             Optional<AllianceNotices.Notice> notice = AllianceNotices.notice(c, d.payloadRef());
             if (notice.isEmpty()) {
-                out.put(d.id(), new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "notice " + d.payloadRef() + " is not kept here"));
-                continue;
+                return new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "notice " + d.payloadRef() + " is not kept here");
             }
             ObjectNode payload = Json.mapper().createObjectNode().put("noticeId", notice.get().id()).put("kind", notice.get().kind())
                     .put("subject", notice.get().subject());
             payload.set("body", notice.get().body());
+            PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.NOTICE, json(payload));
+            JsonNode answer;
             try {
-                PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.NOTICE, Json.mapper().writeValueAsBytes(payload));
-                JsonNode answer = Json.mapper().readTree(answered.answer().payload());
-                AllianceNotices.keepAnswer(c, notice.get().id(), partner.id(), answer, clock.instant());
-                out.put(d.id(), new Reached(answered.receipt().messageId()));
-            } catch (CodedException failure) {
-                partnerDown = new Failed(failure.code(), failure.getMessage());
-                out.put(d.id(), partnerDown);
+                answer = Json.mapper().readTree(answered.answer().payload());
             } catch (IOException notJson) {
-                out.put(d.id(), new Failed(ErrorCode.E_BAD_ANSWER, "the partner's answer to the notice is not JSON"));
+                return new Failed(ErrorCode.E_BAD_ANSWER, "the partner's answer to the notice is not JSON");
             }
+            AllianceNotices.keepAnswer(c, notice.get().id(), partner.id(), answer, clock.instant());
+            return new Reached(answered.receipt().messageId());
+        });
+    }
+
+    private static byte[] json(ObjectNode payload) {
+        try {
+            return Json.mapper().writeValueAsBytes(payload);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        return out;
     }
 }

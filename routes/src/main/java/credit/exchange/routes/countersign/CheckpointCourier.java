@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,30 +59,22 @@ public final class CheckpointCourier implements Courier {
 
     @Override
     public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException {
-        Map<Long, Result> out = new HashMap<>();
-        Failed partnerDown = null;
-        for (Due d : due) {
-            if (partnerDown != null) {
-                out.put(d.id(), partnerDown);
-                continue;
-            }
+        return Courier.eachInTurn(due, d -> {
             Optional<CheckpointWitnesses.Unwitnessed> checkpoint = CheckpointWitnesses.checkpoint(c, Long.parseLong(d.payloadRef()));
             if (checkpoint.isEmpty()) {
-                out.put(d.id(), new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "checkpoint " + d.payloadRef() + " is not kept here"));
-                continue;
+                return new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "checkpoint " + d.payloadRef() + " is not kept here");
             }
-            try {
-                PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT, JSON.writeValueAsBytes(
-                        Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.get().signed()))));
-                out.put(d.id(), countersigned(c, partner, checkpoint.get(), answered));
-            } catch (CodedException failure) {
-                partnerDown = new Failed(failure.code(), failure.getMessage());
-                out.put(d.id(), partnerDown);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT, request(checkpoint.get()));
+            return countersigned(c, partner, checkpoint.get(), answered);
+        });
+    }
+
+    private static byte[] request(CheckpointWitnesses.Unwitnessed checkpoint) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("checkpoint", Base64.getEncoder().encodeToString(checkpoint.signed())));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        return out;
     }
 
     /** What the partner's answer comes to: its countersignature kept, its refusal's code, or a bad answer. */

@@ -1,6 +1,7 @@
 package credit.exchange.routes.delivery;
 
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,35 @@ public interface Courier {
      * by id; a delivery left out failed with {@code E_UNAVAILABLE}.
      */
     Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException;
+
+    /** One delivery's attempt, for {@link #eachInTurn}: its result, or a {@link CodedException} when the exchange failed. */
+    @FunctionalInterface
+    interface Each {
+        Result attempt(Due due) throws SQLException;
+    }
+
+    /**
+     * One exchange per delivery, in order; after a failed exchange (the partner is down, or answers
+     * nothing usable) the trigger's other deliveries are not tried: they fail with the same code,
+     * and come again with the next round of the policy.
+     */
+    static Map<Long, Result> eachInTurn(List<Due> due, Each each) throws SQLException {
+        Map<Long, Result> out = new java.util.HashMap<>();
+        Failed partnerDown = null;
+        for (Due d : due) {
+            if (partnerDown == null) {
+                try {
+                    out.put(d.id(), each.attempt(d));
+                } catch (CodedException failedExchange) {
+                    partnerDown = new Failed(failedExchange.code(), failedExchange.getMessage());
+                    out.put(d.id(), partnerDown);
+                }
+            } else {
+                out.put(d.id(), partnerDown);
+            }
+        }
+        return out;
+    }
 
     /** A delivery claimed for an attempt. */
     record Due(long id, String destination, String payloadRef, Long recordId, java.time.LocalDate deadline, Delivery delivery) {
