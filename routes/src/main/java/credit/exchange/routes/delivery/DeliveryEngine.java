@@ -1,6 +1,8 @@
 package credit.exchange.routes.delivery;
 
+import credit.exchange.routes.audit.AuditTrail;
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import io.micrometer.core.instrument.Counter;
@@ -190,8 +192,15 @@ public final class DeliveryEngine {
                     .tag("kind", courier.kind().name()).tag("partner", destination).tag("outcome", outcome)
                     .register(meters).increment();
         }
-        dead.forEach((code, n) -> LOG.error("{} {} deliveries to {} are DEAD after their last attempt failed with {}; "
-                + "replay them with ./gatewayctl outbox replay", n, courier.kind(), destination, code));
+        for (var spent : dead.entrySet()) {
+            // a delivery that stops being tried is a state change no one made: the node's own, audited with it
+            AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.SYSTEM, "delivery-engine", AuditEvent.Action.DELIVERY_DEAD)
+                    .partner(destination).outcome(spent.getKey())
+                    .detail(spent.getValue() + " " + courier.kind() + " deliveries DEAD after their retry policy's last attempt;"
+                            + " ./gatewayctl outbox replay sends them again").build());
+            LOG.error("{} {} deliveries to {} are DEAD after their last attempt failed with {}; replay them with ./gatewayctl outbox replay",
+                    spent.getValue(), courier.kind(), destination, spent.getKey());
+        }
         if (retrying > 0) {
             LOG.warn("{} {} deliveries to {} failed, the last with {} ({}); each is tried again after its pause", retrying,
                     courier.kind(), destination, lastFailure.code(), lastFailure.message());

@@ -86,6 +86,8 @@ class PublicityDeliveryTest {
         assertEquals(RECORDS, last.dead());
         assertEquals(RECORDS, count("select count(*) from outbox where state = 'DEAD' and last_error = 'E_UNKNOWN_PARTNER'"));
         assertEquals(3 * RECORDS, count("select count(*) from outbox_attempt where outcome = 'E_UNKNOWN_PARTNER'"));
+        assertEquals(1, count("select count(*) from audit_event where action = 'delivery.dead' and actor_kind = 'SYSTEM'"
+                + " and partner = 'national' and outcome = 'E_UNKNOWN_PARTNER'"), "going DEAD is audited, with the last error");
         engine.clock.pass(Duration.ofDays(1));
         assertEquals(Map.of(), relay(), "a DEAD delivery waits for an operator, however long");
 
