@@ -4,6 +4,7 @@ import credit.exchange.gateway.federation.CrlDistribution;
 import credit.exchange.gateway.infra.BrokerConnection;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.countersign.CountersignRoutes;
+import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.delivery.Outbox;
 import credit.exchange.routes.delivery.PublicityDeadlines;
 import credit.exchange.routes.push.ReceivedDeliveries;
@@ -65,8 +66,10 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
                     .description("Camel's and the JVM's meters, for the node's scrape token or an operator")
                     .responseMessage(answers(200, "Prometheus text format 0.0.4")).to("direct:metrics")
                 .get("/api/v1/outbox").id("outbox-counts").produces("application/json")
-                    .description("Push deliveries by partner and state")
-                    .responseMessage(answers(200, "{node, deliveries: counts per partner and state}")).to("direct:outbox-counts")
+                    .description("The outbox's deliveries of records by partner and state, and every kind's (records, notices,"
+                            + " checkpoints, pulls)")
+                    .responseMessage(answers(200, "{node, deliveries: record deliveries per partner and state,"
+                            + " byKind: per kind, per partner and state}")).to("direct:outbox-counts")
                 .get("/api/v1/publicity").id("publicity-status").produces("application/json")
                     .description("Double publicity (双公示) deadlines per destination")
                     .responseMessage(answers(200, "{node, destinations: a summary per destination, late: up to 100 deliveries past their deadline}"))
@@ -86,7 +89,8 @@ public final class NodeApiRoutes extends ApiRouteBuilder {
         PublicityDeadlines deadlines = new PublicityDeadlines(database, clock);
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         from("direct:outbox-counts").routeId("outbox-counts")
-                .process(e -> answer(e, 200, Map.of("node", nodeId, "deliveries", outbox.counts())));
+                .process(e -> answer(e, 200, Map.of("node", nodeId, "deliveries", outbox.counts(DeliveryKind.PUBLICITY),
+                        "byKind", outbox.countsByKind())));
         from("direct:publicity-status").routeId("publicity-status")
                 .process(e -> answer(e, 200, Map.of("node", nodeId, "destinations", deadlines.summary(),
                         "late", deadlines.late(100))));

@@ -164,6 +164,23 @@ public final class Outbox {
         }
     }
 
+    /** How many deliveries per kind, destination and state. */
+    public Map<DeliveryKind, Map<String, Map<String, Long>>> countsByKind() {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "select kind, destination, state, count(*) from outbox group by kind, destination, state")) {
+            Map<DeliveryKind, Map<String, Map<String, Long>>> out = new java.util.EnumMap<>(DeliveryKind.class);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(DeliveryKind.valueOf(rs.getString(1)), k -> new TreeMap<>())
+                            .computeIfAbsent(rs.getString(2), d -> new TreeMap<>()).put(rs.getString(3), rs.getLong(4));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Deliveries.unavailable("read", e);
+        }
+    }
+
     /** The unfinished deliveries per kind and state: the backlog the engine's gauge shows. */
     public Map<DeliveryKind, Map<DeliveryState, Long>> backlog() {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
