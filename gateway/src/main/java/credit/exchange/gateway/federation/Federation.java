@@ -150,7 +150,7 @@ public final class Federation implements AutoCloseable {
         ReceivedDeliveries received = new ReceivedDeliveries(database);
         handlers.put(Partner.ExchangeType.PUBLICITY, new PublicityReceiver(received));
         Deliveries deliveries = new Deliveries(database, clock);
-        List<Courier> couriers = new ArrayList<>(List.of(new PublicityCourier(identity.nodeId(), client)));
+        List<Courier> couriers = new ArrayList<>(List.of(new PublicityCourier(identity.nodeId(), client, database)));
         Countersignatures countersignatures = new Countersignatures(database, identity.nodeId(), exchange.answerEnvelopes());
         handlers.put(Partner.ExchangeType.CHECKPOINT, countersignatures.witness());
         couriers.add(new CheckpointCourier(countersignatures, client));
@@ -282,7 +282,7 @@ public final class Federation implements AutoCloseable {
         ServiceFilings filings = new ServiceFilings(database, notices, recognitions, identity.nodeId());
         noticeKinds.putAll(filings.kinds());
         exchange.handlers().put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
-        couriers.add(new NoticeCourier(exchange.client(), alliance.retryPause(), clock));
+        couriers.add(new NoticeCourier(notices, exchange.client(), alliance.retryPause(), clock));
         return List.of(
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, exchange.partners(),
                         node.authenticator(), alliance.repairExpiry(), alliance.recognitionWatch()));

@@ -10,8 +10,6 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.ErrorCode;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,11 +29,13 @@ public final class NoticeCourier implements Courier {
     private static final Duration MAX_PAUSE = Duration.ofMinutes(10);
     private static final int PER_TRIGGER = 20;
 
+    private final AllianceNotices notices;
     private final PartnerClient client;
     private final RetryPolicy policy;
     private final Clock clock;
 
-    public NoticeCourier(PartnerClient client, Duration firstPause, Clock clock) {
+    public NoticeCourier(AllianceNotices notices, PartnerClient client, Duration firstPause, Clock clock) {
+        this.notices = notices;
         this.client = client;
         this.policy = new RetryPolicy(RetryPolicy.UNBOUNDED, firstPause, MAX_PAUSE, RetryPolicy.DEFAULT_JITTER);
         this.clock = clock;
@@ -57,9 +57,9 @@ public final class NoticeCourier implements Courier {
     }
 
     @Override
-    public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException {
+    public Map<Long, Result> attempt(Partner partner, List<Due> due) {
         return Courier.eachInTurn(due, d -> {
-            Optional<AllianceNotices.Notice> notice = AllianceNotices.notice(c, d.payloadRef());
+            Optional<AllianceNotices.Notice> notice = notices.notice(d.payloadRef());
             if (notice.isEmpty()) {
                 return new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "notice " + d.payloadRef() + " is not kept here");
             }
@@ -73,8 +73,9 @@ public final class NoticeCourier implements Courier {
             } catch (IOException notJson) {
                 return new Failed(ErrorCode.E_BAD_ANSWER, "the partner's answer to the notice is not JSON");
             }
-            AllianceNotices.keepAnswer(c, notice.get().id(), partner.id(), answer, clock.instant());
-            return new Reached(answered.receipt().messageId());
+            String noticeId = notice.get().id();
+            java.time.Instant at = clock.instant();
+            return new Reached(answered.receipt().messageId(), c -> AllianceNotices.keepAnswer(c, noticeId, partner.id(), answer, at));
         });
     }
 

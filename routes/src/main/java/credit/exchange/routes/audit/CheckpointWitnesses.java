@@ -70,6 +70,15 @@ public final class CheckpointWitnesses {
         }
     }
 
+    /** Our checkpoint {@code seq} as signed. */
+    public Optional<Unwitnessed> checkpoint(long seq) {
+        try (Connection c = database.connection()) {
+            return checkpoint(c, seq);
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit checkpoints cannot be read", e);
+        }
+    }
+
     /** Our checkpoint {@code seq} as signed, in the caller's transaction. */
     public static Optional<Unwitnessed> checkpoint(Connection c, long seq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select seq, head_hash, signed from audit_checkpoint where seq = ?")) {

@@ -11,8 +11,6 @@ import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -58,14 +56,14 @@ public final class CheckpointCourier implements Courier {
     }
 
     @Override
-    public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException {
+    public Map<Long, Result> attempt(Partner partner, List<Due> due) {
         return Courier.eachInTurn(due, d -> {
-            Optional<CheckpointWitnesses.Unwitnessed> checkpoint = CheckpointWitnesses.checkpoint(c, Long.parseLong(d.payloadRef()));
+            Optional<CheckpointWitnesses.Unwitnessed> checkpoint = countersignatures.checkpoint(Long.parseLong(d.payloadRef()));
             if (checkpoint.isEmpty()) {
                 return new Failed(ErrorCode.E_UNKNOWN_MESSAGE, "checkpoint " + d.payloadRef() + " is not kept here");
             }
             PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.CHECKPOINT, request(checkpoint.get()));
-            return countersigned(c, partner, checkpoint.get(), answered);
+            return countersigned(partner, checkpoint.get(), answered);
         });
     }
 
@@ -78,8 +76,7 @@ public final class CheckpointCourier implements Courier {
     }
 
     /** What the partner's answer comes to: its countersignature kept, its refusal's code, or a bad answer. */
-    private Result countersigned(Connection c, Partner partner, CheckpointWitnesses.Unwitnessed checkpoint, PartnerClient.Answered answered)
-            throws SQLException {
+    private Result countersigned(Partner partner, CheckpointWitnesses.Unwitnessed checkpoint, PartnerClient.Answered answered) {
         JsonNode answer;
         try {
             answer = JSON.readTree(answered.answer().payload());
@@ -96,8 +93,8 @@ public final class CheckpointCourier implements Courier {
             if (!countersignatures.countersigns(partner.id(), checkpoint, countersigned)) {
                 return new Failed(ErrorCode.E_BAD_ANSWER, "the partner countersigned another checkpoint");
             }
-            CheckpointWitnesses.keepCountersignature(c, checkpoint.seq(), partner.id(), countersigned);
-            return new Reached(answered.receipt().messageId());
+            return new Reached(answered.receipt().messageId(),
+                    c -> CheckpointWitnesses.keepCountersignature(c, checkpoint.seq(), partner.id(), countersigned));
         } catch (CodedException e) {
             return new Failed(e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {

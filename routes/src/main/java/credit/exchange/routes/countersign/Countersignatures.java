@@ -101,6 +101,11 @@ public final class Countersignatures {
         }
     }
 
+    /** Our signed checkpoint {@code seq}, if it is kept. */
+    Optional<CheckpointWitnesses.Unwitnessed> checkpoint(long seq) {
+        return store.checkpoint(seq);
+    }
+
     /**
      * Whether a partner's answer is its countersignature of our checkpoint: signed by it, of our
      * trail, at the same sequence number and head hash.

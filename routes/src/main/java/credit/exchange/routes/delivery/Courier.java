@@ -12,9 +12,10 @@ import java.util.Optional;
 
 /**
  * What one {@link DeliveryKind} sends and what counts as done: the engine claims the due
- * deliveries, asks the kind's courier for one attempt each, and records what it answers. A
- * courier makes exchanges (each one attempt, {@code PartnerClient}); it never retries, sleeps or
- * writes the outbox.
+ * deliveries (leased to the attempt, committed), asks the kind's courier for one attempt each
+ * with no transaction open, and records what it answers in one transaction. A courier makes
+ * exchanges (each one attempt, {@code PartnerClient}); it never retries, sleeps or writes the
+ * outbox.
  */
 public interface Courier {
 
@@ -28,17 +29,25 @@ public interface Courier {
 
     /**
      * One attempt for each of {@code due} (all to {@code partner}, all of this kind; a publicity
-     * batch goes in one exchange). {@code c} is the transaction that records the outcomes: what
-     * the courier keeps of an answer (a notice's answer, a countersignature) is written with it,
-     * so that it commits with the delivery's state or not at all. Returns each delivery's result
-     * by id; a delivery left out failed with {@code E_UNAVAILABLE}.
+     * batch goes in one exchange). Returns each delivery's result by id; a delivery left out failed
+     * with {@code E_UNAVAILABLE}. What the courier keeps of an answer (a notice's answer, a
+     * countersignature) it returns as the result's {@link Keep}, which the engine writes in the
+     * transaction that records the delivery's state: both commit or neither.
      */
-    Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException;
+    Map<Long, Result> attempt(Partner partner, List<Due> due);
+
+    /** What a reached delivery keeps of the partner's answer, written in the transaction that records it. */
+    @FunctionalInterface
+    interface Keep {
+        Keep NOTHING = c -> { };
+
+        void in(Connection c) throws SQLException;
+    }
 
     /** One delivery's attempt, for {@link #eachInTurn}: its result, or a {@link CodedException} when the exchange failed. */
     @FunctionalInterface
     interface Each {
-        Result attempt(Due due) throws SQLException;
+        Result attempt(Due due);
     }
 
     /**
@@ -46,7 +55,7 @@ public interface Courier {
      * nothing usable) the trigger's other deliveries are not tried: they fail with the same code,
      * and come again with the next round of the policy.
      */
-    static Map<Long, Result> eachInTurn(List<Due> due, Each each) throws SQLException {
+    static Map<Long, Result> eachInTurn(List<Due> due, Each each) {
         Map<Long, Result> out = new java.util.HashMap<>();
         Failed partnerDown = null;
         for (Due d : due) {
@@ -72,8 +81,14 @@ public interface Courier {
     sealed interface Result permits Reached, Failed, Again {
     }
 
-    /** The partner answered with its signed receipt (its message id kept as the delivery's evidence): DELIVERED. */
-    record Reached(String receiptRef) implements Result {
+    /**
+     * The partner answered with its signed receipt (its message id kept as the delivery's
+     * evidence): DELIVERED, with what is kept of the answer.
+     */
+    record Reached(String receiptRef, Keep keep) implements Result {
+        public Reached(String receiptRef) {
+            this(receiptRef, Keep.NOTHING);
+        }
     }
 
     /** The attempt failed with a code: RETRY_WAIT after the kind's policy's pause, or DEAD when the policy is spent. */

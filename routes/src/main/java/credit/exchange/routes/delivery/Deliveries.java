@@ -134,22 +134,36 @@ public final class Deliveries {
     }
 
     /**
-     * Locks the deliveries a trigger names that are still waiting for it (READY or QUEUED; or
-     * RETRY_WAIT and due at {@code now}), by kind; the others were delivered, or are being, by
-     * another trigger. Their rows stay locked until the caller's transaction ends.
+     * Claims the deliveries a trigger names that are still waiting for it (READY or QUEUED; or
+     * RETRY_WAIT and due at {@code now}) and that no attempt holds, by kind: each is leased to this
+     * attempt until {@code lease} (kept in {@code visible_after}, and as the next time it is due, so
+     * that an attempt that dies is relayed again once its lease has passed). The others were
+     * delivered, or are being, by another trigger. A trigger that arrives before the relay's commit
+     * waits for it on the rows' locks. The caller commits at once: no transaction is held during
+     * the exchanges.
      */
-    static Map<DeliveryKind, List<Courier.Due>> claim(Connection c, String destination, List<Long> ids, Instant now) throws SQLException {
+    static Map<DeliveryKind, List<Courier.Due>> claim(Connection c, String destination, List<Long> ids, Instant now, Instant lease)
+            throws SQLException {
         Map<DeliveryKind, List<Courier.Due>> claimed = new java.util.EnumMap<>(DeliveryKind.class);
         try (PreparedStatement ps = c.prepareStatement("""
-                select id, kind, payload_ref, record_id, deadline, state, attempts, retry_base, next_attempt_at, last_error
-                from outbox
-                where id = any (?) and destination = ? and mode = 'PUSH'
-                  and (state in ('READY', 'QUEUED') or (state = 'RETRY_WAIT' and next_attempt_at <= ?))
-                order by id
-                for update""")) {
+                with waiting as (
+                    select id, kind, payload_ref, record_id, deadline, state, attempts, retry_base, next_attempt_at, last_error
+                    from outbox
+                    where id = any (?) and destination = ? and mode = 'PUSH'
+                      and (state in ('READY', 'QUEUED') or (state = 'RETRY_WAIT' and next_attempt_at <= ?))
+                      and (visible_after is null or visible_after <= ?)
+                    for update),
+                leased as (
+                    update outbox o set visible_after = ?, next_attempt_at = ? from waiting w where o.id = w.id)
+                select * from waiting order by id""")) {
+            Timestamp at = Timestamp.from(now);
+            Timestamp until = Timestamp.from(lease);
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.setString(2, destination);
-            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setTimestamp(3, at);
+            ps.setTimestamp(4, at);
+            ps.setTimestamp(5, until);
+            ps.setTimestamp(6, until);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     java.sql.Date deadline = rs.getDate(5);
@@ -169,8 +183,12 @@ public final class Deliveries {
     record Change(long id, Delivery.Step step, String receiptRef) {
     }
 
-    /** Writes the deliveries' new states and their attempts, in the caller's transaction. */
-    static void record(Connection c, List<Change> changes) throws SQLException {
+    /**
+     * Writes the deliveries' new states and their attempts, in the caller's transaction, for those
+     * this attempt still holds by its {@code lease} (one whose lease passed may have been claimed
+     * again: that attempt records it); returns the ids recorded.
+     */
+    static java.util.Set<Long> record(Connection c, List<Change> changes, Instant lease) throws SQLException {
         int n = changes.size();
         Object[] ids = new Object[n];
         String[] states = new String[n];
@@ -181,6 +199,7 @@ public final class Deliveries {
         String[] receipts = new String[n];
         Timestamp[] finished = new Timestamp[n];
         List<Object[]> tried = new ArrayList<>();
+        java.util.Set<Long> recorded = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             Change change = changes.get(i);
             Delivery after = change.step().after();
@@ -197,10 +216,11 @@ public final class Deliveries {
         try (PreparedStatement ps = c.prepareStatement("""
                 update outbox o set state = v.state, attempts = v.attempts, retry_base = v.retry_base,
                     next_attempt_at = coalesce(v.next_at, 'infinity'::timestamptz), last_error = v.last_error,
-                    receipt_ref = coalesce(v.receipt_ref, o.receipt_ref), finished_at = v.finished_at
+                    receipt_ref = coalesce(v.receipt_ref, o.receipt_ref), finished_at = v.finished_at, visible_after = null
                 from unnest(?::bigint[], ?::text[], ?::int[], ?::int[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[])
                     as v (id, state, attempts, retry_base, next_at, last_error, receipt_ref, finished_at)
-                where o.id = v.id""")) {
+                where o.id = v.id and o.visible_after = ?
+                returning o.id""")) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", states));
             ps.setArray(3, c.createArrayOf("int4", attempts));
@@ -209,10 +229,16 @@ public final class Deliveries {
             ps.setArray(6, c.createArrayOf("text", errors));
             ps.setArray(7, c.createArrayOf("text", receipts));
             ps.setArray(8, c.createArrayOf("timestamptz", finished));
-            ps.executeUpdate();
+            ps.setTimestamp(9, Timestamp.from(lease));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    recorded.add(rs.getLong(1));
+                }
+            }
         }
+        tried.removeIf(t -> !recorded.contains((Long) t[0]));
         if (tried.isEmpty()) {
-            return;
+            return recorded;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into outbox_attempt (outbox_id, attempt, at, outcome)
@@ -223,6 +249,7 @@ public final class Deliveries {
             ps.setArray(4, c.createArrayOf("text", tried.stream().map(t -> t[3]).toArray()));
             ps.executeUpdate();
         }
+        return recorded;
     }
 
     /** The deliveries of {@code kind} carrying any of {@code payloadRefs}, by payload then destination. */

@@ -12,12 +12,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -121,41 +123,57 @@ public final class DeliveryEngine {
      * rows locked during the exchanges, so that a duplicate trigger waits and then finds them done.
      */
     public Outcome deliver(String destination, List<Long> outboxIds) {
+        Instant claimedAt = deliveries.clock().instant();
+        // leased until the relay would take them as lost: an attempt that dies leaves them to the relay's requeue
+        Instant lease = claimedAt.plus(requeueAfter).truncatedTo(ChronoUnit.MICROS);
+        Map<DeliveryKind, List<Courier.Due>> claimed;
         try {
-            return deliveries.database().inTransaction(c -> {
-                Instant now = deliveries.clock().instant();
-                Map<DeliveryKind, List<Courier.Due>> claimed = Deliveries.claim(c, destination, outboxIds, now);
-                if (claimed.isEmpty()) {
-                    return Outcome.NOTHING;
-                }
-                Optional<Partner> partner = partners.apply(destination);
-                List<Deliveries.Change> changes = new ArrayList<>();
-                int[] counts = new int[3];
-                for (var byKind : claimed.entrySet()) {
-                    int reachedBefore = counts[0];
-                    attempt(c, destination, partner, courier(byKind.getKey()), byKind.getValue(), now, changes, counts);
-                    if (counts[0] > reachedBefore) {
-                        CrashPoint.DELIVERY_BEFORE_COMMIT.reach(byKind.getKey());
-                    }
-                }
-                Deliveries.record(c, changes);
-                return new Outcome(counts[0], counts[1], counts[2]);
-            });
+            claimed = deliveries.database().inTransaction(c -> Deliveries.claim(c, destination, outboxIds, claimedAt, lease));
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; the trigger is retried", e);
         }
+        if (claimed.isEmpty()) {
+            return Outcome.NOTHING;
+        }
+        // the exchanges hold no database connection: a partner that takes its time holds no one else up
+        Optional<Partner> partner = partners.apply(destination);
+        Map<DeliveryKind, Map<Long, Courier.Result>> results = new java.util.EnumMap<>(DeliveryKind.class);
+        for (var byKind : claimed.entrySet()) {
+            results.put(byKind.getKey(), partner.isEmpty() ? Map.of() : courier(byKind.getKey()).attempt(partner.get(), byKind.getValue()));
+            if (results.get(byKind.getKey()).values().stream().anyMatch(r -> !(r instanceof Courier.Failed))) {
+                CrashPoint.DELIVERY_BEFORE_COMMIT.reach(byKind.getKey());
+            }
+        }
+        Instant now = deliveries.clock().instant();
+        try {
+            return deliveries.database().inTransaction(c -> {
+                List<Deliveries.Change> changes = new ArrayList<>();
+                int[] counts = new int[3];
+                Map<DeliveryKind, Map<ErrorCode, Integer>> dead = new java.util.EnumMap<>(DeliveryKind.class);
+                for (var byKind : claimed.entrySet()) {
+                    record(c, destination, partner, courier(byKind.getKey()), byKind.getValue(), results.get(byKind.getKey()), now,
+                            changes, counts, dead.computeIfAbsent(byKind.getKey(), k -> new EnumMap<>(ErrorCode.class)));
+                }
+                Set<Long> recorded = Deliveries.record(c, changes, lease);
+                if (recorded.size() < changes.size()) {
+                    LOG.info("{} of {} deliveries to {} were claimed again by another attempt once this one's lease had passed;"
+                            + " theirs is recorded", changes.size() - recorded.size(), changes.size(), destination);
+                }
+                for (var byKind : dead.entrySet()) {
+                    audit(c, destination, byKind.getKey(), byKind.getValue());
+                }
+                return new Outcome(counts[0], counts[1], counts[2]);
+            });
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the outbox cannot be written; the deliveries are tried again after their lease", e);
+        }
     }
 
-    private void attempt(Connection c, String destination, Optional<Partner> partner, Courier courier, List<Courier.Due> due,
-                         Instant now, List<Deliveries.Change> changes, int[] counts) throws SQLException {
-        Map<Long, Courier.Result> results;
-        if (partner.isEmpty()) {
-            results = Map.of();
-        } else {
-            results = courier.attempt(c, partner.get(), due);
-        }
+    /** The outcome of each of a kind's claimed deliveries, with what a reached one keeps, written in the caller's transaction. */
+    private void record(Connection c, String destination, Optional<Partner> partner, Courier courier, List<Courier.Due> due,
+                        Map<Long, Courier.Result> results, Instant now, List<Deliveries.Change> changes, int[] counts,
+                        Map<ErrorCode, Integer> dead) throws SQLException {
         RetryPolicy policy = courier.policy(partner);
-        Map<ErrorCode, Integer> dead = new EnumMap<>(ErrorCode.class);
         Courier.Failed lastFailure = null;
         int retrying = 0;
         for (Courier.Due d : due) {
@@ -168,6 +186,7 @@ public final class DeliveryEngine {
             if (result instanceof Courier.Reached reached) {
                 step = d.delivery().succeeded(now, DeliveryState.DELIVERED);
                 receipt = reached.receiptRef();
+                reached.keep().in(c);
                 counts[0]++;
                 outcome = "delivered";
             } else if (result instanceof Courier.Again again) {
@@ -192,18 +211,22 @@ public final class DeliveryEngine {
                     .tag("kind", courier.kind().name()).tag("partner", destination).tag("outcome", outcome)
                     .register(meters).increment();
         }
+        if (retrying > 0) {
+            LOG.warn("{} {} deliveries to {} failed, the last with {} ({}); each is tried again after its pause", retrying,
+                    courier.kind(), destination, lastFailure.code(), lastFailure.message());
+        }
+    }
+
+    /** Deliveries gone DEAD: an audit event per last error, written with their state, and an error in the log. */
+    private static void audit(Connection c, String destination, DeliveryKind kind, Map<ErrorCode, Integer> dead) throws SQLException {
         for (var spent : dead.entrySet()) {
             // a delivery that stops being tried is a state change no one made: the node's own, audited with it
             AuditTrail.pending(c, AuditEvent.by(AuditEvent.ActorKind.SYSTEM, "delivery-engine", AuditEvent.Action.DELIVERY_DEAD)
                     .partner(destination).outcome(spent.getKey())
-                    .detail(spent.getValue() + " " + courier.kind() + " deliveries DEAD after their retry policy's last attempt;"
+                    .detail(spent.getValue() + " " + kind + " deliveries DEAD after their retry policy's last attempt;"
                             + " ./gatewayctl outbox replay sends them again").build());
             LOG.error("{} {} deliveries to {} are DEAD after their last attempt failed with {}; replay them with ./gatewayctl outbox replay",
-                    spent.getValue(), courier.kind(), destination, spent.getKey());
-        }
-        if (retrying > 0) {
-            LOG.warn("{} {} deliveries to {} failed, the last with {} ({}); each is tried again after its pause", retrying,
-                    courier.kind(), destination, lastFailure.code(), lastFailure.message());
+                    spent.getValue(), kind, destination, spent.getKey());
         }
     }
 

@@ -5,8 +5,10 @@ import credit.exchange.routes.delivery.DeliveryKind;
 import credit.exchange.routes.delivery.RetryPolicy;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
+import credit.exchange.routes.store.Database;
 import credit.exchange.routes.store.RecordJoins;
 import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,10 +30,12 @@ public final class PublicityCourier implements Courier {
 
     private final String self;
     private final PartnerClient client;
+    private final Database database;
 
-    public PublicityCourier(String self, PartnerClient client) {
+    public PublicityCourier(String self, PartnerClient client, Database database) {
         this.self = self;
         this.client = client;
+        this.database = database;
     }
 
     @Override
@@ -50,10 +54,10 @@ public final class PublicityCourier implements Courier {
     }
 
     @Override
-    public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) throws SQLException {
-        List<PushMessages.Delivery> batch = batch(c, due);
+    public Map<Long, Result> attempt(Partner partner, List<Due> due) {
         Result result;
         try {
+            List<PushMessages.Delivery> batch = batch(due);
             PartnerClient.Answered answered = client.exchange(partner, Partner.ExchangeType.PUBLICITY, PushMessages.batch(batch));
             result = new Reached(answered.receipt().messageId());
         } catch (CodedException e) {
@@ -67,9 +71,9 @@ public final class PublicityCourier implements Courier {
     }
 
     /** The due deliveries as the batch carries them: message id, deadline, dataset and the record as partners receive it. */
-    private List<PushMessages.Delivery> batch(Connection c, List<Due> due) throws SQLException {
+    private List<PushMessages.Delivery> batch(List<Due> due) {
         List<PushMessages.Delivery> batch = new ArrayList<>(due.size());
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
                 select o.id, r.category, %s
                 from unnest(?::bigint[], ?::bigint[]) as o (id, record_id) %s
                 order by o.id""".formatted(RecordJoins.RECORD_JSON, RecordJoins.recordAndSubject("o.record_id")))) {
@@ -84,6 +88,8 @@ public final class PublicityCourier implements Courier {
                             rs.getString(3)));
                 }
             }
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the records to deliver cannot be read; tried again after the pause", e);
         }
         return batch;
     }

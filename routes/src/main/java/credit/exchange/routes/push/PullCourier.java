@@ -7,7 +7,6 @@ import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class PullCourier implements Courier {
     }
 
     @Override
-    public Map<Long, Result> attempt(Connection c, Partner partner, List<Due> due) {
+    public Map<Long, Result> attempt(Partner partner, List<Due> due) {
         Optional<Partner.PullFrom> from = partner.pullFrom().filter(f -> partner.enabled());
         Result result;
         if (from.isEmpty()) {

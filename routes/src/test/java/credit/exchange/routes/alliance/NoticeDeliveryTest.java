@@ -81,7 +81,7 @@ class NoticeDeliveryTest {
         audit = new AuditWriter(node.audit(), 100);
         PartnerClient client = new PartnerClient("hangzhou", hangzhouEnvelopes, null, new SentExchanges(node.database()),
                 EnvelopePolicy.DEFAULT, audit, Clock.systemUTC());
-        engine = new Engine(node, List.of(new NoticeCourier(client, FIRST_PAUSE, Clock.systemUTC())), id -> Optional.of(huzhouPartner()));
+        engine = new Engine(node, List.of(new NoticeCourier(new AllianceNotices(node.database(), Clock.systemUTC()), client, FIRST_PAUSE, Clock.systemUTC())), id -> Optional.of(huzhouPartner()));
         notices = new AllianceNotices(node.database(), engine.clock);
     }
 

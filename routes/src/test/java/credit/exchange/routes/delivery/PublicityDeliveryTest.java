@@ -61,7 +61,7 @@ class PublicityDeliveryTest {
         assertEquals(RECORDS, node.importFile(file, "penalty").stored());
         // since subscribing, the nation has been disabled: the client refuses every attempt, before any network
         PartnerClient client = new PartnerClient("hangzhou", null, null, null, null, null, Clock.systemUTC());
-        engine = new Engine(node, List.of(new PublicityCourier("hangzhou", client)), id -> Optional.of(nation(false)));
+        engine = new Engine(node, List.of(new PublicityCourier("hangzhou", client, node.database())), id -> Optional.of(nation(false)));
     }
 
     @Test
