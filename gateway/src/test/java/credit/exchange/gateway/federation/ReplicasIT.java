@@ -100,9 +100,10 @@ class ReplicasIT {
     /**
      * The whole scale-out of docs/operations.md on loopback: two replicas of Hangzhou on one
      * PostgreSQL and the Artemis pair of deploy/artemis (primary and backup, replication), records
-     * imported all along. One replica is killed (-9), then the primary broker: the department's
-     * imports are all accepted (a refusal while the broker fails over would be retried, as a
-     * client does), and the nation holds every record once.
+     * imported all along and a joint punishment notice issued at one of them. One replica is killed
+     * (-9), then the primary broker: the department's imports are all accepted (a refusal while the
+     * broker fails over would be retried, as a client does), the nation holds every record once,
+     * Huzhou the notice once, and no delivery of any kind succeeded twice.
      */
     @Test
     void underLoad_aReplicaThenThePrimaryBrokerKilled_everyRecordReachesTheNationOnce() throws Exception {
@@ -110,7 +111,8 @@ class ReplicasIT {
         Process twin = null;
         try (EmbeddedPostgres db = EmbeddedPostgres.builder().start();
              ArtemisPair brokers = ArtemisPair.start(root, DEPLOY.resolve("artemis"));
-             Node national = alliance.start(DemoAlliance.member("national"))) {
+             Node national = alliance.start(DemoAlliance.member("national"));
+             Node huzhou = alliance.start(DemoAlliance.member("huzhou"))) {
             NodeConfig shared = alliance.config(DemoAlliance.member("hangzhou"))
                     .with("gateway.database.url", db.getJdbcUrl("postgres", "postgres")).with("gateway.database.user", "postgres")
                     .with("gateway.broker.url", brokers.url())
@@ -140,6 +142,16 @@ class ReplicasIT {
                 });
                 TestNodes.await("records reach the nation through both replicas and the primary broker", Duration.ofSeconds(60),
                         () -> received(nationApi) >= 40);
+                // a joint punishment notice, issued at the twin while both replicas' engines consume the partners' queues
+                String operator = AllianceApi.operator(twinUrl);
+                var listed = AllianceApi.call("POST", twinUrl + "/api/v1/lists", operator, """
+                        {"listType": "BLACK", "uscc": "91330100716105852F", "partyName": "杭州演示失信企业有限公司",
+                         "legalBasis": "《失信行为纠正后的信用信息修复管理办法》", "authority": "杭州市市场监督管理局",
+                         "documentNumber": "杭市监〔2026〕88号", "listedOn": "%s", "severity": "SERIOUS"}""".formatted(LocalDate.now()));
+                assertEquals(201, listed.statusCode(), listed.body());
+                var issued = AllianceApi.call("POST", twinUrl + "/api/v1/sanctions", operator, "{\"entryId\": \""
+                        + Json.mapper().readTree(listed.body()).path("id").asText() + "\", \"measures\": [\"m\"]}");
+                assertEquals(201, issued.statusCode(), issued.body());
                 twin.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 long beforeFailover = received(nationApi);
                 TestNodes.await("the survivor delivers more", Duration.ofSeconds(60), () -> received(nationApi) > beforeFailover + 40);
@@ -155,10 +167,14 @@ class ReplicasIT {
                 TestNodes.await("every record reaches the nation after the replica and the primary broker died", Duration.ofSeconds(180),
                         () -> count(db, "select count(*) from outbox where kind = 'PUBLICITY' and destination = 'national' and state = 'DELIVERED'") == toNation);
                 assertEquals(toNation, received(nationApi), "the nation holds each record once");
+                TestNodes.await("the notice reaches Huzhou", Duration.ofSeconds(60), () -> count(db,
+                        "select count(*) from outbox where kind = 'NOTICE' and destination = 'huzhou' and state = 'DELIVERED'") == 1);
+                assertEquals("1", TestNodes.rows(alliance.config(DemoAlliance.member("huzhou")),
+                        "select count(*) from alliance_received where kind = 'sanction'").first(), "Huzhou holds the notice once");
                 assertEquals(0, count(db, """
                         select count(*) from (select a.outbox_id from outbox_attempt a join outbox o on o.id = a.outbox_id
-                        where o.destination = 'national' and a.outcome = 'OK' group by a.outbox_id having count(*) > 1) twice"""),
-                        "no delivery succeeded twice");
+                        where a.outcome = 'OK' group by a.outbox_id having count(*) > 1) twice"""),
+                        "no delivery of any kind (records, notices, checkpoints) succeeded twice");
                 System.out.printf("ReplicasIT: %d imports, %d records delivered to the nation once each, through a replica's and"
                         + " the primary broker's death%n", imports, toNation);
             }

@@ -134,8 +134,9 @@ public final class Deliveries {
     }
 
     /**
-     * Claims the deliveries a trigger names that are still waiting for it (READY or QUEUED; or
-     * RETRY_WAIT and due at {@code now}) and that no attempt holds, by kind: each is leased to this
+     * Claims the deliveries a trigger names that are still waiting for it (QUEUED; or READY or
+     * RETRY_WAIT and due at {@code now}: a standing pull's next turn is not brought forward by a
+     * stale trigger) and that no attempt holds, by kind: each is leased to this
      * attempt until {@code lease} (kept in {@code visible_after}, and as the next time it is due, so
      * that an attempt that dies is relayed again once its lease has passed). The others were
      * delivered, or are being, by another trigger. A trigger that arrives before the relay's commit
@@ -150,7 +151,7 @@ public final class Deliveries {
                     select id, kind, payload_ref, record_id, deadline, state, attempts, retry_base, next_attempt_at, last_error
                     from outbox
                     where id = any (?) and destination = ? and mode = 'PUSH'
-                      and (state in ('READY', 'QUEUED') or (state = 'RETRY_WAIT' and next_attempt_at <= ?))
+                      and (state = 'QUEUED' or (state in ('READY', 'RETRY_WAIT') and next_attempt_at <= ?))
                       and (visible_after is null or visible_after <= ?)
                     for update),
                 leased as (

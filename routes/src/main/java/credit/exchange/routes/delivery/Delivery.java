@@ -31,10 +31,10 @@ public record Delivery(DeliveryState state, int attempts, int retryBase, Instant
         return new Delivery(DeliveryState.READY, 0, 0, now, null);
     }
 
-    /** Whether an attempt may be made at {@code now}: READY or QUEUED, or RETRY_WAIT whose pause has passed. */
+    /** Whether an attempt may be made at {@code now}: QUEUED, or READY or RETRY_WAIT whose time has come. */
     public boolean dueAt(Instant now) {
-        return state == DeliveryState.READY || state == DeliveryState.QUEUED
-                || (state == DeliveryState.RETRY_WAIT && !nextAttemptAt.isAfter(now));
+        return state == DeliveryState.QUEUED
+                || ((state == DeliveryState.READY || state == DeliveryState.RETRY_WAIT) && !nextAttemptAt.isAfter(now));
     }
 
     /** Push: its trigger was handed to the broker; relayed again after {@code requeueAfter} if no attempt follows. */
