@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *       whose trigger is overdue) are handed to the partner's queue as triggers naming their ids
  *       (one kind per trigger), then committed QUEUED. Killed in between, they are still due and
  *       are relayed again; a duplicate trigger finds them done and does nothing.</li>
- *   <li>{@link #deliver}: a trigger's deliveries that still wait for it are locked, handed to their
- *       kind's {@link Courier} for one attempt each, and committed as the state machine
+ *   <li>{@link #deliver}: a trigger's deliveries that still wait for it are claimed (leased to the
+ *       attempt, committed at once), handed to their kind's {@link Courier} for one attempt each
+ *       with no transaction open, and recorded in one transaction as the state machine
  *       ({@link Delivery}) decides: DELIVERED with the partner's receipt, RETRY_WAIT after the
  *       kind's {@link RetryPolicy}'s pause, DEAD when it is spent, or READY again for a standing
  *       delivery. Every attempt is kept in outbox_attempt.</li>
@@ -119,8 +120,10 @@ public final class DeliveryEngine {
     }
 
     /**
-     * Makes one attempt for each delivery a trigger names that still waits for it, holding their
-     * rows locked during the exchanges, so that a duplicate trigger waits and then finds them done.
+     * Makes one attempt for each delivery a trigger names that still waits for it: claimed with a
+     * lease until the relay would take them as lost ({@code requeueAfter}), so that a duplicate
+     * trigger, or another replica's, finds them leased or done; attempted with no database
+     * connection held; recorded for those whose lease this attempt still holds.
      */
     public Outcome deliver(String destination, List<Long> outboxIds) {
         Instant claimedAt = deliveries.clock().instant();
