@@ -253,16 +253,7 @@ public final class Deliveries {
         return recorded;
     }
 
-    /** The deliveries of {@code kind} carrying any of {@code payloadRefs}, by payload then destination. */
-    public List<OfPayload> ofPayloads(DeliveryKind kind, Collection<String> payloadRefs) {
-        try (Connection c = database.connection()) {
-            return ofPayloads(c, kind, payloadRefs);
-        } catch (SQLException e) {
-            throw unavailable("read", e);
-        }
-    }
-
-    /** As {@link #ofPayloads(DeliveryKind, Collection)}, in the caller's transaction. */
+    /** The deliveries of {@code kind} carrying any of {@code payloadRefs}, by payload then destination, in the caller's transaction. */
     public static List<OfPayload> ofPayloads(Connection c, DeliveryKind kind, Collection<String> payloadRefs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 select id, destination, payload_ref, state, attempts, created_at, next_attempt_at, last_error, finished_at

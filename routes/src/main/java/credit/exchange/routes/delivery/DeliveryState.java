@@ -7,7 +7,7 @@ package credit.exchange.routes.delivery;
 public enum DeliveryState {
     /** Written, due at once. */
     READY,
-    /** Push: its trigger is on the broker; relayed again if the trigger is overdue. */
+    /** Its trigger is on the broker (or its attempt holds it); relayed again if that is overdue. */
     QUEUED,
     /** Pull mode: handed to the partner, not acknowledged yet; handed out again after the visibility timeout. */
     PULLED,

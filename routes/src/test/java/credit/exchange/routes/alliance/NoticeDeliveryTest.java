@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import credit.exchange.routes.api.Json;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.exchange.PartnerClient;
@@ -14,19 +13,16 @@ import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.Engine;
+import credit.exchange.routes.support.PartnerListener;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +50,7 @@ class NoticeDeliveryTest {
     private final NodeEnvelopes huzhouEnvelopes = TwoNodes.inMemory(HUZHOU);
     private final AtomicInteger asked = new AtomicInteger();
     private volatile Huzhou huzhou = Huzhou.ACKNOWLEDGES;
-    private HttpServer server;
+    private PartnerListener listener;
     private AuditWriter audit;
     private AllianceNotices notices;
     private Engine engine;
@@ -65,19 +61,15 @@ class NoticeDeliveryTest {
 
     @BeforeEach
     void huzhouListens() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/exchange", http -> {
-            try (http) {
-                asked.incrementAndGet();
-                OpenedEnvelope request = huzhouEnvelopes.open(http.getRequestBody().readAllBytes());
-                switch (huzhou) {
-                    case IS_DOWN -> respond(http, 503, "{\"code\": \"E_UNAVAILABLE\", \"message\": \"down\"}".getBytes(StandardCharsets.UTF_8));
-                    case REFUSES -> answer(http, request, "{\"refused\": \"E_NOT_GRANTED\", \"message\": \"not from you\"}");
-                    case ACKNOWLEDGES -> answer(http, request, "{\"status\": \"acknowledged\"}");
-                }
+        listener = PartnerListener.start((http, bytes) -> {
+            asked.incrementAndGet();
+            OpenedEnvelope request = huzhouEnvelopes.open(bytes);
+            switch (huzhou) {
+                case IS_DOWN -> PartnerListener.respond(http, 503, "{\"code\": \"E_UNAVAILABLE\", \"message\": \"down\"}".getBytes(StandardCharsets.UTF_8));
+                case REFUSES -> answer(http, request, "{\"refused\": \"E_NOT_GRANTED\", \"message\": \"not from you\"}");
+                case ACKNOWLEDGES -> answer(http, request, "{\"status\": \"acknowledged\"}");
             }
         });
-        server.start();
         audit = new AuditWriter(node.audit(), 100);
         PartnerClient client = new PartnerClient("hangzhou", hangzhouEnvelopes, null, new SentExchanges(node.database()),
                 EnvelopePolicy.DEFAULT, audit, Clock.systemUTC());
@@ -87,7 +79,7 @@ class NoticeDeliveryTest {
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        listener.close();
         audit.close();
     }
 
@@ -150,20 +142,13 @@ class NoticeDeliveryTest {
     }
 
     private Partner huzhouPartner() {
-        Partner p = TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(5));
+        Partner p = TwoNodes.huzhouAt(listener.endpoint(), Duration.ofSeconds(5));
         return new Partner(p.id(), p.name(), p.level(), true, p.endpoint(), p.suite(), p.certificate(), p.mayQuery(),
                 Set.of(Partner.ExchangeType.NOTICE), false, Set.of(), Optional.empty(), Optional.empty(), p.rateLimit(),
                 p.connectTimeout(), p.answerTimeout(), p.source());
     }
 
     private void answer(HttpExchange http, OpenedEnvelope request, String payload) throws IOException {
-        byte[][] answer = TwoNodes.answerAndReceipt(huzhouEnvelopes, request, payload.getBytes(StandardCharsets.UTF_8), HANGZHOU);
-        http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(answer[1]));
-        respond(http, 200, answer[0]);
-    }
-
-    private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
-        http.sendResponseHeaders(status, body.length);
-        http.getResponseBody().write(body);
+        PartnerListener.answerSealed(http, huzhouEnvelopes, request, payload.getBytes(StandardCharsets.UTF_8), HANGZHOU);
     }
 }

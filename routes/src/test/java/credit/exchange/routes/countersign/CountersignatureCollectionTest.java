@@ -5,7 +5,6 @@ import static credit.exchange.routes.support.TwoNodes.HUZHOU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.audit.CheckpointWitnesses;
 import credit.exchange.routes.exchange.ExchangeHandler;
@@ -14,6 +13,7 @@ import credit.exchange.routes.exchange.SentExchanges;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.Engine;
+import credit.exchange.routes.support.PartnerListener;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.Suite;
@@ -22,8 +22,6 @@ import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -35,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +57,7 @@ class CountersignatureCollectionTest {
     private final NodeEnvelopes huzhouEnvelopes = TwoNodes.inMemory(HUZHOU);
     private final AtomicInteger asked = new AtomicInteger();
     private volatile Huzhou huzhou = Huzhou.COUNTERSIGNS;
-    private HttpServer server;
+    private PartnerListener listener;
     private AuditWriter audit;
     private PartnerClient client;
     private Countersignatures hangzhou;
@@ -74,20 +71,16 @@ class CountersignatureCollectionTest {
     void huzhouListens() throws IOException {
         ExchangeHandler witness = new Countersignatures(node.database(), "huzhou", huzhouEnvelopes).witness();
         Partner hangzhouAtHuzhou = TwoNodes.partner(HANGZHOU, URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1));
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/exchange", http -> {
-            try (http) {
-                asked.incrementAndGet();
-                OpenedEnvelope request = huzhouEnvelopes.open(http.getRequestBody().readAllBytes());
-                switch (huzhou) {
-                    case IS_DOWN -> respond(http, 503, "{\"code\": \"E_UNAVAILABLE\", \"message\": \"down\"}".getBytes(StandardCharsets.UTF_8));
-                    case REFUSES -> answer(http, request, "{\"refused\": \"E_CHECKPOINT_CONFLICT\", \"message\": \"a fork\"}"
-                            .getBytes(StandardCharsets.UTF_8));
-                    case COUNTERSIGNS -> answer(http, request, witness.answer(hangzhouAtHuzhou, request));
-                }
+        listener = PartnerListener.start((http, bytes) -> {
+            asked.incrementAndGet();
+            OpenedEnvelope request = huzhouEnvelopes.open(bytes);
+            switch (huzhou) {
+                case IS_DOWN -> PartnerListener.respond(http, 503, "{\"code\": \"E_UNAVAILABLE\", \"message\": \"down\"}".getBytes(StandardCharsets.UTF_8));
+                case REFUSES -> answer(http, request, "{\"refused\": \"E_CHECKPOINT_CONFLICT\", \"message\": \"a fork\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+                case COUNTERSIGNS -> answer(http, request, witness.answer(hangzhouAtHuzhou, request));
             }
         });
-        server.start();
         audit = new AuditWriter(node.audit(), 100);
         client = new PartnerClient("hangzhou", hangzhouEnvelopes, null, new SentExchanges(node.database()), EnvelopePolicy.DEFAULT, audit,
                 Clock.systemUTC());
@@ -103,7 +96,7 @@ class CountersignatureCollectionTest {
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        listener.close();
         audit.close();
     }
 
@@ -155,7 +148,7 @@ class CountersignatureCollectionTest {
     }
 
     private List<Partner> huzhou() {
-        return List.of(TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(5)));
+        return List.of(TwoNodes.huzhouAt(listener.endpoint(), Duration.ofSeconds(5)));
     }
 
     /** One of Hangzhou's signed checkpoints, kept as the audit trail keeps it. */
@@ -175,13 +168,6 @@ class CountersignatureCollectionTest {
     }
 
     private void answer(HttpExchange http, OpenedEnvelope request, byte[] payload) throws IOException {
-        byte[][] answer = TwoNodes.answerAndReceipt(huzhouEnvelopes, request, payload, HANGZHOU);
-        http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(answer[1]));
-        respond(http, 200, answer[0]);
-    }
-
-    private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
-        http.sendResponseHeaders(status, body.length);
-        http.getResponseBody().write(body);
+        PartnerListener.answerSealed(http, huzhouEnvelopes, request, payload, HANGZHOU);
     }
 }

@@ -1,5 +1,7 @@
 package credit.exchange.routes.exchange;
 
+import static credit.exchange.routes.support.PartnerListener.answer;
+import static credit.exchange.routes.support.PartnerListener.respond;
 import static credit.exchange.routes.support.TwoNodes.CHECKPOINT_REQUEST;
 import static credit.exchange.routes.support.TwoNodes.HANGZHOU;
 import static credit.exchange.routes.support.TwoNodes.HUZHOU;
@@ -9,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.PartnerListener;
 import credit.exchange.routes.support.TestNode;
 import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.CodedException;
@@ -21,17 +23,14 @@ import credit.exchange.security.envelope.EnvelopePolicy;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,19 +47,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(CleanCreditStore.class)
 class PartnerClientTest {
 
-    /** What Huzhou's listener does with one request. */
-    @FunctionalInterface
-    private interface Listener {
-        void handle(HttpExchange http, byte[] request) throws IOException;
-    }
-
     private static final byte[] EMPTY_JSON = {'{', '}'};
 
     private final TestNode node;
     private final NodeEnvelopes huzhou = TwoNodes.inMemory(HUZHOU);
     private final CountDownLatch silence = new CountDownLatch(1);
-    private volatile Listener listener;
-    private HttpServer server;
+    /** What Huzhou's listener does with one request, as the test says. */
+    private volatile PartnerListener.Handler listener;
+    private PartnerListener server;
     private AuditWriter audit;
     private PartnerClient hangzhou;
 
@@ -70,14 +64,7 @@ class PartnerClientTest {
 
     @BeforeEach
     void huzhouListens() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/exchange", http -> {
-            try (http) {
-                listener.handle(http, http.getRequestBody().readAllBytes());
-            }
-        });
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.start();
+        server = PartnerListener.start((http, request) -> listener.handle(http, request));
         audit = new AuditWriter(node.audit(), 100);
         hangzhou = new PartnerClient("hangzhou", TwoNodes.inMemory(HANGZHOU), null, new SentExchanges(node.database()),
                 EnvelopePolicy.DEFAULT, audit, Clock.systemUTC());
@@ -86,7 +73,7 @@ class PartnerClientTest {
     @AfterEach
     void stop() {
         silence.countDown();
-        server.stop(0);
+        server.close();
         audit.close();
     }
 
@@ -177,7 +164,7 @@ class PartnerClientTest {
     }
 
     private Partner partner() {
-        return TwoNodes.huzhouAt(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofMillis(700));
+        return TwoNodes.huzhouAt(server.endpoint(), Duration.ofMillis(700));
     }
 
     private ErrorCode refusal() {
@@ -196,18 +183,6 @@ class PartnerClientTest {
         return sealedAnswer(other, EMPTY_JSON);
     }
 
-    /** A 200 with {@code body}, and {@code receipt} in the receipt header unless it is null. */
-    private static void answer(HttpExchange http, byte[] body, byte[] receipt) throws IOException {
-        if (receipt != null) {
-            http.getResponseHeaders().add(PartnerClient.RECEIPT_HEADER, Base64.getEncoder().encodeToString(receipt));
-        }
-        respond(http, 200, body);
-    }
-
-    private static void respond(HttpExchange http, int status, byte[] body) throws IOException {
-        http.sendResponseHeaders(status, body.length);
-        http.getResponseBody().write(body);
-    }
 
     private String sentId() {
         return (String) node.rows("select message_id from sent_exchange").get(0).get("message_id");
