@@ -14,7 +14,9 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
@@ -37,11 +39,24 @@ public final class StatementVerifier {
     }
 
     public VerifiedContent verify(byte[] signed, ASN1ObjectIdentifier contentType) {
+        return verify(signed, null, contentType);
+    }
+
+    /**
+     * Verifies a detached signature ({@link credit.exchange.security.envelope.Envelopes#signDetached}) of
+     * this content, as a signed document carries it (a credit report's PDF signature); returns the content with its signer.
+     */
+    public VerifiedContent verifyDetached(byte[] signature, byte[] content) {
+        return verify(signature, content, CMSObjectIdentifiers.data);
+    }
+
+    private VerifiedContent verify(byte[] signed, byte[] detachedContent, ASN1ObjectIdentifier contentType) {
         if (signed == null || signed.length == 0 || signed.length > MAX_BYTES) {
             throw new CodedException(ErrorCode.E_MALFORMED, "a signed statement is a CMS SignedData of at most " + MAX_BYTES + " bytes");
         }
         try {
-            CMSSignedData data = new CMSSignedData(signed);
+            CMSSignedData data = detachedContent == null ? new CMSSignedData(signed)
+                    : new CMSSignedData(new CMSProcessableByteArray(detachedContent), signed);
             if (!contentType.getId().equals(data.getSignedContentTypeOID())) {
                 throw new CodedException(ErrorCode.E_MALFORMED, "the signed content is of type " + data.getSignedContentTypeOID());
             }

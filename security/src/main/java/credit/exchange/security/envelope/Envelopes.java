@@ -141,13 +141,17 @@ public final class Envelopes {
     }
 
     private byte[] sign(CMSTypedData content, AttributeTable signedAttributes, ContentSigner signer) {
+        return sign(content, signedAttributes, signer, true);
+    }
+
+    private byte[] sign(CMSTypedData content, AttributeTable signedAttributes, ContentSigner signer, boolean encapsulate) {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(SignerVerification.digestCalculators(suite))
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signedAttributes))
                     .build(signer, ownCertificate));
             generator.addCertificate(ownCertificate);
-            return generator.generate(content, true).getEncoded("DER");
+            return generator.generate(content, encapsulate).getEncoded("DER");
         } catch (OperatorCreationException | CMSException | IOException e) {
             throw new CodedException(ErrorCode.E_INTERNAL, "signing failed: " + e.getClass().getSimpleName(), e);
         }
@@ -171,6 +175,16 @@ public final class Envelopes {
      */
     public byte[] signStatement(ASN1ObjectIdentifier contentType, byte[] statement) {
         return sign(new CMSProcessableByteArray(contentType, statement), signingTime(), singleSigner());
+    }
+
+    /**
+     * Signs a document this node issues (a credit report) with a detached SignedData: the
+     * document's bytes are not carried, the signing time is, and the signature is the node's own
+     * (never batched). A PDF carries it in its signature dictionary; anyone who trusts the alliance
+     * CA verifies it ({@link credit.exchange.security.audit.StatementVerifier#verifyDetached}).
+     */
+    public byte[] signDetached(byte[] document) {
+        return sign(new CMSProcessableByteArray(document), signingTime(), singleSigner(), false);
     }
 
     private AttributeTable signingTime() {
