@@ -192,7 +192,8 @@ public final class Node implements AutoCloseable {
                     authorisations::subjectKey));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(settings, identity.get(), new Federation.NodeServices(database, catalogue,
-                        queries, authorisations, authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, clock));
+                        queries, authorisations, authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, protector,
+                        clock));
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

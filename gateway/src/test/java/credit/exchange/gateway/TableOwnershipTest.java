@@ -35,7 +35,8 @@ class TableOwnershipTest {
             "exchange", "exchange_message sent_exchange",
             "access", "subject_authorisation",
             "ingest", "import_run import_quality import_reject",
-            "store", "credit_record subject record_category identifier_mapping"));
+            "store", "credit_record subject record_category identifier_mapping",
+            "report", "credit_report"));
 
     private static final String ROUTES = "routes/src/main/java/credit/exchange/routes/";
     private static final String GATEWAY = "gateway/src/main/java/credit/exchange/gateway/";

@@ -117,7 +117,9 @@ public enum ErrorCode {
     /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
     E_FILE_UNREADABLE(400, "a file named in the request cannot be read"),
     /** The record's publication period (公示期) has ended: it is no longer published or served. */
-    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served");
+    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served"),
+    /** A credit report's number its issuing node never issued (or a report this node does not know). */
+    E_REPORT_UNKNOWN(404, "no credit report of this number was issued by the node it names");
 
     private final int httpStatus;
     private final String meaning;

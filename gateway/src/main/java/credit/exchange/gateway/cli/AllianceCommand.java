@@ -9,29 +9,19 @@ import credit.exchange.routes.mutualquery.MergedAnswer;
 import credit.exchange.routes.mutualquery.PartnerAnswers;
 import credit.exchange.routes.mutualquery.MergedAnswer.Outcome;
 import credit.exchange.routes.mutualquery.MergedAnswer.PartnerResult;
-import credit.exchange.routes.mutualquery.QueryMessages;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
-import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
-import credit.exchange.security.access.AccessContext;
-import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +30,14 @@ import picocli.CommandLine.Option;
 @Command(name = "alliance", description = "The alliance partners, asked by the operator (信用信息互查).",
         subcommands = {AllianceCommand.Query.class})
 final class AllianceCommand {
+
+    /** Every enabled partner the node sends queries to, by id: whom "all" asks. */
+    static List<Partner> queried(PartnerSession session) {
+        return session.partners.all().stream()
+                .filter(p -> p.enabled() && p.weSend().contains(Partner.ExchangeType.QUERY))
+                .sorted(Comparator.comparing(Partner::id))
+                .toList();
+    }
 
     @Command(name = "query", description = "Asks every partner this node queries (or those named) about a legal person, in parallel,"
             + " and prints each partner's outcome, record count and latency (the mutual query, 信用信息互查).",
@@ -75,31 +73,9 @@ final class AllianceCommand {
                 CategoryCatalogue catalogue = CategoryCatalogue.load(session.store.database());
                 AccessPolicy policy = new AccessPolicy(RecordDisclosure.parse(config.withPrefix("gateway.disclosure."), catalogue));
                 QueryRequest request = new QueryRequest(code, operator.name(), purpose);
-                Instant askedAt = session.clock.instant();
-                PartnerAnswers answers = new PartnerAnswers(session.client, catalogue, policy, session.clock);
-                List<PartnerAnswers.Part> results = new ArrayList<>();
-                ExecutorService pool = Executors.newFixedThreadPool(asked.size());
-                try {
-                    List<Future<PartnerAnswers.Part>> futures = new ArrayList<>();
-                    for (Partner p : asked) {
-                        futures.add(pool.submit(() -> answers.ask(p, request, operator)));
-                    }
-                    for (Future<PartnerAnswers.Part> f : futures) {
-                        results.add(f.get()); // each ends within its partner's answer timeout: the client enforces it
-                    }
-                } finally {
-                    pool.shutdownNow();
-                }
-                Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
-                List<MergedAnswer.ReceivedRecord> records = new ArrayList<>();
-                for (PartnerAnswers.Part a : results) {
-                    decisions.putAll(a.decisions());
-                    records.addAll(a.records());
-                }
                 // the operator's reads are audited like anyone's
-                new AccessEvents(session.audit).recordAll(operator, AccessContext.withoutAuthorisation("U:" + code, purpose,
-                        session.clock.instant()), decisions);
-                MergedAnswer merged = new MergedAnswer(code, askedAt, results.stream().map(PartnerAnswers.Part::result).toList(), records);
+                MergedAnswer merged = new PartnerAnswers(session.client, catalogue, policy, session.clock)
+                        .askAll(asked, request, operator, new AccessEvents(session.audit));
                 if (json) {
                     System.out.println(Json.write(merged));
                 } else {
@@ -118,10 +94,7 @@ final class AllianceCommand {
         private List<Partner> partners(PartnerSession session) {
             List<Partner> asked = new ArrayList<>();
             if (partnerIds == null || partnerIds.isBlank() || partnerIds.strip().equals("all")) {
-                session.partners.all().stream()
-                        .filter(p -> p.enabled() && p.weSend().contains(Partner.ExchangeType.QUERY))
-                        .sorted(Comparator.comparing(Partner::id))
-                        .forEach(asked::add);
+                asked.addAll(queried(session));
             } else {
                 for (String id : partnerIds.split("\\s*,\\s*")) {
                     if (!id.isBlank() && asked.stream().noneMatch(p -> p.id().equals(id.strip()))) {

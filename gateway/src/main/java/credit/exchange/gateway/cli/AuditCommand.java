@@ -107,7 +107,7 @@ final class AuditCommand {
     }
 
     /** The alliance CA certificates and CRLs of the configuration: what checks signed statements, without the node's keys. */
-    private static CertificateValidator validator(NodeConfig config) throws java.io.IOException {
+    static CertificateValidator validator(NodeConfig config) throws java.io.IOException {
         List<X509Certificate> anchors = new ArrayList<>();
         for (Path f : config.paths("gateway.trust.anchors")) {
             anchors.addAll(PemFiles.readCertificates(f));

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Run and operate a credit exchange gateway node.",
         subcommands = {RunCommand.class, ImportCommand.class, QueryCommand.class, IdCommand.class, SeedCommand.class,
                 PkiCommand.class, EnvelopeCommand.class, PartnersCommand.class, OutboxCommand.class, PullCommand.class, AllianceCommand.class, ConformanceCommand.class, PublicityCommand.class, AuditCommand.class,
-                SanctionsCommand.class, RepairCommand.class,
+                SanctionsCommand.class, RepairCommand.class, ReportCommand.class,
                 DemoCommand.class,
                 credit.exchange.gateway.bench.BenchCommand.class})
 public final class GatewayCtl {

@@ -53,6 +53,9 @@ import credit.exchange.routes.push.soap.ProvincePullRoutes;
 import credit.exchange.routes.push.soap.SoapCarrier;
 import credit.exchange.routes.push.soap.SoapListener;
 import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.report.CreditReports;
+import credit.exchange.routes.report.ReportRoutes;
+import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
@@ -126,7 +129,8 @@ public final class Federation implements AutoCloseable {
     /** What the node has built before its federation, and the flows here use: its store, query service, access, audit, broker, clock. */
     public record NodeServices(Database database, CategoryCatalogue catalogue, LocalQueryService queries,
                                SubjectAuthorisations authorisations, Authenticator authenticator, AccessPolicy policy,
-                               AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch, Clock clock) {
+                               AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch, PersonalIdProtector protector,
+                               Clock clock) {
     }
 
     /** The exchange flow's core: the client that calls partners, the inbound side, and what both share. */
@@ -156,7 +160,7 @@ public final class Federation implements AutoCloseable {
         couriers.add(new CheckpointCourier(countersignatures, client));
         CountersignRoutes countersigning = new CountersignRoutes(countersignatures, partners, deliveries,
                 settings.audit().countersignInterval().toMillis(), clock);
-        List<RoutesBuilder> allianceRoutes = alliance(settings, identity, node, exchange, couriers);
+        AllianceFlows alliance = alliance(settings, identity, node, exchange, couriers);
         InboundExchange inbound = new InboundExchange(identity.nodeId(), exchange.envelopes(), partners, exchange.messages(),
                 new RateLimiter(clock), handlers, audit, clock);
 
@@ -174,12 +178,17 @@ public final class Federation implements AutoCloseable {
                     return known;
                 });
         Bus bus = BusFactory.newInstance().createBus();
+        MutualQueryRoutes mutualQueries = new MutualQueryRoutes(partners, client, node.authenticator(), node.policy(),
+                new AccessEvents(audit), node.catalogue(), settings.alliance().userQueries(), clock);
         List<RoutesBuilder> routes = new ArrayList<>(List.of(
                 new ExchangeRoutes(inbound, exchange.messages(), listenerUri(exchangeSettings, identity), devMode),
-                new MutualQueryRoutes(partners, client, node.authenticator(), node.policy(), new AccessEvents(audit), node.catalogue(),
-                        settings.alliance().userQueries(), clock),
+                mutualQueries,
                 countersigning));
-        routes.addAll(allianceRoutes);
+        routes.addAll(alliance.routes());
+        routes.add(new ReportRoutes(new CreditReports(settings.report(), database, node.queries(), node.catalogue(),
+                id -> partners.find(id).map(p -> CreditReports.nameZh(p.name())).orElse(id), Optional.of(mutualQueries::ask),
+                alliance.recognitions()::status, exchange.envelopes().signing(settings.audit().chain().suite()), node.protector(), clock),
+                node.authenticator(), node.authorisations()));
         routes.addAll(List.of(
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),
                 new ReceivedRoutes(received, partners),
@@ -262,8 +271,12 @@ public final class Federation implements AutoCloseable {
         return new Exchange(partners, subscriptions, messages, envelopes, answerEnvelopes, tls, clientTls, client, handlers);
     }
 
+    /** The alliance workflows' routes, and the recognitions a credit report states. */
+    private record AllianceFlows(List<RoutesBuilder> routes, Recognitions recognitions) {
+    }
+
     /** The alliance workflows (sanctions, recognitions, repairs, objections, filings), their notices' receiver and delivery. */
-    private static List<RoutesBuilder> alliance(NodeSettings settings, NodeIdentity identity, NodeServices node, Exchange exchange,
+    private static AllianceFlows alliance(NodeSettings settings, NodeIdentity identity, NodeServices node, Exchange exchange,
                                                 List<Courier> couriers) {
         Clock clock = node.clock();
         Database database = node.database();
@@ -283,9 +296,9 @@ public final class Federation implements AutoCloseable {
         noticeKinds.putAll(filings.kinds());
         exchange.handlers().put(Partner.ExchangeType.NOTICE, new NoticeReceiver(database, noticeKinds));
         couriers.add(new NoticeCourier(notices, exchange.client(), alliance.retryPause(), clock));
-        return List.of(
+        return new AllianceFlows(List.of(
                 new AllianceRoutes(sanctions, recognitions, repairs, objections, filings, notices, exchange.partners(),
-                        node.authenticator(), alliance.repairExpiry(), alliance.recognitionWatch()));
+                        node.authenticator(), alliance.repairExpiry(), alliance.recognitionWatch())), recognitions);
     }
 
     /** The push flows: this node's pulls from partners (a courier of the engine), publicity deadlines. */

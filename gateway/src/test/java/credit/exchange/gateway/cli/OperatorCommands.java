@@ -25,13 +25,14 @@ final class OperatorCommands {
             "pull", "pull",
             "conformance", "conformance",
             "audit export", "export",
-            "audit purge", "purge");
+            "audit purge", "purge",
+            "report", "report");
 
     /** Commands that read a node's state and change none (a query's reads are audited as access events all the same). */
     static final Set<String> READ_ONLY = Set.of(
             "", "id", "id check", "id lookup", "query", "alliance", "alliance query", "partners", "partners validate", "partners status",
             "outbox", "outbox list", "outbox pending", "publicity", "publicity status", "audit", "audit verify", "audit verify-bundle",
-            "audit purges", "sanctions", "sanctions status", "repair", "repair status", "envelope", "envelope open", "pki", "bench");
+            "audit purges", "sanctions", "sanctions status", "repair", "repair status", "report verify", "envelope", "envelope open", "pki", "bench");
 
     /**
      * Commands that touch no node's data, so have no node's trail to write to: they make files (a

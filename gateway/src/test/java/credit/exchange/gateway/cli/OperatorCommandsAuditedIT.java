@@ -73,6 +73,8 @@ class OperatorCommandsAuditedIT {
         runs.put("pull", () -> args("pull", "--from", "hangzhou"));
         runs.put("conformance", () -> new String[] {"conformance", "--partner-url", alliance.exchangeUrl(DemoAlliance.member("hangzhou")),
             "--as", "zhejiang", "--config", config, "--timeout-ms", "5000"});
+        runs.put("report", () -> args("report", "--uscc", "91330100716105852F", "--purpose", "operator audit test", "--out",
+                root.resolve("report.pdf").toString()));
         runs.put("audit export", () -> args("audit", "export", "--from", Instant.now().minus(Duration.ofHours(1)).toString(),
                 "--to", Instant.now().plus(Duration.ofHours(1)).toString(), "--out", bundle.toString()));
         runs.put("audit purge", () -> args("audit", "purge", "--through", single("select max(seq) from audit_checkpoint"),

@@ -35,7 +35,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.model.rest.RestParamType;
 
 /**
@@ -74,6 +76,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
     private final Clock clock;
     private final PartnerAnswers answers;
     private volatile ExchangeMetrics metrics;
+    private volatile ProducerTemplate producer;
 
     public MutualQueryRoutes(PartnerDirectory partners, PartnerClient client, Authenticator authenticator, AccessPolicy policy,
                              AccessEvents events, CategoryCatalogue catalogue, Partner.RateLimit perUser, Clock clock) {
@@ -134,7 +137,42 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         if (!check.valid()) {
             throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
         }
-        String named = exchange.getMessage().getHeader("partners", "all", String.class).strip();
+        List<Partner> asked = partnersToAsk(exchange.getMessage().getHeader("partners", "all", String.class).strip());
+        Caller caller = authenticator.caller(exchange);
+        // each asked partner counts this node's queries against its limit: one user may not spend it for all
+        userLimits.acquire(caller.kind() + ":" + caller.name(), perUser, caller.name());
+        String purpose = text(exchange, "purpose");
+        String authorisation = text(exchange, "authorisation");
+        String datasets = text(exchange, "datasets");
+        List<String> askedDatasets = datasets == null ? null
+                : Arrays.stream(datasets.split(",")).map(String::strip).filter(d -> !d.isEmpty()).distinct().toList();
+        exchange.getMessage().setBody(new MutualQuestion(new QueryRequest(uscc, caller.name(),
+                purpose == null ? "mutual query" : purpose, authorisation, askedDatasets), asked, caller));
+    }
+
+    /**
+     * A mutual query for a caller of this node outside the API (the credit report's alliance part):
+     * every enabled partner this node queries, through the same route, limits and access decisions.
+     */
+    public MergedAnswer ask(Caller caller, QueryRequest request) {
+        List<Partner> asked = partnersToAsk("all");
+        userLimits.acquire(caller.kind() + ":" + caller.name(), perUser, caller.name());
+        ProducerTemplate template = producer;
+        if (template == null) {
+            template = producer = getCamelContext().createProducerTemplate();
+        }
+        try {
+            return template.requestBody("direct:mutual-query", new MutualQuestion(request, asked, caller), MergedAnswer.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof CodedException coded) {
+                throw coded;
+            }
+            throw e;
+        }
+    }
+
+    /** All enabled partners this node queries ({@code all} or empty), or the named ones. */
+    private List<Partner> partnersToAsk(String named) {
         List<Partner> asked = new ArrayList<>();
         if (named.isEmpty() || named.equals("all")) {
             partners.all().stream()
@@ -151,16 +189,7 @@ public final class MutualQueryRoutes extends ApiRouteBuilder {
         if (asked.isEmpty()) {
             throw new CodedException(ErrorCode.E_UNKNOWN_PARTNER, "no enabled partner to ask");
         }
-        Caller caller = authenticator.caller(exchange);
-        // each asked partner counts this node's queries against its limit: one user may not spend it for all
-        userLimits.acquire(caller.kind() + ":" + caller.name(), perUser, caller.name());
-        String purpose = text(exchange, "purpose");
-        String authorisation = text(exchange, "authorisation");
-        String datasets = text(exchange, "datasets");
-        List<String> askedDatasets = datasets == null ? null
-                : Arrays.stream(datasets.split(",")).map(String::strip).filter(d -> !d.isEmpty()).distinct().toList();
-        exchange.getMessage().setBody(new MutualQuestion(new QueryRequest(uscc, caller.name(),
-                purpose == null ? "mutual query" : purpose, authorisation, askedDatasets), asked, caller));
+        return asked;
     }
 
     private static String text(Exchange exchange, String header) {

@@ -1,5 +1,6 @@
 package credit.exchange.routes.mutualquery;
 
+import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.exchange.PartnerClient;
 import credit.exchange.routes.model.CreditRecord;
 import credit.exchange.routes.model.RecordCategory;
@@ -16,6 +17,7 @@ import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.access.AccessContext;
 import credit.exchange.security.access.AccessDecision;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
@@ -25,6 +27,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +59,41 @@ public final class PartnerAnswers {
         this.catalogue = catalogue;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /**
+     * Asks these partners in parallel, outside a Camel route (the operator's commands), and merges their
+     * answers; every access decision that chose the records shown is recorded. Each part ends within
+     * its partner's answer timeout: the client enforces it.
+     */
+    public MergedAnswer askAll(List<Partner> partners, QueryRequest request, Caller caller, AccessEvents events) {
+        Instant askedAt = clock.instant();
+        List<Part> parts = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, partners.size()));
+        try {
+            List<Future<Part>> futures = new ArrayList<>();
+            for (Partner p : partners) {
+                futures.add(pool.submit(() -> ask(p, request, caller)));
+            }
+            for (Future<Part> f : futures) {
+                parts.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the mutual query was interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+        List<ReceivedRecord> records = new ArrayList<>();
+        for (Part part : parts) {
+            decisions.putAll(part.decisions());
+            records.addAll(part.records());
+        }
+        events.recordAll(caller, AccessContext.withoutAuthorisation("U:" + request.uscc(), request.purpose(), clock.instant()), decisions);
+        return new MergedAnswer(request.uscc(), askedAt, parts.stream().map(Part::result).toList(), records);
     }
 
     /** Asks one partner; always a result: a failure is its outcome, never the whole query's. */

@@ -216,7 +216,8 @@ public final class LocalQueryService {
             List<Withheld> withheld = context.isPresent() && asked.isEmpty()
                     ? withheld(c, match, argument, decisions, today) : List.of();
             recorded.await();
-            return new RecordPage(description, page, size, more, records, receivedHere, withheld);
+            return new RecordPage(description, page, size, more, records, receivedHere, withheld,
+                    readable.keySet().stream().sorted().toList());
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         }

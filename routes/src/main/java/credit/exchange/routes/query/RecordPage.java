@@ -9,17 +9,20 @@ import java.util.List;
  * read; then, where the query asks for them, the records other nodes handed this one
  * ({@code received}, each with its source; a page holds at most {@code size} of both together);
  * and, for a query about one subject, how many of the subject's records it withheld and why
- * ({@link Withheld}; absent when none).
+ * ({@link Withheld}; absent when none); and the datasets the answer covers: those the caller may
+ * read, of those it asked for ({@code datasets}, in name order).
  */
 public record RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records,
-                         List<ReceivedRecord> received, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld) {
+                         List<ReceivedRecord> received, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld,
+                         List<String> datasets) {
 
     public RecordPage {
         received = received == null ? List.of() : List.copyOf(received);
         withheld = withheld == null ? List.of() : List.copyOf(withheld);
+        datasets = datasets == null ? List.of() : List.copyOf(datasets);
     }
 
     public RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records) {
-        this(query, page, size, hasMore, records, List.of(), List.of());
+        this(query, page, size, hasMore, records, List.of(), List.of(), List.of());
     }
 }

@@ -54,7 +54,9 @@ public final class AuditEvent {
         IMPORT("import"), IDENTIFIER_MAPPING("id.map"), CONFIG("config"), KEY("key"), AUTHORISATION("authorisation"),
         EXPORT("export"), PURGE("purge"),
         LIST("list"), REPAIR("repair"), OBJECTION("objection"), NOTICE_OUT("notice.out"), NOTICE_IN("notice.in"),
-        OUTBOX_REPLAY("outbox.replay"), DELIVERY_DEAD("delivery.dead"), PULL("pull"), CONFORMANCE("conformance");
+        OUTBOX_REPLAY("outbox.replay"), DELIVERY_DEAD("delivery.dead"), PULL("pull"), CONFORMANCE("conformance"),
+        /** A credit report (信用报告) issued: who asked, for which purpose, the classes it shows. */
+        REPORT("report");
 
         private final String wireName;
 

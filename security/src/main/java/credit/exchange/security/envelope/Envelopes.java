@@ -307,7 +307,8 @@ public final class Envelopes {
         }
     }
 
-    private byte[] digest(byte[] bytes) {
+    /** The digest of these bytes in this node's suite ({@link #digestAlgorithm()}): what receipts and report statements carry. */
+    public byte[] digest(byte[] bytes) {
         try {
             return suite == Suite.GM ? MessageDigest.getInstance("SM3", Providers.bc()).digest(bytes)
                     : MessageDigest.getInstance("SHA-256").digest(bytes);

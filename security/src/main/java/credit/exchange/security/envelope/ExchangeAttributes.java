@@ -32,6 +32,8 @@ public final class ExchangeAttributes {
     public static final ASN1ObjectIdentifier AUDIT_CHECKPOINT = ARC.branch("7");
     /** Content type of a signed trusted-enterprise recognition statement. */
     public static final ASN1ObjectIdentifier RECOGNITION_STATEMENT = ARC.branch("8");
+    /** Content type of a node's signed statement of a credit report it issued (its number and digest). */
+    public static final ASN1ObjectIdentifier CREDIT_REPORT_STATEMENT = ARC.branch("9");
 
     private ExchangeAttributes() {
     }
