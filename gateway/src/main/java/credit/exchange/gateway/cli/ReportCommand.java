@@ -1,13 +1,11 @@
 package credit.exchange.gateway.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.PersonalIdKeys;
 import credit.exchange.gateway.federation.ReportSettings;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.alliance.AllianceNotices;
 import credit.exchange.routes.alliance.Recognitions;
-import credit.exchange.routes.api.Json;
 import credit.exchange.routes.mutualquery.PartnerAnswers;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.push.ReceivedRecords;
@@ -15,6 +13,7 @@ import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.report.CreditReports;
 import credit.exchange.routes.report.ReportRegister;
+import credit.exchange.routes.report.ReportSignature;
 import credit.exchange.routes.report.ReportVerification;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.CodedException;
@@ -28,21 +27,14 @@ import credit.exchange.security.pki.CertificateValidator;
 import credit.exchange.security.pki.PemFiles;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -176,38 +168,15 @@ final class ReportCommand implements Callable<Integer> {
 
         /** The issuer's statement of the report: from its own database on the issuer's host, else from the report's link. */
         private static Optional<byte[]> register(NodeConfig config, byte[] pdf, String number) {
-            String issuer = number.substring(0, number.lastIndexOf('-', number.lastIndexOf('-') - 1));
-            if (issuer.equals(config.nodeId()) && Files.isDirectory(config.nodeDir())) {
+            ReportSignature.Signed signed = ReportSignature.read(pdf);
+            if (signed.issuingNode().equals(config.nodeId()) && Files.isDirectory(config.nodeDir())) {
                 try (CreditStoreConnection store = CreditStoreConnection.open(config)) {
                     return new ReportRegister(store.database()).find(number).map(ReportRegister.Registered::statement);
                 } catch (IOException e) {
                     throw new CodedException(ErrorCode.E_UNAVAILABLE, "the node's register cannot be read: " + e.getMessage());
                 }
             }
-            return fetch(credit.exchange.routes.report.ReportSignature.read(pdf).verificationUrl(), number);
-        }
-
-        private static Optional<byte[]> fetch(String url, String number) {
-            try {
-                HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-                        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).header("Accept", "application/json").GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 404) {
-                    return Optional.empty();
-                }
-                if (r.statusCode() != 200) {
-                    throw new CodedException(ErrorCode.E_UNAVAILABLE, "the issuer's register at " + url + " answered HTTP " + r.statusCode()
-                            + " (check the signature alone with --offline)");
-                }
-                JsonNode body = Json.mapper().readTree(r.body());
-                return Optional.of(Base64.getDecoder().decode(body.path("statement").asText()));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the issuer's register at " + url + " cannot be asked about " + number
-                        + ": " + e.getMessage() + " (check the signature alone with --offline)");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CodedException(ErrorCode.E_UNAVAILABLE, "interrupted");
-            }
+            return ReportVerification.askLink(signed.verificationUrl());
         }
     }
 }

@@ -66,11 +66,13 @@ public final class DemoScenario implements AutoCloseable {
     /** The demo's subject (an enterprise every seeded store knows) and when the scenario started: for the exploration hints. */
     private String subject = "<USCC>";
     private final Instant started = Instant.now();
+    private final ReportSteps reports;
 
     public DemoScenario(DemoAlliance alliance, PrintStream out) {
         this.alliance = alliance;
         this.out = out;
         this.narration = new DemoNarration(out, alliance.root());
+        this.reports = new ReportSteps(alliance, narration, out);
     }
 
     /** Runs the scenario; true if every step showed what it should. */
@@ -135,6 +137,8 @@ public final class DemoScenario implements AutoCloseable {
                 "Shaoxing is reported as failed, the others still answer (" + narration.cli("partners status") + ")");
         narration.expect(outcome(withoutShaoxing, "huzhou").equals("ANSWERED"), "Huzhou still answers");
 
+        reports.showCreditReport(uscc);
+
         out.println();
         out.println(narration.failures() == 0 ? "scenario passed: every step showed what it should"
                 : "scenario FAILED: " + narration.failures() + " expectation(s) not met");
@@ -169,6 +173,10 @@ public final class DemoScenario implements AutoCloseable {
         out.println("  the CLI on Hangzhou's data (each member's configuration is " + DemoNarration.shown(alliance.root()) + "/data/<member>/node.properties):");
         out.println("    export GATEWAY_CONFIG=" + DemoNarration.shown(alliance.configFile(hangzhou)));
         out.println("    ./gatewayctl query --uscc " + subject);
+        if (reports.issued() != null) {
+            out.println("    ./gatewayctl report verify " + DemoNarration.shown(reports.issued()) + "      (the credit report of step 10)");
+        }
+        out.println("    ./gatewayctl report --uscc " + subject + " --purpose '招投标审查' --alliance   (信用报告: a signed PDF here)");
         out.println("    ./gatewayctl partners status");
         out.println("    ./gatewayctl audit verify");
         java.time.temporal.ChronoUnit seconds = java.time.temporal.ChronoUnit.SECONDS;

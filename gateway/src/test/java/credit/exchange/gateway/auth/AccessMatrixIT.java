@@ -266,6 +266,58 @@ class AccessMatrixIT {
         }
     }
 
+    /**
+     * The credit report (信用报告) shows what the records API shows, caller by caller: the same access decisions, no
+     * class B record to a caller without class B; and, with the alliance's answers, only what this node lets its
+     * caller read of what a partner answered.
+     */
+    @Test
+    void theCreditReport_showsEachCallerExactlyTheDatasetsTheRecordsApiShows() throws Exception {
+        Map<String, Set<String>> expected = Map.of(
+                "public-reader", Set.of("redlist"),
+                "authorised-reader", Set.of("redlist", "tax"),
+                "department-reader", Set.of("redlist", "social-insurance"),
+                "zhejiang-platform", Set.of("redlist", "tax"),
+                "node-operator", Set.of());
+        Map<String, Local> callers = Map.of(
+                "public-reader", new Local("public-reader", "public-reader-pw", NOBODY),
+                "authorised-reader", new Local("authorised-reader", "authorised-reader-pw", AUTHORISED_DEPARTMENT),
+                "department-reader", new Local("department-reader", "department-reader-pw", SHARED_DEPARTMENT),
+                "zhejiang-platform", new Local("zhejiang-platform", null, "zhejiang-platform"),
+                "node-operator", new Local("node-operator", "operator-pw", NOBODY));
+        for (var e : callers.entrySet()) {
+            HttpResponse<String> answer = call("GET", hangzhou + "/api/v1/reports/" + SUBJECT + "?format=json&purpose="
+                    + URLEncoder.encode(PURPOSE, StandardCharsets.UTF_8) + authorisationParameter(e.getValue().grantee(), State.VALID),
+                    bearer(e.getValue()), null);
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(new TreeSet<>(expected.get(e.getKey())), reported(answer.body()), e.getKey() + ": " + answer.body());
+        }
+        HttpResponse<String> anonymous = call("GET", hangzhou + "/api/v1/reports/" + SUBJECT + "?format=json&purpose=x", "", null);
+        assertEquals(401, anonymous.statusCode(), "a report is issued to a signed-in reader only: " + anonymous.body());
+
+        String asking = alliance.apiUrl(DemoAlliance.member("jiaxing"));
+        String report = asking + "/api/v1/reports/" + SUBJECT + "?format=json&alliance=true&purpose="
+                + URLEncoder.encode(PURPOSE, StandardCharsets.UTF_8) + authorisationParameter("jiaxing", State.VALID);
+        HttpResponse<String> officer = call("GET", report, "Bearer " + keycloak.userToken("alliance-officer", "alliance-officer-pw"), null);
+        assertEquals(200, officer.statusCode(), officer.body());
+        assertEquals(Set.of("redlist", "tax", "social-insurance"), reported(officer.body()), "Hangzhou answered Jiaxing all three");
+        HttpResponse<String> publicReader = call("GET", report, "Bearer " + keycloak.userToken("public-reader", "public-reader-pw"), null);
+        assertEquals(200, publicReader.statusCode(), publicReader.body());
+        assertEquals(Set.of("redlist"), reported(publicReader.body()), publicReader.body());
+    }
+
+    /** The datasets of the report's sections that hold an entry. */
+    private static Set<String> reported(String report) throws Exception {
+        Set<String> datasets = new TreeSet<>();
+        for (JsonNode section : Json.mapper().readTree(report).path("sections")) {
+            String code = section.path("code").asText();
+            if (section.path("entries").size() > 0 && DATASET_OF_CLASS.containsValue(code)) {
+                datasets.add(code);
+            }
+        }
+        return datasets;
+    }
+
     // ------------------------------------------------------------------ partner nodes, over real exchanges
 
     static Stream<Arguments> partnerMatrix() {

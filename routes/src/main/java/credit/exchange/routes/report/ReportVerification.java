@@ -1,12 +1,20 @@
 package credit.exchange.routes.report;
 
+import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.audit.StatementVerifier;
 import credit.exchange.security.envelope.ExchangeAttributes;
 import credit.exchange.security.envelope.VerifiedContent;
 import credit.exchange.security.pki.AllianceProfile;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -28,7 +36,34 @@ public final class ReportVerification {
     public record Verified(String number, String node, X509Certificate signer, Optional<ReportStatement> registered) {
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
     private ReportVerification() {
+    }
+
+    /**
+     * The issuer's register as anyone reaches it: the report's verification link (its public endpoint),
+     * answering the signed statement of a report it issued, or E_REPORT_UNKNOWN (empty) for a number it never issued.
+     */
+    public static Optional<byte[]> askLink(String verificationUrl) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(verificationUrl)).timeout(Duration.ofSeconds(20))
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (r.statusCode() != 200) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the issuer's register at " + verificationUrl + " answered HTTP "
+                        + r.statusCode());
+            }
+            return Optional.of(Base64.getDecoder().decode(Json.mapper().readTree(r.body()).path("statement").asText()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the issuer's register at " + verificationUrl + " cannot be asked: "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "interrupted while asking " + verificationUrl);
+        }
     }
 
     /**
