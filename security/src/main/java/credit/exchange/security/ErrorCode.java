@@ -117,7 +117,9 @@ public enum ErrorCode {
     /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
     E_FILE_UNREADABLE(400, "a file named in the request cannot be read"),
     /** The record's publication period (公示期) has ended: it is no longer published or served. */
-    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served");
+    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served"),
+    /** The node has no font with Chinese glyphs that a PDF can embed, so it cannot render a credit report. */
+    E_FONT_MISSING(503, "this node has no CJK font for reports: install fonts-wqy-zenhei (Debian) or set gateway.report.font to a TrueType font file");
 
     private final int httpStatus;
     private final String meaning;
