@@ -1,7 +1,6 @@
 package credit.exchange.routes.report;
 
 import java.awt.Color;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
  * come with a bold face), wrapped paragraphs and bordered table rows that move to the next page
  * whole, or are split by lines with a heading repeated when a row is taller than a page.
  */
-final class ReportCanvas implements Closeable {
+final class ReportCanvas {
 
     static final PDRectangle A4 = PDRectangle.A4;
     static final float LEFT = 50;
@@ -257,7 +256,7 @@ final class ReportCanvas implements Closeable {
         }
     }
 
-    /** Stamps each page's footer once all pages exist (it names their number). */
+    /** Stamps each page's footer once all pages exist (it names their number); the last thing drawn. */
     void footers(java.util.function.BiFunction<Integer, Integer, String> footer) {
         closeStream();
         for (int i = 0; i < pages.size(); i++) {
@@ -289,10 +288,5 @@ final class ReportCanvas implements Closeable {
                 stream = null;
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closeStream();
     }
 }

@@ -77,7 +77,6 @@ public final class ReportPdf {
             }
             notes(canvas, report.notes());
             canvas.footers((page, pages) -> "报告编号 " + report.number() + " · 第 " + page + " 页 / 共 " + pages + " 页");
-            canvas.close();
             information(document, report);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.save(out, CompressParameters.NO_COMPRESSION); // objects in the clear: signing appends to them

@@ -41,7 +41,7 @@ public final class ReportSignature {
      * @param signedContent the bytes the ByteRange covers, concatenated
      * @param cms the DER SignedData, without the padding of its reserved room
      * @param signerName the signature's /Name
-     * @param signingTime the signature's /M (the SignedData's signing time is the one to trust)
+     * @param signingTime the signature's /M, null when it has none (the SignedData's signing time is the one to rely on)
      */
     public record Signed(byte[] signedContent, byte[] cms, String reportNumber, String issuingNode, String verificationUrl,
                          String signerName, Instant signingTime) {

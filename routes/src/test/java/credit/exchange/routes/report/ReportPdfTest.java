@@ -71,6 +71,30 @@ class ReportPdfTest {
     }
 
     @Test
+    void aFieldTallerThanAPage_continuesOnTheNextPages_underItsRepeatedSource_andCharactersTheFontLacks_becomeAMark() throws Exception {
+        CreditReport sample = SampleReports.threePages();
+        CreditReport.Source huzhou = sample.sections().get(2).entries().get(1).source();
+        String huge = SampleReports.LONG_CHINESE.repeat(40) + "末尾";
+        CreditReport report = new CreditReport(sample.number(), sample.node(), sample.nodeName(), sample.issuedAt(), null, "officer\u0007 😀",
+                new CreditReport.Subject("自然人", "张三", null, "330102********1234"), "A", List.of(new CreditReport.Section("penalty",
+                        "行政处罚", "Penalties", List.of(new CreditReport.Entry(huzhou, List.of(new CreditReport.Field("违法事实", huge),
+                                new CreditReport.Field(null, null)))), "")), List.of(), List.of(), sample.verificationUrl());
+        Path pdf = Files.write(dir.resolve("long.pdf"), ReportPdf.render(report, ReportFont.find(Optional.empty())));
+
+        Poppler.Result text = Poppler.run(dir, "pdftotext", "-layout", pdf.toString(), "-");
+        assertEquals(0, text.exit(), text.err());
+        List<String> pages = java.util.Arrays.stream(text.out().split("\f")).filter(p -> !p.isBlank()).toList();
+        assertTrue(pages.size() >= 3, "the value runs over pages: " + pages.size());
+        for (String page : pages.subList(1, pages.size())) {
+            assertTrue(page.contains("行政处罚（续）") && page.contains("来源：" + SampleReports.HUZHOU) && page.contains("（续）"),
+                    "each further page repeats the section and the source\n" + page);
+        }
+        assertTrue(pages.get(pages.size() - 1).contains("末尾"), "the value's end");
+        assertTrue(text.out().contains("身份证件号码（已脱敏）") && text.out().contains("330102********1234"), "a person by masked ID only");
+        assertTrue(text.out().contains("officer ?"), "a control character is a space, a character without a glyph a mark");
+    }
+
+    @Test
     void theDocumentInformation_namesTheReport_forTheVerifier() throws Exception {
         CreditReport report = SampleReports.threePages();
         try (PDDocument document = Loader.loadPDF(ReportPdf.render(report, ReportFont.find(Optional.empty())))) {
