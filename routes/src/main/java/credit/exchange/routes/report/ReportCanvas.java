@@ -141,6 +141,11 @@ final class ReportCanvas {
         return fontSize * LEADING;
     }
 
+    /** The baseline of a line of this size whose line box starts at {@code lineTop}: the glyphs centred in the leading. */
+    static float baseline(float lineTop, float fontSize) {
+        return lineTop - fontSize * LEADING + fontSize * (LEADING - 1) / 2 + fontSize * 0.12f;
+    }
+
     /** Text with its baseline at (x, baseline). */
     void text(String text, float x, float baseline, float fontSize, Color color, boolean bold) {
         try {
@@ -166,8 +171,8 @@ final class ReportCanvas {
     void paragraph(String text, float x, float columnWidth, float fontSize, Color color, boolean bold) {
         for (String line : lines(text, fontSize, columnWidth)) {
             keep(lineHeight(fontSize));
+            text(line, x, baseline(y, fontSize), fontSize, color, bold);
             y -= lineHeight(fontSize);
-            text(line, x, y + fontSize * (LEADING - 1) / 2 + fontSize * 0.12f, fontSize, color, bold);
         }
     }
 
@@ -223,9 +228,9 @@ final class ReportCanvas {
                 stream.stroke();
                 List<String> lines = row.cells().get(i);
                 for (int l = from; l < Math.min(lines.size(), from + count); l++) {
-                    float baseline = y - PADDING - (l - from + 1) * row.size() * LEADING + row.size() * (LEADING - 1) / 2 + row.size() * 0.12f;
+                    float lineTop = y - PADDING - (l - from) * lineHeight(row.size());
                     boolean label = i == 0 && row.shadeFirst();
-                    text(lines.get(l), x + PADDING, baseline, row.size(), label ? MUTED : TEXT, row.header());
+                    text(lines.get(l), x + PADDING, baseline(lineTop, row.size()), row.size(), label ? MUTED : TEXT, row.header());
                 }
                 x += w;
             }

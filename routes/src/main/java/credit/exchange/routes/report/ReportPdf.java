@@ -166,7 +166,7 @@ public final class ReportPdf {
     private static void section(ReportCanvas canvas, CreditReport.Section section) {
         List<CreditReport.Entry> entries = section.entries();
         float firstBlock = 30 + (entries.isEmpty() ? 14 : sourceHeight(canvas, source(entries.get(0).source()))
-                + firstRowHeight(canvas, entries.get(0)));
+                + keptTogether(canvas, entries.get(0)));
         canvas.keep(firstBlock);
         heading(canvas, section.titleZh(), section.titleEn());
         if (entries.isEmpty()) {
@@ -175,11 +175,14 @@ public final class ReportPdf {
         for (int i = 0; i < entries.size(); i++) {
             CreditReport.Entry entry = entries.get(i);
             String source = source(entry.source());
-            canvas.keep(sourceHeight(canvas, source) + firstRowHeight(canvas, entry));
+            if (i > 0 && !canvas.fits(sourceHeight(canvas, source) + keptTogether(canvas, entry))) {
+                canvas.newPage();
+                continuedTitle(canvas, section);
+            }
             canvas.paragraph(source, ReportCanvas.LEFT, ReportCanvas.WIDTH, SOURCE_SIZE, ReportCanvas.MUTED, false);
             canvas.space(2);
             Runnable continued = () -> {
-                canvas.paragraph(section.titleZh() + "（续）", ReportCanvas.LEFT, ReportCanvas.WIDTH, 10, ReportCanvas.TEXT, true);
+                continuedTitle(canvas, section);
                 canvas.paragraph(source + "（续）", ReportCanvas.LEFT, ReportCanvas.WIDTH, SOURCE_SIZE, ReportCanvas.MUTED, false);
                 canvas.space(2);
             };
@@ -193,6 +196,21 @@ public final class ReportPdf {
 
     private static float sourceHeight(ReportCanvas canvas, String source) {
         return canvas.lines(source, SOURCE_SIZE, ReportCanvas.WIDTH).size() * canvas.lineHeight(SOURCE_SIZE) + 2;
+    }
+
+    private static void continuedTitle(ReportCanvas canvas, CreditReport.Section section) {
+        canvas.paragraph(text(section.titleZh()) + "（续）", ReportCanvas.LEFT, ReportCanvas.WIDTH, 10, ReportCanvas.TEXT, true);
+        canvas.space(2);
+    }
+
+    /** How much of an entry starts on one page: all of it when it is short (up to half a page), else its first field. */
+    private static float keptTogether(ReportCanvas canvas, CreditReport.Entry entry) {
+        float whole = 0;
+        for (CreditReport.Field field : entry.fields()) {
+            ReportCanvas.Row row = canvas.row(FIELD_COLUMNS, List.of(text(field.labelZh()), text(field.value())), 9, true, false);
+            whole += row.height(row.lineCount());
+        }
+        return whole <= (ReportCanvas.TOP - ReportCanvas.BOTTOM) / 2 ? whole : firstRowHeight(canvas, entry);
     }
 
     private static float firstRowHeight(ReportCanvas canvas, CreditReport.Entry entry) {
@@ -243,7 +261,7 @@ public final class ReportPdf {
             float after = canvas.y();
             float x = ReportCanvas.LEFT + canvas.width(text(zh), 13) + 8;
             if (x + canvas.width(en, 8.5f) <= ReportCanvas.RIGHT) {
-                canvas.text(en, x, after + 13 * 0.2f + 13 * 0.12f, 8.5f, ReportCanvas.MUTED, false); // on the title's baseline
+                canvas.text(en, x, ReportCanvas.baseline(top, 13), 8.5f, ReportCanvas.MUTED, false); // on the title's baseline
             }
             canvas.moveTo(Math.min(after, top - 18));
         }

@@ -125,8 +125,8 @@ public final class ReportSignature {
      * starts at the file's first byte, leaves out exactly one hex string, and ends at its last byte.
      */
     private static byte[] contents(byte[] pdf, int[] range, byte[] parsed) {
-        if (range == null || range.length != 4 || range[0] != 0 || range[1] <= 0 || range[3] < 0
-                || range[2] <= range[1] + 1 || (long) range[2] + range[3] > pdf.length || pdf[range[1]] != '<' || pdf[range[2] - 1] != '>') {
+        if (range == null || range.length != 4 || range[0] != 0 || range[1] <= 0 || range[3] < 0 || range[2] <= range[1] + 1
+                || (long) range[2] + range[3] > pdf.length || pdf[range[1]] != '<' || pdf[range[2] - 1] != '>') {
             throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the report's signature covers no well-formed byte range");
         }
         if ((long) range[2] + range[3] != pdf.length) {
@@ -183,7 +183,7 @@ public final class ReportSignature {
         }
         for (int i = (int) total; i < room.length; i++) {
             if (room[i] != 0) {
-                throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the report's signature contents hold more than one DER SignedData");
+                throw new CodedException(ErrorCode.E_SIGNATURE_INVALID, "the report's signature contents hold more than one DER value");
             }
         }
         return Arrays.copyOf(room, (int) total);

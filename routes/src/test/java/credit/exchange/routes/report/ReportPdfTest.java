@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.Result;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -22,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A report renders to a PDF that stock poppler draws and reads back: Chinese titles, the source of
- * each entry, labelled fields whose long values wrap, page numbers on every page. The first page's
- * image is kept as target/report/credit-report-page-1.png for a person to look at.
+ * each entry, labelled fields whose long values wrap, page numbers on every page, a QR code that
+ * decodes to the verification URL. The first page's image is kept as
+ * target/report/credit-report-page-1.png for a person to look at.
  */
 class ReportPdfTest {
 
@@ -53,7 +60,7 @@ class ReportPdfTest {
         Poppler.Result text = Poppler.run(dir, "pdftotext", "-layout", pdf.toAbsolutePath().toString(), "-");
         assertEquals(0, text.exit(), text.err());
         String all = text.out();
-        List<String> pages = java.util.Arrays.stream(all.split("\f")).filter(p -> !p.isBlank()).toList();
+        List<String> pages = Arrays.stream(all.split("\f")).filter(p -> !p.isBlank()).toList();
         assertTrue(pages.size() >= 3, "three pages or more: " + pages.size());
         for (String expected : List.of("信用报告", "Alliance credit report", "报告编号", SampleReports.NUMBER, "出具机构", "杭州市公共信用信息平台",
                 "出具时间", "2026-12-07 15:04:05 (UTC+08:00 Asia/Shanghai)", "查询用途", "政府采购资格审查", "扫码核验",
@@ -83,7 +90,7 @@ class ReportPdfTest {
 
         Poppler.Result text = Poppler.run(dir, "pdftotext", "-layout", pdf.toString(), "-");
         assertEquals(0, text.exit(), text.err());
-        List<String> pages = java.util.Arrays.stream(text.out().split("\f")).filter(p -> !p.isBlank()).toList();
+        List<String> pages = Arrays.stream(text.out().split("\f")).filter(p -> !p.isBlank()).toList();
         assertTrue(pages.size() >= 3, "the value runs over pages: " + pages.size());
         for (String page : pages.subList(1, pages.size())) {
             assertTrue(page.contains("行政处罚（续）") && page.contains("来源：" + SampleReports.HUZHOU) && page.contains("（续）"),
@@ -92,6 +99,26 @@ class ReportPdfTest {
         assertTrue(pages.get(pages.size() - 1).contains("末尾"), "the value's end");
         assertTrue(text.out().contains("身份证件号码（已脱敏）") && text.out().contains("330102********1234"), "a person by masked ID only");
         assertTrue(text.out().contains("officer ?"), "a control character is a space, a character without a glyph a mark");
+    }
+
+    @Test
+    void theQrCode_holdsTheVerificationUrl_andTheFont_isEmbeddedAsASubset() throws Exception {
+        CreditReport report = SampleReports.threePages();
+        Path pdf = Files.write(dir.resolve("report.pdf"), ReportPdf.render(report, ReportFont.find(Optional.empty())));
+        Poppler.Result image = Poppler.run(dir, "pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", pdf.toString(),
+                dir.resolve("page").toString());
+        assertEquals(0, image.exit(), image.err());
+        BufferedImage page = ImageIO.read(dir.resolve("page.png").toFile());
+        BufferedImage corner = page.getSubimage(page.getWidth() * 2 / 3, 0, page.getWidth() / 3, page.getHeight() / 5);
+        int[] pixels = corner.getRGB(0, 0, corner.getWidth(), corner.getHeight(), null, 0, corner.getWidth());
+        Result decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+                new RGBLuminanceSource(corner.getWidth(), corner.getHeight(), pixels))));
+        assertEquals(report.verificationUrl(), decoded.getText());
+
+        Poppler.Result fonts = Poppler.run(dir, "pdffonts", pdf.toString());
+        assertEquals(0, fonts.exit(), fonts.err());
+        assertTrue(fonts.out().lines().anyMatch(l -> l.contains("WenQuanYiZenHei") && l.contains("CID TrueType")
+                && l.matches(".*\\byes\\s+yes\\s+yes\\b.*")), "embedded, subsetted, with Unicode: " + fonts.out());
     }
 
     @Test
