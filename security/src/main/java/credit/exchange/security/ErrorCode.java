@@ -119,7 +119,9 @@ public enum ErrorCode {
     /** The record's publication period (公示期) has ended: it is no longer published or served. */
     E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served"),
     /** A credit report's number its issuing node never issued (or a report this node does not know). */
-    E_REPORT_UNKNOWN(404, "no credit report of this number was issued by the node it names");
+    E_REPORT_UNKNOWN(404, "no credit report of this number was issued by the node it names"),
+    /** The node has no font with Chinese glyphs that a PDF can embed, so it cannot render a credit report. */
+    E_FONT_MISSING(503, "this node has no CJK font for reports: install fonts-wqy-zenhei (Debian) or set gateway.report.font to a TrueType font file");
 
     private final int httpStatus;
     private final String meaning;
