@@ -51,7 +51,8 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
-    @ArgGroup(multiplicity = "1")
+    /** Required to issue a report; optional in the parser, so that {@code report verify} is not asked for it. */
+    @ArgGroup(multiplicity = "0..1")
     Subject subject;
 
     static final class Subject {
@@ -62,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
         String residentId;
     }
 
-    @Option(names = "--purpose", required = true, paramLabel = "TEXT", description = "why the report is issued (查询用途)")
+    @Option(names = "--purpose", paramLabel = "TEXT", description = "why the report is issued (查询用途); required")
     String purpose;
 
     @Option(names = "--alliance", description = "also ask every enabled alliance partner (the mutual query) and include their answers")
@@ -76,6 +77,12 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (subject == null) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "give --uscc CODE or --id NUMBER: whose credit report to issue");
+        }
+        if (purpose == null || purpose.isBlank()) {
+            throw new CodedException(ErrorCode.E_FIELD_MISSING, "give --purpose: why the report is issued (查询用途)");
+        }
         NodeConfig config = node.load();
         try (PartnerSession session = PartnerSession.open(config)) {
             var database = session.store.database();

@@ -22,7 +22,7 @@ public final class AnswerHeaders extends DefaultHeaderFilterStrategy {
     static final Set<String> ANSWERED = Set.of(
             Exchange.CONTENT_TYPE.toLowerCase(Locale.ROOT), "content-disposition", "cache-control", "location", "www-authenticate",
             "retry-after", "content-security-policy", "referrer-policy", "x-content-type-options", "x-frame-options",
-            "exchange-receipt");
+            "exchange-receipt", "x-report-number");
 
     public AnswerHeaders() {
         setInFilterStartsWith(CAMEL_FILTER_STARTS_WITH);
