@@ -316,7 +316,10 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "attr.FR_ZJLX": "法定代表人证件类型",
     "attr.FR_ZJHM": "法定代表人证件号码",
     "attr.XDR_ZJLX": "证件类型",
-    "attr.XDR_ZJHM": "证件号码"
+    "attr.XDR_ZJHM": "证件号码",
+    "attr.XDR_LB": "行政相对人类别",
+    "attr.LYDW": "数据来源单位名称",
+    "attr.LYDWDM": "数据来源单位统一社会信用代码"
   },
   "en": {
     "app.name": "credit exchange gateway",
@@ -626,7 +629,10 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "attr.FR_ZJLX": "Representative's ID type",
     "attr.FR_ZJHM": "Representative's ID number",
     "attr.XDR_ZJLX": "ID type",
-    "attr.XDR_ZJHM": "ID number"
+    "attr.XDR_ZJHM": "ID number",
+    "attr.XDR_LB": "Kind of party",
+    "attr.LYDW": "Source department's name",
+    "attr.LYDWDM": "Source department's USCC"
   }
 } /* END CATALOGUE */;
 
