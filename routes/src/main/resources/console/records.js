@@ -52,7 +52,7 @@ function valueOf(field, record) {
     case 'subjectKind': return labelOf('subjectKind', value);
     case 'status': return labelOf('status', value);
     case 'legacyIdentifier': return t(value ? 'common.yes' : 'common.no');
-    case 'ingestedAt': return zoned(value) + ' (' + zoneLabel() + ')';
+    case 'ingestedAt': return t('records.zoned', { time: zoned(value) });
     default: return String(value);
   }
 }

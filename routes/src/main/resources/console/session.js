@@ -126,7 +126,8 @@ async function redeem(params) {
 /** The token's claims, for the user's name only: the gateway, not the page, decides what the token allows. */
 function claims(token) {
   try {
-    return JSON.parse(decodeURIComponent(escape(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')))));
+    const bytes = Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)); // UTF-8: a Chinese user name stays one
   } catch (notAJwt) {
     return {};
   }

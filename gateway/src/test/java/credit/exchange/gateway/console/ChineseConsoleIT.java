@@ -216,6 +216,7 @@ class ChineseConsoleIT {
             assertTrue(browser.findElement(By.id("records-page")).getText().startsWith("第 1 页"), browser.findElement(By.id("records-page")).getText());
             String count = browser.findElement(By.id("records-count")).getText();
             assertTrue(count.isEmpty() || count.matches("共 \\d+ 条"), count);
+            screenshot(browser, "records-zh-table");
             first.click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
             String detail = browser.findElement(By.id("detail-fields")).getText();
