@@ -32,7 +32,6 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "button.next": "下一页",
     "common.yes": "是",
     "common.no": "否",
-    "common.none": "–",
     "common.ms": "{ms} 毫秒",
 
     "console.title": "审计控制台",
@@ -346,7 +345,6 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "button.next": "Next",
     "common.yes": "yes",
     "common.no": "no",
-    "common.none": "–",
     "common.ms": "{ms} ms",
 
     "console.title": "Audit console",

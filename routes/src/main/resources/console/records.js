@@ -192,6 +192,7 @@ function renderPartners() {
     list.appendChild(item);
   }
   list.hidden = !partners.length;
+  $('records-partners-title').hidden = !partners.length;
 }
 
 function detail(entry) {

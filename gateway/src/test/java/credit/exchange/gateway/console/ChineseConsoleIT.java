@@ -52,7 +52,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * table headers, buttons and a listed event are in 简体中文, and no English label of the message
  * catalogue is left visible; the switch to English and back, kept for the next visit; the records
  * view (a reader role, no auditor role) lists a seeded subject's records under FieldLabels'
- * Chinese labels with Chinese values, and its CSV and credit-report buttons call their URLs. The
+ * Chinese labels with Chinese values, each alliance city's outcome when asked, and its CSV and
+ * credit-report buttons call their URLs. The
  * Chinese text is drawn with a CJK font, not as boxes (see {@link #cjkIsDrawnWithACjkFont}).
  * Full-page screenshots go to {@code target/screenshots}.
  */
@@ -243,6 +244,16 @@ class ChineseConsoleIT {
             String said = browser.findElement(By.id("message")).getText();
             assertTrue(said.startsWith("已下载：") && said.endsWith(".pdf") || said.matches("(?s).*\\bE_[A-Z_]+[：:].*"), said);
             screenshot(browser, "records-report");
+
+            // with the alliance cities: each city's outcome is listed (here none is running: each failed, with its code)
+            browser.findElement(By.id("alliance")).click();
+            browser.findElement(By.id("query")).click();
+            wait.until(b -> !b.findElements(By.cssSelector("#records-partners li")).isEmpty());
+            for (WebElement city : browser.findElements(By.cssSelector("#records-partners li"))) {
+                assertTrue(city.getText().matches("\\S+：(失败|超时|已拒绝)，0 条记录 — .*E_[A-Z_]+[：:].*"), city.getText());
+            }
+            assertFalse(browser.findElements(By.cssSelector("#records-table tbody tr td.source")).isEmpty(), "this node's records still shown");
+            screenshot(browser, "records-alliance");
         } finally {
             browser.quit();
         }
