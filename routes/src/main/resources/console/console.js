@@ -1,46 +1,13 @@
-// The officer console: signs the officer in at the realm (authorisation code with PKCE), keeps the
-// access token in memory only, and reads the audit trail through /api/v1/audit. Every value from
-// the trail is rendered as text (textContent, SVG text nodes), never as markup.
+// The officer console (审计控制台): signs the officer in (session.js), opens an audit session, and reads
+// the audit trail through /api/v1/audit. Every value from the trail is rendered as text (textContent,
+// SVG text nodes), never as markup; every label comes from the message catalogue (messages.js), and
+// what is built from data is kept so that it is drawn again when the language changes.
 'use strict';
 
-const session = { token: null, config: null, nextBefore: null };
-const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#2457a6', '#d97706', '#1b7f3b', '#7c3aed', '#b3261e', '#0e7490', '#a16207', '#be185d'];
-// The one zone the console shows and reads times in, whatever the browser's own: named beside every time (config.json).
-const ZONE = { name: 'Asia/Shanghai', offset: '+08:00' };
-
-function offsetMinutes() {
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(ZONE.offset);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-}
-
-function zoneLabel() {
-  return 'UTC' + ZONE.offset + ' ' + ZONE.name;
-}
-
-/** An instant (ISO text or Date) as 24-hour wall time in the console's zone: 2026-12-07 05:45:00. */
-function zoned(instant) {
-  if (instant === null || instant === undefined || instant === '') {
-    return '';
-  }
-  const date = instant instanceof Date ? instant : new Date(instant);
-  return new Date(date.getTime() + offsetMinutes() * 60000).toISOString().substring(0, 19).replace('T', ' ');
-}
-
-/** A time typed in the console's zone (YYYY-MM-DD HH:mm[:ss], 24-hour) as an ISO instant; an Error naming the field if not one. */
-function instantOf(field, text) {
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/.exec(text.trim());
-  const date = m ? new Date(m[1] + 'T' + m[2] + (m[3] || ':00') + ZONE.offset) : null;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw new Error(field + ': write the time as YYYY-MM-DD HH:mm:ss, 24-hour, in ' + zoneLabel());
-  }
-  return date.toISOString();
-}
-
-function setText(el, value) {
-  el.textContent = value === null || value === undefined ? '' : String(value);
-}
+/** What the page shows, as the API answered it: drawn again in another language. */
+const shown = { events: [], nextBefore: null, total: null, status: null, charts: null, detail: null };
 
 function showOnly(id) {
   for (const s of ['signed-out', 'denied', 'console']) {
@@ -49,114 +16,11 @@ function showOnly(id) {
   $('who').hidden = id !== 'console' && id !== 'denied';
 }
 
-function message(text) {
-  $('message').hidden = !text;
-  setText($('message'), text);
-}
-
-function base64url(bytes) {
-  let s = '';
-  bytes.forEach((b) => { s += String.fromCharCode(b); });
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function randomText() {
-  const bytes = new Uint8Array(32);
-  crypto.getRandomValues(bytes);
-  return base64url(bytes);
-}
-
-function redirectUri() {
-  return location.origin + '/console/';
-}
-
-async function signIn() {
-  const verifier = randomText();
-  const state = randomText();
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  sessionStorage.setItem('console.pkce', JSON.stringify({ verifier, state }));
-  const url = new URL(session.config.issuer + '/protocol/openid-connect/auth');
-  url.search = new URLSearchParams({
-    response_type: 'code', client_id: session.config.clientId, redirect_uri: redirectUri(), scope: 'openid', state,
-    code_challenge: base64url(new Uint8Array(digest)), code_challenge_method: 'S256',
-  }).toString();
-  location.assign(url.toString());
-}
-
-async function redeem(params) {
-  const saved = JSON.parse(sessionStorage.getItem('console.pkce') || 'null');
-  sessionStorage.removeItem('console.pkce');
-  history.replaceState(null, '', location.pathname);
-  if (!saved || saved.state !== params.get('state')) {
-    throw new Error('The sign-in answer does not belong to a sign-in of this browser tab; sign in again.');
-  }
-  const answer = await fetch(session.config.issuer + '/protocol/openid-connect/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri(),
-      client_id: session.config.clientId, code_verifier: saved.verifier,
-    }),
-  });
-  if (!answer.ok) {
-    let body = {};
-    try {
-      body = await answer.json();
-    } catch (notJson) {
-      // the status says enough
-    }
-    throw new Error('The realm refused the sign-in (' + (body.code ? body.code + ': ' + (body.message || '') : 'HTTP ' + answer.status)
-      + '); sign in again.');
-  }
-  return (await answer.json()).access_token;
-}
-
-/** The token's claims, for the officer's name only: the gateway, not the page, decides what the token allows. */
-function claims(token) {
-  try {
-    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-  } catch (notAJwt) {
-    return {};
-  }
-}
-
-function signOut() {
-  session.token = null;
-  if (session.config.issuer.endsWith('/dev-issuer')) {
-    showOnly('signed-out');
-    return;
-  }
-  const url = new URL(session.config.issuer + '/protocol/openid-connect/logout');
-  url.search = new URLSearchParams({ client_id: session.config.clientId, post_logout_redirect_uri: redirectUri() }).toString();
-  location.assign(url.toString());
-}
-
-/** Calls the audit API with the officer's token; a refusal becomes an Error with the API's code and message. */
-async function call(method, path, params) {
-  const url = new URL(path, location.origin);
-  if (params) {
-    url.search = params.toString();
-  }
-  const answer = await fetch(url, { method, headers: { Authorization: 'Bearer ' + session.token } });
-  if (!answer.ok) {
-    let body = {};
-    try {
-      body = await answer.json();
-    } catch (notJson) {
-      // the status says enough
-    }
-    const error = new Error((body.code ? body.code + ': ' : '') + (body.message || 'HTTP ' + answer.status));
-    error.code = body.code;
-    throw error;
-  }
-  return answer;
-}
-
 function criteria() {
   const params = new URLSearchParams();
-  for (const [field, name] of [['from', 'From'], ['to', 'To']]) {
+  for (const [field, name] of [['from', 'search.fieldFrom'], ['to', 'search.fieldTo']]) {
     if ($(field).value.trim()) {
-      params.set(field, instantOf(name, $(field).value));
+      params.set(field, instantOf(t(name), $(field).value));
     }
   }
   for (const field of ['partner', 'subject', 'action', 'decision']) {
@@ -168,11 +32,14 @@ function criteria() {
   return params;
 }
 
-function cell(row, value, cls) {
+function cell(row, value, cls, title) {
   const td = document.createElement('td');
   setText(td, value);
   if (cls) {
     td.className = cls;
+  }
+  if (title) {
+    td.title = title;
   }
   row.appendChild(td);
 }
@@ -180,34 +47,54 @@ function cell(row, value, cls) {
 async function search(older) {
   message('');
   const params = criteria();
-  if (older && session.nextBefore) {
-    params.set('before', session.nextBefore);
+  if (older && shown.nextBefore) {
+    params.set('before', shown.nextBefore);
   }
   const page = await (await call('GET', '/api/v1/audit/events', params)).json();
+  shown.events = older ? shown.events.concat(page.events) : page.events;
+  shown.nextBefore = page.nextBefore || null;
+  // the number of events the search matches, where the node tells it (older nodes do not)
+  shown.total = typeof page.total === 'number' ? page.total : null;
+  renderEvents();
+}
+
+/** The events found, one row each; the action, the actor's kind and the decision by their labels (the code in the cell's title). */
+function renderEvents() {
   const body = $('results').tBodies[0];
-  if (!older) {
-    body.replaceChildren();
-  }
-  for (const e of page.events) {
+  const selected = body.querySelector('tr.selected');
+  const selectedSeq = selected ? selected.dataset.seq : null;
+  body.replaceChildren();
+  for (const e of shown.events) {
     const row = document.createElement('tr');
     row.dataset.seq = e.seq;
+    row.dataset.action = e.action;
     cell(row, e.seq);
-    cell(row, zoned(e.at));
-    cell(row, e.actorKind + ' ' + e.actor);
+    cell(row, zoned(e.at), 'time');
+    cell(row, labelOf('actor', e.actorKind) + ' ' + e.actor, 'actor', e.actorKind);
     cell(row, e.partner);
-    cell(row, e.action);
+    cell(row, labelOf('action', e.action), 'action', e.action);
     cell(row, e.exchangeType, 'exchange-type');
-    cell(row, e.subjectKey && e.subjectKey.startsWith('P:') ? 'person ' + e.subjectKey.substring(2, 14) + '…' : e.subjectKey);
+    cell(row, e.subjectKey && e.subjectKey.startsWith('P:') ? t('events.person', { key: e.subjectKey.substring(2, 14) }) : e.subjectKey);
     cell(row, e.classification);
-    cell(row, e.decision, e.decision === 'DENY' ? 'deny' : e.decision === 'ALLOW' ? 'allow' : null);
+    cell(row, labelOf('decision', e.decision), e.decision === 'DENY' ? 'deny' : e.decision === 'ALLOW' ? 'allow' : null, e.decision);
     cell(row, e.reason);
     cell(row, e.outcome);
+    row.classList.toggle('selected', String(e.seq) === selectedSeq);
     row.addEventListener('click', () => detail(e.seq, row).catch((err) => message(err.message)));
     body.appendChild(row);
   }
-  session.nextBefore = page.nextBefore || null;
-  $('older').hidden = !session.nextBefore;
-  setText($('count'), body.rows.length + (session.nextBefore ? '+' : '') + ' shown');
+  $('older').hidden = !shown.nextBefore;
+  const n = body.rows.length;
+  setText($('count'), shown.total !== null ? t('events.total', { total: shown.total, n }) : t(shown.nextBefore ? 'events.shownMore' : 'events.shown', { n }));
+}
+
+/** The current search as CSV (UTF-8 with BOM, as the node writes it: format=csv), saved as a download. */
+async function exportCsv() {
+  message('');
+  const params = criteria();
+  params.set('format', 'csv');
+  const answer = await call('GET', '/api/v1/audit/events', params);
+  await saveAnswer(answer, 'audit-' + session.config.node + '.csv');
 }
 
 function facts(list, pairs) {
@@ -229,42 +116,67 @@ async function detail(seq, row) {
   for (const r of $('results').tBodies[0].rows) {
     r.classList.toggle('selected', r === row);
   }
-  const e = d.event;
-  setText($('detail-seq'), e.seq);
-  facts($('detail-fields'), [
-    ['Time (' + zoneLabel() + ')', zoned(e.at)], ['Exchange type', e.action && e.action.startsWith('exchange.') ? e.detail : null], ['Node', e.node], ['Actor', e.actorKind + ' ' + e.actor], ['Partner', e.partner], ['Action', e.action],
-    ['Subject key', e.subjectKey], ['Class', e.classification], ['Dataset', e.dataset], ['Purpose', e.purpose],
-    ['Authorisation', e.authorisationId], ['Decision', e.decision], ['Reason', e.reason],
-    ['Message ids', (e.messageIds || []).join(', ')], ['Outcome', e.outcome],
-    ['Latency', e.latencyMs === null || e.latencyMs === undefined ? null : e.latencyMs + ' ms'], ['Detail', e.detail],
-    ['Hash (' + d.algorithm + ')', d.hash], ['Previous hash', d.prevHash],
-    ['Signed checkpoint', d.checkpoint ? 'event ' + d.checkpoint.seq + ' at ' + zoned(d.checkpoint.at) : 'not yet covered'],
-    ['Countersigned by', d.checkpoint ? (d.checkpoint.countersignedBy.join(', ') || 'no partner yet') : null],
-  ]);
+  shown.detail = d;
+  renderDetail();
   $('detail').hidden = false;
   document.body.classList.add('detail-open'); // the page makes room beside the panel: it covers no control
 }
 
-function renderStatus(s) {
+function renderDetail() {
+  const d = shown.detail;
+  if (!d) {
+    return;
+  }
+  const e = d.event;
+  const coded = (prefix, code) => (code ? (labelOf(prefix, code) === code ? code : labelOf(prefix, code) + ' (' + code + ')') : null);
+  setText($('detail-seq'), e.seq);
+  facts($('detail-fields'), [
+    [t('detail.time'), zoned(e.at)], [t('detail.exchangeType'), e.action && e.action.startsWith('exchange.') ? e.detail : null],
+    [t('detail.node'), e.node], [t('detail.actor'), coded('actor', e.actorKind) + ' ' + e.actor], [t('detail.partner'), e.partner],
+    [t('detail.action'), coded('action', e.action)], [t('detail.subjectKey'), e.subjectKey], [t('detail.class'), e.classification],
+    [t('detail.dataset'), e.dataset], [t('detail.purpose'), e.purpose], [t('detail.authorisation'), e.authorisationId],
+    [t('detail.decision'), coded('decision', e.decision)], [t('detail.reason'), e.reason],
+    [t('detail.messageIds'), (e.messageIds || []).join(', ')], [t('detail.outcome'), e.outcome],
+    [t('detail.latency'), e.latencyMs === null || e.latencyMs === undefined ? null : t('common.ms', { ms: e.latencyMs })],
+    [t('detail.detail'), e.detail],
+    [t('detail.hash', { algorithm: d.algorithm }), d.hash], [t('detail.prevHash'), d.prevHash],
+    [t('detail.checkpoint'), d.checkpoint ? t('detail.checkpointValue', { seq: d.checkpoint.seq, time: zoned(d.checkpoint.at) })
+      : t('detail.notCovered')],
+    [t('detail.countersignedBy'), d.checkpoint ? (d.checkpoint.countersignedBy.join(', ') || t('fact.noPartnerYet')) : null],
+  ]);
+}
+
+function renderStatus() {
+  const s = shown.status;
+  if (!s) {
+    return;
+  }
   const status = $('chain-status');
   status.dataset.intact = String(s.intact);
   // one verification, one snapshot: the events recomputed are events fromSeq–verifiedThroughSeq, and the head it read
   status.dataset.verifiedThrough = s.verifiedThroughSeq === undefined ? '' : String(s.verifiedThroughSeq);
-  setText(status, s.intact
-    ? 'Intact: ' + (s.verifiedEvents ? 'events ' + s.fromSeq + '–' + s.verifiedThroughSeq + ' recomputed (' + s.verifiedEvents
-      + ' events)' : 'no event yet') + ', ' + s.checkpointsVerified + ' signed checkpoints verified'
-    : 'BROKEN' + (s.firstBreak ? ' at event ' + s.firstBreak.seq + ' (' + s.firstBreak.kind + '): ' + s.firstBreak.explanation : '')
-      + (s.checkpointProblems.length ? ' — ' + s.checkpointProblems.join('; ') : ''));
+  let text;
+  if (s.intact) {
+    text = s.verifiedEvents
+      ? t('chain.intact', { from: s.fromSeq, to: s.verifiedThroughSeq, count: s.verifiedEvents, checkpoints: s.checkpointsVerified })
+      : t('chain.intactEmpty', { checkpoints: s.checkpointsVerified });
+  } else {
+    text = s.firstBreak ? t('chain.brokenAt', { seq: s.firstBreak.seq, kind: s.firstBreak.kind, explanation: s.firstBreak.explanation })
+      : t('chain.broken');
+    if (s.checkpointProblems.length) {
+      text = t('chain.checkpointProblems', { text, problems: s.checkpointProblems.join('; ') });
+    }
+  }
+  setText(status, text);
   const k = s.lastVerifiedCheckpoint;
   facts($('chain-facts'), [
-    ['Head at verification', s.headSeq === undefined ? 'no event yet' : 'event ' + s.headSeq + ' (' + s.algorithm + ')'],
-    ['Archived and purged', s.purged ? 'events 1–' + s.purged.throughSeq + ' in ' + s.purged.archive + ' (SHA-256 '
-      + s.purged.archiveSha256 + ')' : null],
-    ['Pending (not chained yet)', s.pending], ['Verified at', zoned(s.verifiedAt) + ' (' + zoneLabel() + ') in ' + s.tookMillis + ' ms'],
-    ['Last verified checkpoint', k ? 'event ' + k.seq + ' signed at ' + zoned(k.at) + ', countersigned by '
-      + (k.countersignedBy.join(', ') || 'no partner yet') : 'none yet'],
-    ['Countersignatures', Object.entries(s.countersignedBy || {}).map(([partner, n]) => partner + ' (' + n + ')').join(', ')
-      || 'none yet'],
+    [t('fact.head'), s.headSeq === undefined ? t('fact.noEvent') : t('fact.headValue', { seq: s.headSeq, algorithm: s.algorithm })],
+    [t('fact.purged'), s.purged ? t('fact.purgedValue', { seq: s.purged.throughSeq, archive: s.purged.archive, sha: s.purged.archiveSha256 }) : null],
+    [t('fact.pending'), s.pending], [t('fact.verifiedAt'), t('fact.verifiedAtValue', { time: zoned(s.verifiedAt), ms: s.tookMillis })],
+    [t('fact.lastCheckpoint'), k ? t('fact.lastCheckpointValue', { seq: k.seq, time: zoned(k.at),
+      by: k.countersignedBy.join(', ') || t('fact.noPartnerYet') }) : t('fact.noneYet')],
+    [t('fact.countersignatures'), Object.entries(s.countersignedBy || {}).map(([partner, n]) => partner + ' (' + n + ')').join(', ')
+      || t('fact.noneYet')],
   ]);
   renderCountersigning(s.countersigning || []);
 }
@@ -278,27 +190,26 @@ function renderCountersigning(partners) {
     const item = document.createElement('li');
     item.dataset.partner = p.partner;
     item.dataset.behind = String(p.behind);
-    const last = p.lastSeq === undefined || p.lastSeq === null ? 'never countersigned'
-      : 'last countersigned event ' + p.lastSeq + ' at ' + zoned(p.lastAt);
-    const waiting = p.waiting ? p.waiting + ' checkpoint' + (p.waiting === 1 ? '' : 's') + ' waiting since ' + zoned(p.waitingSince)
-      : 'nothing waiting';
-    const text = p.partner + ': ' + (p.behind ? 'BEHIND — no countersignature since '
-      + (p.lastAt ? zoned(p.lastAt) : 'ever') + ', ' + waiting : last + '; ' + waiting);
-    setText(item, text);
+    const last = p.lastSeq === undefined || p.lastSeq === null ? t('cs.never') : t('cs.last', { seq: p.lastSeq, time: zoned(p.lastAt) });
+    const waiting = p.waiting ? t(p.waiting === 1 ? 'cs.waitingOne' : 'cs.waitingMany', { n: p.waiting, time: zoned(p.waitingSince) })
+      : t('cs.nothingWaiting');
+    const since = p.lastAt ? zoned(p.lastAt) : t('cs.ever');
+    setText(item, p.behind ? t('cs.behind', { partner: p.partner, since, waiting }) : t('cs.ok', { partner: p.partner, last, waiting }));
     list.appendChild(item);
     if (p.behind) {
-      behind.push(p.partner + ' (no countersignature since ' + (p.lastAt ? zoned(p.lastAt) : 'ever') + ', ' + p.waiting + ' checkpoints waiting)');
+      behind.push(t('cs.alertItem', { partner: p.partner, since, n: p.waiting }));
     }
   }
   if (!partners.length) {
-    setText(list, 'No partner countersigns yet.');
+    setText(list, t('cs.none'));
   }
   $('countersign-alert').hidden = !behind.length;
-  setText($('countersign-alert'), behind.length ? 'Partners behind with countersigning (times ' + zoneLabel() + '): ' + behind.join('; ') : '');
+  setText($('countersign-alert'), behind.length ? t('cs.alert', { list: behind.join('; ') }) : '');
 }
 
 async function status(now) {
-  renderStatus(await (await call(now ? 'POST' : 'GET', now ? '/api/v1/audit/verification' : '/api/v1/audit/status')).json());
+  shown.status = await (await call(now ? 'POST' : 'GET', now ? '/api/v1/audit/verification' : '/api/v1/audit/status')).json();
+  renderStatus();
 }
 
 function svg(name, attributes, parent) {
@@ -313,9 +224,9 @@ function svg(name, attributes, parent) {
 }
 
 function label(parent, x, y, value, anchor) {
-  const t = svg('text', { x, y, 'text-anchor': anchor || 'start' }, parent);
-  setText(t, value);
-  return t;
+  const text = svg('text', { x, y, 'text-anchor': anchor || 'start' }, parent);
+  setText(text, value);
+  return text;
 }
 
 /** Stacked bars: one per hour, one colour per partner, with a legend. */
@@ -323,7 +234,7 @@ function queriesChart(rows) {
   const box = $('chart-queries');
   box.replaceChildren();
   if (!rows.length) {
-    setText(box, 'No queries in this range.');
+    setText(box, t('charts.noQueries'));
     legend([]);
     return;
   }
@@ -334,7 +245,7 @@ function queriesChart(rows) {
   const barWidth = 28;
   const height = 160;
   const width = Math.max(320, hours.length * (barWidth + 8) + 60);
-  const chart = svg('svg', { width, height: height + 24, role: 'img', 'aria-label': 'queries per partner per hour' }, box);
+  const chart = svg('svg', { width, height: height + 24, role: 'img', 'aria-label': t('charts.queriesAria') }, box);
   hours.forEach((hour, i) => {
     let y = height;
     const x = 40 + i * (barWidth + 8);
@@ -347,7 +258,8 @@ function queriesChart(rows) {
       y -= h;
       const bar = svg('rect', { x, y, width: barWidth, height: h, fill: COLOURS[p % COLOURS.length], 'data-partner': partner,
         'data-hour': hour, 'data-queries': row.queries, class: 'bar' }, chart);
-      setText(svg('title', {}, bar), partner + ' ' + hour + ': ' + row.queries);
+      // the hour as every time on the page: in the console's zone
+      setText(svg('title', {}, bar), partner + ' ' + zoned(hour).substring(0, 16) + ': ' + row.queries);
     });
     label(chart, x + barWidth / 2, y - 4, totals[i], 'middle');
     label(chart, x + barWidth / 2, height + 14, zoned(hour).substring(11, 16), 'middle');
@@ -374,11 +286,11 @@ function denialsChart(rows) {
   const box = $('chart-denials');
   box.replaceChildren();
   if (!rows.length) {
-    setText(box, 'No denials in this range.');
+    setText(box, t('charts.noDenials'));
     return;
   }
   const max = Math.max(...rows.map((r) => r.count));
-  const chart = svg('svg', { width: 560, height: rows.length * 22 + 10, role: 'img', 'aria-label': 'denials by reason' }, box);
+  const chart = svg('svg', { width: 560, height: rows.length * 22 + 10, role: 'img', 'aria-label': t('charts.denialsAria') }, box);
   rows.forEach((r, i) => {
     const y = 5 + i * 22;
     label(chart, 0, y + 13, r.reason);
@@ -389,65 +301,47 @@ function denialsChart(rows) {
   });
 }
 
+function renderCharts() {
+  if (shown.charts) {
+    queriesChart(shown.charts.queriesPerPartnerPerHour);
+    denialsChart(shown.charts.denialsByReason);
+  }
+}
+
 async function charts() {
-  const c = await (await call('GET', '/api/v1/audit/charts', criteria())).json();
-  queriesChart(c.queriesPerPartnerPerHour);
-  denialsChart(c.denialsByReason);
+  shown.charts = await (await call('GET', '/api/v1/audit/charts', criteria())).json();
+  renderCharts();
 }
 
 async function exportBundle() {
   message('');
-  const answer = await call('GET', '/api/v1/audit/bundle', criteria());
-  const name = (/filename="([^"]+)"/.exec(answer.headers.get('Content-Disposition') || '') || [])[1] || 'evidence.zip';
-  const url = URL.createObjectURL(await answer.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
-function guarded(action) {
-  return (event) => {
-    if (event) {
-      event.preventDefault();
-    }
-    action().catch((err) => message(err.message));
-  };
+  await saveAnswer(await call('GET', '/api/v1/audit/bundle', criteria()), 'evidence.zip');
 }
 
 async function main() {
-  session.config = await (await fetch('config.json')).json();
-  ZONE.name = session.config.zone || ZONE.name;
-  ZONE.offset = session.config.zoneOffset || ZONE.offset;
-  for (const el of document.querySelectorAll('.zone')) {
-    setText(el, zoneLabel());
-  }
-  setText($('node'), session.config.node);
   $('detail-close').addEventListener('click', () => {
     $('detail').hidden = true;
+    shown.detail = null;
     document.body.classList.remove('detail-open');
   });
   $('sign-in').addEventListener('click', guarded(signIn));
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', () => signOut(() => showOnly('signed-out')));
   $('search-form').addEventListener('submit', guarded(() => Promise.all([search(false), charts()])));
   $('older').addEventListener('click', guarded(() => search(true)));
   $('export').addEventListener('click', guarded(exportBundle));
+  $('export-csv').addEventListener('click', guarded(exportCsv));
   $('verify-now').addEventListener('click', guarded(() => status(true)));
-  const params = new URLSearchParams(location.search);
+  onLanguageChange(() => {
+    renderEvents();
+    renderDetail();
+    renderStatus();
+    renderCharts();
+  });
   try {
-    if (params.has('error')) {
-      history.replaceState(null, '', location.pathname);
-      throw new Error('The realm did not sign you in: ' + params.get('error'));
-    }
-    if (!params.has('code')) {
+    if (!await startSession()) {
       showOnly('signed-out');
       return;
     }
-    session.token = await redeem(params);
-    setText($('user'), claims(session.token).preferred_username);
     const opened = await (await call('POST', '/api/v1/audit/sessions')).json();
     setText($('user'), opened.user);
     showOnly('console');

@@ -1,11 +1,13 @@
-// The partners' status in the console: GET /api/v1/partners/status with the officer's token (console.js keeps it in
-// `session`; its zoned() gives the page's one time zone), one row per partner, unreachable partners first and flagged, refreshed every 30 s while the console is
-// shown. Every value is rendered as text.
+// The partners' status in the console: GET /api/v1/partners/status with the officer's token (session.js keeps it in
+// `session`; its zoned() gives the page's one time zone), one row per partner, unreachable partners first and flagged,
+// refreshed every 30 s while the console is shown and drawn again in another language. Every value is rendered as text,
+// every label comes from the message catalogue (messages.js).
 'use strict';
 
 (() => {
   const REFRESH_MS = 30000;
   const byId = (id) => document.getElementById(id);
+  let last = null;
 
   function text(el, value) {
     el.textContent = value === null || value === undefined ? '' : String(value);
@@ -46,14 +48,17 @@
   }
 
   function render(report) {
+    if (!report) {
+      return;
+    }
     const body = byId('partners-table').tBodies[0];
     body.replaceChildren();
     const stopped = report.partners.filter((p) => p.enabled && p.reachable === 'UNREACHABLE');
     const summary = byId('partners-summary');
     summary.dataset.unreachable = String(stopped.length);
     text(summary, stopped.length
-      ? stopped.length + ' of ' + report.partners.length + ' partners unreachable: ' + stopped.map((p) => p.partner).join(', ')
-      : report.partners.length + ' partners, none unreachable');
+      ? t('partners.summaryUnreachable', { n: stopped.length, total: report.partners.length, names: stopped.map((p) => p.partner).join(', ') })
+      : t('partners.summaryNone', { total: report.partners.length }));
     for (const p of report.partners) {
       const row = document.createElement('tr');
       row.dataset.partner = p.partner;
@@ -65,24 +70,25 @@
       }
       td(row, p.partner, 'partner');
       row.cells[0].title = p.name || '';
-      td(row, p.enabled ? 'yes' : 'disabled');
-      td(row, p.reachable === 'UNREACHABLE' ? '⚠ UNREACHABLE' : p.reachable, 'reach');
+      td(row, t(p.enabled ? 'partners.enabled' : 'partners.disabled'));
+      td(row, labelOf('reach', p.reachable), 'reach');
       exchange(row, p.lastSent);
       td(row, time(p.lastAnswered));
       exchange(row, p.lastReceived);
       td(row, p.failures.lastHour, p.failures.lastHour ? 'failing' : null);
-      twoLines(row, p.failures.lastError || '–', p.failures.lastError ? 'at ' + time(p.failures.lastErrorAt) : null);
-      td(row, p.pending.outbox + (p.pending.outboxDead ? ' + ' + p.pending.outboxDead + ' DEAD' : ''));
-      twoLines(row, p.pending.notices, p.pending.notices ? 'since ' + time(p.pending.noticesSince) : null);
+      twoLines(row, p.failures.lastError || '–', p.failures.lastError ? t('partners.errorAt', { time: time(p.failures.lastErrorAt) }) : null);
+      td(row, p.pending.outboxDead ? t('partners.dead', { pending: p.pending.outbox, dead: p.pending.outboxDead }) : p.pending.outbox);
+      twoLines(row, p.pending.notices, p.pending.notices ? t('partners.since', { time: time(p.pending.noticesSince) }) : null);
       const witness = p.countersignatures;
       if (witness) {
-        twoLines(row, witness.awaiting + (witness.awaiting ? ' since ' + time(witness.oldestSince) : ''), 'last ' + time(witness.lastAt));
+        twoLines(row, witness.awaiting ? t('partners.awaitingSince', { n: witness.awaiting, time: time(witness.oldestSince) }) : witness.awaiting,
+          t('partners.last', { time: time(witness.lastAt) }));
       } else {
         td(row, '–'); // a disabled partner is asked for none
       }
       body.appendChild(row);
     }
-    text(byId('partners-at'), 'as of ' + time(report.at) + ' (times ' + zoneLabel() + ')');
+    text(byId('partners-at'), t('partners.at', { time: time(report.at) }));
   }
 
   async function load() {
@@ -91,16 +97,12 @@
     }
     const problem = byId('partners-message');
     try {
-      const answer = await fetch('/api/v1/partners/status', { headers: { Authorization: 'Bearer ' + session.token } });
-      const body = await answer.json().catch(() => ({}));
-      if (!answer.ok) {
-        throw new Error((body.code ? body.code + ': ' : '') + (body.message || 'HTTP ' + answer.status));
-      }
+      last = await (await call('GET', '/api/v1/partners/status')).json();
       problem.hidden = true;
-      render(body);
+      render(last);
     } catch (err) {
       problem.hidden = false;
-      text(problem, 'The partners\' status cannot be read: ' + err.message);
+      text(problem, t('partners.unreadable', { error: err.message }));
     }
   }
 
@@ -112,6 +114,7 @@
   };
   new MutationObserver(loadIfShown).observe(shown, { attributes: true, attributeFilter: ['hidden'] });
   byId('partners-refresh').addEventListener('click', load);
+  onLanguageChange(() => render(last));
   setInterval(loadIfShown, REFRESH_MS);
   loadIfShown();
 })();

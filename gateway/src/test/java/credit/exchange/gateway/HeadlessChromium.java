@@ -75,6 +75,16 @@ public final class HeadlessChromium {
     }
 
     /**
+     * Chooses the console's language for this browser (as its language switch does: kept in the
+     * page's localStorage, read by every console page) and loads the current console page again in it.
+     * The console is in 简体中文 by default; a test that reads English labels says so.
+     */
+    public static void consoleLanguage(org.openqa.selenium.WebDriver browser, String language) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("localStorage.setItem('console.lang', arguments[0])", language);
+        browser.navigate().refresh();
+    }
+
+    /**
      * A 30-second wait on the page that looks again when the page re-rendered an element it had
      * found (the console redraws its tables as answers arrive): a stale element is a race, not a failure.
      */

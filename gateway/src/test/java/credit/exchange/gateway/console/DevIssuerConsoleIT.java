@@ -57,7 +57,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * search that shows events; then the console's details hold: one zone everywhere (UTC+08:00,
  * 24-hour, the inputs read in it), every partner in the chart's legend, an event's detail for any
  * row after paging, chain figures that agree, an exchange-type column, and a partner that stopped
- * countersigning flagged. A refused sign-in is a page with its code. Screenshots are kept in
+ * countersigning flagged. A refused sign-in is a page with its code. The console is read in English here
+ * (selected as its language switch does); ChineseConsoleIT reads it in its default, 简体中文. Screenshots are kept in
  * {@code target/console-screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -329,9 +330,10 @@ class DevIssuerConsoleIT {
         }
     }
 
-    /** From the console's own button to the development issuer's form, signed in as the user with the roles. */
+    /** From the console's own button to the development issuer's form, signed in as the user with the roles; the console in English. */
     private static void signIn(WebDriver browser, String user, String roles) {
         browser.get(console + "/console/");
+        HeadlessChromium.consoleLanguage(browser, "en"); // these tests read the English labels; ChineseConsoleIT reads the default's
         WebDriverWait wait = await(browser);
         wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
         WebElement username = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));

@@ -231,8 +231,10 @@ class OfficerConsoleIT {
         }
     }
 
+    /** At Keycloak's login page, from the console's button; the console in English, whose labels these tests read. */
     private static void signIn(WebDriver browser, String user, String password) {
         browser.get(console + "/console/");
+        HeadlessChromium.consoleLanguage(browser, "en");
         WebDriverWait wait = HeadlessChromium.await(browser);
         wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);

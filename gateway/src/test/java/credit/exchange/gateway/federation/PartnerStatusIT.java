@@ -178,13 +178,14 @@ class PartnerStatusIT {
                 List<WebElement> rows = browser.findElements(By.cssSelector("#partners-table tbody tr"));
                 assertEquals("jiaxing", rows.get(0).getAttribute("data-partner"));
                 assertEquals("unreachable", rows.get(0).getAttribute("class"), "flagged");
-                assertTrue(rows.get(0).getText().contains("UNREACHABLE") && rows.get(0).getText().contains("E_PARTNER_UNREACHABLE"),
+                // the console in its default language, 简体中文
+                assertTrue(rows.get(0).getText().contains("⚠ 不可达") && rows.get(0).getText().contains("E_PARTNER_UNREACHABLE"),
                         rows.get(0).getText());
                 assertEquals("REACHABLE", rows.get(1).getAttribute("data-reachable"));
                 assertEquals("", rows.get(1).getAttribute("class"));
                 assertEquals("disabled", rows.get(2).getAttribute("class"));
                 WebElement summary = browser.findElement(By.id("partners-summary"));
-                assertEquals("1 of 3 partners unreachable: jiaxing", summary.getText());
+                assertEquals("3 个合作节点中 1 个不可达：jiaxing", summary.getText());
                 assertTrue(summary.getCssValue("color").contains("179, 38, 30"), "the summary in the console's alarm colour: "
                         + summary.getCssValue("color"));
                 Files.write(SCREENSHOTS.resolve("7-partners-status.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

@@ -34,7 +34,10 @@ import org.apache.camel.model.rest.RestParamType;
 
 /**
  * The security officers' console (审计控制台) at {@code /console} and the API it reads, under
- * {@code /api/v1/audit}. The console is a static page that signs its officer in at the realm
+ * {@code /api/v1/audit}; beside it, the records view (信用记录查询, {@code /console/records.html}) for
+ * people who read records, which signs in the same way and calls the records API with its reader's
+ * token. Both pages are in Chinese by default (English selectable), every label from one message
+ * catalogue ({@code console/messages.js}). The console is a static page that signs its officer in at the realm
  * (authorisation code with PKCE, client {@code officer-console}; the development issuer on a node
  * without a realm) and calls the API with the officer's bearer token. Every API call needs the
  * auditor role (its doors in {@link credit.exchange.security.access.DoorPolicy}); anyone else is
@@ -52,13 +55,21 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     static final String ZONE = "Asia/Shanghai";
     static final String ZONE_OFFSET = "+08:00";
     private static final Set<String> DECISIONS = Set.of("ALLOW", "DENY");
-    /** The page's files: name → content type. Nothing else under /console is served. */
-    private static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8",
-            "console.css", "text/css; charset=utf-8",
-            "partners.js", "text/javascript; charset=utf-8",
-            "partners.css", "text/css; charset=utf-8");
+    /**
+     * The console's files: name → content type. Nothing else under /console is served. Two pages, the
+     * audit console (index.html) and the records view (records.html), share the message catalogue
+     * (messages.js), the sign-in (session.js) and the style sheet.
+     */
+    static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("records.html", "text/html; charset=utf-8"),
+            Map.entry("messages.js", "text/javascript; charset=utf-8"),
+            Map.entry("session.js", "text/javascript; charset=utf-8"),
+            Map.entry("console.js", "text/javascript; charset=utf-8"),
+            Map.entry("records.js", "text/javascript; charset=utf-8"),
+            Map.entry("partners.js", "text/javascript; charset=utf-8"),
+            Map.entry("console.css", "text/css; charset=utf-8"),
+            Map.entry("partners.css", "text/css; charset=utf-8"));
 
     /**
      * Where the console signs officers in, what an evidence export needs, and how long a checkpoint

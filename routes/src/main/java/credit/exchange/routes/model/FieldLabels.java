@@ -24,7 +24,8 @@ public final class FieldLabels {
             Map.entry("XDR_SWDJ", "税务登记号"), Map.entry("XDR_SYDW", "事业单位证书号"), Map.entry("XDR_SHZZ", "社会组织登记证号"),
             Map.entry("XDR_GSZC", "工商注册号"), Map.entry("XDR_ZZJG", "组织机构代码"), Map.entry("FRDB", "法定代表人"),
             Map.entry("FR_ZJLX", "法定代表人证件类型"), Map.entry("FR_ZJHM", "法定代表人证件号码"),
-            Map.entry("XDR_ZJLX", "证件类型"), Map.entry("XDR_ZJHM", "证件号码"));
+            Map.entry("XDR_ZJLX", "证件类型"), Map.entry("XDR_ZJHM", "证件号码"),
+            Map.entry("XDR_LB", "行政相对人类别"), Map.entry("LYDW", "数据来源单位名称"), Map.entry("LYDWDM", "数据来源单位统一社会信用代码"));
 
     static {
         RECORD.put("id", "记录编号");
