@@ -194,6 +194,7 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "action.delivery.dead": "投递失败",
     "action.pull": "拉取",
     "action.conformance": "一致性测试",
+    "action.report": "信用报告",
     "decision.ALLOW": "允许",
     "decision.DENY": "拒绝",
 
@@ -507,6 +508,7 @@ const MESSAGES = /* BEGIN CATALOGUE */ {
     "action.delivery.dead": "delivery.dead",
     "action.pull": "pull",
     "action.conformance": "conformance",
+    "action.report": "report",
     "decision.ALLOW": "ALLOW",
     "decision.DENY": "DENY",
 
