@@ -117,7 +117,9 @@ public enum ErrorCode {
     /** A file named in the request exists but cannot be read (permissions, a directory, an I/O error). */
     E_FILE_UNREADABLE(400, "a file named in the request cannot be read"),
     /** The record's publication period (公示期) has ended: it is no longer published or served. */
-    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served");
+    E_PUBLICATION_ENDED(410, "the record's publication period has ended; it is no longer served"),
+    /** An export (CSV) would hold more rows than an export may; nothing is exported, the query is to be narrowed. */
+    E_EXPORT_TOO_LARGE(400, "the export would hold more rows than an export may; narrow the query");
 
     private final int httpStatus;
     private final String meaning;

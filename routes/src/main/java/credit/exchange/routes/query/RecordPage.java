@@ -9,17 +9,14 @@ import java.util.List;
  * read; then, where the query asks for them, the records other nodes handed this one
  * ({@code received}, each with its source; a page holds at most {@code size} of both together);
  * and, for a query about one subject, how many of the subject's records it withheld and why
- * ({@link Withheld}; absent when none).
+ * ({@link Withheld}; absent when none). {@code total} is how many records the caller may read for
+ * the query, own and received together (共 N 条: the pages number {@code ceil(total / size)}).
  */
-public record RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records,
+public record RecordPage(String query, int page, int size, long total, boolean hasMore, List<CreditRecord> records,
                          List<ReceivedRecord> received, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld) {
 
     public RecordPage {
         received = received == null ? List.of() : List.copyOf(received);
         withheld = withheld == null ? List.of() : List.copyOf(withheld);
-    }
-
-    public RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records) {
-        this(query, page, size, hasMore, records, List.of(), List.of());
     }
 }
