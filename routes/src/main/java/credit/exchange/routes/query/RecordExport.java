@@ -23,8 +23,8 @@ import java.util.function.Function;
  * A record query as a CSV file a person opens in a spreadsheet ({@link CsvExport}): every record
  * the caller may read for the query — the same access decisions and field filter as the JSON
  * answer ({@link LocalQueryService#all}), at most {@link #MAX_ROWS} — one row each. Columns, headed
- * in Chinese ({@link FieldLabels}): the record's own fields that any row shows, in the catalogue's
- * order; then each attribute any row shows, by its label; then, if any record came from another
+ * in Chinese ({@link FieldLabels}): the record's own fields that any row shows (every one when there
+ * is no row), in the catalogue's order; then each attribute any row shows, by its label; then, if any record came from another
  * node, 来源节点 and 消息编号. Category, class, subject kind and status are words (行政许可, B 授权查询,
  * 法人及非法人组织, 有效); times are Asia/Shanghai. Every export is an audit event (action
  * {@code export}) naming the caller, the query and the number of rows.
@@ -77,7 +77,8 @@ public final class RecordExport {
         List<String> header = new ArrayList<>();
         List<Function<Row, String>> cells = new ArrayList<>();
         FieldLabels.recordFields().forEach((field, label) -> {
-            if (rows.stream().anyMatch(row -> own(row, field) != null)) {
+            // no record at all: the header still says what the file would hold
+            if (rows.isEmpty() || rows.stream().anyMatch(row -> own(row, field) != null)) {
                 header.add(field.equals("ingestedAt") ? label + CsvExport.ZONE_SHOWN : label);
                 cells.add(row -> own(row, field));
             }
