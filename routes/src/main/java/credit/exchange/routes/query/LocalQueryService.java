@@ -244,10 +244,10 @@ public final class LocalQueryService {
         Decided decided = decide(caller, q);
         try (Connection c = database.connection()) {
             LocalDate today = RecordStatus.today(clock);
-            // the total the caller may read, for 共 N 条 and the page count: one count of its own records (and of the received ones)
-            long own = LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today);
-            long total = own + receivedCount(q, decided);
-            RecordPage read = read(c, q, decided, today, own, page, size);
+            RecordPage read = read(c, q, decided, today, -1, page, size);
+            // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
+            long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
+                    : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(q, decided);
             List<Withheld> withheld = withheld(c, q, decided, today);
             decided.recorded().await();
             return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(), withheld);
@@ -284,7 +284,7 @@ public final class LocalQueryService {
         return q.receivedOf().map(uscc -> received.count(uscc, decided.readable().keySet())).orElse(0L);
     }
 
-    /** One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own there are). */
+    /** One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own, -1 unknown). */
     private RecordPage read(Connection c, Question q, Decided decided, LocalDate today, long own, int page, int size)
             throws SQLException {
         Map<String, Disclosure> readable = decided.readable();
@@ -297,7 +297,8 @@ public final class LocalQueryService {
         List<ReceivedRecord> receivedHere = List.of();
         if (q.receivedOf().isPresent() && !more) {
             // this node's own records end on this page: the received ones follow them
-            long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size() : own;
+            long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
+                    : own >= 0 ? own : LatestVersions.count(c, q.match(), q.argument(), readable.keySet(), today);
             int room = size - records.size();
             List<ReceivedRecord> fetched = received.byUscc(q.receivedOf().get(), readable.keySet(),
                     Math.max(0, (long) page * size - ownTotal), room + 1);
