@@ -35,6 +35,7 @@ public final class CsvExport {
     /** Beside the label of a time column: the zone its times are in (China has kept +08:00 all year since 1991). */
     public static final String ZONE_SHOWN = "（UTC+08:00 Asia/Shanghai）";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.of("Asia/Shanghai"));
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
 
     private CsvExport() {
@@ -51,6 +52,11 @@ public final class CsvExport {
     /** A time as a cell: Asia/Shanghai, 24-hour, to the second ({@code 2026-12-07 16:30:00}); empty for none. */
     public static String time(Instant at) {
         return at == null ? "" : TIME.format(at);
+    }
+
+    /** A time in a file's name: Asia/Shanghai, {@code 20261207-163000}. */
+    public static String fileTime(Instant at) {
+        return FILE_TIME.format(at);
     }
 
     /** The file: the BOM, the header, then each row; every cell neutralised. */

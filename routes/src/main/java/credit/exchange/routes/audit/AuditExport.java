@@ -6,8 +6,6 @@ import credit.exchange.security.Classification;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.audit.AuditRecord;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +23,6 @@ public final class AuditExport {
 
     /** The most events one CSV export holds. */
     public static final int MAX_ROWS = 10_000;
-    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.of(ConsoleRoutes.ZONE));
 
     /** The file: its name, its bytes, and how many events it holds. */
     public record Exported(String filename, byte[] csv, int rows) {
@@ -61,7 +58,7 @@ public final class AuditExport {
         byte[] csv = csv(events);
         writer.append(List.of(AuditEvent.by(officer, AuditEvent.Action.EXPORT).outcome(AuditEvent.Outcome.WRITTEN)
                 .detail("CSV of audit events " + criteria + ": " + events.size() + " rows").build()));
-        return new Exported("audit-" + node + "-" + FILE_TIME.format(criteria.from()) + "-" + FILE_TIME.format(criteria.to()) + ".csv",
+        return new Exported("audit-" + node + "-" + CsvExport.fileTime(criteria.from()) + "-" + CsvExport.fileTime(criteria.to()) + ".csv",
                 csv, events.size());
     }
 

@@ -10,8 +10,6 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.audit.AuditEvent;
 import java.time.Clock;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +31,6 @@ public final class RecordExport {
 
     /** The most rows one export holds; a query that matches more is refused E_EXPORT_TOO_LARGE, never cut short. */
     public static final int MAX_ROWS = 5_000;
-    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.of("Asia/Shanghai"));
 
     /** The file: its name (for Content-Disposition, ASCII), its bytes, and how many records it holds. */
     public record Exported(String filename, byte[] csv, int rows) {
@@ -66,7 +63,7 @@ public final class RecordExport {
             case RESIDENT_ID -> "person";
             case NAME_PREFIX -> "name";
         };
-        return new Exported("records-" + subject + "-" + FILE_TIME.format(clock.instant()) + ".csv", csv, rows);
+        return new Exported("records-" + subject + "-" + CsvExport.fileTime(clock.instant()) + ".csv", csv, rows);
     }
 
     /** The file of these records (own, then received). */
