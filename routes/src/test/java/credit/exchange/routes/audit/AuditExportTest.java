@@ -1,10 +1,13 @@
 package credit.exchange.routes.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import credit.exchange.routes.support.CleanCreditStore;
 import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.CodedException;
+import credit.exchange.security.ErrorCode;
 import credit.exchange.security.Suite;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.audit.AuditChain;
@@ -83,6 +86,29 @@ class AuditExportTest {
         assertEquals(List.of("PERSON 审计员 WRITTEN"), node.rows("select actor_kind || ' ' || actor || ' ' || outcome as e from audit_event"
                 + " where action = 'export' and detail like 'CSV of audit events%520 rows'").stream().map(r -> String.valueOf(r.get("e"))).toList(),
                 "the export is an event naming the officer");
+    }
+
+    @Test
+    void aSearchMatchingMoreThanAnExportHolds_isRefusedE_EXPORT_TOO_LARGE_withNoFileAndNoExportEvent() {
+        AuditStore store = new AuditStore(node.database(), "hangzhou", AuditChain.of(Suite.GM));
+        List<AuditRecord> events = new ArrayList<>();
+        for (int i = 0; i <= AuditExport.MAX_ROWS; i++) {
+            events.add(event("ALLOW", "查询 " + i));
+        }
+        store.append(events);
+        store.chainAll(AuditExport.MAX_ROWS + 1);
+        AuditSearch search = new AuditSearch(node.database(), "hangzhou");
+        AuditSearch.Criteria all = new AuditSearch.Criteria(AT.minusSeconds(60), AT.plusSeconds(60), null, null, null, null);
+        Caller officer = Caller.of(new BearerIdentity("s-1", "审计员", "officer-console", Set.of("auditor"), Optional.empty(),
+                Instant.now().plusSeconds(300)));
+
+        try (AuditWriter writer = new AuditWriter(store, 100)) {
+            CodedException refused = assertThrows(CodedException.class, () -> new AuditExport(search, writer, "hangzhou").export(officer, all));
+            assertEquals(ErrorCode.E_EXPORT_TOO_LARGE, refused.code());
+            assertTrue(refused.getMessage().contains("10001") && refused.getMessage().contains("shorter time range"), refused.getMessage());
+        }
+        assertEquals(AuditExport.MAX_ROWS + 1, search.count(all));
+        assertEquals(0, node.number("select count(*) from audit_event where action = 'export'"));
     }
 
     private static AuditRecord event(String decision, String detail) {
