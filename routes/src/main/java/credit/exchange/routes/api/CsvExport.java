@@ -29,7 +29,7 @@ public final class CsvExport {
 
     public static final String CONTENT_TYPE = "text/csv; charset=utf-8";
     /** UTF-8's byte order mark, the file's first three bytes. */
-    public static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     /** First characters a spreadsheet may take as the start of a formula. */
     static final String DANGEROUS_FIRST = "=+-@\t\r";
     /** Beside the label of a time column: the zone its times are in (China has kept +08:00 all year since 1991). */
