@@ -30,6 +30,7 @@ import credit.exchange.routes.ingest.QualityReport;
 import credit.exchange.routes.push.ReceivedRecords;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.QueryRoutes;
+import credit.exchange.routes.query.RecordExport;
 import credit.exchange.routes.query.RecordDisclosure;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.delivery.RelayWatch;
@@ -174,7 +175,8 @@ public final class Node implements AutoCloseable {
             // every HTTP door of the node, checked before its route runs (DoorPolicy); refusals are audit events
             main.bind(Doorkeeper.REGISTRY_NAME, new Doorkeeper(authenticator, refusal -> auditWriter.submit(List.of(refusal)), clock));
             SubjectAuthorisations authorisations = new SubjectAuthorisations(database, protector, subjectConsents(settings, clock));
-            main.configure().addRoutesBuilder(new QueryRoutes(queries, authenticator, authorisations));
+            main.configure().addRoutesBuilder(new QueryRoutes(queries, new RecordExport(queries, catalogue, auditWriter, clock), authenticator,
+                    authorisations));
             main.configure().addRoutesBuilder(new AuthorisationRoutes(authorisations, authenticator, policy));
             main.configure().addRoutesBuilder(new IngestRoutes(importer, authenticator, new QualityReport(database), config.inbox(),
                     config.nodeDir().resolve("work")));
@@ -192,8 +194,7 @@ public final class Node implements AutoCloseable {
                     authorisations::subjectKey));
             if (identity.isPresent()) {
                 Federation federation = Federation.create(settings, identity.get(), new Federation.NodeServices(database, catalogue,
-                        queries, authorisations, authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, protector,
-                        clock));
+                        queries, authorisations, authenticator, policy, auditWriter, brokerConnection.factory(), relayWatch, clock));
                 resources.push(federation);
                 federation.registryBindings().forEach(main::bind);
                 federation.routes().forEach(main.configure()::addRoutesBuilder);

@@ -121,7 +121,9 @@ public enum ErrorCode {
     /** A credit report's number its issuing node never issued (or a report this node does not know). */
     E_REPORT_UNKNOWN(404, "no credit report of this number was issued by the node it names"),
     /** The node has no font with Chinese glyphs that a PDF can embed, so it cannot render a credit report. */
-    E_FONT_MISSING(503, "this node has no CJK font for reports: install fonts-wqy-zenhei (Debian) or set gateway.report.font to a TrueType font file");
+    E_FONT_MISSING(503, "this node has no CJK font for reports: install fonts-wqy-zenhei (Debian) or set gateway.report.font to a TrueType font file"),
+    /** An export (CSV) would hold more rows than an export may; nothing is exported, the query is to be narrowed. */
+    E_EXPORT_TOO_LARGE(400, "the export would hold more rows than an export may; narrow the query");
 
     private final int httpStatus;
     private final String meaning;

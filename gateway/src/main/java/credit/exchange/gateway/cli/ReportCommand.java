@@ -101,7 +101,7 @@ final class ReportCommand implements Callable<Integer> {
                     .askAll(partners, request, caller, events);
             CreditReports reports = new CreditReports(ReportSettings.read(config), database, local, catalogue,
                     id -> session.partners.find(id).map(p -> CreditReports.nameZh(p.name())).orElse(id),
-                    partners.isEmpty() ? Optional.empty() : Optional.of(asked), recognitions::status, signer, protector, session.clock);
+                    partners.isEmpty() ? Optional.empty() : Optional.of(asked), recognitions::status, signer, session.clock);
             Caller operator = CliOperator.caller();
             CreditReports.Issued issued = reports.issue(operator, new CreditReports.Request(subject.uscc, subject.residentId,
                     new LocalQueryService.Basis(purpose.strip(), Optional.empty(), Set.of()), null, alliance,

@@ -55,7 +55,6 @@ import credit.exchange.routes.push.soap.SoapListener;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.report.CreditReports;
 import credit.exchange.routes.report.ReportRoutes;
-import credit.exchange.security.identity.PersonalIdProtector;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.access.AccessPolicy;
@@ -129,8 +128,7 @@ public final class Federation implements AutoCloseable {
     /** What the node has built before its federation, and the flows here use: its store, query service, access, audit, broker, clock. */
     public record NodeServices(Database database, CategoryCatalogue catalogue, LocalQueryService queries,
                                SubjectAuthorisations authorisations, Authenticator authenticator, AccessPolicy policy,
-                               AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch, PersonalIdProtector protector,
-                               Clock clock) {
+                               AuditWriter audit, ConnectionFactory broker, RelayWatch relayWatch, Clock clock) {
     }
 
     /** The exchange flow's core: the client that calls partners, the inbound side, and what both share. */
@@ -187,7 +185,7 @@ public final class Federation implements AutoCloseable {
         routes.addAll(alliance.routes());
         routes.add(new ReportRoutes(new CreditReports(settings.report(), database, node.queries(), node.catalogue(),
                 id -> partners.find(id).map(p -> CreditReports.nameZh(p.name())).orElse(id), Optional.of(mutualQueries::ask),
-                alliance.recognitions()::status, exchange.envelopes().signing(settings.audit().chain().suite()), node.protector(), clock),
+                alliance.recognitions()::status, exchange.envelopes().signing(settings.audit().chain().suite()), clock),
                 node.authenticator(), node.authorisations()));
         routes.addAll(List.of(
                 new PartnerStatusRoutes(new PartnerStatus(identity.nodeId(), partners, database, clock)),

@@ -9,7 +9,9 @@ import credit.exchange.gateway.KeycloakServer;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.TestNodes;
 import credit.exchange.gateway.demo.DemoAlliance;
+import credit.exchange.routes.api.CsvExport;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.model.FieldLabels;
 import credit.exchange.routes.identifier.ResidentIdNumber;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,7 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a platform signed in at the real Keycloak, the anonymous public; partner nodes of each kind over
  * real exchanges) × class (A red list, B tax credit rating, C social-insurance payments) × the
  * state of the data subject's authorisation — and for every allow, exactly which fields and
- * attributes the record shows; for every deny, the reason code and no data at all.
+ * attributes the record shows; for every deny, the reason code and no data at all. A local
+ * caller's CSV export of each cell (format=csv) gives the same answer: the same refusal, or one row
+ * whose columns are exactly the fields the JSON shows.
  *
  * <p>Hangzhou holds one enterprise's records in each class and answers; Huzhou (an alliance city
  * granted class A), Jiaxing (an alliance city on the INTL suite, granted A, B and C with a sharing
@@ -221,9 +225,29 @@ class AccessMatrixIT {
     @MethodSource("localMatrix")
     void localCaller(String name, Local caller, String classification, State state, Expected expected) throws Exception {
         String dataset = DATASET_OF_CLASS.get(classification);
-        HttpResponse<String> answer = call("GET", hangzhou + "/api/v1/records?uscc=" + SUBJECT + "&datasets=" + dataset
-                + "&purpose=" + URLEncoder.encode(PURPOSE, StandardCharsets.UTF_8) + authorisationParameter(caller.grantee(), state),
-                bearer(caller), null);
+        String query = hangzhou + "/api/v1/records?uscc=" + SUBJECT + "&datasets=" + dataset
+                + "&purpose=" + URLEncoder.encode(PURPOSE, StandardCharsets.UTF_8) + authorisationParameter(caller.grantee(), state);
+        String bearer = bearer(caller);
+        assertCell(call("GET", query, bearer, null), expected, dataset);
+        // the CSV export of the same query: the same door, decision and field filter
+        HttpResponse<String> csv = call("GET", query + "&format=csv", bearer, null);
+        if (expected.code() != null) {
+            assertCell(csv, expected, dataset);
+        } else {
+            assertEquals(200, csv.statusCode(), csv.body());
+            List<Map<String, String>> rows = csvRows(csv.body());
+            assertEquals(1, rows.size(), csv.body());
+            Set<String> labels = new TreeSet<>();
+            expected.shown().fields().stream().filter(f -> !f.equals("attributes")).forEach(f -> labels.add(
+                    FieldLabels.recordFields().get(f) + (f.equals("ingestedAt") ? CsvExport.ZONE_SHOWN : "")));
+            expected.shown().attributes().forEach(code -> labels.add(FieldLabels.label(code)));
+            assertEquals(labels, new TreeSet<>(rows.get(0).keySet()), dataset + ": the columns are the fields the JSON shows");
+            assertEquals("矩阵测试科技有限公司", rows.get(0).get("主体名称"));
+            assertFalse(csv.body().contains(REPRESENTATIVE_ID), "never in the clear");
+        }
+    }
+
+    private static void assertCell(HttpResponse<String> answer, Expected expected, String dataset) throws Exception {
         if (expected.code() != null) {
             boolean signIn = expected.code().equals("E_TOKEN_MISSING");
             assertEquals(signIn ? 401 : 403, answer.statusCode(), answer.body());
@@ -263,6 +287,12 @@ class AccessMatrixIT {
             Set<String> categories = new TreeSet<>();
             Json.mapper().readTree(answer.body()).path("records").forEach(r -> categories.add(r.path("category").asText()));
             assertEquals(new TreeSet<>(expected.get(e.getKey())), categories, e.getKey());
+            Set<String> classes = new TreeSet<>();
+            Json.mapper().readTree(answer.body()).path("records").forEach(r -> classes.add(r.path("classification").asText()));
+            HttpResponse<String> csv = call("GET", answer.uri() + "&format=csv", bearer(e.getValue()), null);
+            assertEquals(200, csv.statusCode(), csv.body());
+            assertEquals(classes, new TreeSet<>(csvRows(csv.body()).stream().map(r -> r.get("公开类别").substring(0, 1)).toList()),
+                    e.getKey() + ": the CSV holds the classes the JSON does");
         }
     }
 
@@ -396,6 +426,23 @@ class AccessMatrixIT {
                     "a resident ID number is masked at every level");
         }
         assertFalse(record.toString().contains(REPRESENTATIVE_ID), "never in the clear");
+    }
+
+    /** A CSV answer as a spreadsheet reads it: the BOM, then the header naming the columns. */
+    private static List<Map<String, String>> csvRows(String body) throws Exception {
+        assertTrue(body.startsWith("\uFEFF"), "UTF-8's BOM first");
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (var record : org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new java.io.StringReader(body.substring(1)))) {
+            Map<String, String> row = new HashMap<>();
+            record.toMap().forEach((k, v) -> {
+                if (!v.isEmpty()) {
+                    row.put(k, v);
+                }
+            });
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static String authorisationParameter(String grantee, State state) {

@@ -76,25 +76,11 @@ public final class AuditSearch {
     /** Chained events matching the criteria with a sequence number below {@code before} (none: from the newest). */
     public Page search(Criteria criteria, Optional<Long> before, int limit) {
         int size = Math.max(1, Math.min(MAX_PAGE, limit));
-        // only the criteria given become conditions (each a bound parameter), so that each search is planned for what it asks
-        StringBuilder sql = new StringBuilder("select " + AuditStore.COLUMNS + " from audit_event where seq is not null and at >= ? and at < ?");
         List<String> values = new ArrayList<>();
-        String[][] given = {{"partner", criteria.partner()}, {"subject_key", criteria.subjectKey()}, {"action", criteria.action()},
-                {"decision", criteria.decision()}};
-        for (String[] criterion : given) {
-            if (criterion[1] != null) {
-                sql.append(" and ").append(criterion[0]).append(" = ?");
-                values.add(criterion[1]);
-            }
-        }
-        sql.append(" and seq < ? order by seq desc limit ?");
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setTimestamp(1, Timestamp.from(criteria.from()));
-            ps.setTimestamp(2, Timestamp.from(criteria.to()));
-            int i = 3;
-            for (String value : values) {
-                ps.setString(i++, value);
-            }
+        String sql = "select " + AuditStore.COLUMNS + " from audit_event where " + matching(criteria, values)
+                + " and seq < ? order by seq desc limit ?";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bind(ps, criteria, values);
             ps.setLong(i++, before.orElse(Long.MAX_VALUE));
             ps.setInt(i, size + 1);
             List<AuditRecord> events = new ArrayList<>();
@@ -112,6 +98,48 @@ public final class AuditSearch {
         } catch (SQLException e) {
             throw unavailable(e);
         }
+    }
+
+    /** How many chained events match the criteria in all (共 N 条), in one count. */
+    public long count(Criteria criteria) {
+        List<String> values = new ArrayList<>();
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from audit_event where " + matching(criteria, values))) {
+            bind(ps, criteria, values);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * The condition of a search: chained, in the range, and only the criteria given (each a bound
+     * parameter, their values added to {@code values}), so that each search is planned for what it asks.
+     */
+    private static String matching(Criteria criteria, List<String> values) {
+        StringBuilder sql = new StringBuilder("seq is not null and at >= ? and at < ?");
+        String[][] given = {{"partner", criteria.partner()}, {"subject_key", criteria.subjectKey()}, {"action", criteria.action()},
+                {"decision", criteria.decision()}};
+        for (String[] criterion : given) {
+            if (criterion[1] != null) {
+                sql.append(" and ").append(criterion[0]).append(" = ?");
+                values.add(criterion[1]);
+            }
+        }
+        return sql.toString();
+    }
+
+    /** Binds the range and the criteria's values; the index of the next parameter. */
+    private static int bind(PreparedStatement ps, Criteria criteria, List<String> values) throws SQLException {
+        range(ps, criteria.from(), criteria.to());
+        int i = 3;
+        for (String value : values) {
+            ps.setString(i++, value);
+        }
+        return i;
     }
 
     /** The chained event {@code seq}, or E_NOT_FOUND. */

@@ -3,6 +3,7 @@ package credit.exchange.routes.audit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import credit.exchange.routes.api.ApiRouteBuilder;
 import credit.exchange.routes.api.Authenticator;
+import credit.exchange.routes.api.CsvExport;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -42,7 +43,7 @@ import org.apache.camel.model.rest.RestParamType;
  * without a realm) and calls the API with the officer's bearer token. Every API call needs the
  * auditor role (its doors in {@link credit.exchange.security.access.DoorPolicy}); anyone else is
  * refused at the door, sees nothing, and the refusal is an audit event. The console's sign-in (a session it opens) and
- * every bundle it exports are audit events too.
+ * every bundle or CSV file it exports are audit events too.
  *
  * <p>Searches: a time range and any of partner, subject (a USCC or resident ID number, turned into
  * its store key here, so that a person's number is never searched for or kept in the clear),
@@ -86,6 +87,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
     private final AuditSearch search;
     private final ChainMonitor monitor;
     private final UnaryOperator<String> subjectKeys;
+    private final AuditExport exports;
 
     /** @param subjectKeys a USCC or resident ID number → its store key (E_IDENTIFIER_INVALID for anything else) */
     public ConsoleRoutes(Settings settings, Authenticator authenticator, AuditStore store, AuditWriter writer,
@@ -97,6 +99,7 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
         this.search = search;
         this.monitor = monitor;
         this.subjectKeys = subjectKeys;
+        this.exports = new AuditExport(search, writer, settings.node());
     }
 
     @Override
@@ -107,13 +110,19 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
                 .post("/sessions").id("audit-session").produces("application/json")
                     .description("Opens a console session: checks the auditor role and records the sign-in")
                     .responseMessage(answers(200, "{user, node}")).to("direct:audit-session")
-                .get("/events").id("audit-events").produces("application/json")
-                    .description("Chained events by time range, partner, subject, action and decision, newest first")
+                .get("/events").id("audit-events").produces("application/json,text/csv")
+                    .description("Chained events by time range, partner, subject, action and decision, newest first; with format=csv,"
+                            + " every one of them as a CSV file")
                     .param(search("from", "ISO-8601 instant; default: 24 hours before 'to'")).param(search("to", "ISO-8601 instant; default: now"))
                     .param(search("partner", "a partner's node id")).param(search("subject", "a subject's code (USCC or resident ID)"))
                     .param(search("action", "e.g. query, import, door")).param(search("decision", "ALLOW or DENY"))
                     .param(search("before", "the nextBefore of the previous page")).param(search("limit", "events per page, default 100"))
-                    .responseMessage(answers(200, "{events: [...], nextBefore}: one page of events")).to("direct:audit-events")
+                    .param(search("format", "json (default) or csv"))
+                    .responseMessage(answers(200, "{events: [...], nextBefore, total}: one page of events, and how many match in all;"
+                            + " with format=csv (or Accept: text/csv first): every matching event, at most " + AuditExport.MAX_ROWS
+                            + " (more: 400 E_EXPORT_TOO_LARGE), as a CSV attachment (UTF-8 with BOM, CRLF, Chinese headers, times in"
+                            + " Asia/Shanghai; a cell starting with = + - @, tab or CR is prefixed with an apostrophe), an export event"))
+                    .to("direct:audit-events")
                 .get("/events/{seq}").id("audit-event").produces("application/json")
                     .description("One event with its hashes and the checkpoint that covers it")
                     .responseMessage(answers(200, "the event, its hashes and the checkpoint covering it")).to("direct:audit-event")
@@ -145,13 +154,20 @@ public final class ConsoleRoutes extends ApiRouteBuilder {
             answer(e, 200, Map.of("user", caller.name(), "node", settings.node()));
         });
         from("direct:audit-events").routeId("audit-events").process(e -> {
-            officer(e);
+            Caller caller = officer(e);
+            if (CsvExport.asked(text(e, "format"), e.getMessage().getHeader("Accept", String.class))) {
+                AuditExport.Exported file = exports.export(caller, criteria(e));
+                CsvExport.answer(e, file.filename(), file.csv());
+                return;
+            }
             Optional<Long> before = Optional.ofNullable(text(e, "before")).map(v -> number(v, "before"));
             String limit = text(e, "limit");
-            AuditSearch.Page page = search.search(criteria(e), before, limit == null ? 100 : (int) number(limit, "limit"));
+            AuditSearch.Criteria criteria = criteria(e);
+            AuditSearch.Page page = search.search(criteria, before, limit == null ? 100 : (int) number(limit, "limit"));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("events", page.events().stream().map(ConsoleRoutes::listed).toList());
             body.put("nextBefore", page.nextBefore());
+            body.put("total", search.count(criteria));
             answer(e, 200, body);
         });
         from("direct:audit-event").routeId("audit-event").process(e -> {

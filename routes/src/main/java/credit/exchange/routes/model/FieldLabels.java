@@ -98,4 +98,55 @@ public final class FieldLabels {
             case NATURAL_PERSON -> "自然人";
         };
     }
+
+    /** Where a record another node handed this one came from: its source's fields (JSON names) with their labels. */
+    public static Map<String, String> sourceFields() {
+        return SOURCE;
+    }
+
+    /**
+     * An audit event's fields (their JSON names, as the console's API answers them) with their
+     * labels, in reading order; {@code exchangeType} is the type of an exchange's event.
+     */
+    public static Map<String, String> auditFields() {
+        return java.util.Collections.unmodifiableMap(AUDIT);
+    }
+
+    /** An access decision (ALLOW, DENY) as a reader is told it; anything else as it is. */
+    public static String decision(String decision) {
+        return decision == null ? "" : switch (decision) {
+            case "ALLOW" -> "允许";
+            case "DENY" -> "拒绝";
+            default -> decision;
+        };
+    }
+
+    /** A yes-or-no field (legacyIdentifier) as a reader is told it. */
+    public static String yesNo(Boolean value) {
+        return value == null ? "" : value ? "是" : "否";
+    }
+
+    private static final Map<String, String> SOURCE = Map.of("partner", "来源节点", "messageId", "消息编号");
+    private static final Map<String, String> AUDIT = new LinkedHashMap<>();
+
+    static {
+        AUDIT.put("seq", "序号");
+        AUDIT.put("at", "时间");
+        AUDIT.put("actorKind", "操作者类型");
+        AUDIT.put("actor", "操作者");
+        AUDIT.put("partner", "伙伴节点");
+        AUDIT.put("action", "操作");
+        AUDIT.put("exchangeType", "交换类型");
+        AUDIT.put("subjectKey", "主体");
+        AUDIT.put("classification", "类别");
+        AUDIT.put("dataset", "数据集");
+        AUDIT.put("purpose", "目的");
+        AUDIT.put("authorisationId", "授权编号");
+        AUDIT.put("decision", "决定");
+        AUDIT.put("reason", "原因");
+        AUDIT.put("messageIds", "消息编号");
+        AUDIT.put("outcome", "结果");
+        AUDIT.put("latencyMs", "耗时（毫秒）");
+        AUDIT.put("detail", "详情");
+    }
 }

@@ -49,8 +49,11 @@ public final class ReceivedRecords implements ReceivedRecordSource {
               and coalesce(l.record ->> 'status', 'ACTIVE') not in ('REPAIRED', 'WITHDRAWN')
               and case when l.record ->> 'publicationEnd' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
                        then (l.record ->> 'publicationEnd')::date >= current_date else true end
+            """;
+    private static final String PAGE = SERVED + """
             order by l.record ->> 'decisionDate' desc nulls last, l.sender, l.message_id
             limit ? offset ?""";
+    private static final String COUNT = "select count(*) from (" + SERVED + ") q";
 
     private final Database database;
 
@@ -63,7 +66,7 @@ public final class ReceivedRecords implements ReceivedRecordSource {
         if (datasets.isEmpty() || limit < 1) {
             return List.of();
         }
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(SERVED)) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
             ps.setString(1, uscc);
             ps.setArray(2, c.createArrayOf("text", datasets.toArray()));
             ps.setInt(3, limit);
@@ -77,6 +80,23 @@ public final class ReceivedRecords implements ReceivedRecordSource {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received records cannot be read; retry later", e);
+        }
+    }
+
+    @Override
+    public long count(String uscc, Set<String> datasets) {
+        if (datasets.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(COUNT)) {
+            ps.setString(1, uscc);
+            ps.setArray(2, c.createArrayOf("text", datasets.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the received records cannot be read; retry later", e);
         }

@@ -1,6 +1,7 @@
 package credit.exchange.routes.query;
 
 import credit.exchange.routes.access.AccessEvents;
+import credit.exchange.routes.api.CsvExport;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.identifier.IdentifierCheck;
 import credit.exchange.routes.identifier.ResidentIdNumber;
@@ -99,12 +100,22 @@ public final class LocalQueryService {
         }
     }
 
+    /** A query as the store reads it: whose records, described for the answer and the audit, and under which context. */
+    private record Question(String description, Optional<AccessContext> context, Basis basis, LatestVersions.Match match,
+                            String argument, Optional<String> receivedOf) {
+    }
+
+    /** The decision point's decisions for one query, what they let the caller read, and their access events on the way to the trail. */
+    private record Decided(Map<String, Map.Entry<Classification, AccessDecision>> decisions, Map<String, Disclosure> readable,
+                           AuditWriter.Pending recorded) {
+    }
+
     public RecordPage byUscc(Caller caller, String uscc, int page, int size) {
         return byUscc(caller, uscc, Basis.NONE, page, size);
     }
 
     public RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size) {
-        return byUscc(caller, uscc, basis, page, size, false);
+        return query(caller, question(caller, RecordQuery.uscc(uscc, basis), false), page, size);
     }
 
     /**
@@ -115,16 +126,7 @@ public final class LocalQueryService {
      * city handed the province is not the province's to pass on.
      */
     public RecordPage byUsccWithReceived(Caller caller, String uscc, Basis basis, int page, int size) {
-        return byUscc(caller, uscc, basis, page, size, true);
-    }
-
-    private RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size, boolean withReceived) {
-        String code = uscc == null ? "" : uscc.strip().toUpperCase(Locale.ROOT);
-        IdentifierCheck check = Uscc.check(code);
-        if (!check.valid()) {
-            throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
-        }
-        return query(caller, context("U:" + code, basis), basis, "uscc " + code, LatestVersions.Match.uscc(), code, page, size, withReceived ? Optional.of(code) : Optional.empty());
+        return page(caller, RecordQuery.uscc(uscc, basis), page, size);
     }
 
     public RecordPage byResidentId(Caller caller, String residentId, int page, int size) {
@@ -133,52 +135,135 @@ public final class LocalQueryService {
 
     /** The number is used only to compute its keyed hash; it is neither logged nor echoed. */
     public RecordPage byResidentId(Caller caller, String residentId, Basis basis, int page, int size) {
-        String id = residentId == null ? "" : residentId.strip().toUpperCase(Locale.ROOT);
-        IdentifierCheck check = ResidentIdNumber.check(id);
-        if (!check.valid()) {
-            throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
+        return page(caller, RecordQuery.residentId(residentId, basis), page, size);
+    }
+
+    public RecordPage byNamePrefix(Caller caller, String prefix, int page, int size) {
+        return page(caller, RecordQuery.namePrefix(prefix), page, size);
+    }
+
+    /** One page of a local caller's query (by USCC: with the received records). */
+    public RecordPage page(Caller caller, RecordQuery query, int page, int size) {
+        return query(caller, question(caller, query, true), page, size);
+    }
+
+    /**
+     * Every record the caller may read for the query, for an export: the pages of the JSON answer,
+     * walked here under one set of access decisions (recorded once), as one page holding them all
+     * ({@code hasMore} false, {@code size} the limit). More than {@code max} is E_EXPORT_TOO_LARGE,
+     * with nothing read.
+     */
+    public RecordPage all(Caller caller, RecordQuery query, int max) {
+        Question q = question(caller, query, true);
+        Decided decided = decide(caller, q);
+        try (Connection c = database.connection()) {
+            LocalDate today = RecordStatus.today(clock);
+            long own = LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today);
+            long total = own + receivedCount(q, decided);
+            decided.recorded().await();
+            if (total > max) {
+                throw CsvExport.tooLarge(total, max, "a USCC instead of a name, or datasets=…");
+            }
+            List<CreditRecord> records = new ArrayList<>();
+            List<ReceivedRecord> received = new ArrayList<>();
+            for (int page = 0; ; page++) {
+                RecordPage read = read(c, q, decided, today, own, page, MAX_PAGE_SIZE);
+                records.addAll(read.records());
+                received.addAll(read.received());
+                if (records.size() + received.size() > max) {
+                    throw CsvExport.tooLarge(records.size() + received.size(), max, "records were added while it was read");
+                }
+                if (!read.hasMore()) {
+                    break;
+                }
+            }
+            return new RecordPage(q.description(), 0, max, records.size() + received.size(), false, records, received,
+                    withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         }
-        String key = "P:" + protector.lookupHashHex(id);
-        return query(caller, context(key, basis), basis, "resident ID " + ResidentIdNumber.mask(id), LatestVersions.Match.subjectKey(),
-                key, page, size, Optional.empty());
+    }
+
+    /** The store key of the query's subject (U:USCC, or P: and a keyed hash) for its audit events; none for a name prefix. */
+    public Optional<String> subjectKey(Caller caller, RecordQuery query) {
+        return question(caller, query, false).context().map(AccessContext::subject);
+    }
+
+    /** The query as the store reads it; E_IDENTIFIER_INVALID or E_FIELD_INVALID for a code or prefix that cannot be asked. */
+    private Question question(Caller caller, RecordQuery query, boolean withReceived) {
+        String value = query.value() == null ? "" : query.value().strip();
+        switch (query.kind()) {
+            case USCC -> {
+                String code = value.toUpperCase(Locale.ROOT);
+                IdentifierCheck check = Uscc.check(code);
+                if (!check.valid()) {
+                    throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "USCC " + check.reason());
+                }
+                return new Question("uscc " + code, context("U:" + code, query.basis()), query.basis(), LatestVersions.Match.uscc(), code,
+                        withReceived ? Optional.of(code) : Optional.empty());
+            }
+            case RESIDENT_ID -> {
+                String id = value.toUpperCase(Locale.ROOT);
+                IdentifierCheck check = ResidentIdNumber.check(id);
+                if (!check.valid()) {
+                    throw new CodedException(ErrorCode.E_IDENTIFIER_INVALID, "resident " + check.reason());
+                }
+                String key = "P:" + protector.lookupHashHex(id);
+                return new Question("resident ID " + ResidentIdNumber.mask(id), context(key, query.basis()), query.basis(),
+                        LatestVersions.Match.subjectKey(), key, Optional.empty());
+            }
+            default -> {
+                if (value.codePointCount(0, value.length()) < MIN_NAME_PREFIX) {
+                    throw new CodedException(ErrorCode.E_FIELD_INVALID, "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
+                }
+                String pattern = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+                return new Question("name " + value + "*", Optional.empty(), Basis.NONE, nameMatch(caller), pattern, Optional.empty());
+            }
+        }
     }
 
     private static Optional<AccessContext> context(String subjectKey, Basis basis) {
         return Optional.of(new AccessContext(subjectKey, basis.purpose(), basis.authorisation(), Instant.now()));
     }
 
-    public RecordPage byNamePrefix(Caller caller, String prefix, int page, int size) {
-        String p = prefix == null ? "" : prefix.strip();
-        if (p.codePointCount(0, p.length()) < MIN_NAME_PREFIX) {
-            throw new CodedException(ErrorCode.E_FIELD_INVALID,
-                    "a name prefix needs at least " + MIN_NAME_PREFIX + " characters");
-        }
-        String pattern = p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        // a natural person is found by name only in the datasets where the caller sees the name: a match on a name shown
-        // masked (黄*) would confirm the full name it was searched by
+    /** By name, a natural person is found only where the caller sees the name: a masked match (黄*) would confirm the full name. */
+    private LatestVersions.Match nameMatch(Caller caller) {
         Set<String> namesShown = new java.util.TreeSet<>();
         readable(decisions(caller, Optional.empty())).forEach((dataset, disclosure) -> {
             if (!disclosure.personalDataMasked()) {
                 namesShown.add(dataset);
             }
         });
-        return query(caller, Optional.empty(), Basis.NONE, "name " + p + "*", LatestVersions.Match.namePrefix(namesShown),
-                pattern, page, size, Optional.empty());
+        return LatestVersions.Match.namePrefix(namesShown);
     }
 
-    private RecordPage query(Caller caller, Optional<AccessContext> context, Basis basis, String description,
-                             LatestVersions.Match match, String argument, int page, int size,
-                             Optional<String> receivedOf) {
-        Set<String> asked = basis.datasets();
+    private RecordPage query(Caller caller, Question q, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new CodedException(ErrorCode.E_FIELD_INVALID,
-                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+            throw new CodedException(ErrorCode.E_FIELD_INVALID, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions(caller, context);
+        Decided decided = decide(caller, q);
+        try (Connection c = database.connection()) {
+            LocalDate today = RecordStatus.today(clock);
+            RecordPage read = read(c, q, decided, today, -1, page, size);
+            // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
+            long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
+                    : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(q, decided);
+            List<Withheld> withheld = withheld(c, q, decided, today);
+            decided.recorded().await();
+            return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(), withheld,
+                    decided.readable().keySet().stream().sorted().toList()); // the datasets the answer covers
+        } catch (SQLException e) {
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+        }
+    }
+
+    /** The decisions for every dataset, handed to the audit trail (committed while the store is read); named datasets must all be readable. */
+    private Decided decide(Caller caller, Question q) {
+        Set<String> asked = q.basis().datasets();
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions(caller, q.context());
         Map<String, Disclosure> readable = readable(decisions);
-        // the decisions are committed to the audit trail while the store is read; nothing is answered before they are
-        AuditWriter.Pending recorded = events.submit(caller, context.orElse(new AccessContext(null, null, Optional.empty(), Instant.now())),
-                decisions, Optional.ofNullable(basis.requestedBy()).map(user -> "on behalf of " + user).orElse(null));
+        AuditWriter.Pending recorded = events.submit(caller, q.context().orElse(new AccessContext(null, null, Optional.empty(), Instant.now())),
+                decisions, Optional.ofNullable(q.basis().requestedBy()).map(user -> "on behalf of " + user).orElse(null));
         if (!asked.isEmpty()) {
             recorded.await();
             for (String dataset : asked) {
@@ -193,34 +278,41 @@ public final class LocalQueryService {
             }
             readable.keySet().retainAll(asked);
         }
-        try (Connection c = database.connection()) {
-            LocalDate today = RecordStatus.today(clock);
-            List<CreditRecord> stored = LatestVersions.page(c, match, argument, readable.keySet(), today, size + 1, (long) page * size);
-            boolean more = stored.size() > size;
-            List<CreditRecord> records = new ArrayList<>(Math.min(size, stored.size()));
-            for (CreditRecord r : stored.subList(0, Math.min(size, stored.size()))) {
-                records.add(shown(r, readable));
-            }
-            List<ReceivedRecord> receivedHere = List.of();
-            if (receivedOf.isPresent() && !more) {
-                // this node's own records end on this page: the received ones follow them
-                long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
-                        : LatestVersions.count(c, match, argument, readable.keySet(), today);
-                int room = size - records.size();
-                List<ReceivedRecord> fetched = received.byUscc(receivedOf.get(), readable.keySet(),
-                        Math.max(0, (long) page * size - ownTotal), room + 1);
-                more = fetched.size() > room;
-                receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
-            }
-            // a query about one subject for whatever the caller may read says what it withheld: counts per reason, never records
-            List<Withheld> withheld = context.isPresent() && asked.isEmpty()
-                    ? withheld(c, match, argument, decisions, today) : List.of();
-            recorded.await();
-            return new RecordPage(description, page, size, more, records, receivedHere, withheld,
-                    readable.keySet().stream().sorted().toList());
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+        return new Decided(decisions, readable, recorded);
+    }
+
+    private long receivedCount(Question q, Decided decided) {
+        return q.receivedOf().map(uscc -> received.count(uscc, decided.readable().keySet())).orElse(0L);
+    }
+
+    /** One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own, -1 unknown). */
+    private RecordPage read(Connection c, Question q, Decided decided, LocalDate today, long own, int page, int size)
+            throws SQLException {
+        Map<String, Disclosure> readable = decided.readable();
+        List<CreditRecord> stored = LatestVersions.page(c, q.match(), q.argument(), readable.keySet(), today, size + 1, (long) page * size);
+        boolean more = stored.size() > size;
+        List<CreditRecord> records = new ArrayList<>(Math.min(size, stored.size()));
+        for (CreditRecord r : stored.subList(0, Math.min(size, stored.size()))) {
+            records.add(shown(r, readable));
         }
+        List<ReceivedRecord> receivedHere = List.of();
+        if (q.receivedOf().isPresent() && !more) {
+            // this node's own records end on this page: the received ones follow them
+            long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
+                    : own >= 0 ? own : LatestVersions.count(c, q.match(), q.argument(), readable.keySet(), today);
+            int room = size - records.size();
+            List<ReceivedRecord> fetched = received.byUscc(q.receivedOf().get(), readable.keySet(),
+                    Math.max(0, (long) page * size - ownTotal), room + 1);
+            more = fetched.size() > room;
+            receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
+        }
+        return new RecordPage(q.description(), page, size, 0, more, records, receivedHere, List.of(), List.of());
+    }
+
+    /** A query about one subject for whatever the caller may read says what it withheld: counts per reason, never records. */
+    private static List<Withheld> withheld(Connection c, Question q, Decided decided, LocalDate today) throws SQLException {
+        return q.context().isPresent() && q.basis().datasets().isEmpty()
+                ? withheld(c, q.match(), q.argument(), decided.decisions(), today) : List.of();
     }
 
     /** A received record as the caller's disclosure for its dataset shows it, under this node's class for the dataset. */

@@ -2,6 +2,7 @@ package credit.exchange.routes.query;
 
 import credit.exchange.routes.access.SubjectAuthorisations;
 import credit.exchange.routes.api.ApiRouteBuilder;
+import credit.exchange.routes.api.CsvExport;
 import credit.exchange.routes.api.Authenticator;
 import credit.exchange.routes.api.Json;
 import credit.exchange.security.CodedException;
@@ -21,16 +22,22 @@ import org.apache.camel.model.rest.RestParamType;
 public final class QueryRoutes extends ApiRouteBuilder {
 
     /** Body of a query by resident ID number. */
-    public record PersonQuery(String residentId, Integer page, Integer size, String purpose, String authorisation, String datasets) {
+    public record PersonQuery(String residentId, Integer page, Integer size, String purpose, String authorisation, String datasets,
+                              String format) {
     }
 
     private static final int DEFAULT_SIZE = 50;
+    private static final String CSV = "every record the caller may read for the query, at most "
+            + RecordExport.MAX_ROWS + " (more: 400 E_EXPORT_TOO_LARGE, narrow the query), as a CSV attachment (UTF-8 with BOM, CRLF;"
+            + " Chinese headers; a cell starting with = + - @, tab or CR is prefixed with an apostrophe)";
     private final LocalQueryService service;
+    private final RecordExport exports;
     private final Authenticator authenticator;
     private final SubjectAuthorisations authorisations;
 
-    public QueryRoutes(LocalQueryService service, Authenticator authenticator, SubjectAuthorisations authorisations) {
+    public QueryRoutes(LocalQueryService service, RecordExport exports, Authenticator authenticator, SubjectAuthorisations authorisations) {
         this.service = service;
+        this.exports = exports;
         this.authenticator = authenticator;
         this.authorisations = authorisations;
     }
@@ -40,7 +47,7 @@ public final class QueryRoutes extends ApiRouteBuilder {
         rest("/api/v1/records").description("Local queries on this node's credit records")
                 .get().id("local-query").description("Latest version of each record of a subject, by USCC or by name prefix; by USCC,"
                             + " also the records partners handed this node (received, each with its source: partner, message id, receipt)")
-                    .produces("application/json")
+                    .produces("application/json,text/csv")
                     .param().name("uscc").type(RestParamType.query).required(false).description("unified social credit code").endParam()
                     .param().name("name").type(RestParamType.query).required(false).description("subject name prefix, two characters or more").endParam()
                     .param().name("datasets").type(RestParamType.query).required(false)
@@ -50,13 +57,16 @@ public final class QueryRoutes extends ApiRouteBuilder {
                         .description("id of the subject's authorisation a class B read relies on").endParam()
                     .param().name("page").type(RestParamType.query).required(false).dataType("integer").defaultValue("0").endParam()
                     .param().name("size").type(RestParamType.query).required(false).dataType("integer").defaultValue("50").endParam()
-                    .responseMessage(answers(200, "{query, page, size, hasMore, records: the latest version of each record, with the fields"
-                            + " the caller may read}"))
+                    .param().name("format").type(RestParamType.query).required(false).description("json (default) or csv").endParam()
+                    .responseMessage(answers(200, "{query, page, size, total, hasMore, records: the latest version of each record, with the"
+                            + " fields the caller may read; received; withheld}; total: the records the caller may read for the query, own and"
+                            + " received (pages: ceil(total / size)); with format=csv (or Accept: text/csv first): " + CSV))
                     .to("direct:local-query")
                 .post("/by-person").id("local-query-by-person")
                     .description("Records of a natural person; the resident ID number travels in the body only")
-                    .consumes("application/json").produces("application/json")
-                    .responseMessage(answers(200, "{query, page, size, hasMore, records}: the person's records the caller may read"))
+                    .consumes("application/json").produces("application/json,text/csv")
+                    .responseMessage(answers(200, "{query, page, size, total, hasMore, records}: the person's records the caller may read;"
+                            + " with \"format\": \"csv\" in the body (or Accept: text/csv first): " + CSV))
                     .to("direct:local-query-by-person");
 
         from("direct:local-query").routeId("local-query").process(this::byUsccOrName);
@@ -67,23 +77,22 @@ public final class QueryRoutes extends ApiRouteBuilder {
         var in = exchange.getMessage();
         String uscc = in.getHeader("uscc", String.class);
         String name = in.getHeader("name", String.class);
+        boolean csv = CsvExport.asked(in.getHeader("format", String.class), in.getHeader("Accept", String.class));
         int page = intParam(in.getHeader("page", String.class), 0, "page");
         int size = intParam(in.getHeader("size", String.class), DEFAULT_SIZE, "size");
-        Caller caller = authenticator.caller(exchange);
-        RecordPage result;
+        RecordQuery query;
         if (uscc != null && !uscc.isBlank()) {
-            result = service.byUsccWithReceived(caller, uscc, basis(in.getHeader("purpose", String.class), in.getHeader("authorisation", String.class),
-                    in.getHeader("datasets", String.class)), page, size);
+            query = RecordQuery.uscc(uscc, basis(in.getHeader("purpose", String.class), in.getHeader("authorisation", String.class),
+                    in.getHeader("datasets", String.class)));
         } else if (name != null && !name.isBlank()) {
-            result = service.byNamePrefix(caller, name, page, size);
+            query = RecordQuery.namePrefix(name);
         } else {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "give uscc or name; resident ID queries use POST /api/v1/records/by-person");
         }
-        answer(exchange, 200, result);
+        answer(exchange, query, csv, page, size);
     }
 
     private void byPerson(Exchange exchange) {
-        Caller caller = authenticator.caller(exchange);
         PersonQuery query;
         try {
             query = Json.mapper().readValue(exchange.getMessage().getBody(String.class), PersonQuery.class);
@@ -93,9 +102,20 @@ public final class QueryRoutes extends ApiRouteBuilder {
         if (query == null || query.residentId() == null) {
             throw new CodedException(ErrorCode.E_FIELD_MISSING, "residentId missing");
         }
-        answer(exchange, 200, service.byResidentId(caller, query.residentId(),
-                basis(query.purpose(), query.authorisation(), query.datasets()),
-                query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size()));
+        boolean csv = CsvExport.asked(query.format(), exchange.getMessage().getHeader("Accept", String.class));
+        answer(exchange, RecordQuery.residentId(query.residentId(), basis(query.purpose(), query.authorisation(), query.datasets())), csv,
+                query.page() == null ? 0 : query.page(), query.size() == null ? DEFAULT_SIZE : query.size());
+    }
+
+    /** A page as JSON, or, asked for CSV, the whole answer as a file (pages walked on the server; page and size do not apply). */
+    private void answer(Exchange exchange, RecordQuery query, boolean csv, int page, int size) {
+        Caller caller = authenticator.caller(exchange);
+        if (csv) {
+            RecordExport.Exported file = exports.export(caller, query);
+            CsvExport.answer(exchange, file.filename(), file.csv());
+        } else {
+            answer(exchange, 200, service.page(caller, query, page, size));
+        }
     }
 
     /**

@@ -11,7 +11,17 @@ import java.util.Set;
 public interface ReceivedRecordSource {
 
     /** A node that receives nothing. */
-    ReceivedRecordSource NONE = (uscc, datasets, offset, limit) -> List.of();
+    ReceivedRecordSource NONE = new ReceivedRecordSource() {
+        @Override
+        public List<ReceivedRecord> byUscc(String uscc, Set<String> datasets, long offset, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public long count(String uscc, Set<String> datasets) {
+            return 0;
+        }
+    };
 
     /**
      * The latest version of each received record of a legal person in these datasets that is
@@ -19,4 +29,7 @@ public interface ReceivedRecordSource {
      * as the sender sent it (with the sender's classification label).
      */
     List<ReceivedRecord> byUscc(String uscc, Set<String> datasets, long offset, int limit);
+
+    /** How many {@link #byUscc} answers in all, for a query's total. */
+    long count(String uscc, Set<String> datasets);
 }

@@ -9,10 +9,11 @@ import java.util.List;
  * read; then, where the query asks for them, the records other nodes handed this one
  * ({@code received}, each with its source; a page holds at most {@code size} of both together);
  * and, for a query about one subject, how many of the subject's records it withheld and why
- * ({@link Withheld}; absent when none); and the datasets the answer covers: those the caller may
- * read, of those it asked for ({@code datasets}, in name order).
+ * ({@link Withheld}; absent when none). {@code total} is how many records the caller may read for
+ * the query, own and received together (共 N 条: the pages number {@code ceil(total / size)}); and the
+ * datasets the answer covers: those the caller may read, of those it asked for ({@code datasets}, in name order).
  */
-public record RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records,
+public record RecordPage(String query, int page, int size, long total, boolean hasMore, List<CreditRecord> records,
                          List<ReceivedRecord> received, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Withheld> withheld,
                          List<String> datasets) {
 
@@ -20,9 +21,5 @@ public record RecordPage(String query, int page, int size, boolean hasMore, List
         received = received == null ? List.of() : List.copyOf(received);
         withheld = withheld == null ? List.of() : List.copyOf(withheld);
         datasets = datasets == null ? List.of() : List.copyOf(datasets);
-    }
-
-    public RecordPage(String query, int page, int size, boolean hasMore, List<CreditRecord> records) {
-        this(query, page, size, hasMore, records, List.of(), List.of(), List.of());
     }
 }

@@ -10,6 +10,7 @@ import credit.exchange.routes.mutualquery.MergedAnswer;
 import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordPage;
+import credit.exchange.routes.query.RecordQuery;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.routes.store.Database;
 import credit.exchange.security.CodedException;
@@ -18,15 +19,12 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.envelope.Envelopes;
 import credit.exchange.security.envelope.ExchangeAttributes;
-import credit.exchange.security.identity.PersonalIdProtector;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -80,8 +78,8 @@ public final class CreditReports {
         MergedAnswer ask(Caller caller, QueryRequest request);
     }
 
-    /** How many pages of the local query a report walks (200 records each) before it says it is cut short. */
-    private static final int MAX_PAGES = 10;
+    /** The most records of this node one report holds; a subject with more is refused (E_EXPORT_TOO_LARGE), never cut short. */
+    static final int MAX_RECORDS = 2_000;
     private static final int MAX_PURPOSE = 200;
 
     private final Settings settings;
@@ -91,7 +89,6 @@ public final class CreditReports {
     private final Optional<Alliance> alliance;
     private final Function<String, JsonNode> recognitions;
     private final Envelopes signer;
-    private final PersonalIdProtector protector;
     private final ReportRegister register;
     private final Clock clock;
     private volatile ReportFont font;
@@ -103,8 +100,7 @@ public final class CreditReports {
      */
     public CreditReports(Settings settings, Database database, LocalQueryService local, CategoryCatalogue catalogue,
                          UnaryOperator<String> partnerNames,
-                         Optional<Alliance> alliance, Function<String, JsonNode> recognitions, Envelopes signer,
-                         PersonalIdProtector protector, Clock clock) {
+                         Optional<Alliance> alliance, Function<String, JsonNode> recognitions, Envelopes signer, Clock clock) {
         this.settings = settings;
         this.database = database;
         this.local = local;
@@ -112,7 +108,6 @@ public final class CreditReports {
         this.alliance = alliance;
         this.recognitions = recognitions;
         this.signer = signer;
-        this.protector = protector;
         this.register = new ReportRegister(database);
         this.clock = clock;
     }
@@ -135,9 +130,12 @@ public final class CreditReports {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "the mutual query asks partners about legal persons only:"
                     + " a person's report covers this node's records (alliance=false)");
         }
-        List<RecordPage> pages = localRecords(caller, request);
+        RecordQuery query = person ? RecordQuery.residentId(request.residentId(), request.basis())
+                : RecordQuery.uscc(request.uscc(), request.basis());
+        // every record the caller may read here, under one set of access decisions; more than a report holds is refused, not cut
+        RecordPage records = local.all(caller, query, MAX_RECORDS);
         String uscc = person ? null : request.uscc().strip().toUpperCase(Locale.ROOT);
-        String subjectKey = person ? "P:" + protector.lookupHashHex(request.residentId().strip().toUpperCase(Locale.ROOT)) : "U:" + uscc;
+        String subjectKey = local.subjectKey(caller, query).orElseThrow();
         Optional<MergedAnswer> answers = Optional.empty();
         if (request.alliance()) {
             Alliance partners = alliance.orElseThrow(() -> new CodedException(ErrorCode.E_UNAVAILABLE,
@@ -153,7 +151,7 @@ public final class CreditReports {
         }
         CreditReport report = contents.build(new ReportContents.Heading(number, settings.node(), nameZh(settings.nodeName()), now, purpose,
                 caller.name(), verificationUrl(number)), new ReportContents.Subject(uscc,
-                person ? ResidentIdNumber.mask(request.residentId().strip().toUpperCase(Locale.ROOT)) : null), pages, answers,
+                person ? ResidentIdNumber.mask(request.residentId().strip().toUpperCase(Locale.ROOT)) : null), records, answers,
                 uscc == null ? Optional.empty() : Optional.ofNullable(recognitions.apply(uscc)));
         byte[] bytes = request.format() == Format.PDF ? signedPdf(report) : json(report);
         ReportStatement statement = new ReportStatement(number, settings.node(), now, request.format().name(), signer.digestAlgorithm(),
@@ -189,19 +187,6 @@ public final class CreditReports {
     /** The verification link of a report number: the public endpoint that answers the node's signed statement. */
     public String verificationUrl(String number) {
         return settings.publicUrl().replaceAll("/+$", "") + "/api/v1/reports/" + number + "/verification";
-    }
-
-    private List<RecordPage> localRecords(Caller caller, Request request) {
-        List<RecordPage> pages = new ArrayList<>();
-        RecordPage page;
-        do {
-            int n = pages.size();
-            page = request.residentId() != null
-                    ? local.byResidentId(caller, request.residentId(), request.basis(), n, LocalQueryService.MAX_PAGE_SIZE)
-                    : local.byUsccWithReceived(caller, request.uscc(), request.basis(), n, LocalQueryService.MAX_PAGE_SIZE);
-            pages.add(page);
-        } while (page.hasMore() && pages.size() < MAX_PAGES);
-        return pages;
     }
 
     private byte[] signedPdf(CreditReport report) {

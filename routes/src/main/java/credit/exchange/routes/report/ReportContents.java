@@ -54,28 +54,20 @@ final class ReportContents {
         this.partnerNames = partnerNames;
     }
 
-    CreditReport build(Heading heading, Subject subject, List<RecordPage> local, Optional<MergedAnswer> alliance,
+    CreditReport build(Heading heading, Subject subject, RecordPage local, Optional<MergedAnswer> alliance,
                        Optional<JsonNode> recognition) {
         Map<String, List<CreditReport.Entry>> byDataset = new LinkedHashMap<>();
         List<CreditRecord> all = new ArrayList<>();
         TreeSet<String> readable = new TreeSet<>();
-        List<Withheld> withheld = List.of();
-        boolean truncated = false;
         CreditReport.Source here = CreditReport.Source.local(heading.node(), heading.nodeName());
-        for (RecordPage page : local) {
-            readable.addAll(page.datasets());
-            for (CreditRecord r : page.records()) {
-                add(byDataset, r, here, all);
-            }
-            for (ReceivedRecord r : page.received()) {
-                ReceivedRecord.Source s = r.source();
-                add(byDataset, r.record(), new CreditReport.Source(s.partner(), partnerNames.apply(s.partner()), false, s.messageId(),
-                        s.receivedAt(), true), all);
-            }
-            withheld = Withheld.merge(withheld, page.withheld());
+        readable.addAll(local.datasets());
+        for (CreditRecord r : local.records()) {
+            add(byDataset, r, here, all);
         }
-        if (!local.isEmpty()) {
-            truncated = local.get(local.size() - 1).hasMore();
+        for (ReceivedRecord r : local.received()) {
+            ReceivedRecord.Source s = r.source();
+            add(byDataset, r.record(), new CreditReport.Source(s.partner(), partnerNames.apply(s.partner()), false, s.messageId(),
+                    s.receivedAt(), true), all);
         }
         List<CreditReport.PartnerOutcome> partners = new ArrayList<>();
         alliance.ifPresent(answer -> {
@@ -101,12 +93,8 @@ final class ReportContents {
             sections.add(recognition(recognition, here));
         }
         List<String> notes = new ArrayList<>();
-        for (Withheld w : withheld) {
+        for (Withheld w : local.withheld()) {
             notes.add("本节点另有 " + w.records() + " 条记录未在本报告中显示：" + w.reason() + "（" + w.code() + "）");
-        }
-        if (truncated) {
-            notes.add("记录较多，本报告仅列出前 " + local.stream().mapToInt(p -> p.records().size() + p.received().size()).sum()
-                    + " 条；请缩小查询范围后另行出具。");
         }
         notes.add("已修复、已撤回或公示期满的记录不在本报告中展示。");
         notes.add("本报告由 " + heading.nodeName() + "（" + heading.node() + "）出具并以其节点证书签名；报告编号 " + heading.number()

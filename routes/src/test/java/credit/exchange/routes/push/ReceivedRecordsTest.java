@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.routes.api.Json;
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.query.LocalQueryService;
+import credit.exchange.routes.query.RecordExport;
+import credit.exchange.routes.query.RecordQuery;
 import credit.exchange.routes.query.ReceivedRecord;
 import credit.exchange.routes.query.RecordPage;
 import credit.exchange.routes.support.CleanCreditStore;
@@ -17,6 +20,8 @@ import credit.exchange.routes.support.TestNode;
 import credit.exchange.security.Classification;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Base64;
@@ -24,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +116,32 @@ class ReceivedRecordsTest {
         assertEquals(List.of(0, 2, false), List.of(rest.records().size(), rest.received().size(), rest.hasMore()));
         assertEquals(3, List.of(mixed.received().get(0), rest.received().get(0), rest.received().get(1)).stream()
                 .map(r -> r.source().messageId()).distinct().count(), "each received record on one page only");
+    }
+
+    @Test
+    void anExport_namesEachReceivedRecordsSourceNodeAndMessageId_andTheTotalCountsOwnAndReceived() throws Exception {
+        CsvTable own = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir);
+        String uscc = own.get(1, "XK_XDR_SHXYM");
+        node.importFile(own.write(dir.resolve("own.csv")), "licensing");
+        received.store("huzhou", List.of(delivery("huzhou", 1, "licensing", uscc, "R-1", 1, "A"),
+                delivery("huzhou", 2, "licensing", uscc, "R-2", 1, "A"), delivery("huzhou", 3, "tax", uscc, "R-3", 1, "A")));
+        try (AuditWriter audit = new AuditWriter(node.audit(), 100)) {
+            RecordExport exports = new RecordExport(queries, node.catalogue(), audit, java.time.Clock.systemUTC());
+
+            String csv = new String(exports.export(Caller.anonymous(), RecordQuery.uscc(uscc, LocalQueryService.Basis.NONE)).csv(),
+                    StandardCharsets.UTF_8);
+
+            List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(new StringReader(csv.substring(1))).getRecords();
+            assertEquals(3, rows.size(), "its own record and the two class A ones received: " + csv);
+            assertEquals(List.of("", "huzhou", "huzhou"), rows.stream().map(r -> r.get("来源节点")).toList());
+            assertEquals(List.of("", "huzhou:outbox:1", "huzhou:outbox:2"), rows.stream().map(r -> r.get("消息编号")).sorted().toList());
+            assertEquals(List.of(false, true, true), rows.stream().map(r -> r.get("记录编号").isEmpty()).toList(),
+                    "a received record has no id of this node's");
+        }
+        assertEquals(3, queries.byUsccWithReceived(Caller.anonymous(), uscc, LocalQueryService.Basis.NONE, 1, 2).total(),
+                "the public's total: its class A records, own and received alike");
+        assertEquals(4, page(uscc, 0, 1).total(), "the operator's: the received class B one too");
     }
 
     @Test
