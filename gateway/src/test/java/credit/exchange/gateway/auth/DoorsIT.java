@@ -177,7 +177,7 @@ class DoorsIT {
     void noAnswer_carriesAHeaderNamedByTheRequest_orCopiedFromIt() throws Exception {
         Set<String> allowed = Set.of("content-type", "content-length", "content-disposition", "cache-control", "location",
                 "www-authenticate", "retry-after", "content-security-policy", "referrer-policy", "x-content-type-options",
-                "x-frame-options", "transfer-encoding", "date", "connection", "keep-alive", "vary");
+                "x-frame-options", "transfer-encoding", "date", "connection", "keep-alive", "vary", "x-report-number");
         Map<String, String> probes = Map.of("Set-Cookie", "session=forged", "Access-Control-Allow-Origin", "*",
                 "Refresh", "0;url=https://example.test/", "X-Probe", "reflected");
         List<String> failures = new ArrayList<>();
@@ -384,7 +384,7 @@ class DoorsIT {
     /** One request to the door as this caller, with these extra query parameters and request headers. */
     private static HttpResponse<String> knock(DoorPolicy.Door door, String authorization, Map<String, String> probes) throws Exception {
         String path = door.path().replace("{uscc}", "91330100716105852F").replace("{id}", "1").replace("{seq}", "1")
-                .replace("{sender}", "huzhou").replace("{partner}", "huzhou");
+                .replace("{sender}", "huzhou").replace("{partner}", "huzhou").replace("{number}", "hangzhou-20261207-000001");
         StringBuilder query = new StringBuilder(door.routeId().equals("department-upload") ? "?type=licensing" : "");
         for (var p : probes.entrySet()) {
             query.append(query.length() == 0 ? '?' : '&').append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
