@@ -29,6 +29,7 @@ import credit.exchange.gateway.infra.CreditStoreConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +134,10 @@ final class ReportCommand implements Callable<Integer> {
                 description = "alliance CA certificates to trust (default: the node configuration's gateway.trust.anchors and CRLs)")
         List<Path> trust;
 
+        @Option(names = "--crls", paramLabel = "PEM", split = ",",
+                description = "the alliance CAs' CRLs, with --trust (a node certificate naming a CRL is checked against it)")
+        List<Path> crls;
+
         @Option(names = "--offline", description = "check the signature only: do not ask the issuer's register")
         boolean offline;
 
@@ -170,7 +175,11 @@ final class ReportCommand implements Callable<Integer> {
             for (Path f : trust) {
                 anchors.addAll(PemFiles.readCertificates(f));
             }
-            return new CertificateValidator(anchors, List.of(), GatewayCtl.CLOCK);
+            List<X509CRL> revocations = new ArrayList<>();
+            for (Path f : crls == null ? List.<Path>of() : crls) {
+                revocations.add(PemFiles.readCrl(f));
+            }
+            return new CertificateValidator(anchors, revocations, GatewayCtl.CLOCK);
         }
 
         /** The issuer's statement of the report: from its own database on the issuer's host, else from the report's link. */

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,14 +64,17 @@ final class ReportSteps {
         out.printf("   report %s: %s (%d KB, PDF in Chinese, signed by hangzhou)%n", number, DemoNarration.shown(file),
                 answer.body().length / 1024);
         List<X509Certificate> anchors = new ArrayList<>();
+        List<X509CRL> crls = new ArrayList<>();
         for (String suite : List.of("gm", "intl")) {
             anchors.addAll(PemFiles.readCertificates(alliance.root().resolve("pki/" + suite + "-ca/ca.cert.pem")));
+            crls.add(PemFiles.readCrl(alliance.root().resolve("pki/" + suite + "-ca/crl.pem")));
         }
         try {
             ReportVerification.Verified v = ReportVerification.verify(answer.body(), new StatementVerifier(
-                    new CertificateValidator(anchors, List.of(), Clock.systemUTC())), n -> ReportVerification.askLink(
+                    new CertificateValidator(anchors, crls, Clock.systemUTC())), n -> ReportVerification.askLink(
                     api + "/api/v1/reports/" + n + "/verification"));
-            out.println("   checked as a partner would: the signature under the alliance CA, Hangzhou's register at its verification link");
+            out.println("   checked as a partner would: the signature under the alliance CA and its CRL, Hangzhou's register at its"
+                    + " verification link");
             narration.expect(v.registered().isPresent() && v.node().equals("hangzhou"),
                     "the report verifies: signed by Hangzhou over the whole file, registered under its number with the same digest");
         } catch (CodedException refused) {

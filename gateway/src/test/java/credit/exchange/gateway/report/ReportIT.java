@@ -152,6 +152,12 @@ class ReportIT {
         CliRun ok = CliRun.of("report", "verify", file.toString(), "--config", hangzhouConfig.toString());
         assertEquals(0, ok.exit(), ok.out() + ok.err());
         assertTrue(ok.out().contains("registered by hangzhou"), ok.out());
+        // and at a partner city, which asks Hangzhou's register at the report's verification link
+        Path huzhouConfig = root.resolve("huzhou.properties");
+        alliance.config(DemoAlliance.member("huzhou")).save(huzhouConfig);
+        CliRun atHuzhou = CliRun.of("report", "verify", file.toString(), "--config", huzhouConfig.toString());
+        assertEquals(0, atHuzhou.exit(), atHuzhou.out() + atHuzhou.err());
+        assertTrue(atHuzhou.out().contains("registered by hangzhou"), atHuzhou.out());
 
         // a changed byte
         byte[] changed = pdf.body().clone();
