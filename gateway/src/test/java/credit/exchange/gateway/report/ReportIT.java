@@ -196,6 +196,31 @@ class ReportIT {
         assertEquals("E_FIELD_MISSING", Json.mapper().readTree(noPurpose.body()).path("code").asText());
     }
 
+    @Test
+    void aPersonsReport_isAskedInTheBody_andNeverShowsTheNumber() throws Exception {
+        String reader = TestNodes.devToken(hangzhou, "bid-officer", "reader-public", null);
+        String id = "11010519491231002X";
+        HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create(hangzhou + "/api/v1/reports/by-person"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", reader).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"residentId\": \"" + id + "\", \"purpose\": \"贷款审查\"}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertEquals(200, answer.statusCode(), body);
+        JsonNode report = Json.mapper().readTree(body);
+        assertEquals("自然人", report.path("subject").path("kindZh").asText(), body);
+        assertTrue(report.path("subject").path("maskedPersonId").asText().contains("*"), body);
+        assertFalse(body.contains(id), "the report never shows the number in the clear");
+        String registered = String.join("\n", TestNodes.rows(alliance.config(DemoAlliance.member("hangzhou")),
+                "select subject_key from credit_report where number = '" + report.path("number").asText() + "'"));
+        assertTrue(registered.startsWith("P:") && !registered.contains(id), "registered under the subject's key: " + registered);
+        HttpResponse<byte[]> byFormat = HTTP.send(HttpRequest.newBuilder(URI.create(hangzhou + "/api/v1/reports/by-person"))
+                .header("Authorization", reader).header("Content-Type", "application/json").header("Accept", "application/pdf")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"residentId\": \"" + id + "\", \"purpose\": \"x\", \"format\": \"json\"}"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("application/json; charset=utf-8", byFormat.headers().firstValue("Content-Type").orElse(""), "format in the body");
+    }
+
     private static byte[] signedReport(String number, String issuer, Envelopes key) {
         CreditReport report = new CreditReport(number, issuer, "杭州市公共信用信息平台", Instant.now(), "test", "forger",
                 new CreditReport.Subject("法人及非法人组织", "杭州千岛网络有限公司", SUBJECT, null), "A",
