@@ -161,8 +161,7 @@ class ReportIT {
 
         // a changed byte
         byte[] changed = pdf.body().clone();
-        int at = indexOf(changed, "/Producer".getBytes(StandardCharsets.ISO_8859_1));
-        changed[at > 0 ? at + 12 : changed.length / 3] ^= 0x01;
+        changed[changed.length / 3] ^= 0x01; // wherever it is: in the signed bytes, the signature or its padding
         Path tampered = root.resolve("tampered.pdf");
         Files.write(tampered, changed);
         CliRun refused = CliRun.of("report", "verify", tampered.toString(), "--config", hangzhouConfig.toString());
@@ -262,19 +261,6 @@ class ReportIT {
         List<String> out = new ArrayList<>();
         report.path("partners").forEach(p -> out.add(p.path("node").asText() + " " + p.path("outcome").asText()));
         return out;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** The PDF's text as stock poppler's pdftotext reads it (Debian poppler-utils, which .ci/run installs). */
