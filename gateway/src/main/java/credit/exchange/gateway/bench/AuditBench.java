@@ -43,6 +43,13 @@ import picocli.CommandLine.Option;
         "chain's hash of each event's canonical bytes, one thread)."})
 final class AuditBench implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    BenchSummary.JsonOption json;
+
+    private final BenchSummary summary = new BenchSummary("audit");
+    private double hashRate;
+    private double appendRate;
+
     @Option(names = "--events", defaultValue = "400000", description = "events to append")
     int events;
 
@@ -83,9 +90,13 @@ final class AuditBench implements Callable<Integer> {
             rates.sort(null);
             System.out.printf("RESULT verify: median of 5 runs %,.0f events/s (slowest %s)%n", rates.get(2),
                     String.format("%,.0f", rates.get(0)));
+            summary.rate("append, durable", appendRate, "events/s", chain.algorithm() + " of an event, one thread", hashRate, Double.NaN);
+            summary.rate("verify, median of 5", rates.get(2), "events/s", chain.algorithm() + " of an event, one thread", hashRate,
+                    Double.NaN);
             BenchTrail.analyze(db); // as autovacuum would have by now on a trail that grew over days
             console(new AuditSearch(db, config.nodeId()));
         }
+        summary.write(json);
         return 0;
     }
 
@@ -124,6 +135,7 @@ final class AuditBench implements Callable<Integer> {
             previous = chain.hash(record.atPosition(i), previous);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        hashRate = n / seconds;
         System.out.printf("RESULT bound: %s of an access event's canonical bytes (%d bytes), one thread: %,.0f events/s%n",
                 chain.algorithm(), record.canonical().length, n / seconds);
     }
@@ -159,6 +171,7 @@ final class AuditBench implements Callable<Integer> {
         pool.shutdown();
         writer.close();
         long total = (long) queries * perQuery;
+        appendRate = total / seconds;
         System.out.printf("RESULT append: %d writers (queries), %d events each, waiting until they are chained and durable:"
                 + " %d events in %.2f s = %,.0f events/s%n", writers, perQuery, total, seconds, total / seconds);
     }

@@ -66,6 +66,15 @@ import picocli.CommandLine.Option;
         "errors by code and the ratio to the raw crypto bound of the same exchange shape measured in the same run."})
 final class ExchangeBench implements Callable<Integer> {
 
+    /** docs/PERFORMANCE.md's goals: 70 % of the crypto bound at saturation, p99 at most 50 ms at half that rate. */
+    private static final double GOAL_OF_BOUND = 0.70;
+    private static final double GOAL_P99_MILLIS = 50;
+
+    private final BenchSummary summary = new BenchSummary("exchange");
+
+    @picocli.CommandLine.Mixin
+    BenchSummary.JsonOption json;
+
     @Option(names = "--partners", defaultValue = "4", description = "simulated partner nodes (load-01, …)")
     int partners;
 
@@ -153,8 +162,12 @@ final class ExchangeBench implements Callable<Integer> {
                 }
                 bestBySigning.computeIfAbsent(mode, m -> new ArrayList<>()).add(best);
                 NodeSide before = NodeSide.read(local, api);
-                openLoop(clients, query, best / 2, Duration.ofSeconds(duration), "RESULT " + mode, boundRate);
+                double p99 = openLoop(clients, query, best / 2, Duration.ofSeconds(duration), "RESULT " + mode, boundRate);
                 before.printSince(local, api);
+                int run = bestBySigning.get(mode).size();
+                summary.rate(mode + " round " + run + ", saturation", best, "exchanges/s", "crypto on every core", boundRate,
+                        GOAL_OF_BOUND);
+                summary.latency(mode + " round " + run + ", p99 at half that rate", p99, "ms", "none", Double.NaN, GOAL_P99_MILLIS);
             }
         }
         if (bestBySigning.size() == 2) {
@@ -164,6 +177,7 @@ final class ExchangeBench implements Callable<Integer> {
                     + " (%+.1f %%)%n", batched, bestBySigning.get(Envelopes.Signing.BATCHED), perMessage,
                     bestBySigning.get(Envelopes.Signing.PER_MESSAGE), 100 * (batched / perMessage - 1));
         }
+        summary.write(json);
         return 0;
     }
 
@@ -293,8 +307,9 @@ final class ExchangeBench implements Callable<Integer> {
      * its latency runs from when it was due, so a stalled node shows as latency, not as fewer
      * requests (no coordinated omission).
      */
-    private static void openLoop(List<SimulatedPartner> clients, byte[] query, double rate, Duration length, String label,
-                                 double boundRate) throws Exception {
+    /** @return the p99 latency of the exchanges, in milliseconds */
+    private static double openLoop(List<SimulatedPartner> clients, byte[] query, double rate, Duration length, String label,
+                                   double boundRate) throws Exception {
         int threads = 64;
         long start = System.nanoTime() + 10_000_000;
         long total = (long) (rate * length.toSeconds());
@@ -316,6 +331,9 @@ final class ExchangeBench implements Callable<Integer> {
         });
         report(String.format(Locale.ROOT, "%s open loop at %.0f/s (half the best closed-loop rate)", label, rate), perThread, outcomes,
                 length, boundRate);
+        Latencies all = new Latencies();
+        perThread.forEach(l -> l.copyTo(all));
+        return all.percentileMillis(0.99);
     }
 
     @FunctionalInterface

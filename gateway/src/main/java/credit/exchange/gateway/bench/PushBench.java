@@ -62,6 +62,13 @@ import picocli.CommandLine.Option;
         "receipt of one pull and its acknowledgement, one thread) of a batch."})
 final class PushBench implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    BenchSummary.JsonOption json;
+
+    /** Each puller count's rate, and the database bound of the run. */
+    private final java.util.Map<Integer, Double> rates = new java.util.TreeMap<>();
+    private double databaseBound;
+
     @Option(names = "--records", defaultValue = "50000", description = "records imported per puller count")
     int records;
 
@@ -122,6 +129,10 @@ final class PushBench implements Callable<Integer> {
             int[] sizes = dbBound(cityStore.database(), provinceStore.database());
             cryptoBound(alliance, envelopes, sizes[0], sizes[1]);
         }
+        BenchSummary summary = new BenchSummary("push");
+        rates.forEach((p, rate) -> summary.rate("push -> pull -> acknowledge, " + p + " puller" + (p == 1 ? "" : "s"), rate, "records/s",
+                "database, one thread", databaseBound, Double.NaN));
+        summary.write(json);
         return 0;
     }
 
@@ -179,6 +190,7 @@ final class PushBench implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("RESULT push->pull->ack pullers=%d: %.0f records/s (%d records in %d batches, %.1f s); per batch %s%n",
                 threads, pulled.get() / seconds, pulled.get(), batches.get(), seconds, latencies.summary());
+        rates.put(threads, pulled.get() / seconds);
     }
 
     /**
@@ -228,6 +240,7 @@ final class PushBench implements Callable<Integer> {
             batches++;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        databaseBound = n / seconds;
         System.out.printf("RESULT bound: database (pull, render, parse, keep, acknowledge; no crypto, no network), one thread:"
                 + " %.0f records/s (%d records in %d batches; a full batch's payload %d bytes, its acknowledgement %d);"
                 + " per batch: pull %.1f ms, render and parse %.1f ms, keep %.1f ms, acknowledge %.1f ms%n",
