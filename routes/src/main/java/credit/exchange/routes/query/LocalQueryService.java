@@ -160,7 +160,6 @@ public final class LocalQueryService {
             LocalDate today = RecordStatus.today(clock);
             long own = LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today);
             long total = own + receivedCount(q, decided);
-            decided.recorded().await();
             if (total > max) {
                 throw CsvExport.tooLarge(total, max, "a USCC instead of a name, or datasets=…");
             }
@@ -181,6 +180,8 @@ public final class LocalQueryService {
                     withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+        } finally {
+            decided.recorded().await(); // after the connection went back: the audit writer takes one from the same pool
         }
     }
 
@@ -248,12 +249,12 @@ public final class LocalQueryService {
             // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
             long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
                     : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(q, decided);
-            List<Withheld> withheld = withheld(c, q, decided, today);
-            decided.recorded().await();
-            return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(), withheld,
-                    decided.readable().keySet().stream().sorted().toList()); // the datasets the answer covers
+            return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(),
+                    withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+        } finally {
+            decided.recorded().await(); // as all(): never while holding a connection the audit writer may be waiting for
         }
     }
 

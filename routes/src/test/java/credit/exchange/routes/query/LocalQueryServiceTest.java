@@ -62,6 +62,41 @@ class LocalQueryServiceTest {
     }
 
     /**
+     * More queries at once than the store has connections (the shared test store's pool holds 4):
+     * a query gives its connection back before it waits for its decisions to be durable, so the
+     * audit writer, which needs one of the same pool, is never starved by the queries waiting for
+     * it. (Holding it, 16 clients of the lookup bench hung the node until the pool's timeout.)
+     */
+    @Test
+    void moreConcurrentQueriesThanConnections_allAnswer() throws Exception {
+        CsvTable licences = Seeds.companyRows(Seeds.SEED, "licensing", 1, dir);
+        String uscc = licences.get(1, "XK_XDR_SHXYM");
+        node.importFile(licences.write(dir.resolve("licences.csv")), "licensing");
+        int clients = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    int found = 0;
+                    for (int q = 0; q < 10; q++) {
+                        found += queries.byUscc(Caller.anonymous(), uscc, 0, 50).records().size();
+                    }
+                    return found;
+                }));
+            }
+            start.countDown();
+            for (var answer : answers) {
+                assertEquals(10, answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * The sample's 2016 penalties were published until 2019: right after import, before any
      * publication-expiry job, no query serves them, the operator's neither; the same decision
      * published until next year is served.

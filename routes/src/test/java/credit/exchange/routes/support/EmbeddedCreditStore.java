@@ -21,7 +21,7 @@ public final class EmbeddedCreditStore {
             + " received_batch,"
             + " received_delivery, subject_authorisation, audit_event, audit_chain_head, audit_checkpoint, audit_countersignature, audit_witnessed,"
             + " audit_purge, credit_list_entry, alliance_notice, alliance_notice_answer, alliance_received, recognition_withdrawal, credit_repair,"
-            + " withdrawn_message, credit_objection, objected_message, credit_service_filing restart identity cascade";
+            + " withdrawn_message, credit_objection, objected_message, credit_service_filing, credit_report restart identity cascade";
 
     private static EmbeddedPostgres server;
     private static Database database;
