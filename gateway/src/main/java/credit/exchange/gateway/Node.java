@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
             AccessEvents accessEvents = new AccessEvents(auditWriter);
             // what other nodes handed this one (the province's pulls) is answered by the local API too
             LocalQueryService queries = new LocalQueryService(database, catalogue, policy, protector, accessEvents,
-                    new ReceivedRecords(database), clock);
+                    new ReceivedRecords(), clock);
 
             Main main = new Main();
             main.addInitialProperty("camel.main.name", "gateway-" + config.nodeId());

@@ -70,7 +70,7 @@ final class QueryCommand implements Callable<Integer> {
             // the operator's reads are audited like anyone's
             CategoryCatalogue catalogue = CategoryCatalogue.load(store.database());
             LocalQueryService service = new LocalQueryService(store.database(), catalogue,
-                    new AccessPolicy(), protector, new AccessEvents(audit), new ReceivedRecords(store.database()), GatewayCtl.CLOCK);
+                    new AccessPolicy(), protector, new AccessEvents(audit), new ReceivedRecords(), GatewayCtl.CLOCK);
             Caller operator = Caller.operator();
             RecordQuery query = subject.uscc != null ? RecordQuery.uscc(subject.uscc, LocalQueryService.Basis.NONE)
                     : subject.residentId != null ? RecordQuery.residentId(subject.residentId, LocalQueryService.Basis.NONE)

@@ -92,7 +92,7 @@ final class ReportCommand implements Callable<Integer> {
             PersonalIdProtector protector = new PersonalIdProtector(PersonalIdKeys.load(config));
             AccessEvents events = new AccessEvents(session.audit);
             // the operator's reads are audited like anyone's
-            LocalQueryService local = new LocalQueryService(database, catalogue, policy, protector, events, new ReceivedRecords(database),
+            LocalQueryService local = new LocalQueryService(database, catalogue, policy, protector, events, new ReceivedRecords(),
                     session.clock);
             Envelopes signer = session.envelopes.signing(config.auditChain().suite());
             Recognitions recognitions = new Recognitions(database, new AllianceNotices(database, session.clock), config.nodeId(), signer,

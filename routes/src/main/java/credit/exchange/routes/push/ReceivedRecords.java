@@ -7,7 +7,6 @@ import credit.exchange.routes.model.RecordStatus;
 import credit.exchange.routes.model.SubjectKind;
 import credit.exchange.routes.query.ReceivedRecord;
 import credit.exchange.routes.query.ReceivedRecordSource;
-import credit.exchange.routes.store.Database;
 import credit.exchange.security.Classification;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
@@ -55,18 +54,13 @@ public final class ReceivedRecords implements ReceivedRecordSource {
             limit ? offset ?""";
     private static final String COUNT = "select count(*) from (" + SERVED + ") q";
 
-    private final Database database;
-
-    public ReceivedRecords(Database database) {
-        this.database = database;
-    }
 
     @Override
-    public List<ReceivedRecord> byUscc(String uscc, Set<String> datasets, long offset, int limit) {
+    public List<ReceivedRecord> byUscc(Connection c, String uscc, Set<String> datasets, long offset, int limit) {
         if (datasets.isEmpty() || limit < 1) {
             return List.of();
         }
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
+        try (PreparedStatement ps = c.prepareStatement(PAGE)) {
             ps.setString(1, uscc);
             ps.setArray(2, c.createArrayOf("text", datasets.toArray()));
             ps.setInt(3, limit);
@@ -86,11 +80,11 @@ public final class ReceivedRecords implements ReceivedRecordSource {
     }
 
     @Override
-    public long count(String uscc, Set<String> datasets) {
+    public long count(Connection c, String uscc, Set<String> datasets) {
         if (datasets.isEmpty()) {
             return 0;
         }
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(COUNT)) {
+        try (PreparedStatement ps = c.prepareStatement(COUNT)) {
             ps.setString(1, uscc);
             ps.setArray(2, c.createArrayOf("text", datasets.toArray()));
             try (ResultSet rs = ps.executeQuery()) {

@@ -159,7 +159,7 @@ public final class LocalQueryService {
         try (Connection c = database.connection()) {
             LocalDate today = RecordStatus.today(clock);
             long own = LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today);
-            long total = own + receivedCount(q, decided);
+            long total = own + receivedCount(c, q, decided);
             if (total > max) {
                 throw CsvExport.tooLarge(total, max, "a USCC instead of a name, or datasets=…");
             }
@@ -248,7 +248,7 @@ public final class LocalQueryService {
             RecordPage read = read(c, q, decided, today, -1, page, size);
             // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
             long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
-                    : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(q, decided);
+                    : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(c, q, decided);
             return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(),
                     withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
         } catch (SQLException e) {
@@ -282,8 +282,8 @@ public final class LocalQueryService {
         return new Decided(decisions, readable, recorded);
     }
 
-    private long receivedCount(Question q, Decided decided) {
-        return q.receivedOf().map(uscc -> received.count(uscc, decided.readable().keySet())).orElse(0L);
+    private long receivedCount(Connection c, Question q, Decided decided) {
+        return q.receivedOf().map(uscc -> received.count(c, uscc, decided.readable().keySet())).orElse(0L);
     }
 
     /** One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own, -1 unknown). */
@@ -302,7 +302,7 @@ public final class LocalQueryService {
             long ownTotal = !records.isEmpty() || page == 0 ? (long) page * size + records.size()
                     : own >= 0 ? own : LatestVersions.count(c, q.match(), q.argument(), readable.keySet(), today);
             int room = size - records.size();
-            List<ReceivedRecord> fetched = received.byUscc(q.receivedOf().get(), readable.keySet(),
+            List<ReceivedRecord> fetched = received.byUscc(c, q.receivedOf().get(), readable.keySet(),
                     Math.max(0, (long) page * size - ownTotal), room + 1);
             more = fetched.size() > room;
             receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();

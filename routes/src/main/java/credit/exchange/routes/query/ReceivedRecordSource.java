@@ -1,5 +1,6 @@
 package credit.exchange.routes.query;
 
+import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
 
@@ -13,12 +14,12 @@ public interface ReceivedRecordSource {
     /** A node that receives nothing. */
     ReceivedRecordSource NONE = new ReceivedRecordSource() {
         @Override
-        public List<ReceivedRecord> byUscc(String uscc, Set<String> datasets, long offset, int limit) {
+        public List<ReceivedRecord> byUscc(Connection c, String uscc, Set<String> datasets, long offset, int limit) {
             return List.of();
         }
 
         @Override
-        public long count(String uscc, Set<String> datasets) {
+        public long count(Connection c, String uscc, Set<String> datasets) {
             return 0;
         }
     };
@@ -26,10 +27,11 @@ public interface ReceivedRecordSource {
     /**
      * The latest version of each received record of a legal person in these datasets that is
      * still served (not withdrawn, repaired or past its publication end), newest decision first,
-     * as the sender sent it (with the sender's classification label).
+     * as the sender sent it (with the sender's classification label). Read on the query's own
+     * connection: a query holding one while it waited for a second could starve the pool.
      */
-    List<ReceivedRecord> byUscc(String uscc, Set<String> datasets, long offset, int limit);
+    List<ReceivedRecord> byUscc(Connection c, String uscc, Set<String> datasets, long offset, int limit);
 
     /** How many {@link #byUscc} answers in all, for a query's total. */
-    long count(String uscc, Set<String> datasets);
+    long count(Connection c, String uscc, Set<String> datasets);
 }

@@ -57,7 +57,7 @@ class ReceivedRecordsTest {
         this.node = node;
         this.received = new ReceivedDeliveries(node.database());
         this.queries = new LocalQueryService(node.database(), node.catalogue(), new AccessPolicy(), node.protector(), node.accessEvents(),
-                new ReceivedRecords(node.database()), java.time.Clock.systemUTC());
+                new ReceivedRecords(), java.time.Clock.systemUTC());
     }
 
     @Test
