@@ -12,8 +12,6 @@ import credit.exchange.routes.query.Withheld;
 import credit.exchange.routes.store.CategoryCatalogue;
 import credit.exchange.security.Classification;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +32,6 @@ final class ReportContents {
     /** The plan's order of record types; datasets the catalogue adds later follow, by code. */
     private static final List<String> PLAN_ORDER = List.of("licensing", "penalty", "redlist", "blacklist", "commitment",
             "judgment-debtor", "tax", "social-insurance");
-    static final ZoneId ZONE = RecordStatus.PUBLICATION_ZONE;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
 
     /** Who issues the report, and what it says of itself. */
     record Heading(String number, String node, String nodeName, Instant issuedAt, String purpose, String issuedTo, String verificationUrl) {
@@ -229,9 +225,5 @@ final class ReportContents {
             fields.add(new CreditReport.Field("撤销原因", s.path("withdrawn").path("reason").asText("")));
         }
         return new CreditReport.Section("recognition", "守信激励互认状态", "Mutual recognition", List.of(new CreditReport.Entry(here, fields)), "");
-    }
-
-    static String time(Instant at) {
-        return at == null ? "" : TIME.format(at) + "（UTC+08:00 Asia/Shanghai）";
     }
 }
