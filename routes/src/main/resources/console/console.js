@@ -75,7 +75,7 @@ function renderEvents() {
     cell(row, labelOf('action', e.action), 'action', e.action);
     cell(row, e.exchangeType, 'exchange-type');
     cell(row, e.subjectKey && e.subjectKey.startsWith('P:') ? t('events.person', { key: e.subjectKey.substring(2, 14) }) : e.subjectKey);
-    cell(row, e.classification);
+    cell(row, e.classification || classesOf(e.decisions));
     cell(row, labelOf('decision', e.decision), e.decision === 'DENY' ? 'deny' : e.decision === 'ALLOW' ? 'allow' : null, e.decision);
     cell(row, e.reason);
     cell(row, e.outcome);
@@ -122,6 +122,11 @@ async function detail(seq, row) {
   document.body.classList.add('detail-open'); // the page makes room beside the panel: it covers no control
 }
 
+/** The classes a query's per-dataset decisions concern, e.g. "A, B" (an event of one dataset names its class itself). */
+function classesOf(decisions) {
+  return decisions && decisions.length ? [...new Set(decisions.map((d) => d.classification))].sort().join(', ') : null;
+}
+
 function renderDetail() {
   const d = shown.detail;
   if (!d) {
@@ -134,7 +139,10 @@ function renderDetail() {
     [t('detail.time'), zoned(e.at)], [t('detail.exchangeType'), e.action && e.action.startsWith('exchange.') ? e.detail : null],
     [t('detail.node'), e.node], [t('detail.actor'), coded('actor', e.actorKind) + ' ' + e.actor], [t('detail.partner'), e.partner],
     [t('detail.action'), coded('action', e.action)], [t('detail.subjectKey'), e.subjectKey], [t('detail.class'), e.classification],
-    [t('detail.dataset'), e.dataset], [t('detail.purpose'), e.purpose], [t('detail.authorisation'), e.authorisationId],
+    [t('detail.dataset'), e.dataset],
+    [t('detail.decisions'), (e.decisions || []).map((d) => d.dataset + ' ' + d.classification + ' '
+      + labelOf('decision', d.decision) + ' ' + d.reason).join('; ') || null],
+    [t('detail.purpose'), e.purpose], [t('detail.authorisation'), e.authorisationId],
     [t('detail.decision'), coded('decision', e.decision)], [t('detail.reason'), e.reason],
     [t('detail.messageIds'), (e.messageIds || []).join(', ')], [t('detail.outcome'), e.outcome],
     [t('detail.latency'), e.latencyMs === null || e.latencyMs === undefined ? null : t('common.ms', { ms: e.latencyMs })],

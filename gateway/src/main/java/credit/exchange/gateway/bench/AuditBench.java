@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", description = {
         "Audit events appended and verified per second, against the chain's hash bound.",
         "The audit trail on an embedded PostgreSQL: concurrent queries record their access decisions (one event per",
-        "dataset) through the audit writer, each waiting until its events are chained and durable (group commit);",
-        "reports events/s appended with the chain,",
+        "query, a decision per dataset inside it) through the audit writer, each waiting until its event is chained and",
+        "durable (group commit); reports events/s and decisions/s appended with the chain,",
         "then verifies the whole chain and reports events/s; beside it, in the same run, the hash bound (the",
         "chain's hash of each event's canonical bytes, one thread)."})
 final class AuditBench implements Callable<Integer> {
@@ -50,13 +50,13 @@ final class AuditBench implements Callable<Integer> {
     private double hashRate;
     private double appendRate;
 
-    @Option(names = "--events", defaultValue = "400000", description = "events to append")
-    int events;
+    @Option(names = "--queries", defaultValue = "50000", description = "queries whose access events to append")
+    int queries;
 
     @Option(names = "--writers", defaultValue = "4", description = "concurrent writers (queries)")
     int writers;
 
-    @Option(names = "--per-query", defaultValue = "8", description = "events per writer transaction (datasets of a query)")
+    @Option(names = "--per-query", defaultValue = "8", description = "access decisions per query (its datasets)")
     int perQuery;
 
     @Option(names = "--suite", defaultValue = "GM", description = "GM (SM3) or INTL (SHA-256)")
@@ -84,12 +84,13 @@ final class AuditBench implements Callable<Integer> {
                 AuditVerifier.Verification v = new AuditVerifier(audit).verify(1);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 rates.add(v.result().verified() / seconds);
-                System.out.printf("verify run %d: %d events in %.2f s = %,.0f events/s, intact=%s%n", run,
-                        v.result().verified(), seconds, v.result().verified() / seconds, v.result().intact());
+                System.out.printf("verify run %d: %d events (%d decisions) in %.2f s = %,.0f events/s, intact=%s%n", run,
+                        v.result().verified(), v.result().verified() * perQuery, seconds, v.result().verified() / seconds,
+                        v.result().intact());
             }
             rates.sort(null);
-            System.out.printf("RESULT verify: median of 5 runs %,.0f events/s (slowest %s)%n", rates.get(2),
-                    String.format("%,.0f", rates.get(0)));
+            System.out.printf("RESULT verify: median of 5 runs %,.0f events/s = %,.0f decisions/s (slowest %s events/s)%n", rates.get(2),
+                    rates.get(2) * perQuery, String.format("%,.0f", rates.get(0)));
             summary.rate("append, durable", appendRate, "events/s", chain.algorithm() + " of an event, one thread", hashRate, Double.NaN);
             summary.rate("verify, median of 5", rates.get(2), "events/s", chain.algorithm() + " of an event, one thread", hashRate,
                     Double.NaN);
@@ -122,9 +123,12 @@ final class AuditBench implements Callable<Integer> {
     }
 
     private void hashBound(AuditChain chain) {
+        List<AuditRecord.DatasetDecision> decided = new ArrayList<>();
+        decisions().forEach((dataset, d) -> decided.add(new AuditRecord.DatasetDecision(dataset, d.getKey().name(),
+                d.getValue().allowed() ? "ALLOW" : "DENY", d.getValue() instanceof AccessDecision.Allow a ? a.disclosure().name()
+                        : ((AccessDecision.Deny) d.getValue()).code().name())));
         AuditRecord record = AuditEvent.by(AuditEvent.ActorKind.PARTNER, "huzhou", AuditEvent.Action.ACCESS).partner("huzhou")
-                .subject("U:91330100716105852F").classification("B").dataset("tax").purpose("query 1").decision(AuditEvent.Decision.DENY)
-                .reason(ErrorCode.E_NOT_GRANTED).build().record().placed(1, "hangzhou");
+                .subject("U:91330100716105852F").purpose("query 1").decisions(decided).build().record().placed(1, "hangzhou");
         byte[] previous = AuditChain.GENESIS;
         for (int i = 0; i < 200_000; i++) { // warm-up
             previous = chain.hash(record.atPosition(i), previous);
@@ -136,8 +140,8 @@ final class AuditBench implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         hashRate = n / seconds;
-        System.out.printf("RESULT bound: %s of an access event's canonical bytes (%d bytes), one thread: %,.0f events/s%n",
-                chain.algorithm(), record.canonical().length, n / seconds);
+        System.out.printf("RESULT bound: %s of a query's access event's canonical bytes (%d decisions, %d bytes), one thread:"
+                + " %,.0f events/s%n", chain.algorithm(), perQuery, record.canonical().length, n / seconds);
     }
 
     private void append(Database db, AuditStore audit) throws Exception {
@@ -145,12 +149,7 @@ final class AuditBench implements Callable<Integer> {
         AuditWriter writer = new AuditWriter(audit, batch);
         AccessEvents recorder = new AccessEvents(writer);
         Caller huzhou = Caller.partner("huzhou", new PartnerGrant(Set.of(Classification.A), Set.of(), Map.of()));
-        Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
-        for (int d = 0; d < perQuery; d++) {
-            decisions.put("dataset-" + d, d % 2 == 0 ? Map.entry(Classification.A, new AccessDecision.Allow(Disclosure.PUBLIC))
-                    : Map.entry(Classification.B, new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED)));
-        }
-        int queries = events / perQuery;
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = decisions();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long t0 = System.nanoTime();
         List<Future<?>> running = new ArrayList<>();
@@ -170,9 +169,19 @@ final class AuditBench implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
         writer.close();
-        long total = (long) queries * perQuery;
-        appendRate = total / seconds;
-        System.out.printf("RESULT append: %d writers (queries), %d events each, waiting until they are chained and durable:"
-                + " %d events in %.2f s = %,.0f events/s%n", writers, perQuery, total, seconds, total / seconds);
+        appendRate = queries / seconds;
+        System.out.printf("RESULT append: %d writers (queries), one event of %d decisions each, waiting until it is chained and durable:"
+                + " %d events in %.2f s = %,.0f events/s = %,.0f decisions/s%n", writers, perQuery, queries, seconds, queries / seconds,
+                (double) queries * perQuery / seconds);
+    }
+
+    /** A query's decisions: {@code perQuery} datasets, every other one refused. */
+    private Map<String, Map.Entry<Classification, AccessDecision>> decisions() {
+        Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
+        for (int d = 0; d < perQuery; d++) {
+            decisions.put("dataset-" + d, d % 2 == 0 ? Map.entry(Classification.A, new AccessDecision.Allow(Disclosure.PUBLIC))
+                    : Map.entry(Classification.B, new AccessDecision.Deny(ErrorCode.E_NOT_GRANTED)));
+        }
+        return decisions;
     }
 }

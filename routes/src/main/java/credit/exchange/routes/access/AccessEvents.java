@@ -1,6 +1,7 @@
 package credit.exchange.routes.access;
 
 import credit.exchange.security.audit.AuditEvent;
+import credit.exchange.security.audit.AuditRecord;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.security.Classification;
 import credit.exchange.security.access.AccessContext;
@@ -12,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every access decision, allow or deny, as an audit event (action {@code access}): who asked,
- * about which subject (its store key: a pseudonym for a person), which class and dataset, for
- * what purpose, on which authorisation, and the decision with its reason (a deny's code, or the
- * fields shown). A query hands its decisions to the {@link AuditWriter} (group commit), reads while
- * they are chained and committed, and answers only once they are: nothing is answered without its
- * event.
+ * Every query's access decisions, allow or deny, as one audit event (action {@code access}): who
+ * asked, about which subject (its store key: a pseudonym for a person), for what purpose, on which
+ * authorisation, and for each dataset asked its class, the decision and its reason (a deny's code,
+ * or the disclosure shown), each inside the event's hash. A query hands its event to the
+ * {@link AuditWriter} (group commit), reads while it is chained and committed, and answers only
+ * once it is: nothing is answered without its event.
  */
 public final class AccessEvents {
 
@@ -27,7 +28,7 @@ public final class AccessEvents {
         this.writer = writer;
     }
 
-    /** Records the decisions of one query, one event per dataset; returns when they are durable. */
+    /** Records the decisions of one query, one event for all its datasets; returns when it is durable. */
     public void recordAll(Caller caller, AccessContext context, Map<String, Map.Entry<Classification, AccessDecision>> byDataset) {
         submit(caller, context, byDataset).await();
     }
@@ -41,20 +42,22 @@ public final class AccessEvents {
         return submit(caller, context, byDataset, null);
     }
 
-    /** As {@link #submit(Caller, AccessContext, Map)}, each event with this detail (a partner's vouched end user). */
+    /** As {@link #submit(Caller, AccessContext, Map)}, the event with this detail (a partner's vouched end user). */
     public AuditWriter.Pending submit(Caller caller, AccessContext context,
                                       Map<String, Map.Entry<Classification, AccessDecision>> byDataset, String detail) {
-        List<AuditEvent> events = new ArrayList<>(byDataset.size());
-        String authorisation = context.authorisation().map(SubjectAuthorisation::id).orElse(null);
+        if (byDataset.isEmpty()) {
+            return writer.submit(List.of());
+        }
+        List<AuditRecord.DatasetDecision> decisions = new ArrayList<>(byDataset.size());
         for (var e : byDataset.entrySet()) {
             AccessDecision d = e.getValue().getValue();
-            events.add(AuditEvent.by(caller, AuditEvent.Action.ACCESS).at(context.at())
-                    .partner(caller.kind() == Caller.Kind.PARTNER ? caller.name() : null).subject(context.subject())
-                    .classification(e.getValue().getKey().name()).dataset(e.getKey()).purpose(context.purpose()).authorisation(authorisation)
-                    .decision(d.allowed() ? AuditEvent.Decision.ALLOW : AuditEvent.Decision.DENY)
-                    .reason(d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name())
-                    .detail(detail).build());
+            decisions.add(new AuditRecord.DatasetDecision(e.getKey(), e.getValue().getKey().name(),
+                    d.allowed() ? AuditEvent.Decision.ALLOW.name() : AuditEvent.Decision.DENY.name(),
+                    d instanceof AccessDecision.Allow allow ? allow.disclosure().name() : ((AccessDecision.Deny) d).code().name()));
         }
-        return writer.submit(events);
+        String authorisation = context.authorisation().map(SubjectAuthorisation::id).orElse(null);
+        return writer.submit(List.of(AuditEvent.by(caller, AuditEvent.Action.ACCESS).at(context.at())
+                .partner(caller.kind() == Caller.Kind.PARTNER ? caller.name() : null).subject(context.subject())
+                .purpose(context.purpose()).authorisation(authorisation).decisions(decisions).detail(detail).build()));
     }
 }

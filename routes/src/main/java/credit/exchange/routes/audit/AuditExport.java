@@ -88,6 +88,7 @@ public final class AuditExport {
                 case "subjectKey" -> e.subjectKey();
                 case "classification" -> classification(e.classification());
                 case "dataset" -> e.dataset();
+                case "decisions" -> String.join("; ", e.decisionTexts());
                 case "purpose" -> e.purpose();
                 case "authorisationId" -> e.authorisationId();
                 case "decision" -> FieldLabels.decision(e.decision());

@@ -36,7 +36,10 @@ public final class AuditStore {
 
     /** Columns of an event, the time as microseconds since the epoch (what the canonical form holds; cheaper to read). */
     static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
-            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail";
+            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail, decisions";
+
+    /** Where {@code prev_hash} is when a select reads {@link #COLUMNS} then {@code prev_hash, hash}; the hash is the next column. */
+    static final int PREV_HASH_COLUMN = 19;
 
     private final Database database;
     private final String node;
@@ -183,7 +186,7 @@ public final class AuditStore {
         int n = events.size();
         Long[] seqs = new Long[n];
         Long[] micros = new Long[n];
-        String[][] text = new String[13][n];
+        String[][] text = new String[14][n];
         Integer[] latency = new Integer[n];
         String[] details = new String[n];
         byte[][] prevs = new byte[n][];
@@ -197,7 +200,8 @@ public final class AuditStore {
             micros[i] = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, r.at());
             String[] values = {r.actorKind(), r.actor(), r.partner(), r.action(), r.subjectKey(), r.classification(), r.dataset(),
                 r.purpose(), r.authorisationId(), r.decision(), r.reason(),
-                r.messageIds().isEmpty() ? null : String.join(",", r.messageIds()), r.outcome()};
+                r.messageIds().isEmpty() ? null : String.join(",", r.messageIds()), r.outcome(),
+                r.decisions().isEmpty() ? null : String.join("\n", r.decisionTexts())};
             for (int f = 0; f < values.length; f++) {
                 text[f][i] = values[f];
             }
@@ -210,22 +214,23 @@ public final class AuditStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 with chain_lock as (select pg_advisory_xact_lock(%d))
                 insert into audit_event (seq, at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
-                                         authorisation_id, decision, reason, message_ids, outcome, latency_ms, detail, prev_hash, hash)
+                                         authorisation_id, decision, reason, message_ids, outcome, decisions, latency_ms, detail,
+                                         prev_hash, hash)
                 select seq, timestamptz 'epoch' + m * interval '1 microsecond', ak, a, p, ac, sk, cl, ds, pu, au::uuid, de, re,
-                       string_to_array(mi, ','), ou, la, dt, ph, h
+                       string_to_array(mi, ','), ou, string_to_array(dd, E'\\n'), la, dt, ph, h
                 from chain_lock, unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[],
-                            ?::bytea[], ?::bytea[])
-                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, la, dt, ph, h)""".formatted(CHAIN_LOCK))) {
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],
+                            ?::text[], ?::bytea[], ?::bytea[])
+                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, dd, la, dt, ph, h)""".formatted(CHAIN_LOCK))) {
             ps.setArray(1, c.createArrayOf("bigint", seqs));
             ps.setArray(2, c.createArrayOf("bigint", micros));
-            for (int f = 0; f < 13; f++) {
+            for (int f = 0; f < 14; f++) {
                 ps.setArray(3 + f, c.createArrayOf("text", text[f]));
             }
-            ps.setArray(16, c.createArrayOf("integer", latency));
-            ps.setArray(17, c.createArrayOf("text", details));
-            ps.setArray(18, c.createArrayOf("bytea", prevs));
-            ps.setArray(19, c.createArrayOf("bytea", hashes));
+            ps.setArray(17, c.createArrayOf("integer", latency));
+            ps.setArray(18, c.createArrayOf("text", details));
+            ps.setArray(19, c.createArrayOf("bytea", prevs));
+            ps.setArray(20, c.createArrayOf("bytea", hashes));
             ps.executeUpdate();
         }
         if (known == null) {
@@ -279,12 +284,14 @@ public final class AuditStore {
     /** Reads an event from columns 2.. of {@link #COLUMNS} (column 1 is seq or id); the evidence export reads them so too. */
     static AuditRecord record(ResultSet rs, long seq, String node) throws SQLException {
         Array ids = rs.getArray(14);
+        Array decisions = rs.getArray(18);
         Object latency = rs.getObject(16);
         long micros = rs.getLong(2);
         Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
         return new AuditRecord(seq, at, node, rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                 rs.getString(11), rs.getString(12), rs.getString(13), ids == null ? List.of() : List.of((String[]) ids.getArray()),
-                rs.getString(15), latency == null ? null : ((Number) latency).intValue(), rs.getString(17));
+                rs.getString(15), latency == null ? null : ((Number) latency).intValue(), rs.getString(17),
+                decisions == null ? List.of() : java.util.Arrays.stream((String[]) decisions.getArray()).map(AuditRecord.DatasetDecision::parse).toList());
     }
 }

@@ -24,8 +24,8 @@ public final class AuditTrail {
         AuditRecord e = event.fields();
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into audit_event (at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
-                                         authorisation_id, decision, reason, message_ids, outcome, latency_ms, detail)
-                values (coalesce(?::timestamptz, now()), ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?)""")) {
+                                         authorisation_id, decision, reason, message_ids, outcome, latency_ms, detail, decisions)
+                values (coalesce(?::timestamptz, now()), ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setTimestamp(1, e.at() == null ? null : Timestamp.from(e.at()));
             ps.setString(2, e.actorKind());
             ps.setString(3, e.actor());
@@ -42,6 +42,7 @@ public final class AuditTrail {
             ps.setString(14, e.outcome());
             ps.setObject(15, e.latencyMs(), Types.INTEGER);
             ps.setString(16, e.detail());
+            ps.setArray(17, e.decisions().isEmpty() ? null : c.createArrayOf("text", e.decisionTexts().toArray()));
             ps.executeUpdate();
         }
     }

@@ -185,7 +185,7 @@ public final class EvidenceBundle {
                     if (!record.at().isBefore(from) && record.at().isBefore(to) && filter.matches(record)) {
                         selected.add(record.seq());
                     }
-                    events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(18), rs.getBytes(19))));
+                    events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(AuditStore.PREV_HASH_COLUMN), rs.getBytes(AuditStore.PREV_HASH_COLUMN + 1))));
                     events.write('\n');
                 }
             }
@@ -321,6 +321,9 @@ public final class EvidenceBundle {
                 .put("reason", r.reason()).put("outcome", r.outcome()).put("latencyMs", r.latencyMs()).put("detail", r.detail())
                 .put("prevHash", HexFormat.of().formatHex(prevHash)).put("hash", HexFormat.of().formatHex(hash));
         r.messageIds().forEach(e.putArray("messageIds")::add);
+        if (!r.decisions().isEmpty()) {
+            r.decisionTexts().forEach(e.putArray("decisions")::add);
+        }
         return e;
     }
 
@@ -328,12 +331,14 @@ public final class EvidenceBundle {
         long micros = e.path("atMicros").asLong();
         List<String> ids = new ArrayList<>();
         e.path("messageIds").forEach(id -> ids.add(id.asText()));
+        List<AuditRecord.DatasetDecision> decisions = new ArrayList<>();
+        e.path("decisions").forEach(d -> decisions.add(AuditRecord.DatasetDecision.parse(d.asText())));
         return new AuditRecord(e.path("seq").asLong(),
                 Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L), node,
                 text(e, "actorKind"), text(e, "actor"), text(e, "partner"), text(e, "action"), text(e, "subjectKey"),
                 text(e, "classification"), text(e, "dataset"), text(e, "purpose"), text(e, "authorisationId"), text(e, "decision"),
                 text(e, "reason"), ids, text(e, "outcome"), e.path("latencyMs").isNumber() ? e.get("latencyMs").asInt() : null,
-                text(e, "detail"));
+                text(e, "detail"), decisions);
     }
 
     private static String text(JsonNode e, String field) {

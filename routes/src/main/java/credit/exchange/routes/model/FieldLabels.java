@@ -140,6 +140,7 @@ public final class FieldLabels {
         AUDIT.put("subjectKey", "主体");
         AUDIT.put("classification", "类别");
         AUDIT.put("dataset", "数据集");
+        AUDIT.put("decisions", "各数据集决定");
         AUDIT.put("purpose", "目的");
         AUDIT.put("authorisationId", "授权编号");
         AUDIT.put("decision", "决定");

@@ -69,8 +69,9 @@ class SubjectAuthorisationsTest {
         assertEquals(authorisations.revoke(a.id(), "again").revokedAt(), authorisations.find(a.id()).orElseThrow().revokedAt(),
                 "revoking again changes nothing");
 
-        assertEquals("ALLOW PARTNER huzhou PUBLIC|DENY PARTNER huzhou E_AUTHORIZATION_REVOKED", rows(
-                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || reason from audit_event where action = 'access' order by id"));
+        assertEquals("ALLOW PARTNER huzhou penalty B ALLOW PUBLIC|DENY PARTNER huzhou penalty B DENY E_AUTHORIZATION_REVOKED", rows(
+                "select decision || ' ' || actor_kind || ' ' || actor || ' ' || array_to_string(decisions, ',') from audit_event"
+                        + " where action = 'access' order by id"));
         assertEquals("REGISTERED OPERATOR officer-17|REVOKED OPERATOR officer-17", rows("select outcome || ' ' || actor_kind || ' ' || actor"
                 + " from audit_event where action = 'authorisation' order by id"), "registered and revoked, each with its event; revoking again is none");
         assertEquals(a.id(), rows("select distinct authorisation_id::text from audit_event"));

@@ -68,7 +68,7 @@ class AuditExportTest {
         }
 
         String text = new String(file.csv(), StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("\uFEFF序号,时间（UTC+08:00 Asia/Shanghai）,操作者类型,操作者,伙伴节点,操作,交换类型,主体,类别,数据集,目的,授权编号,决定,原因,"
+        assertTrue(text.startsWith("\uFEFF序号,时间（UTC+08:00 Asia/Shanghai）,操作者类型,操作者,伙伴节点,操作,交换类型,主体,类别,数据集,各数据集决定,目的,授权编号,决定,原因,"
                 + "消息编号,结果,耗时（毫秒）,详情\r\n"), text.substring(0, 120));
         List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(text.substring(1))).getRecords();

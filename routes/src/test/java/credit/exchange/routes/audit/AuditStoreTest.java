@@ -62,14 +62,14 @@ class AuditStoreTest {
         return new AuditStore(node.database(), "hangzhou", AuditChain.of(suite));
     }
 
-    /** Access decisions of n queries, as queries record them: through the audit writer, two events each. */
-    private void record(int queries, AuditStore store) {
+    /** The access decisions of n queries, as queries record them: through the audit writer, one event each. */
+    private void queries(int queries, AuditStore store) {
         try (AuditWriter writer = new AuditWriter(store, 64)) {
-            record(queries, new AccessEvents(writer));
+            queries(queries, new AccessEvents(writer));
         }
     }
 
-    private static void record(int queries, AccessEvents events) {
+    private static void queries(int queries, AccessEvents events) {
         Caller huzhou = Caller.partner("huzhou", new PartnerGrant(java.util.Set.of(Classification.A), java.util.Set.of(), Map.of()));
         for (int q = 0; q < queries; q++) {
             Map<String, Map.Entry<Classification, AccessDecision>> decisions = new LinkedHashMap<>();
@@ -83,11 +83,11 @@ class AuditStoreTest {
     @EnumSource(Suite.class)
     void decisionsAndPendingEvents_areChainedInTheOrderTheyWereWritten_andTheChainVerifies(Suite suite) {
         AuditStore store = store(suite);
-        record(150, store);
+        queries(300, store);
         execute("insert into audit_event (actor_kind, actor, action, detail) select 'OPERATOR', 'operator', 'config', 'change ' || n"
                 + " from generate_series(1, 7) as n"); // as an action writes its event in its own transaction: pending
         assertEquals(7, new AuditVerifier(store).verify(1).pending());
-        record(5, store);
+        queries(10, store);
 
         assertEquals(7, store.chainAll(4), "only what is pending, in batches");
         AuditVerifier.Verification v = new AuditVerifier(store).verify(1);
@@ -96,7 +96,10 @@ class AuditStoreTest {
         assertEquals(317, v.head().orElseThrow().seq());
         assertEquals(0, v.pending());
         assertEquals("change 1", sql("select detail from audit_event where seq = 311"), "pending events follow what was chained");
-        assertEquals("licensing tax", sql("select string_agg(dataset, ' ' order by seq) from audit_event where seq in (1, 2)"));
+        assertEquals("licensing A ALLOW PUBLIC,tax B DENY E_NOT_GRANTED", sql("select array_to_string(decisions, ',') from audit_event"
+                + " where seq = 1"), "a query's decisions, every dataset's, in its one event");
+        assertEquals("DENY E_NOT_GRANTED", sql("select decision || ' ' || reason from audit_event where seq = 1"),
+                "the event's decision: DENY if any dataset's is, with the first refusal's code");
         assertEquals(suite == Suite.GM ? "SM3" : "SHA-256", v.head().get().algorithm());
         assertTrue(new AuditVerifier(store).verify(200).result().intact(), "from the middle, on the stored hash before it");
     }
@@ -104,6 +107,9 @@ class AuditStoreTest {
     /** Tampering with SQL, as someone with the database's write access would. */
     enum Tamper {
         MODIFIED("update audit_event set actor = 'someone-else' where seq = 57", BreakKind.MODIFIED, 57),
+        /** One dataset's decision inside a query's event, turned from a refusal into a disclosure. */
+        ONE_DECISION_MODIFIED("update audit_event set decisions[2] = 'tax B ALLOW PUBLIC' where seq = 57", BreakKind.MODIFIED, 57),
+        ONE_DECISION_DELETED("update audit_event set decisions = decisions[1:1] where seq = 57", BreakKind.MODIFIED, 57),
         DELETED("delete from audit_event where seq = 57", BreakKind.DELETED, 57),
         DELETED_AND_RENUMBERED("delete from audit_event where seq = 57;"
                 + " update audit_event set seq = seq + 1000000 where seq > 57;"
@@ -131,7 +137,7 @@ class AuditStoreTest {
     @EnumSource(Tamper.class)
     void tamperingWithRowsInPostgres_isFoundAtItsSequenceNumber_withItsKind(Tamper tamper) {
         AuditStore store = store(Suite.GM);
-        record(50, store);
+        queries(100, store);
         execute(tamper.sql);
 
         AuditVerifier.Verification v = new AuditVerifier(store).verify(1);
@@ -159,10 +165,10 @@ class AuditStoreTest {
         AuditStore store = store(Suite.GM);
         AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
-        record(10, store); // events 1–20
+        queries(20, store); // events 1–20
         assertEquals(20, checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).orElseThrow().seq());
         assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now).isEmpty(), "nothing new: not due");
-        record(40, store); // events 21–100
+        queries(80, store); // events 21–100
         assertEquals(100, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofMinutes(1), now.plusSeconds(61)).orElseThrow().seq(),
                 "a minute later, the chain having grown");
         AuditVerifier.Verification intact = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
@@ -193,14 +199,14 @@ class AuditStoreTest {
         AuditStore store = store(Suite.GM);
         AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
-        record(2, store); // events 1–4
+        queries(4, store); // events 1–4
         assertEquals(4, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now).orElseThrow().seq());
         store.append(List.of(countersignExchange("exchange.out"), countersignExchange("exchange.in"))); // events 5–6
 
         assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(60)).isEmpty(),
                 "the countersigning's bookkeeping alone makes no checkpoint: nothing new to have countersigned");
         assertTrue(checkpoints.checkpointIfDue(HANGZHOU, 1, Duration.ofSeconds(1), now.plusSeconds(120)).isEmpty(), "nor ever, however long");
-        record(1, store); // events 7–8: a real access
+        queries(2, store); // events 7–8: a real access
         assertEquals(8, checkpoints.checkpointIfDue(HANGZHOU, 1000, Duration.ofSeconds(1), now.plusSeconds(180)).orElseThrow().seq(),
                 "a real event: due, pinning the bookkeeping before it too");
 
@@ -214,7 +220,7 @@ class AuditStoreTest {
     @Test
     void exportEvidence_withoutCrls_isRefusedNamingTheSetting_andWritesNothing() throws Exception {
         AuditStore store = store(Suite.GM);
-        record(2, store);
+        queries(4, store);
         java.nio.file.Path out = java.nio.file.Files.createTempDirectory("evidence").resolve("bundle.zip");
 
         CodedException refused = assertThrows(CodedException.class, () -> new AuditRetention(store).exportEvidence(Optional.of(HANGZHOU), 100,
@@ -231,9 +237,9 @@ class AuditStoreTest {
         AuditStore store = store(Suite.GM);
         AuditCheckpoints checkpoints = new AuditCheckpoints(store);
         Instant now = Instant.now();
-        record(10, store); // events 1–20
+        queries(20, store); // events 1–20
         checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
-        record(10, store); // events 21–40
+        queries(20, store); // events 21–40
         checkpoints.checkpointIfDue(HANGZHOU, 20, Duration.ofMinutes(1), now);
         java.nio.file.Path archives = java.nio.file.Files.createTempDirectory("archives");
         StatementVerifier trust = new StatementVerifier(new CertificateValidator(List.of(CA.certificate()), List.of(CA.crl(Duration.ofDays(3))),
@@ -266,7 +272,7 @@ class AuditStoreTest {
     void aCheckpointNotSignedByTheNodeWhoseChainItIs_isReported() {
         AuditStore store = store(Suite.GM);
         AuditCheckpoints checkpoints = new AuditCheckpoints(store);
-        record(5, store);
+        queries(10, store);
         checkpoints.checkpointIfDue(HUZHOU, 1, Duration.ofMinutes(1), Instant.now());
 
         AuditVerifier.Verification v = new AuditVerifier(store).verify(1, Optional.of(HANGZHOU));
@@ -293,7 +299,7 @@ class AuditStoreTest {
 
     @Test
     void anotherNodesChain_isNotContinued() {
-        record(1, store(Suite.GM));
+        queries(2, store(Suite.GM));
         try {
             new AuditStore(node.database(), "huzhou", AuditChain.of(Suite.GM)).append(List.of(event()));
             throw new AssertionError("chained another node's trail");

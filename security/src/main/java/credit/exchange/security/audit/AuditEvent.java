@@ -123,7 +123,7 @@ public final class AuditEvent {
         return record.at() != null ? record : new AuditRecord(0, Instant.now(), record.node(), record.actorKind(), record.actor(),
                 record.partner(), record.action(), record.subjectKey(), record.classification(), record.dataset(), record.purpose(),
                 record.authorisationId(), record.decision(), record.reason(), record.messageIds(), record.outcome(), record.latencyMs(),
-                record.detail());
+                record.detail(), record.decisions());
     }
 
     /** The event's fields, named: what the pending write stores (its time may be missing). */
@@ -149,6 +149,7 @@ public final class AuditEvent {
         private String outcome;
         private Integer latencyMs;
         private String detail;
+        private List<AuditRecord.DatasetDecision> decisions = List.of();
 
         private Builder(ActorKind kind, String actor, Action action) {
             this.kind = Objects.requireNonNull(kind, "actor kind");
@@ -240,10 +241,25 @@ public final class AuditEvent {
             return this;
         }
 
+        /**
+         * A query's access decisions, one per dataset asked (form 2 of the canonical bytes). They
+         * make the event's own decision: DENY if any of them is, with the first refusal's code as
+         * its reason (what the trail's search and denial counts read), ALLOW otherwise.
+         */
+        public Builder decisions(List<AuditRecord.DatasetDecision> decisions) {
+            this.decisions = List.copyOf(decisions);
+            return this;
+        }
+
         public AuditEvent build() {
+            if (!decisions.isEmpty()) {
+                var refused = decisions.stream().filter(d -> !d.allowed()).findFirst();
+                decision = refused.isPresent() ? Decision.DENY : Decision.ALLOW;
+                reason = refused.map(AuditRecord.DatasetDecision::reason).orElse(null);
+            }
             return new AuditEvent(new AuditRecord(0, at, null, kind.name(), actor, partner, action.wireName(), subjectKey, classification,
                     dataset, purpose, authorisationId, decision == null ? null : decision.name(), reason, messageIds, outcome, latencyMs,
-                    detail));
+                    detail, decisions));
         }
     }
 }

@@ -8,25 +8,83 @@ import java.util.List;
 /**
  * One audit event as the chain covers it: every field that says what happened, in a fixed order.
  * {@link #canonical} is the byte form the hash is computed over, the same on every machine and in
- * every bundle: the sequence number, then each field as a 4-byte length (−1 for none) and its
- * UTF-8 bytes, the time as microseconds since the epoch, the message ids as a counted list.
+ * every bundle: the form, the sequence number, the time as microseconds since the epoch, then each
+ * field as a 4-byte length (−1 for none) and its UTF-8 bytes, the message ids as a counted list;
+ * an event that carries per-dataset decisions (a query's one access event) is of form 2, which
+ * appends them as a counted list of four fields each.
  */
 public record AuditRecord(long seq, Instant at, String node, String actorKind, String actor, String partner, String action,
                           String subjectKey, String classification, String dataset, String purpose, String authorisationId,
                           String decision, String reason, List<String> messageIds, String outcome, Integer latencyMs,
-                          String detail) {
+                          String detail, List<DatasetDecision> decisions) {
 
-    /** Version of the canonical form; part of the bytes, so that a future form cannot be mistaken for this one. */
+    /** Version of the canonical form of an event without per-dataset decisions; part of the bytes. */
     public static final int FORM = 1;
+
+    /** Version of the canonical form of an event with per-dataset decisions: form 1's bytes, then the decisions. */
+    public static final int FORM_WITH_DECISIONS = 2;
+
+    /**
+     * One access decision inside a query's event: the dataset, its class (A, B, C), ALLOW or DENY,
+     * and the reason (the disclosure shown, e.g. {@code FIELDS partyName,content}, or the
+     * refusal's code). Its text form, stored with the event, is the four separated by single
+     * spaces; the first three are words without white space, the reason is the rest of the line.
+     */
+    public record DatasetDecision(String dataset, String classification, String decision, String reason) {
+
+        public DatasetDecision {
+            for (String word : new String[] {dataset, classification, decision}) {
+                if (word == null || word.isEmpty() || word.chars().anyMatch(Character::isWhitespace)) {
+                    throw new IllegalArgumentException("a dataset decision names its dataset, class and decision in one word each: "
+                            + dataset + " " + classification + " " + decision);
+                }
+            }
+            if (reason == null || reason.isEmpty() || reason.indexOf('\n') >= 0 || reason.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("a dataset decision's reason is one line: " + reason);
+            }
+        }
+
+        /** Dataset, class, decision and reason, space separated: what the trail stores and exports. */
+        public String text() {
+            return dataset + " " + classification + " " + decision + " " + reason;
+        }
+
+        /** The decision of its {@link #text()}; IllegalArgumentException if it is not one. */
+        public static DatasetDecision parse(String text) {
+            String[] w = text.split(" ", 4);
+            if (w.length != 4) {
+                throw new IllegalArgumentException("a dataset decision is a dataset, a class, a decision and a reason: " + text);
+            }
+            return new DatasetDecision(w[0], w[1], w[2], w[3]);
+        }
+
+        public boolean allowed() {
+            return "ALLOW".equals(decision);
+        }
+    }
 
     public AuditRecord {
         messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** An event without per-dataset decisions (every event but a query's access event). */
+    public AuditRecord(long seq, Instant at, String node, String actorKind, String actor, String partner, String action,
+                       String subjectKey, String classification, String dataset, String purpose, String authorisationId,
+                       String decision, String reason, List<String> messageIds, String outcome, Integer latencyMs, String detail) {
+        this(seq, at, node, actorKind, actor, partner, action, subjectKey, classification, dataset, purpose, authorisationId, decision,
+                reason, messageIds, outcome, latencyMs, detail, List.of());
+    }
+
+    /** The decisions' text forms, in order (what the trail's {@code decisions} column holds). */
+    public List<String> decisionTexts() {
+        return decisions.stream().map(DatasetDecision::text).toList();
     }
 
     /** The same event at another position in the chain. */
     public AuditRecord atPosition(long position) {
         return new AuditRecord(position, at, node, actorKind, actor, partner, action, subjectKey, classification, dataset, purpose,
-                authorisationId, decision, reason, messageIds, outcome, latencyMs, detail);
+                authorisationId, decision, reason, messageIds, outcome, latencyMs, detail, decisions);
     }
 
     /**
@@ -35,12 +93,12 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
      */
     public AuditRecord placed(long position, String chainNode) {
         return new AuditRecord(position, at.truncatedTo(ChronoUnit.MICROS), chainNode, actorKind, actor, partner, action, subjectKey,
-                classification, dataset, purpose, authorisationId, decision, reason, messageIds, outcome, latencyMs, detail);
+                classification, dataset, purpose, authorisationId, decision, reason, messageIds, outcome, latencyMs, detail, decisions);
     }
 
     public byte[] canonical() {
         Bytes out = new Bytes();
-        out.writeInt(FORM);
+        out.writeInt(decisions.isEmpty() ? FORM : FORM_WITH_DECISIONS);
         out.writeLong(seq);
         out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, at));
         for (String field : new String[] {node, actorKind, actor, partner, action, subjectKey, classification, dataset, purpose,
@@ -49,6 +107,15 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
         }
         out.writeInt(messageIds.size());
         messageIds.forEach(out::writeText);
+        if (!decisions.isEmpty()) {
+            out.writeInt(decisions.size());
+            for (DatasetDecision d : decisions) {
+                out.writeText(d.dataset());
+                out.writeText(d.classification());
+                out.writeText(d.decision());
+                out.writeText(d.reason());
+            }
+        }
         return out.toByteArray();
     }
 

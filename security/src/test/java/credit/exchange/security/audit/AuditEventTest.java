@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The typed event is the same canonical record the chain has always hashed: no field moves, none is added. */
+/**
+ * The typed event is the same canonical record the chain has always hashed (no field moves, none is added); a query's
+ * event with its per-dataset decisions is form 2, form 1's bytes and then the decisions.
+ */
 class AuditEventTest {
 
     private static final Instant AT = Instant.parse("2026-12-07T01:02:03.456789Z");
@@ -36,6 +39,34 @@ class AuditEventTest {
                 .decision(AuditEvent.Decision.DENY).reason(ErrorCode.E_NOT_GRANTED).detail("on behalf of clerk").build().record();
         assertEquals(new AuditRecord(0, AT, null, "PARTNER", "jiaxing", "jiaxing", "access", "U:91330100716105852F", "B", "tax", "loan",
                 "0b1f6c1e-0000-4000-8000-000000000001", "DENY", "E_NOT_GRANTED", List.of(), null, null, "on behalf of clerk"), r);
+    }
+
+    @Test
+    void aQuerysDecisions_travelInItsOneEvent_whoseDecisionIsDenyIfAnyIs_andEachIsCoveredByItsCanonicalBytes() {
+        var licensing = new AuditRecord.DatasetDecision("licensing", "A", "ALLOW", "FIELDS partyName,content");
+        var tax = new AuditRecord.DatasetDecision("tax", "B", "DENY", "E_NOT_GRANTED");
+        AuditRecord query = AuditEvent.by(AuditEvent.ActorKind.PERSON, "officer-17", AuditEvent.Action.ACCESS).at(AT)
+                .subject("U:91330100716105852F").purpose("loan").decisions(List.of(licensing, tax)).build().record();
+        assertEquals("DENY", query.decision());
+        assertEquals("E_NOT_GRANTED", query.reason(), "the first refusal's code");
+        assertEquals(List.of("licensing A ALLOW FIELDS partyName,content", "tax B DENY E_NOT_GRANTED"), query.decisionTexts());
+        assertEquals(licensing, AuditRecord.DatasetDecision.parse(licensing.text()), "a reason with spaces and commas reads back");
+
+        byte[] canonical = query.atPosition(7).canonical();
+        assertEquals(AuditRecord.FORM_WITH_DECISIONS, java.nio.ByteBuffer.wrap(canonical).getInt());
+        AuditRecord allowed = AuditEvent.by(AuditEvent.ActorKind.PERSON, "officer-17", AuditEvent.Action.ACCESS).at(AT)
+                .subject("U:91330100716105852F").purpose("loan")
+                .decisions(List.of(licensing, new AuditRecord.DatasetDecision("tax", "B", "ALLOW", "PUBLIC"))).build().record();
+        assertEquals("ALLOW", allowed.decision());
+        assertNull(allowed.reason());
+        AuditRecord oneDecisionChanged = new AuditRecord(7, AT, null, "PERSON", "officer-17", null, "access", "U:91330100716105852F", null,
+                null, "loan", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null,
+                List.of(licensing, new AuditRecord.DatasetDecision("tax", "B", "ALLOW", "PUBLIC")));
+        assertEquals(false, java.util.Arrays.equals(canonical, oneDecisionChanged.canonical()), "one decision changed: other bytes");
+        AuditRecord oneDecisionDropped = new AuditRecord(7, AT, null, "PERSON", "officer-17", null, "access", "U:91330100716105852F", null,
+                null, "loan", null, "DENY", "E_NOT_GRANTED", List.of(), null, null, null, List.of(licensing));
+        assertEquals(false, java.util.Arrays.equals(canonical, oneDecisionDropped.canonical()), "one decision dropped: other bytes");
+        assertThrows(IllegalArgumentException.class, () -> new AuditRecord.DatasetDecision("tax", "B", "DENY", "E_X\nforged line"));
     }
 
     @Test

@@ -1,0 +1,110 @@
+package credit.exchange.routes.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import credit.exchange.routes.support.CleanCreditStore;
+import credit.exchange.routes.support.TestNode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Group commit: a lone action's events are one transaction; concurrent actions share transactions
+ * and none is left waiting; events of an action that never waits are still written. Transactions
+ * are counted by the rows' {@code xmin}.
+ */
+@ExtendWith(CleanCreditStore.class)
+class AuditWriterTest {
+
+    private final TestNode node;
+
+    AuditWriterTest(TestNode node) {
+        this.node = node;
+    }
+
+    private AuditStore store() {
+        return new AuditStore(node.database(), "hangzhou", AuditChain.of(Suite.GM));
+    }
+
+    private static AuditEvent event(String detail) {
+        return AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "operator", AuditEvent.Action.CONFIG).detail(detail).build();
+    }
+
+    @Test
+    void aLoneActionsEvents_areDurableWhenAwaitReturns_inOneTransaction() {
+        try (AuditWriter writer = new AuditWriter(store(), 100)) {
+            AuditWriter.Pending pending = writer.submit(List.of(event("one"), event("two")));
+            pending.await();
+            assertEquals(2, number("select count(*) from audit_event where seq is not null"), "chained and committed on return");
+            assertEquals(1, number("select count(distinct xmin::text) from audit_event"));
+        }
+    }
+
+    @Test
+    void concurrentActions_shareTransactions_andEveryOneOfThemIsDurable_andTheChainVerifies() throws Exception {
+        int threads = 16;
+        int perThread = 40;
+        AuditStore store = store();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (AuditWriter writer = new AuditWriter(store, 1000)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                running.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        writer.append(List.of(event("action " + thread + "-" + i)));
+                        assertEquals(1, number("select count(*) from audit_event where seq is not null and detail = 'action " + thread + "-"
+                                + i + "'"), "durable when append returns");
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * perThread, number("select count(*) from audit_event where seq is not null"));
+        long transactions = number("select count(distinct xmin::text) from audit_event");
+        assertTrue(transactions < threads * perThread, transactions + " transactions for " + threads * perThread + " actions: shared");
+        AuditVerifier.Verification v = new AuditVerifier(store).verify(1);
+        assertTrue(v.result().intact(), v.toString());
+    }
+
+    @Test
+    void theEventsOfAnActionThatNeverWaits_areWrittenAll_theSame() {
+        try (AuditWriter writer = new AuditWriter(store(), 100)) {
+            writer.submit(List.of(event("the action failed before it waited")));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (number("select count(*) from audit_event where seq is not null") == 0) {
+                assertTrue(System.nanoTime() < deadline, "written though nobody waits for it");
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // the next look
+            }
+        }
+    }
+
+    private long number(String query) {
+        try (Connection c = node.database().connection(); Statement s = c.createStatement(); var rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
