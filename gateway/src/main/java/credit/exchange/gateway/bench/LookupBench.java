@@ -15,10 +15,6 @@ import credit.exchange.routes.store.SyntheticRecords;
 import credit.exchange.security.access.AccessPolicy;
 import credit.exchange.security.access.Caller;
 import credit.exchange.security.identity.PersonalIdProtector;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,18 +90,18 @@ final class LookupBench implements Callable<Integer> {
         }
         if (http) {
             try (Node node = Node.start(config)) {
-                HttpClient client = HttpClient.newHttpClient();
-                String base = "http://127.0.0.1:" + config.get("gateway.http.port") + "/api/v1/records?uscc=";
+                int port = Integer.parseInt(config.get("gateway.http.port"));
+                // each client thread its own kept-alive connection, asked on the thread itself (KeepAliveHttp)
+                ThreadLocal<KeepAliveHttp> connection = ThreadLocal.withInitial(() -> new KeepAliveHttp("127.0.0.1", port));
                 List<String> keys;
                 try (CreditStoreConnection store = CreditStoreConnection.openOrCreate(config)) {
                     keys = sampleKeys(store.database(), 20_000);
                 }
                 SplittableRandom random = new SplittableRandom(11);
                 Probe get = uscc -> {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + uscc)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+                    KeepAliveHttp.Answer r = connection.get().get("/api/v1/records?uscc=" + uscc);
+                    if (r.status() != 200) {
+                        throw new IllegalStateException("HTTP " + r.status() + ": " + r.body());
                     }
                 };
                 measure("warm-up http", 5_000, keys, random, get);

@@ -34,9 +34,12 @@ public final class AuditStore {
     /** Key of the advisory lock that makes one chainer at a time ("AUDIT" in ASCII). */
     private static final long CHAIN_LOCK = 0x4155444954L;
 
-    /** Columns of an event, the time as microseconds since the epoch (what the canonical form holds; cheaper to read). */
+    /**
+     * Columns of an event, the time as microseconds since the epoch (what the canonical form holds; cheaper to read), a
+     * query's decisions one per line.
+     */
     static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
-            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail, decisions";
+            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail, array_to_string(decisions, chr(10))";
 
     /** Where {@code prev_hash} is when a select reads {@link #COLUMNS} then {@code prev_hash, hash}; the hash is the next column. */
     static final int PREV_HASH_COLUMN = 19;
@@ -281,10 +284,22 @@ public final class AuditStore {
         }
     }
 
+    /**
+     * A stored decision; one that cannot be read (a row edited with SQL) as a decision no event was
+     * written with, so that the chain's verification finds the event modified instead of stopping.
+     */
+    private static AuditRecord.DatasetDecision decision(String text) {
+        try {
+            return AuditRecord.DatasetDecision.parse(text);
+        } catch (IllegalArgumentException unreadable) {
+            return new AuditRecord.DatasetDecision("?", "?", "?", "unreadable: " + text.replaceAll("[\\r\\n]", " "));
+        }
+    }
+
     /** Reads an event from columns 2.. of {@link #COLUMNS} (column 1 is seq or id); the evidence export reads them so too. */
     static AuditRecord record(ResultSet rs, long seq, String node) throws SQLException {
         Array ids = rs.getArray(14);
-        Array decisions = rs.getArray(18);
+        String decisions = rs.getString(18); // a query's decisions, one per line (cheaper to read than an array)
         Object latency = rs.getObject(16);
         long micros = rs.getLong(2);
         Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
@@ -292,6 +307,6 @@ public final class AuditStore {
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                 rs.getString(11), rs.getString(12), rs.getString(13), ids == null ? List.of() : List.of((String[]) ids.getArray()),
                 rs.getString(15), latency == null ? null : ((Number) latency).intValue(), rs.getString(17),
-                decisions == null ? List.of() : java.util.Arrays.stream((String[]) decisions.getArray()).map(AuditRecord.DatasetDecision::parse).toList());
+                decisions == null ? List.of() : decisions.lines().map(AuditStore::decision).toList());
     }
 }

@@ -110,6 +110,7 @@ class AuditStoreTest {
         /** One dataset's decision inside a query's event, turned from a refusal into a disclosure. */
         ONE_DECISION_MODIFIED("update audit_event set decisions[2] = 'tax B ALLOW PUBLIC' where seq = 57", BreakKind.MODIFIED, 57),
         ONE_DECISION_DELETED("update audit_event set decisions = decisions[1:1] where seq = 57", BreakKind.MODIFIED, 57),
+        ONE_DECISION_GARBLED("update audit_event set decisions[1] = '' where seq = 57", BreakKind.MODIFIED, 57),
         DELETED("delete from audit_event where seq = 57", BreakKind.DELETED, 57),
         DELETED_AND_RENUMBERED("delete from audit_event where seq = 57;"
                 + " update audit_event set seq = seq + 1000000 where seq > 57;"
