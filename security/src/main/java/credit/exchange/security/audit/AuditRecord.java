@@ -33,15 +33,26 @@ public record AuditRecord(long seq, Instant at, String node, String actorKind, S
     public record DatasetDecision(String dataset, String classification, String decision, String reason) {
 
         public DatasetDecision {
-            for (String word : new String[] {dataset, classification, decision}) {
-                if (word == null || word.isEmpty() || word.chars().anyMatch(Character::isWhitespace)) {
-                    throw new IllegalArgumentException("a dataset decision names its dataset, class and decision in one word each: "
-                            + dataset + " " + classification + " " + decision);
-                }
+            if (!word(dataset) || !word(classification) || !word(decision)) {
+                throw new IllegalArgumentException("a dataset decision names its dataset, class and decision in one word each: "
+                        + dataset + " " + classification + " " + decision);
             }
             if (reason == null || reason.isEmpty() || reason.indexOf('\n') >= 0 || reason.indexOf('\r') >= 0) {
                 throw new IllegalArgumentException("a dataset decision's reason is one line: " + reason);
             }
+        }
+
+        /** Non-empty, without white space (checked for every decision the verification reads: a loop, not a stream). */
+        private static boolean word(String text) {
+            if (text == null || text.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (Character.isWhitespace(text.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Dataset, class, decision and reason, space separated: what the trail stores and exports. */
