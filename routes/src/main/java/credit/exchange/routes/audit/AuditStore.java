@@ -39,7 +39,8 @@ public final class AuditStore {
      * query's decisions one per line.
      */
     static final String COLUMNS = "seq, (extract(epoch from at) * 1000000)::bigint, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,"
-            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail, array_to_string(decisions, chr(10))";
+            + " authorisation_id::text, decision, reason, message_ids, outcome, latency_ms, detail,"
+            + " array_to_string(decisions, chr(10))";
 
     /** Where {@code prev_hash} is when a select reads {@link #COLUMNS} then {@code prev_hash, hash}; the hash is the next column. */
     static final int PREV_HASH_COLUMN = 19;

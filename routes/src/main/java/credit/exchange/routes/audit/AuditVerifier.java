@@ -193,7 +193,8 @@ public final class AuditVerifier {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<ChainedRecord> batch = new ArrayList<>(VERIFY_BATCH);
                     while (!enough.get() && rs.next()) {
-                        batch.add(new ChainedRecord(AuditStore.record(rs, rs.getLong(1), chainNode), rs.getBytes(AuditStore.PREV_HASH_COLUMN), rs.getBytes(AuditStore.PREV_HASH_COLUMN + 1)));
+                        batch.add(new ChainedRecord(AuditStore.record(rs, rs.getLong(1), chainNode),
+                                rs.getBytes(AuditStore.PREV_HASH_COLUMN), rs.getBytes(AuditStore.PREV_HASH_COLUMN + 1)));
                         if (batch.size() == VERIFY_BATCH) {
                             put(batches, batch);
                             batch = new ArrayList<>(VERIFY_BATCH);

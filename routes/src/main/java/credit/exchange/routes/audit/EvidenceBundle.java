@@ -185,7 +185,8 @@ public final class EvidenceBundle {
                     if (!record.at().isBefore(from) && record.at().isBefore(to) && filter.matches(record)) {
                         selected.add(record.seq());
                     }
-                    events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(AuditStore.PREV_HASH_COLUMN), rs.getBytes(AuditStore.PREV_HASH_COLUMN + 1))));
+                    events.write(JSON.writeValueAsBytes(json(record, rs.getBytes(AuditStore.PREV_HASH_COLUMN),
+                            rs.getBytes(AuditStore.PREV_HASH_COLUMN + 1))));
                     events.write('\n');
                 }
             }
