@@ -29,7 +29,8 @@ final class BenchSummary {
     /**
      * One figure: its value, the bound of the same run, their ratio, and the goal of that ratio.
      *
-     * @param ratio value / bound for a rate, bound / value for a latency: 1 is the bound itself either way
+     * @param ratio value / bound for a rate; goal / value for a latency (its bound, the bare operation's latency, is kept
+     *        beside it): 1 or more meets a latency's goal
      * @param goal the ratio docs/PERFORMANCE.md asks for; NaN for none
      */
     record Figure(String name, double value, String unit, String boundName, double bound, double ratio, double goal) {

@@ -20,11 +20,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,9 +126,9 @@ final class LookupBench implements Callable<Integer> {
 
     /** {@code n} clients at once, each asking its share of the queries one after another; their latencies together. */
     private static Latencies concurrently(String phase, int n, int queries, List<String> keys, Probe probe) throws Exception {
-        List<Latencies> each = new java.util.ArrayList<>();
-        List<Thread> threads = new java.util.ArrayList<>();
-        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Latencies> each = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Exception> failed = new AtomicReference<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Latencies mine = new Latencies();

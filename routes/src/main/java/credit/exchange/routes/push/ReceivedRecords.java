@@ -54,7 +54,6 @@ public final class ReceivedRecords implements ReceivedRecordSource {
             limit ? offset ?""";
     private static final String COUNT = "select count(*) from (" + SERVED + ") q";
 
-
     @Override
     public List<ReceivedRecord> byUscc(Connection c, String uscc, Set<String> datasets, long offset, int limit) {
         if (datasets.isEmpty() || limit < 1) {
