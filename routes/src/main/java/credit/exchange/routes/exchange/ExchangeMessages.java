@@ -25,6 +25,9 @@ public final class ExchangeMessages implements ReplayGuard {
     public record StoredAnswer(byte[] answer, byte[] receipt) {
     }
 
+    /** Expired rows deleted per transaction. */
+    static final int EXPIRY_CHUNK = 500;
+
     private final Database database;
     private final Clock clock;
 
@@ -35,7 +38,11 @@ public final class ExchangeMessages implements ReplayGuard {
 
     /**
      * Claims the id in one statement, so that of two replicas receiving the same envelope exactly
-     * one processes it. An id whose row is past forget_after may be claimed again.
+     * one processes it. An id whose row is past forget_after may be claimed again. The claim is
+     * seen by every replica once committed, and durable before anything it let through is
+     * answered, without a WAL flush of its own: what follows it (the exchange's audit event, a
+     * flow's own write) commits durably before the answer leaves, and the WAL is flushed in order;
+     * an envelope that is not answered gives its id back ({@link #release}).
      */
     @Override
     public boolean firstSeen(String sender, String messageId, Instant forgetAfter) {
@@ -50,13 +57,14 @@ public final class ExchangeMessages implements ReplayGuard {
                     set forget_after = excluded.forget_after, received_at = excluded.received_at, answer = null, receipt = null,
                         signed_digest = excluded.signed_digest
                     where exchange_message.forget_after < excluded.received_at""";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sender);
-            ps.setString(2, messageId);
-            ps.setTimestamp(3, Timestamp.from(forgetAfter));
-            ps.setTimestamp(4, Timestamp.from(clock.instant()));
-            ps.setBytes(5, signedDigest);
-            return ps.executeUpdate() == 1;
+        try {
+            return database.updateWithoutFlushWait(sql, ps -> {
+                ps.setString(1, sender);
+                ps.setString(2, messageId);
+                ps.setTimestamp(3, Timestamp.from(forgetAfter));
+                ps.setTimestamp(4, Timestamp.from(clock.instant()));
+                ps.setBytes(5, signedDigest);
+            }) == 1;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the message id store does not answer; retry later", e);
         }
@@ -66,7 +74,7 @@ public final class ExchangeMessages implements ReplayGuard {
      * Keeps the answer and receipt of a request, for its duplicates. Committed without waiting for
      * the WAL flush: were the node to crash in the next fraction of a second, a duplicate would be
      * refused E_REPLAY rather than answered again — while the claim of the id itself
-     * ({@link #firstSeen}) is durable, so no replay is ever processed twice.
+     * ({@link #firstSeen}) is durable before the answer leaves, so no replay is ever processed twice.
      */
     public void storeAnswer(String sender, String messageId, byte[] answer, byte[] receipt) {
         try {
@@ -136,12 +144,25 @@ public final class ExchangeMessages implements ReplayGuard {
         }
     }
 
-    /** Deletes what no replay check needs any more; returns how many rows went. */
+    /**
+     * Deletes what no replay check needs any more, {@value #EXPIRY_CHUNK} rows per transaction, each
+     * committed without waiting for its WAL flush (a row the crash brings back is deleted next
+     * time); returns how many rows went. A minute of expired answers in one statement put tens of
+     * megabytes on the WAL at once, and every commit behind them waited for their flush.
+     */
     public int forgetExpired() {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "delete from exchange_message where forget_after < ?")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            return ps.executeUpdate();
+        Timestamp now = Timestamp.from(clock.instant());
+        int total = 0;
+        try {
+            int deleted;
+            do {
+                deleted = database.updateWithoutFlushWait("""
+                        delete from exchange_message where (sender, message_id) in (
+                            select sender, message_id from exchange_message where forget_after < ? limit %d)""".formatted(EXPIRY_CHUNK),
+                        ps -> ps.setTimestamp(1, now));
+                total += deleted;
+            } while (deleted == EXPIRY_CHUNK);
+            return total;
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the message id store does not answer; retry later", e);
         }

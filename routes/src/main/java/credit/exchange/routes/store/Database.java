@@ -14,29 +14,43 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
+    /** Connections whose commits do not wait for their WAL flush ({@link #updateWithoutFlushWait}); opened when first needed. */
+    private final HikariDataSource relaxed;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, HikariDataSource relaxed) {
         this.pool = pool;
+        this.relaxed = relaxed;
     }
 
-    /** Connects, then brings the schema up to date with the Flyway migrations in db/migration. */
+    /**
+     * Connects, then brings the schema up to date with the Flyway migrations in db/migration.
+     * Beside the pool of {@code poolSize}, up to half as many connections (at least one) for the
+     * writes that need not wait for their flush.
+     */
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("credit-store");
-        config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(30_000);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = new HikariDataSource(config(jdbcUrl, user, password, "credit-store", poolSize));
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        return new Database(pool);
+        HikariConfig relaxed = config(jdbcUrl, user, password, "credit-store-relaxed", Math.max(1, poolSize / 2));
+        relaxed.setConnectionInitSql("set synchronous_commit = off");
+        relaxed.setMinimumIdle(0);
+        return new Database(pool, new HikariDataSource(relaxed));
+    }
+
+    private static HikariConfig config(String jdbcUrl, String user, String password, String name, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(30_000);
+        return config;
     }
 
     public Connection connection() throws SQLException {
@@ -71,24 +85,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs one update in a transaction that commits without waiting for its WAL flush: for writes
-     * whose loss in a crash within the next fraction of a second costs nothing that matters
-     * (bookkeeping, answers kept for duplicates). Returns the update count.
+     * Runs one update, committed on its own without waiting for its WAL flush, in one round trip:
+     * for writes whose loss in a crash within the next fraction of a second costs nothing that
+     * matters (bookkeeping, answers kept for duplicates), or that a later durable commit makes
+     * durable before anyone relies on them (the WAL is flushed in order). Returns the update count.
      */
     public int updateWithoutFlushWait(String sql, Binder binder) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement relaxed = c.prepareStatement("set local synchronous_commit = off");
-                 PreparedStatement ps = c.prepareStatement(sql)) {
-                relaxed.execute();
-                binder.bind(ps);
-                int n = ps.executeUpdate();
-                c.commit();
-                return n;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try (Connection c = relaxed.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
         }
     }
 
@@ -103,6 +108,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        relaxed.close();
         pool.close();
     }
 }
