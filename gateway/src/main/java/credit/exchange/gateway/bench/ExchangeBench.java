@@ -168,6 +168,8 @@ final class ExchangeBench implements Callable<Integer> {
                 summary.rate(mode + " round " + run + ", saturation", best, "exchanges/s", "crypto on every core", boundRate,
                         GOAL_OF_BOUND);
                 summary.latency(mode + " round " + run + ", p99 at half that rate", p99, "ms", "none", Double.NaN, GOAL_P99_MILLIS);
+            } finally {
+                clients.forEach(SimulatedPartner::close); // their connections were to this node
             }
         }
         if (bestBySigning.size() == 2) {

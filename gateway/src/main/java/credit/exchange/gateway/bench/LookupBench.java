@@ -3,6 +3,7 @@ package credit.exchange.gateway.bench;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.PersonalIdKeys;
+import credit.exchange.gateway.demo.KeepAliveHttp;
 import credit.exchange.gateway.infra.CreditStoreConnection;
 import credit.exchange.routes.access.AccessEvents;
 import credit.exchange.routes.audit.AuditStore;
@@ -103,7 +104,7 @@ final class LookupBench implements Callable<Integer> {
                 Probe get = uscc -> {
                     KeepAliveHttp.Answer r = connection.get().get("/api/v1/records?uscc=" + uscc);
                     if (r.status() != 200) {
-                        throw new IllegalStateException("HTTP " + r.status() + ": " + r.body());
+                        throw new IllegalStateException("HTTP " + r.status() + ": " + r.text());
                     }
                 };
                 measure("warm-up http", 5_000, keys, random, get);

@@ -17,17 +17,17 @@ import credit.exchange.security.pki.NodeCredentials;
 import credit.exchange.security.pki.Usage;
 import credit.exchange.security.transport.MutualTls;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A partner node reduced to its exchange client, for load drivers and fault tests: its alliance
@@ -35,14 +35,18 @@ import java.util.UUID;
  * exchange is proven as a partner proves it: the answer opens, answers this message, and comes
  * with the node's receipt of exactly the bytes sent.
  */
-public final class SimulatedPartner {
+public final class SimulatedPartner implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String id;
     private final String target;
     private final Suite suite;
     private final Envelopes envelopes;
     private final NodeCredentials credential;
-    private final HttpClient http;
+    /** Kept-alive TLS connections to the listener, one per exchange in flight, each reused by the next exchange. */
+    private final Deque<KeepAliveHttp> connections = new ConcurrentLinkedDeque<>();
+    private final SSLSocketFactory tls;
     private final URI listener;
     private final X509Certificate targetCertificate;
     private final Clock clock;
@@ -59,8 +63,7 @@ public final class SimulatedPartner {
         this.credential = credentials.get(suite);
         this.envelopes = new Envelopes(credential, (presented, expected) -> validator.validate(presented, expected, Usage.SIGNING),
                 new InMemoryReplayGuard(clock), clock, policy);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .sslContext(MutualTls.client(credentials.get(Suite.INTL), validator, target)).build();
+        this.tls = MutualTls.client(credentials.get(Suite.INTL), validator, target).getSocketFactory();
         this.listener = listener;
         this.targetCertificate = targetCertificate;
         this.clock = clock;
@@ -95,34 +98,50 @@ public final class SimulatedPartner {
     public OpenedEnvelope answer(String type, byte[] payload) {
         ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), id, target, type, null, clock.instant());
         byte[] sealed = envelopes.seal(payload, request, targetCertificate);
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(listener).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", PartnerClient.ENVELOPE_MEDIA_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new CodedException(ErrorCode.E_TIMEOUT, "no answer within 10 s");
-        } catch (IOException e) {
-            throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CodedException(ErrorCode.E_TIMEOUT, "interrupted");
-        }
-        if (response.statusCode() != 200) {
+        KeepAliveHttp.Answer response = post(sealed);
+        if (response.status() != 200) {
             String code;
             try {
                 JsonNode error = Json.mapper().readTree(response.body());
-                code = error.path("code").asText("HTTP " + response.statusCode());
+                code = error.path("code").asText("HTTP " + response.status());
             } catch (IOException e) {
-                code = "HTTP " + response.statusCode();
+                code = "HTTP " + response.status();
             }
             throw new Refused(code);
         }
         OpenedEnvelope answer = envelopes.open(response.body());
-        Receipt receipt = envelopes.verifyReceipt(Base64.getDecoder().decode(response.headers().firstValue(PartnerClient.RECEIPT_HEADER)
+        Receipt receipt = envelopes.verifyReceipt(Base64.getDecoder().decode(response.header(PartnerClient.RECEIPT_HEADER)
                 .orElseThrow(() -> new CodedException(ErrorCode.E_BAD_ANSWER, "no receipt"))), sealed, target);
         PartnerClient.requireAnswerTo(request, target, answer, receipt);
         return answer;
+    }
+
+    /** Posts the envelope on a kept-alive connection of the pool (a new one if all are in use); a failed one is closed. */
+    private KeepAliveHttp.Answer post(byte[] sealed) {
+        KeepAliveHttp connection = connections.pollFirst();
+        if (connection == null) {
+            connection = new KeepAliveHttp(tls, listener.getHost(), listener.getPort(), (int) TIMEOUT.toMillis());
+        }
+        try {
+            KeepAliveHttp.Answer answer = connection.post(listener.getRawPath().isEmpty() ? "/" : listener.getRawPath(),
+                    PartnerClient.ENVELOPE_MEDIA_TYPE, sealed);
+            connections.offerFirst(connection);
+            return answer;
+        } catch (SocketTimeoutException e) {
+            connection.close();
+            throw new CodedException(ErrorCode.E_TIMEOUT, "no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (IOException e) {
+            connection.close();
+            throw new CodedException(ErrorCode.E_PARTNER_UNREACHABLE, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Closes the kept-alive connections. */
+    @Override
+    public void close() {
+        for (KeepAliveHttp c = connections.pollFirst(); c != null; c = connections.pollFirst()) {
+            c.close();
+        }
     }
 
     /** The node refused the exchange with this code (its coded error), or answered HTTP without one. */
