@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
  * credentials and partner file, query one real node (Hangzhou: embedded PostgreSQL, Artemis,
  * mutual TLS) over its exchange listener — every request sealed, opened, answered from the store,
  * the answer sealed and a receipt signed; the driver opens each answer and verifies each receipt.
- * Closed loop at each concurrency for {@code duration} seconds, then open loop at half the best
+ * After {@code --warm-up} seconds at the highest concurrency (a fresh node JVM's compiler is busy
+ * for a minute and more), closed loop at each concurrency for {@code duration} seconds, then open loop at half the best
  * rate (latency from the intended send time, so a stall is not hidden). Next to it, in the same
  * run, the bound: the cryptography of the same exchange shape on one thread, in process; both
  * sides share the machine's cores, so the crypto alone allows cores / bound exchanges per second.
@@ -83,6 +84,9 @@ final class ExchangeBench implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "20", description = "seconds per load level")
     int duration;
+
+    @Option(names = "--warm-up", defaultValue = "30", description = "seconds of load at the highest concurrency before each node is measured")
+    int warmUp;
 
     @Option(names = "--suite", defaultValue = "GM", description = "GM or INTL")
     Suite suite;
@@ -150,7 +154,8 @@ final class ExchangeBench implements Callable<Integer> {
                 if (boundRate == 0) {
                     boundRate = bound(clients, target, targetCertificate, query, clock);
                 }
-                closedLoop(clients, query, Math.max(4, partners), Duration.ofSeconds(Math.min(10, duration)), "warm-up", boundRate);
+                // a fresh node JVM compiles its hot paths (C2) for a minute and more on two cores: measured after that, not during it
+                closedLoop(clients, query, Collections.max(concurrency), Duration.ofSeconds(warmUp), "warm-up", boundRate);
                 HttpClient local = HttpClient.newHttpClient();
                 double best = 0;
                 String api = alliance.apiUrl(hangzhou);
