@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
  * TLS (docs/protocol.md, "Transport"). A request that proves itself gets 200, the sealed answer
  * as body and our signed receipt (base64 DER) in the {@value PartnerClient#RECEIPT_HEADER}
  * header; anything else gets its error code's status and a JSON error, never a stack trace.
- * Also the expiry of remembered message ids, every 5 s (a few seconds of them at a time).
+ * Also the expiry of remembered message ids, every second (at most a thousand at a time).
  */
 public final class ExchangeRoutes extends ApiRouteBuilder {
 
@@ -45,7 +45,7 @@ public final class ExchangeRoutes extends ApiRouteBuilder {
         from(listenerUri).routeId("inbound-exchange")
                 .process(this::receive);
 
-        from("timer:exchange-message-expiry?period=5000&delay=5000").routeId("exchange-message-expiry")
+        from("timer:exchange-message-expiry?period=1000&delay=5000").routeId("exchange-message-expiry")
                 .process(e -> messages.forgetExpired());
     }
 

@@ -12,7 +12,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The message-id store's expiry, on the real PostgreSQL: every expired id goes, however many chunks they fill; no live one does. */
+/**
+ * The message-id store's expiry, on the real PostgreSQL: expired ids go a chunk at a time, a
+ * run's share at most, until none is left; no live one does; one not deleted yet is free again.
+ */
 @ExtendWith(CleanCreditStore.class)
 class ExchangeMessagesTest {
 
@@ -25,7 +28,7 @@ class ExchangeMessagesTest {
     }
 
     @Test
-    void forgetExpired_deletesEveryExpiredIdAcrossChunks_andKeepsTheLiveOnes() {
+    void forgetExpired_deletesExpiredIdsChunkByChunk_uptoItsShareOfARun_andKeepsTheLiveOnes() {
         Instant past = Instant.now().minus(Duration.ofMinutes(1));
         Instant future = Instant.now().plus(Duration.ofMinutes(10));
         int expired = 2 * ExchangeMessages.EXPIRY_CHUNK + 7;
@@ -36,7 +39,9 @@ class ExchangeMessagesTest {
             assertTrue(messages.firstSeen("huzhou", "live-" + i, future));
         }
 
-        assertEquals(expired, messages.forgetExpired());
+        assertEquals(ExchangeMessages.EXPIRY_CHUNK, messages.forgetExpired(1), "one chunk per run asked");
+        assertEquals(expired - ExchangeMessages.EXPIRY_CHUNK + 3, node.rowCount("exchange_message"), "the rest waits for the next run");
+        assertEquals(expired - ExchangeMessages.EXPIRY_CHUNK, messages.forgetExpired(3), "a run stops when a chunk is not full");
 
         assertEquals(3, node.rowCount("exchange_message"));
         assertEquals(0, node.number("select count(*) from exchange_message where message_id like 'old-%'"));
@@ -54,5 +59,13 @@ class ExchangeMessagesTest {
         assertEquals(ExchangeMessages.EXPIRY_CHUNK, messages.forgetExpired());
 
         assertEquals(0, node.rowCount("exchange_message"));
+    }
+
+    @Test
+    void anExpiredIdNotYetDeleted_isClaimedAsANewOne() {
+        assertTrue(messages.firstSeen("huzhou", "reused", Instant.now().minus(Duration.ofMinutes(1))));
+
+        assertTrue(messages.firstSeen("huzhou", "reused", Instant.now().plus(Duration.ofMinutes(10))));
+        assertFalse(messages.firstSeen("huzhou", "reused", Instant.now().plus(Duration.ofMinutes(10))));
     }
 }
