@@ -136,7 +136,7 @@ public final class SimulatedPartner implements AutoCloseable {
         }
     }
 
-    /** Closes the kept-alive connections. */
+    /** Closes the kept-alive connections not in use: call it once no exchange is in flight. */
     @Override
     public void close() {
         for (KeepAliveHttp c = connections.pollFirst(); c != null; c = connections.pollFirst()) {

@@ -38,7 +38,12 @@ public final class Database implements AutoCloseable {
         HikariConfig relaxed = config(jdbcUrl, user, password, "credit-store-relaxed", Math.max(1, poolSize / 2));
         relaxed.setConnectionInitSql("set synchronous_commit = off");
         relaxed.setMinimumIdle(0);
-        return new Database(pool, new HikariDataSource(relaxed));
+        try {
+            return new Database(pool, new HikariDataSource(relaxed));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     private static HikariConfig config(String jdbcUrl, String user, String password, String name, int size) {
