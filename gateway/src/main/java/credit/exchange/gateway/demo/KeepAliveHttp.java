@@ -44,7 +44,6 @@ public final class KeepAliveHttp implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
-    private boolean used;
     /** The answer's status line was read: a failure now is no closed kept-alive connection. */
     private boolean answering;
 
@@ -85,9 +84,7 @@ public final class KeepAliveHttp implements AutoCloseable {
                     out.write(body);
                 }
                 out.flush();
-                Answer answer = read();
-                used = true;
-                return answer;
+                return read();
             } catch (IOException e) {
                 close();
                 if (!reused || answering || e instanceof SocketTimeoutException) {
@@ -97,10 +94,13 @@ public final class KeepAliveHttp implements AutoCloseable {
         }
     }
 
-    /** Opens the connection if there is none; true if it was kept from an earlier request. */
+    /**
+     * Opens the connection if there is none; true if it was kept from an earlier request (a
+     * connection stays open only after an answer was read whole: any failure closes it).
+     */
     private boolean connect() throws IOException {
         if (socket != null) {
-            return used;
+            return true;
         }
         Socket s = sockets.createSocket();
         try {
@@ -114,7 +114,6 @@ public final class KeepAliveHttp implements AutoCloseable {
             throw e;
         }
         socket = s;
-        used = false;
         return false;
     }
 

@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import javax.net.SocketFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The load drivers' client, against the JDK's own HTTP server: sized and chunked answers in
  * Chinese and a posted body with its answer's headers, on one kept-alive connection; a connection
- * the server closed is opened again; a server that does not answer is a timeout, not sent twice.
+ * the server closed is opened again and the request sent once more; a server that does not answer
+ * is a timeout, not sent twice.
  */
 class KeepAliveHttpTest {
 
@@ -61,7 +69,9 @@ class KeepAliveHttpTest {
     @AfterEach
     void stop() {
         never.countDown();
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 
     @Test
@@ -93,6 +103,41 @@ class KeepAliveHttpTest {
 
             assertEquals(Set.of("GET first", "POST silent"), requests, "sent once");
             assertEquals(200, http.get("/r?after").status(), "a new connection after the timeout");
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionTheServerClosed_isOpenedAgain_andTheRequestSentOnceMore() throws Exception {
+        // a server that answers one request per connection and then closes it, without saying so
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread serving = new Thread(() -> {
+                try {
+                    while (true) {
+                        try (Socket s = listener.accept()) {
+                            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                            String request = in.readLine();
+                            for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+                                // headers: none needed
+                            }
+                            received.add(request);
+                            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                            s.getOutputStream().flush();
+                        }
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            serving.setDaemon(true);
+            serving.start();
+            try (KeepAliveHttp http = new KeepAliveHttp(SocketFactory.getDefault(), "127.0.0.1", listener.getLocalPort(), 2_000)) {
+                assertEquals("ok", http.get("/first").text());
+
+                assertEquals("ok", http.get("/second").text(), "answered on a new connection");
+
+                assertEquals(List.of("GET /first HTTP/1.1", "GET /second HTTP/1.1"), received, "each request reached the server once");
+            }
         }
     }
 }
