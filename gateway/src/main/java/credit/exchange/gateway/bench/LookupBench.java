@@ -107,9 +107,19 @@ final class LookupBench implements Callable<Integer> {
                         throw new IllegalStateException("HTTP " + r.status() + ": " + r.text());
                     }
                 };
+                Probe live = uscc -> {
+                    KeepAliveHttp.Answer r = connection.get().get("/health/live");
+                    if (r.status() != 200) {
+                        throw new IllegalStateException("HTTP " + r.status() + ": " + r.text());
+                    }
+                };
                 measure("warm-up http", 5_000, keys, random, get);
+                measure("warm-up http, liveness", 5_000, keys, random, live);
                 for (int n : clients) {
-                    Latencies l = concurrently("http, " + n + " client" + (n == 1 ? "" : "s"), n, queries, keys, get);
+                    String level = n + " client" + (n == 1 ? "" : "s");
+                    Latencies floor = concurrently("http floor (GET /health/live), " + level, n, queries, keys, live);
+                    System.out.println("RESULT HTTP floor GET /health/live, " + level + ": " + floor.summary());
+                    Latencies l = concurrently("http, " + level, n, queries, keys, get);
                     System.out.println("RESULT HTTP GET /api/v1/records?uscc=, " + n + " client(s): " + l.summary());
                     summary.latency("HTTP p99, " + n + " client" + (n == 1 ? "" : "s"), l.percentileMillis(0.99), "ms",
                             "index probe p99", boundP99, GOAL_P99_MILLIS);
