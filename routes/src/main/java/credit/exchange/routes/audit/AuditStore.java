@@ -151,42 +151,60 @@ public final class AuditStore {
      * that wait for their events instead of sharing a transaction with them.
      */
     public void append(List<AuditRecord> events) {
-        for (int attempt = 0; ; attempt++) {
-            Head known = attempt == 0 ? lastWritten : null;
-            try (Connection c = database.connection()) {
-                c.setAutoCommit(false);
-                try {
-                    Optional<Head> written = append(c, events, known);
-                    if (written.isPresent()) {
-                        c.commit();
-                        lastWritten = written.get();
-                        return;
-                    }
-                    c.rollback(); // the head moved since this store last wrote: again, from the head as it is
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (known == null || !"23505".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                } catch (RuntimeException e) {
-                    c.rollback();
-                    throw e;
+        try (Connection c = database.connection()) {
+            Head known = lastWritten;
+            if (known != null) {
+                Optional<Head> written = appendAfter(c, events, known);
+                if (written.isPresent()) {
+                    lastWritten = written.get();
+                    return;
                 }
-            } catch (SQLException e) {
-                lastWritten = null;
-                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be written; nothing is done without it", e);
+                lastWritten = null; // the head moved since this store last wrote: again, from the head as it is
             }
+            c.setAutoCommit(false);
+            try {
+                Head head = lockedHead(c);
+                Chained chained = chained(events, head);
+                insert(c, "chain_lock", chained, 1);
+                moveHead(c, chained.head().seq(), chained.head().hash());
+                c.commit();
+                lastWritten = chained.head();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
             lastWritten = null;
+            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail cannot be written; nothing is done without it", e);
         }
     }
 
     /**
-     * One append. With the head this store last wrote ({@code known}), three round trips: the insert
-     * takes the chain's lock itself, and the head moves only if it is still that one (empty if not);
-     * without, the lock and the head are read first.
+     * The append after the head this store last wrote, in one autocommitted statement (one round trip, durable on return):
+     * it takes the chain's lock, moves the head only if it is still {@code known}, and inserts the events only if it moved.
+     * The lock is taken by the scan that feeds the head's update, so before the head's row is locked, in whatever order the
+     * planner joins; a head another writer moved meanwhile fails the update's recheck. Empty if the head had moved.
      */
-    private Optional<Head> append(Connection c, List<AuditRecord> events, Head known) throws SQLException {
-        Head head = known != null ? known : lockedHead(c);
+    private Optional<Head> appendAfter(Connection c, List<AuditRecord> events, Head known) throws SQLException {
+        Chained chained = chained(events, known);
+        String moved = """
+                moved as (update audit_chain_head set seq = ?, hash = ? from chain_lock where seq = ? and hash = ? returning 1)""";
+        try (PreparedStatement ps = c.prepareStatement(INSERT.formatted(CHAIN_LOCK, ", " + moved, "moved"))) {
+            ps.setLong(1, chained.head().seq());
+            ps.setBytes(2, chained.head().hash());
+            ps.setLong(3, known.seq());
+            ps.setBytes(4, known.hash());
+            bind(c, ps, chained, 5);
+            return ps.executeUpdate() == events.size() ? Optional.of(chained.head()) : Optional.empty();
+        }
+    }
+
+    /** The events placed after {@code head}: their rows' columns as arrays, and the head they end at. */
+    private record Chained(Head head, Long[] seqs, Long[] micros, String[][] text, Integer[] latency, String[] details,
+                           byte[][] prevs, byte[][] hashes) {
+    }
+
+    private Chained chained(List<AuditRecord> events, Head head) {
         int n = events.size();
         Long[] seqs = new Long[n];
         Long[] micros = new Long[n];
@@ -215,42 +233,39 @@ public final class AuditStore {
             hashes[i] = hash;
             previous = hash;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                with chain_lock as (select pg_advisory_xact_lock(%d))
-                insert into audit_event (seq, at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
-                                         authorisation_id, decision, reason, message_ids, outcome, decisions, latency_ms, detail,
-                                         prev_hash, hash)
-                select seq, timestamptz 'epoch' + m * interval '1 microsecond', ak, a, p, ac, sk, cl, ds, pu, au::uuid, de, re,
-                       string_to_array(mi, ','), ou, string_to_array(dd, E'\\n'), la, dt, ph, h
-                from chain_lock, unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],
-                            ?::text[], ?::bytea[], ?::bytea[])
-                     as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, dd, la, dt, ph, h)""".formatted(CHAIN_LOCK))) {
-            ps.setArray(1, c.createArrayOf("bigint", seqs));
-            ps.setArray(2, c.createArrayOf("bigint", micros));
-            for (int f = 0; f < 14; f++) {
-                ps.setArray(3 + f, c.createArrayOf("text", text[f]));
-            }
-            ps.setArray(17, c.createArrayOf("integer", latency));
-            ps.setArray(18, c.createArrayOf("text", details));
-            ps.setArray(19, c.createArrayOf("bytea", prevs));
-            ps.setArray(20, c.createArrayOf("bytea", hashes));
+        return new Chained(new Head(node, chain.algorithm(), seq, previous), seqs, micros, text, latency, details, prevs, hashes);
+    }
+
+    /** The events' insert under the chain's lock; {@code %s} after the lock: more common table expressions, then the one the rows join. */
+    private static final String INSERT = """
+            with chain_lock as (select pg_advisory_xact_lock(%d))%s
+            insert into audit_event (seq, at, actor_kind, actor, partner, action, subject_key, classification, dataset, purpose,
+                                     authorisation_id, decision, reason, message_ids, outcome, decisions, latency_ms, detail,
+                                     prev_hash, hash)
+            select seq, timestamptz 'epoch' + m * interval '1 microsecond', ak, a, p, ac, sk, cl, ds, pu, au::uuid, de, re,
+                   string_to_array(mi, ','), ou, string_to_array(dd, E'\\n'), la, dt, ph, h
+            from %s, unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],
+                        ?::text[], ?::bytea[], ?::bytea[])
+                 as u (seq, m, ak, a, p, ac, sk, cl, ds, pu, au, de, re, mi, ou, dd, la, dt, ph, h)""";
+
+    private static void insert(Connection c, String joined, Chained chained, int first) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT.formatted(CHAIN_LOCK, "", joined))) {
+            bind(c, ps, chained, first);
             ps.executeUpdate();
         }
-        if (known == null) {
-            moveHead(c, seq, previous);
-        } else {
-            try (PreparedStatement ps = c.prepareStatement("update audit_chain_head set seq = ?, hash = ? where seq = ? and hash = ?")) {
-                ps.setLong(1, seq);
-                ps.setBytes(2, previous);
-                ps.setLong(3, known.seq());
-                ps.setBytes(4, known.hash());
-                if (ps.executeUpdate() != 1) {
-                    return Optional.empty();
-                }
-            }
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, Chained e, int first) throws SQLException {
+        ps.setArray(first, c.createArrayOf("bigint", e.seqs()));
+        ps.setArray(first + 1, c.createArrayOf("bigint", e.micros()));
+        for (int f = 0; f < 14; f++) {
+            ps.setArray(first + 2 + f, c.createArrayOf("text", e.text()[f]));
         }
-        return Optional.of(new Head(node, chain.algorithm(), seq, previous));
+        ps.setArray(first + 16, c.createArrayOf("integer", e.latency()));
+        ps.setArray(first + 17, c.createArrayOf("text", e.details()));
+        ps.setArray(first + 18, c.createArrayOf("bytea", e.prevs()));
+        ps.setArray(first + 19, c.createArrayOf("bytea", e.hashes()));
     }
 
     /** Takes the chain's lock for this transaction and reads the head; refuses another node's chain. */

@@ -88,6 +88,67 @@ class AuditWriterTest {
     }
 
     @Test
+    void replicasAppendingToOneTrail_eachContinuesTheHeadAsItIsNow_withThePendingEventsChainer_andTheChainVerifies()
+            throws Exception {
+        AuditStore one = store();
+        AuditStore other = store();
+        one.append(List.of(event("one's first").record()));
+        other.append(List.of(event("the other's first").record())); // one's head is now stale
+        one.append(List.of(event("one's second").record()));
+        assertEquals(List.of("one's first", "the other's first", "one's second"), details());
+
+        int rounds = 150;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (AuditStore replica : List.of(one, other)) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        replica.append(List.of(event("replica " + System.identityHashCode(replica) + " " + i).record()));
+                    }
+                    return null;
+                }));
+            }
+            running.add(pool.submit(() -> { // actions that commit their events pending, and the chainer that places them
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    try (Connection c = node.database().connection()) {
+                        AuditTrail.pending(c, event("pending " + i));
+                    }
+                    one.chainAll(100);
+                }
+                return null;
+            }));
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        one.chainAll(100);
+        assertEquals(3 + 3 * rounds, number("select count(*) from audit_event where seq is not null"));
+        assertEquals(number("select count(*) from audit_event"), number("select max(seq) from audit_event"), "no gap, no fork");
+        AuditVerifier.Verification v = new AuditVerifier(one).verify(1);
+        assertTrue(v.result().intact(), v.toString());
+    }
+
+    private List<String> details() {
+        List<String> details = new ArrayList<>();
+        try (Connection c = node.database().connection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("select detail from audit_event order by seq")) {
+            while (rs.next()) {
+                details.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return details;
+    }
+
+    @Test
     void theEventsOfAnActionThatNeverWaits_areWrittenAll_theSame() {
         try (AuditWriter writer = new AuditWriter(store(), 100)) {
             writer.submit(List.of(event("the action failed before it waited")));
