@@ -48,7 +48,10 @@ public final class AuditWriter implements AutoCloseable {
     }
 
     /** The events on their way to the chain: an action may do its work meanwhile, and answers only after {@link #await}. */
-    public final class Pending {
+    public static final class Pending {
+        /** No events: nothing to wait for. */
+        public static final Pending NONE = new Pending(CompletableFuture.completedFuture(null));
+
         private final CompletableFuture<Void> written;
 
         private Pending(CompletableFuture<Void> written) {
@@ -64,7 +67,7 @@ public final class AuditWriter implements AutoCloseable {
     /** Hands the events to the writer and returns at once; {@link Pending#await} before the action answers. */
     public Pending submit(List<AuditEvent> events) {
         if (events.isEmpty()) {
-            return new Pending(CompletableFuture.completedFuture(null));
+            return Pending.NONE;
         }
         if (!open) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the audit trail is closed; nothing is done without its event");

@@ -1,5 +1,6 @@
 package credit.exchange.routes.exchange;
 
+import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.security.envelope.OpenedEnvelope;
 
@@ -13,8 +14,21 @@ import credit.exchange.security.envelope.OpenedEnvelope;
 @FunctionalInterface
 public interface ExchangeHandler {
 
-    /** The answer's UTF-8 JSON payload. */
+    /** The answer's UTF-8 JSON payload, the audit events written to make it durable on return. */
     byte[] answer(Partner partner, OpenedEnvelope request);
+
+    /** An answer's payload and the audit events written to make it, still on their way to the trail. */
+    record Answer(byte[] payload, AuditWriter.Pending events) {
+    }
+
+    /**
+     * As {@link #answer}, returning before the events written to make the answer are durable: the listener
+     * submits the exchange's own event, then awaits both before the answer leaves, so that an exchange waits
+     * for one group commit instead of one after the other. By default, {@link #answer}'s events already durable.
+     */
+    default Answer answerUnawaited(Partner partner, OpenedEnvelope request) {
+        return new Answer(answer(partner, request), AuditWriter.Pending.NONE);
+    }
 
     /**
      * This node's signed receipt of the request, made once the answer is: for a flow that keeps

@@ -92,10 +92,14 @@ public final class ExchangeMessages implements ReplayGuard {
         }
     }
 
-    /** Forgets a request that was not answered, so that its sender may send it again. */
+    /**
+     * Forgets a request whose answer did not leave, so that its sender may send it again: one not answered, or one
+     * whose answer was kept but whose audit events could not be written (nothing leaves without them, a kept answer
+     * neither). Only the request's claimant calls it, before it answers.
+     */
     public void release(String sender, String messageId) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "delete from exchange_message where sender = ? and message_id = ? and answer is null")) {
+                "delete from exchange_message where sender = ? and message_id = ?")) {
             ps.setString(1, sender);
             ps.setString(2, messageId);
             ps.executeUpdate();

@@ -96,7 +96,7 @@ public final class InboundExchange {
             try {
                 return answer(request, receivedAt, transportPeer, only);
             } catch (RuntimeException e) {
-                // not answered: the sender may send the same envelope again and have it processed
+                // the answer does not leave (not made, or its audit events not written): the sender may send the same envelope again and have it processed
                 messages.release(headers.sender(), headers.messageId());
                 throw e;
             }
@@ -143,7 +143,8 @@ public final class InboundExchange {
         // every flow reads a payload of its schema (docs/schemas/): a request that is not one is refused here, unprocessed
         PayloadSchemas.checkRequest(type, request.payload());
         ExchangeHandler handler = handlers.get(type);
-        byte[] answerPayload = handler.answer(partner, request);
+        ExchangeHandler.Answer handled = handler.answerUnawaited(partner, request);
+        byte[] answerPayload = handled.payload();
         ExchangeHeaders answerHeaders = new ExchangeHeaders(UUID.randomUUID().toString(), self, partner.id(),
                 type.wireName() + "-answer", headers.messageId(), clock.instant());
         // the exchange's audit event is committed while the answer is sealed and kept; the answer leaves only after both
@@ -158,6 +159,9 @@ public final class InboundExchange {
         handler.receipted(partner, request, receipt);
         messages.storeAnswer(headers.sender(), headers.messageId(), answer, receipt);
         audited.await();
+        // the writer commits events in the order they came: the handler's were committed no later than the exchange's own,
+        // so this returns at once; a failure of theirs stops the answer as the exchange's own would
+        handled.events().await();
         return new ExchangeReply(answer, receipt);
     }
 }

@@ -115,6 +115,28 @@ public final class LocalQueryService {
     }
 
     public RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size) {
+        return byUsccRecorded(caller, uscc, basis, page, size).answer();
+    }
+
+    /**
+     * An answer and the access event it was read under, still on its way to the audit trail: whoever
+     * passes the answer on awaits the event first ({@link #answer}). A caller with an event of its own
+     * to write (an exchange) submits that one, then awaits both, so that it waits for one commit instead of two.
+     */
+    public record Recorded<T>(T unawaited, AuditWriter.Pending event) {
+        /** The answer, once its access event is durable; E_UNAVAILABLE if it cannot be written. */
+        public T answer() {
+            event.await();
+            return unawaited;
+        }
+    }
+
+    /**
+     * As {@link #byUscc(Caller, String, Basis, int, int)}, returning as soon as the page is read, its
+     * access event still on its way: not to be passed on before {@link Recorded#event} is awaited. A
+     * query refused (or failing) returns its refusal only once its event is durable, as before.
+     */
+    public Recorded<RecordPage> byUsccRecorded(Caller caller, String uscc, Basis basis, int page, int size) {
         return query(caller, question(caller, RecordQuery.uscc(uscc, basis), false), page, size);
     }
 
@@ -144,7 +166,7 @@ public final class LocalQueryService {
 
     /** One page of a local caller's query (by USCC: with the received records). */
     public RecordPage page(Caller caller, RecordQuery query, int page, int size) {
-        return query(caller, question(caller, query, true), page, size);
+        return query(caller, question(caller, query, true), page, size).answer();
     }
 
     /**
@@ -238,24 +260,29 @@ public final class LocalQueryService {
         return LatestVersions.Match.namePrefix(namesShown);
     }
 
-    private RecordPage query(Caller caller, Question q, int page, int size) {
+    /** One page, read while its access event is committed; the event is awaited here only if the query fails. */
+    private Recorded<RecordPage> query(Caller caller, Question q, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new CodedException(ErrorCode.E_FIELD_INVALID, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
         Decided decided = decide(caller, q);
+        RecordPage answer;
         try (Connection c = database.connection()) {
             LocalDate today = RecordStatus.today(clock);
             RecordPage read = read(c, q, decided, today, -1, page, size);
             // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
             long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
                     : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(c, q, decided);
-            return new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(),
+            answer = new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(),
                     withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
-        } catch (SQLException e) {
-            throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
-        } finally {
+        } catch (SQLException | RuntimeException e) {
             decided.recorded().await(); // as all(): never while holding a connection the audit writer may be waiting for
+            if (e instanceof SQLException) {
+                throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
+            }
+            throw (RuntimeException) e;
         }
+        return new Recorded<>(answer, decided.recorded());
     }
 
     /** The decisions for every dataset, handed to the audit trail (committed while the store is read); named datasets must all be readable. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import credit.exchange.routes.audit.AuditStore;
 import credit.exchange.routes.audit.AuditWriter;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.partner.PartnerDirectory;
@@ -16,6 +17,9 @@ import credit.exchange.routes.support.TestNode;
 import credit.exchange.routes.support.TwoNodes;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
+import credit.exchange.security.Suite;
+import credit.exchange.security.audit.AuditChain;
+import credit.exchange.security.audit.AuditEvent;
 import credit.exchange.security.envelope.NodeEnvelopes;
 import credit.exchange.security.envelope.OpenedEnvelope;
 import credit.exchange.security.envelope.Receipt;
@@ -53,6 +57,7 @@ class InboundExchangeTest {
     private RuntimeException handlerFailure;
     private AuditWriter audit;
     private InboundExchange hangzhou;
+    private Path partnersDir;
 
     InboundExchangeTest(TestNode node) {
         this.node = node;
@@ -60,6 +65,7 @@ class InboundExchangeTest {
 
     @BeforeEach
     void hangzhouTakesCheckpointsFromHuzhou(@TempDir Path partnersDir) throws Exception {
+        this.partnersDir = partnersDir;
         Files.copy(SHIPPED.resolve("huzhou.yaml"), partnersDir.resolve("huzhou.yaml"));
         PemFiles.writeCertificate(partnersDir.resolve("huzhou.gm.pem"), HUZHOU.certificate());
         PartnerDirectory partners = new PartnerDirectory(partnersDir, partnersDir);
@@ -166,6 +172,48 @@ class InboundExchangeTest {
         assertArrayEquals(ANSWER, huzhou.open(reply.answer()).payload());
         assertEquals(List.of(id, id), handled);
         assertEquals(List.of("REFUSED", "ANSWERED"), events().stream().map(e -> e.get("outcome")).toList());
+    }
+
+    @Test
+    void inboundExchange_answerWhoseHandlersEventsCannotBeWritten_doesNotLeave_andTheSameEnvelopeIsProcessedWhenSentAgain()
+            throws Exception {
+        audit.append(List.of(AuditEvent.by(AuditEvent.ActorKind.OPERATOR, "operator", AuditEvent.Action.CONFIG).build()));
+        // a writer whose events the trail refuses: it is another node's (the handler's events fail, the exchange's own do not)
+        try (AuditWriter refused = new AuditWriter(new AuditStore(node.database(), "shanghai", AuditChain.of(Suite.GM)), 10)) {
+            List<Boolean> eventsWritable = new ArrayList<>(List.of(false));
+            ExchangeHandler handler = new ExchangeHandler() {
+                @Override
+                public byte[] answer(Partner partner, OpenedEnvelope request) {
+                    throw new AssertionError("the listener asks for the answer with its events unawaited");
+                }
+
+                @Override
+                public Answer answerUnawaited(Partner partner, OpenedEnvelope request) {
+                    handled.add(request.headers().messageId());
+                    AuditWriter writer = eventsWritable.get(0) ? audit : refused;
+                    return new Answer(ANSWER, writer.submit(List.of(AuditEvent.by(AuditEvent.ActorKind.PARTNER, partner.id(),
+                            AuditEvent.Action.ACCESS).build())));
+                }
+            };
+            PartnerDirectory partners = new PartnerDirectory(partnersDir, partnersDir);
+            partners.reload();
+            ExchangeMessages messages = new ExchangeMessages(node.database(), Clock.systemUTC());
+            InboundExchange listener = new InboundExchange("hangzhou", TwoNodes.envelopes(HANGZHOU, messages), partners, messages,
+                    new RateLimiter(Clock.systemUTC()), Map.of(Partner.ExchangeType.CHECKPOINT, handler), audit, Clock.systemUTC());
+            String id = UUID.randomUUID().toString();
+            byte[] envelope = checkpointRequest(id);
+
+            CodedException unanswered = assertThrows(CodedException.class, () -> listener.receive(envelope, Optional.of("huzhou")));
+
+            assertEquals(ErrorCode.E_UNAVAILABLE, unanswered.code());
+            assertEquals(0, node.rowCount("exchange_message"), "no answer kept for a duplicate: the id is free again");
+            eventsWritable.set(0, true);
+            ExchangeReply reply = listener.receive(envelope, Optional.of("huzhou"));
+            assertArrayEquals(ANSWER, huzhou.open(reply.answer()).payload());
+            assertEquals(List.of(id, id), handled);
+            assertEquals(1, node.number("select count(*) from audit_event where action = 'access' and seq is not null"),
+                    "the answer that left, with its handler's event durable");
+        }
     }
 
     private byte[] checkpointRequest(String messageId) {
