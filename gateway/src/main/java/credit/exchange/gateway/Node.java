@@ -164,7 +164,7 @@ public final class Node implements AutoCloseable {
             main.addInitialProperty("camel.metrics.enabled", "true");
             // per-endpoint exchange timers: the flows keep their own metrics (ExchangeMetrics, PushRoutes)
             main.addInitialProperty("camel.metrics.enableExchangeEventNotifier", "false");
-            main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,file-descriptor");
+            main.addInitialProperty("camel.metrics.binders", "processor,jvm-info,jvm-memory,jvm-gc,jvm-thread,jvm-compilation,file-descriptor");
             // answers carry only the headers the node sets: nothing of a request is reflected (AnswerHeaders)
             main.bind(AnswerHeaders.REGISTRY_NAME, new AnswerHeaders());
             main.addInitialProperty("camel.component.platform-http.header-filter-strategy", "#" + AnswerHeaders.REGISTRY_NAME);

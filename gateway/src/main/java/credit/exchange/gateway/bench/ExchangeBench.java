@@ -85,8 +85,14 @@ final class ExchangeBench implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "20", description = "seconds per load level")
     int duration;
 
-    @Option(names = "--warm-up", defaultValue = "30", description = "seconds of load at the highest concurrency before each node is measured")
+    @Option(names = "--warm-up", defaultValue = "30",
+            description = "seconds of load at the highest concurrency before each node is measured, at least (default ${DEFAULT-VALUE})")
     int warmUp;
+
+    @Option(names = "--warm-up-max", defaultValue = "90",
+            description = "seconds of warm-up at most: after --warm-up, it goes on in 10 s slices until the node's JIT compiled"
+                    + " for less than 3 %% of one (default ${DEFAULT-VALUE})")
+    int warmUpMax;
 
     @Option(names = "--suite", defaultValue = "GM", description = "GM or INTL")
     Suite suite;
@@ -95,7 +101,7 @@ final class ExchangeBench implements Callable<Integer> {
             description = "the node's signing, each measured in turn: PER_MESSAGE, BATCHED (gateway.exchange.batch-signing)")
     List<Envelopes.Signing> signing;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "runs of each signing mode, the order reversed every other round")
+    @Option(names = "--rounds", defaultValue = "1", description = "runs of each signing mode, each on a fresh node, the order reversed every other round (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--node-jvm", defaultValue = "shared", description = "shared: the node in the driver's JVM; separate: in its own")
@@ -154,11 +160,10 @@ final class ExchangeBench implements Callable<Integer> {
                 if (boundRate == 0) {
                     boundRate = bound(clients, target, targetCertificate, query, clock);
                 }
-                // a fresh node JVM compiles its hot paths (C2) for a minute and more on two cores: measured after that, not during it
-                closedLoop(clients, query, Collections.max(concurrency), Duration.ofSeconds(warmUp), "warm-up", boundRate);
                 HttpClient local = HttpClient.newHttpClient();
-                double best = 0;
                 String api = alliance.apiUrl(hangzhou);
+                warmUp(clients, query, local, api, boundRate);
+                double best = 0;
                 for (int c : concurrency) {
                     NodeSide before = NodeSide.read(local, api);
                     best = Math.max(best, closedLoop(clients, query, c, Duration.ofSeconds(duration),
@@ -290,6 +295,32 @@ final class ExchangeBench implements Callable<Integer> {
         }
         return latencies;
     }
+
+    /**
+     * Load at the highest concurrency until the node's JIT has settled: a fresh node JVM compiles its hot paths (C2) for a
+     * minute and more on two cores, which is the start of its life, not its steady state. At least {@code --warm-up}
+     * seconds, then slices of {@link #WARM_UP_SLICE} until one in which the node compiled for less than
+     * {@link #SETTLED_COMPILE_SHARE} of the slice, and {@code --warm-up-max} seconds at most.
+     */
+    private void warmUp(List<SimulatedPartner> clients, byte[] query, HttpClient local, String api, double boundRate) throws Exception {
+        int threads = Collections.max(concurrency);
+        long started = System.nanoTime();
+        closedLoop(clients, query, threads, Duration.ofSeconds(warmUp), "warm-up", boundRate);
+        double compiled = Double.NaN;
+        while ((System.nanoTime() - started) / 1e9 + WARM_UP_SLICE.toSeconds() <= warmUpMax) {
+            double before = NodeMetrics.compilationMillis(local, api);
+            closedLoop(clients, query, threads, WARM_UP_SLICE, "warm-up", boundRate);
+            compiled = (NodeMetrics.compilationMillis(local, api) - before) / WARM_UP_SLICE.toMillis();
+            if (!(compiled >= SETTLED_COMPILE_SHARE)) { // NaN (not exposed) ends the warm-up too
+                break;
+            }
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %.0f s; the node's JIT compiled for %.1f %% of the last slice%n",
+                (System.nanoTime() - started) / 1e9, 100 * compiled);
+    }
+
+    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(10);
+    private static final double SETTLED_COMPILE_SHARE = 0.03;
 
     /** Closed loop: {@code threads} clients, spread over the partners, each sending its next exchange when the last is answered. */
     private static double closedLoop(List<SimulatedPartner> clients, byte[] query, int threads, Duration length, String label, double boundRate)

@@ -6,7 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.TreeMap;
 
-/** A node's exchange latency histograms, read from its /metrics, for the drivers' breakdowns. */
+/** A node's exchange latency histograms and its JIT's compile time, read from its /metrics, for the drivers' breakdowns and warm-up. */
 final class NodeMetrics {
 
     private NodeMetrics() {
@@ -52,6 +52,16 @@ final class NodeMetrics {
         return local.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).header("Authorization",
                 credit.exchange.gateway.demo.DemoAlliance.devToken(api, "bench-operator", "operator", null)).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The node JVM's time spent compiling so far, in ms (its JIT; Micrometer's jvm-compilation binder); NaN if not exposed. */
+    static double compilationMillis(HttpClient local, String api) throws Exception {
+        for (String line : scrape(local, api).split("\n")) {
+            if (line.startsWith("jvm_compilation_time_ms_total")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     /** Sum (seconds) and count of a node's exchange latency histogram in one direction (inbound, outbound). */
