@@ -187,8 +187,10 @@ public final class LocalQueryService {
             }
             List<CreditRecord> records = new ArrayList<>();
             List<ReceivedRecord> received = new ArrayList<>();
+            List<Withheld> withheld = List.of();
             for (int page = 0; ; page++) {
-                RecordPage read = read(c, q, decided, today, own, page, MAX_PAGE_SIZE);
+                RecordPage read = read(c, q, decided, today, own, page, MAX_PAGE_SIZE, page == 0 ? withholding(q, decided) : Map.of());
+                withheld = page == 0 ? read.withheld() : withheld;
                 records.addAll(read.records());
                 received.addAll(read.received());
                 if (records.size() + received.size() > max) {
@@ -199,7 +201,7 @@ public final class LocalQueryService {
                 }
             }
             return new RecordPage(q.description(), 0, max, records.size() + received.size(), false, records, received,
-                    withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
+                    withheld, decided.readable().keySet().stream().sorted().toList());
         } catch (SQLException e) {
             throw new CodedException(ErrorCode.E_UNAVAILABLE, "the credit store does not answer; retry later", e);
         } finally {
@@ -269,12 +271,12 @@ public final class LocalQueryService {
         RecordPage answer;
         try (Connection c = database.connection()) {
             LocalDate today = RecordStatus.today(clock);
-            RecordPage read = read(c, q, decided, today, -1, page, size);
+            RecordPage read = read(c, q, decided, today, -1, page, size, withholding(q, decided));
             // the total the caller may read, for 共 N 条 and the page count: a first page that holds it all says it; else one count
             long total = page == 0 && !read.hasMore() ? read.records().size() + read.received().size()
                     : LatestVersions.count(c, q.match(), q.argument(), decided.readable().keySet(), today) + receivedCount(c, q, decided);
             answer = new RecordPage(q.description(), page, size, total, read.hasMore(), read.records(), read.received(),
-                    withheld(c, q, decided, today), decided.readable().keySet().stream().sorted().toList());
+                    read.withheld(), decided.readable().keySet().stream().sorted().toList());
         } catch (SQLException | RuntimeException e) {
             decided.recorded().await(); // as all(): never while holding a connection the audit writer may be waiting for
             if (e instanceof SQLException) {
@@ -313,11 +315,16 @@ public final class LocalQueryService {
         return q.receivedOf().map(uscc -> received.count(c, uscc, decided.readable().keySet())).orElse(0L);
     }
 
-    /** One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own, -1 unknown). */
-    private RecordPage read(Connection c, Question q, Decided decided, LocalDate today, long own, int page, int size)
-            throws SQLException {
+    /**
+     * One page of what the caller may read: this node's own records, then the received ones ({@code own}: how many own, -1
+     * unknown); with what the page withholds, counted in the same round trip as the page, for the datasets of {@code withholding}.
+     */
+    private RecordPage read(Connection c, Question q, Decided decided, LocalDate today, long own, int page, int size,
+                            Map<String, ErrorCode> withholding) throws SQLException {
         Map<String, Disclosure> readable = decided.readable();
-        List<CreditRecord> stored = LatestVersions.page(c, q.match(), q.argument(), readable.keySet(), today, size + 1, (long) page * size);
+        LatestVersions.Page latest = LatestVersions.page(c, q.match(), q.argument(), readable.keySet(), today, size + 1,
+                (long) page * size, withholding.keySet());
+        List<CreditRecord> stored = latest.records();
         boolean more = stored.size() > size;
         List<CreditRecord> records = new ArrayList<>(Math.min(size, stored.size()));
         for (CreditRecord r : stored.subList(0, Math.min(size, stored.size()))) {
@@ -334,13 +341,26 @@ public final class LocalQueryService {
             more = fetched.size() > room;
             receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
         }
-        return new RecordPage(q.description(), page, size, 0, more, records, receivedHere, List.of(), List.of());
+        List<Withheld> withheld = new ArrayList<>();
+        latest.servedPerDataset().forEach((dataset, served) -> withheld.add(Withheld.of(withholding.get(dataset), served)));
+        return new RecordPage(q.description(), page, size, 0, more, records, receivedHere, Withheld.merge(withheld, List.of()), List.of());
     }
 
-    /** A query about one subject for whatever the caller may read says what it withheld: counts per reason, never records. */
-    private static List<Withheld> withheld(Connection c, Question q, Decided decided, LocalDate today) throws SQLException {
-        return q.context().isPresent() && q.basis().datasets().isEmpty()
-                ? withheld(c, q.match(), q.argument(), decided.decisions(), today) : List.of();
+    /**
+     * The datasets a query withholds, with the denial's code of each: a query about one subject for whatever the caller may
+     * read says what it withheld (counts per reason, never records); none for a name, or for named datasets.
+     */
+    private static Map<String, ErrorCode> withholding(Question q, Decided decided) {
+        if (q.context().isEmpty() || !q.basis().datasets().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ErrorCode> denied = new HashMap<>();
+        decided.decisions().forEach((dataset, decision) -> {
+            if (decision.getValue() instanceof AccessDecision.Deny deny) {
+                denied.put(dataset, deny.code());
+            }
+        });
+        return denied;
     }
 
     /** A received record as the caller's disclosure for its dataset shows it, under this node's class for the dataset. */
@@ -356,25 +376,6 @@ public final class LocalQueryService {
                 x.validFrom(), x.validUntil(), x.publicationEnd(), x.status(), maskedIds(x.authority()), x.authorityCode(),
                 maskedIds(x.content()), x.legacyIdentifier(), attributes, x.ingestedAt());
         return new ReceivedRecord(RecordDisclosure.apply(classified, readable.get(x.category())), r.source());
-    }
-
-    /** The subject's served records in the datasets the caller was denied, counted per denial code. */
-    private static List<Withheld> withheld(Connection c, LatestVersions.Match match, String argument,
-                                           Map<String, Map.Entry<Classification, AccessDecision>> decisions, LocalDate today)
-            throws SQLException {
-        Map<String, ErrorCode> denied = new HashMap<>();
-        decisions.forEach((dataset, decided) -> {
-            if (decided.getValue() instanceof AccessDecision.Deny deny) {
-                denied.put(dataset, deny.code());
-            }
-        });
-        if (denied.isEmpty()) {
-            return List.of();
-        }
-        List<Withheld> counts = new ArrayList<>();
-        LatestVersions.servedPerDataset(c, match, argument, denied.keySet(), today)
-                .forEach((dataset, served) -> counts.add(Withheld.of(denied.get(dataset), served)));
-        return Withheld.merge(counts, List.of());
     }
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */

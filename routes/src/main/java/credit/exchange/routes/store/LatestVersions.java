@@ -111,6 +111,40 @@ public final class LatestVersions {
         }
     }
 
+    /** A page of served latest versions, and how many are served per dataset of another set (the datasets that have any). */
+    public record Page(List<CreditRecord> records, Map<String, Integer> servedPerDataset) {
+    }
+
+    /**
+     * As {@link #page(Connection, Match, String, Collection, LocalDate, int, long)}, with how many served latest versions are
+     * matched per dataset of {@code counted} (those that have any) in the same round trip (two statements, one exchange of messages with the database); without
+     * {@code counted}, the page alone.
+     */
+    public static Page page(Connection c, Match match, String argument, Collection<String> datasets, LocalDate today, int limit,
+                            long offset, Collection<String> counted) throws SQLException {
+        if (counted.isEmpty()) {
+            return new Page(page(c, match, argument, datasets, today, limit, offset), Map.of());
+        }
+        try (PreparedStatement ps = c.prepareStatement(LATEST_VERSIONS.formatted(match.condition, match.order) + ";\n"
+                + SERVED_PER_DATASET.formatted(match.condition))) {
+            bind(c, ps, argument, datasets, today, limit, offset);
+            ps.setString(6, argument);
+            ps.setArray(7, c.createArrayOf("text", counted.toArray()));
+            ps.setObject(8, today);
+            ps.execute();
+            List<CreditRecord> records = new ArrayList<>(Math.min(limit, 256));
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    records.add(read(rs));
+                }
+            }
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the served counts did not come with the page");
+            }
+            return new Page(records, servedCounts(ps.getResultSet()));
+        }
+    }
+
     /** How many served latest versions are matched in {@code datasets} in all. */
     public static long count(Connection c, Match match, String argument, Collection<String> datasets, LocalDate today)
             throws SQLException {
@@ -124,18 +158,11 @@ public final class LatestVersions {
         }
     }
 
-    /** How many served latest versions are matched, per dataset of {@code datasets} that has any. */
-    public static Map<String, Integer> servedPerDataset(Connection c, Match match, String argument, Collection<String> datasets,
-                                                        LocalDate today) throws SQLException {
+    private static Map<String, Integer> servedCounts(ResultSet result) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(SERVED_PER_DATASET.formatted(match.condition))) {
-            ps.setString(1, argument);
-            ps.setArray(2, c.createArrayOf("text", datasets.toArray()));
-            ps.setObject(3, today);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
+        try (ResultSet rs = result) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
             }
         }
         return counts;
