@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,28 +58,20 @@ class AuditWriterTest {
         int threads = 16;
         int perThread = 40;
         AuditStore store = store();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (AuditWriter writer = new AuditWriter(store, 1000)) {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> running = new ArrayList<>();
+            List<Callable<Void>> actions = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                running.add(pool.submit(() -> {
-                    start.await();
+                actions.add(() -> {
                     for (int i = 0; i < perThread; i++) {
                         writer.append(List.of(event("action " + thread + "-" + i)));
                         assertEquals(1, number("select count(*) from audit_event where seq is not null and detail = 'action " + thread + "-"
                                 + i + "'"), "durable when append returns");
                     }
                     return null;
-                }));
+                });
             }
-            start.countDown();
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+            together(actions);
         }
         assertEquals(threads * perThread, number("select count(*) from audit_event where seq is not null"));
         long transactions = number("select count(distinct xmin::text) from audit_event");
@@ -98,41 +91,51 @@ class AuditWriterTest {
         assertEquals(List.of("one's first", "the other's first", "one's second"), details());
 
         int rounds = 150;
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> running = new ArrayList<>();
-            for (AuditStore replica : List.of(one, other)) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < rounds; i++) {
-                        replica.append(List.of(event("replica " + System.identityHashCode(replica) + " " + i).record()));
-                    }
-                    return null;
-                }));
-            }
-            running.add(pool.submit(() -> { // actions that commit their events pending, and the chainer that places them
-                start.await();
+        List<Callable<Void>> writers = new ArrayList<>();
+        for (AuditStore replica : List.of(one, other)) {
+            writers.add(() -> {
                 for (int i = 0; i < rounds; i++) {
-                    try (Connection c = node.database().connection()) {
-                        AuditTrail.pending(c, event("pending " + i));
-                    }
-                    one.chainAll(100);
+                    replica.append(List.of(event("replica " + System.identityHashCode(replica) + " " + i).record()));
                 }
                 return null;
-            }));
-            start.countDown();
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+            });
         }
+        writers.add(() -> { // actions that commit their events pending, and the chainer that places them
+            for (int i = 0; i < rounds; i++) {
+                try (Connection c = node.database().connection()) {
+                    AuditTrail.pending(c, event("pending " + i));
+                }
+                one.chainAll(100);
+            }
+            return null;
+        });
+        together(writers);
         one.chainAll(100);
         assertEquals(3 + 3 * rounds, number("select count(*) from audit_event where seq is not null"));
         assertEquals(number("select count(*) from audit_event"), number("select max(seq) from audit_event"), "no gap, no fork");
         AuditVerifier.Verification v = new AuditVerifier(one).verify(1);
         assertTrue(v.result().intact(), v.toString());
+    }
+
+    /** Runs the tasks at once, each on a thread of its own; returns when all are done, rethrowing the first failure. */
+    private static void together(List<Callable<Void>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Void>> running = new ArrayList<>();
+            for (Callable<Void> task : tasks) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            for (Future<Void> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private List<String> details() {
