@@ -1,6 +1,5 @@
 package credit.exchange.gateway.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import credit.exchange.gateway.Node;
 import credit.exchange.gateway.NodeConfig;
 import credit.exchange.gateway.NodeProcesses;
@@ -12,12 +11,7 @@ import credit.exchange.routes.api.Json;
 import credit.exchange.routes.seed.SeedGenerator;
 import credit.exchange.security.Suite;
 import credit.exchange.security.envelope.Envelopes;
-import credit.exchange.security.envelope.ExchangeHeaders;
-import credit.exchange.security.envelope.InMemoryReplayGuard;
-import credit.exchange.security.envelope.OpenedEnvelope;
-import credit.exchange.security.envelope.Receipt;
 import credit.exchange.security.pki.PemFiles;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,11 +44,11 @@ import picocli.CommandLine.Option;
  * credentials and partner file, query one real node (Hangzhou: embedded PostgreSQL, Artemis,
  * mutual TLS) over its exchange listener — every request sealed, opened, answered from the store,
  * the answer sealed and a receipt signed; the driver opens each answer and verifies each receipt.
- * After {@code --warm-up} seconds at the highest concurrency (a fresh node JVM's compiler is busy
- * for a minute and more), closed loop at each concurrency for {@code duration} seconds, then open loop at half the best
- * rate (latency from the intended send time, so a stall is not hidden). Next to it, in the same
- * run, the bound: the cryptography of the same exchange shape on one thread, in process; both
- * sides share the machine's cores, so the crypto alone allows cores / bound exchanges per second.
+ * After a warm-up at the highest concurrency until the node's JIT settles (a fresh node JVM's compiler is busy for a
+ * minute and more), closed loop at each concurrency for {@code duration} seconds, then open loop at half the best
+ * rate (latency from the intended send time, so a stall is not hidden). Next to it, in the same run, the bound
+ * ({@link ExchangeCryptoBound}): measured before the first node and again right after each, the node stopped; each
+ * node's rate is compared with the bound right after it.
  * Each signing mode of the node ({@code --signing}: per message, batched) is measured in turn,
  * {@code --rounds} times in alternating order, and the gain of batch signing printed.
  */
@@ -101,7 +94,8 @@ final class ExchangeBench implements Callable<Integer> {
             description = "the node's signing, each measured in turn: PER_MESSAGE, BATCHED (gateway.exchange.batch-signing)")
     List<Envelopes.Signing> signing;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "runs of each signing mode, each on a fresh node, the order reversed every other round (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "runs of each signing mode, each on a fresh node, the order reversed every other round (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--node-jvm", defaultValue = "shared", description = "shared: the node in the driver's JVM; separate: in its own")
@@ -138,6 +132,7 @@ final class ExchangeBench implements Callable<Integer> {
                     URI.create(alliance.exchangeUrl(hangzhou)), targetCertificate, clock));
         }
         byte[] query = Json.mapper().writeValueAsBytes(Map.of("uscc", uscc, "requestedBy", "load driver", "purpose", "load test"));
+        ExchangeCryptoBound bound = null;
         double boundRate = 0; // the bound measured last: before the first node, then after each
         Map<Envelopes.Signing, List<Double>> bestBySigning = new EnumMap<>(Envelopes.Signing.class);
         // the modes in turn, in reverse order every other round: what the JVM learns in one run helps the next
@@ -158,8 +153,9 @@ final class ExchangeBench implements Callable<Integer> {
             try (AutoCloseable node = startNode(alliance, hangzhou, config, mode)) {
                 seedOnce(alliance, hangzhou, seed);
                 System.out.printf("node hangzhou started, signing %s%n", mode);
-                if (boundRate == 0) {
-                    boundRate = bound(clients, target, targetCertificate, query, clock);
+                if (bound == null) {
+                    bound = ExchangeCryptoBound.measure(clients, target, targetCertificate, suite, query);
+                    boundRate = bound.onEveryCore();
                 }
                 HttpClient local = HttpClient.newHttpClient();
                 String api = alliance.apiUrl(hangzhou);
@@ -180,7 +176,7 @@ final class ExchangeBench implements Callable<Integer> {
             }
             // The node's rate is compared with the bound measured right after it, the node stopped and the driver's JIT warm.
             // The bound before the first node is lower by a fifth and more: the driver's JVM is young and the node's just started.
-            boundRate = boundOnEveryCore(clients, target, targetCertificate, query);
+            boundRate = bound.onEveryCore();
             int run = bestBySigning.get(mode).size();
             summary.rate(mode + " round " + run + ", saturation", bestBySigning.get(mode).get(run - 1), "exchanges/s",
                     "crypto on every core, right after the node", boundRate, GOAL_OF_BOUND);
@@ -246,72 +242,6 @@ final class ExchangeBench implements Callable<Integer> {
     }
 
     /**
-     * The bound, printed: the crypto of one exchange on one thread, then on every core at once —
-     * the rate the load is compared with (a VM's cores are not always independent; both sides
-     * share them here). Signing per message: the bound is what the cryptography costs unamortised.
-     */
-    private double bound(List<SimulatedPartner> clients, NodeIdentity target, X509Certificate targetCertificate, byte[] query,
-                         Clock clock) throws Exception {
-        byte[] answerPayload = answerPayload(clients.get(0), query);
-        System.out.printf("target hangzhou (%s), %d simulated partners, subject with %d bytes of answer payload%n", suite, partners,
-                answerPayload.length);
-        Envelopes nodeEnvelopes = target.envelopes(new InMemoryReplayGuard(clock), clock).suite(suite);
-        Latencies one = cryptoBound(clients.get(0), nodeEnvelopes, targetCertificate, query, answerPayload, 3000, 2000);
-        System.out.printf("RESULT bound: crypto of one exchange (seal+open request, seal+open answer, sign+verify receipt), one thread:"
-                + " %s; mean %.3f ms%n", one.summary(), one.meanNanos() / 1e6);
-        boundAnswer = answerPayload;
-        return boundOnEveryCore(clients, target, targetCertificate, query);
-    }
-
-    /** The answer payload of the bound's exchanges: the node's real answer, asked once. */
-    private byte[] boundAnswer;
-
-    /** The bound's exchanges on every core at once, printed: the rate the load is compared with; no node needed. */
-    private double boundOnEveryCore(List<SimulatedPartner> clients, NodeIdentity target, X509Certificate targetCertificate, byte[] query)
-            throws Exception {
-        int cores = Runtime.getRuntime().availableProcessors();
-        Envelopes nodeEnvelopes = target.envelopes(new InMemoryReplayGuard(BenchCommand.CLOCK), BenchCommand.CLOCK).suite(suite);
-        long t0 = System.nanoTime();
-        int perCore = 3000; // about 6 s
-        run(cores, t -> cryptoBound(clients.get(t % clients.size()), nodeEnvelopes, targetCertificate, query, boundAnswer, perCore, 0));
-        double rate = cores * (double) perCore / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf(Locale.ROOT, "RESULT bound: the same on %d threads at once: %.0f exchanges/s%n", cores, rate);
-        return rate;
-    }
-
-    private static byte[] answerPayload(SimulatedPartner client, byte[] query) throws IOException {
-        OpenedEnvelope answer = client.answer("query", query);
-        JsonNode payload = Json.mapper().readTree(answer.payload());
-        if (!"ANSWERED".equals(payload.path("status").asText())) {
-            throw new IllegalStateException("the node does not answer the load partners' query: " + payload);
-        }
-        return answer.payload();
-    }
-
-    /** The cryptography one exchange needs, in process, no I/O: what the two sides together cannot do faster than. */
-    private static Latencies cryptoBound(SimulatedPartner client, Envelopes node, X509Certificate nodeCertificate, byte[] query,
-                                         byte[] answerPayload, int n, int warmUp) {
-        Clock clock = BenchCommand.CLOCK;
-        Latencies latencies = new Latencies();
-        for (int i = 0; i < n + warmUp; i++) {
-            long t0 = System.nanoTime();
-            ExchangeHeaders request = new ExchangeHeaders(UUID.randomUUID().toString(), client.id(), "hangzhou", "query", null, clock.instant());
-            byte[] sealed = client.envelopes().seal(query, request, nodeCertificate);
-            OpenedEnvelope opened = node.open(sealed);
-            byte[] answer = node.seal(answerPayload, new ExchangeHeaders(UUID.randomUUID().toString(), "hangzhou", client.id(),
-                    "query-answer", request.messageId(), clock.instant()), client.certificate());
-            byte[] receipt = node.signReceipt(new Receipt(request.messageId(), client.id(), "hangzhou", node.digestAlgorithm(),
-                    opened.receivedDigest(), clock.instant(), Receipt.ACCEPTED));
-            client.envelopes().open(answer);
-            client.envelopes().verifyReceipt(receipt, sealed, "hangzhou");
-            if (i >= warmUp) {
-                latencies.add(System.nanoTime() - t0);
-            }
-        }
-        return latencies;
-    }
-
-    /**
      * Load at the highest concurrency until the node's JIT has settled: a fresh node JVM compiles its hot paths (C2) for a
      * minute and more on two cores, which is the start of its life, not its steady state. At least {@code --warm-up}
      * seconds, then slices of {@link #WARM_UP_SLICE} until one in which the node compiled for less than
@@ -330,8 +260,8 @@ final class ExchangeBench implements Callable<Integer> {
                 break;
             }
         }
-        System.out.printf(Locale.ROOT, "warm-up: %.0f s; the node's JIT compiled for %.1f %% of the last slice%n",
-                (System.nanoTime() - started) / 1e9, 100 * compiled);
+        System.out.printf(Locale.ROOT, "warm-up: %.0f s; %s%n", (System.nanoTime() - started) / 1e9, Double.isNaN(compiled)
+                ? "no slice after --warm-up" : String.format(Locale.ROOT, "the node's JIT compiled for %.1f %% of the last slice", 100 * compiled));
     }
 
     private static final Duration WARM_UP_SLICE = Duration.ofSeconds(10);
@@ -390,11 +320,12 @@ final class ExchangeBench implements Callable<Integer> {
     }
 
     @FunctionalInterface
-    private interface Worker {
+    interface Worker {
         Latencies work(int thread) throws Exception;
     }
 
-    private static List<Latencies> run(int threads, Worker worker) throws Exception {
+    /** Runs the worker on {@code threads} threads at once; their latencies, when all are done. */
+    static List<Latencies> run(int threads, Worker worker) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Latencies>> running = new ArrayList<>();
@@ -416,8 +347,9 @@ final class ExchangeBench implements Callable<Integer> {
         Latencies all = new Latencies();
         perThread.forEach(l -> l.copyTo(all));
         double rate = outcomes.answered.get() / (double) length.toSeconds();
-        System.out.printf(Locale.ROOT, "%s: %.0f exchanges/s answered (%.1f %% of the crypto bound), %s, errors %s%n", label, rate,
-                100 * rate / boundRate, all.summary(), outcomes.errors.isEmpty() ? "none" : new TreeMap<>(outcomes.errors));
+        System.out.printf(Locale.ROOT, "%s: %.0f exchanges/s answered (%.1f %% of the crypto bound measured before this node), %s,"
+                + " errors %s%n", label, rate, 100 * rate / boundRate, all.summary(),
+                outcomes.errors.isEmpty() ? "none" : new TreeMap<>(outcomes.errors));
         return rate;
     }
 

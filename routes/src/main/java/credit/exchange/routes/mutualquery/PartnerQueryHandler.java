@@ -8,6 +8,7 @@ import credit.exchange.routes.mutualquery.QueryMessages.QueryRequest;
 import credit.exchange.routes.partner.Partner;
 import credit.exchange.routes.query.LocalQueryService;
 import credit.exchange.routes.query.RecordPage;
+import credit.exchange.routes.query.Recorded;
 import credit.exchange.security.CodedException;
 import credit.exchange.security.ErrorCode;
 import credit.exchange.security.access.Caller;
@@ -66,7 +67,7 @@ public final class PartnerQueryHandler implements ExchangeHandler {
                     "partner " + partner.id() + " is granted no dataset of this node"));
         }
         try {
-            LocalQueryService.Recorded<RecordPage> read = queries.byUsccRecorded(caller, question.uscc(), basis(question), 0,
+            Recorded<RecordPage> read = queries.byUsccRecorded(caller, question.uscc(), basis(question), 0,
                     LocalQueryService.MAX_PAGE_SIZE);
             RecordPage page = read.unawaited();
             // each answer is an audit event already; at query rates an INFO line apiece costs the node a tenth of its throughput

@@ -22,7 +22,6 @@ import credit.exchange.security.access.Caller;
 import credit.exchange.security.access.Disclosure;
 import credit.exchange.security.access.SubjectAuthorisation;
 import credit.exchange.security.identity.PersonalIdProtector;
-import credit.exchange.security.identity.ResidentIdFinder;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -48,6 +47,7 @@ public final class LocalQueryService {
 
     private final Database database;
     private final CategoryCatalogue catalogue;
+    private final ShownRecords shown;
     private final AccessPolicy policy;
     private final PersonalIdProtector protector;
     private final AccessEvents events;
@@ -69,6 +69,7 @@ public final class LocalQueryService {
         this.clock = clock;
         this.database = database;
         this.catalogue = catalogue;
+        this.shown = new ShownRecords(catalogue);
         this.policy = policy;
         this.protector = protector;
         this.events = events;
@@ -116,19 +117,6 @@ public final class LocalQueryService {
 
     public RecordPage byUscc(Caller caller, String uscc, Basis basis, int page, int size) {
         return byUsccRecorded(caller, uscc, basis, page, size).answer();
-    }
-
-    /**
-     * An answer and the access event it was read under, still on its way to the audit trail: whoever
-     * passes the answer on awaits the event first ({@link #answer}). A caller with an event of its own
-     * to write (an exchange) submits that one, then awaits both, so that it waits for one commit instead of two.
-     */
-    public record Recorded<T>(T unawaited, AuditWriter.Pending event) {
-        /** The answer, once its access event is durable; E_UNAVAILABLE if it cannot be written. */
-        public T answer() {
-            event.await();
-            return unawaited;
-        }
     }
 
     /**
@@ -328,7 +316,7 @@ public final class LocalQueryService {
         boolean more = stored.size() > size;
         List<CreditRecord> records = new ArrayList<>(Math.min(size, stored.size()));
         for (CreditRecord r : stored.subList(0, Math.min(size, stored.size()))) {
-            records.add(shown(r, readable));
+            records.add(shown.own(r, readable));
         }
         List<ReceivedRecord> receivedHere = List.of();
         if (q.receivedOf().isPresent() && !more) {
@@ -339,7 +327,7 @@ public final class LocalQueryService {
             List<ReceivedRecord> fetched = received.byUscc(c, q.receivedOf().get(), readable.keySet(),
                     Math.max(0, (long) page * size - ownTotal), room + 1);
             more = fetched.size() > room;
-            receivedHere = fetched.stream().limit(room).map(r -> shown(r, readable)).toList();
+            receivedHere = fetched.stream().limit(room).map(r -> shown.received(r, readable)).toList();
         }
         List<Withheld> withheld = new ArrayList<>();
         latest.servedPerDataset().forEach((dataset, served) -> withheld.add(Withheld.of(withholding.get(dataset), served)));
@@ -361,21 +349,6 @@ public final class LocalQueryService {
             }
         });
         return denied;
-    }
-
-    /** A received record as the caller's disclosure for its dataset shows it, under this node's class for the dataset. */
-    private ReceivedRecord shown(ReceivedRecord r, Map<String, Disclosure> readable) {
-        CreditRecord x = r.record();
-        Classification here = catalogue.find(x.category()).map(RecordCategory::classification).orElse(Classification.C);
-        Map<String, String> attributes = x.attributes() == null ? null : new java.util.LinkedHashMap<>(x.attributes());
-        if (attributes != null) {
-            attributes.replaceAll((column, value) -> maskedIds(value)); // as for this node's own records: no ID number in the clear
-        }
-        CreditRecord classified = new CreditRecord(x.id(), x.category(), here, x.subjectKind(), x.uscc(), x.maskedPersonId(),
-                maskedIds(x.partyName()), x.sourceDepartment(), maskedIds(x.documentNumber()), x.version(), x.decisionDate(),
-                x.validFrom(), x.validUntil(), x.publicationEnd(), x.status(), maskedIds(x.authority()), x.authorityCode(),
-                maskedIds(x.content()), x.legacyIdentifier(), attributes, x.ingestedAt());
-        return new ReceivedRecord(RecordDisclosure.apply(classified, readable.get(x.category())), r.source());
     }
 
     /** The datasets (record categories) the caller may read, each with how much of a record it sees. */
@@ -403,24 +376,5 @@ public final class LocalQueryService {
             }
         }
         return readable;
-    }
-
-    /** One of this node's records, as stored, as the caller's disclosure for its dataset shows it. */
-    private static CreditRecord shown(CreditRecord r, Map<String, Disclosure> readable) {
-        Map<String, String> attributes = r.attributes();
-        attributes.replaceAll((column, value) -> maskedIds(value)); // the store's own map, read for this answer
-        CreditRecord stored = new CreditRecord(r.id(), r.category(), r.classification(), r.subjectKind(), r.uscc(), r.maskedPersonId(),
-                maskedIds(r.partyName()), r.sourceDepartment(), maskedIds(r.documentNumber()), r.version(), r.decisionDate(),
-                r.validFrom(), r.validUntil(), r.publicationEnd(), r.status(), maskedIds(r.authority()), r.authorityCode(),
-                maskedIds(r.content()), r.legacyIdentifier(), attributes, r.ingestedAt());
-        return RecordDisclosure.apply(stored, readable.get(stored.category()));
-    }
-
-    /**
-     * Text as served: any resident ID number in it masked. Imports mask them before storing; this
-     * covers records stored by earlier versions, which kept them in the clear outside the ID columns.
-     */
-    private static String maskedIds(String text) {
-        return text == null ? null : ResidentIdFinder.replace(text, f -> ResidentIdNumber.mask(f.number()));
     }
 }
