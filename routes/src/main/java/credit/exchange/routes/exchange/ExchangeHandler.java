@@ -14,7 +14,7 @@ import credit.exchange.security.envelope.OpenedEnvelope;
 @FunctionalInterface
 public interface ExchangeHandler {
 
-    /** The answer's UTF-8 JSON payload, the audit events written to make it durable on return. */
+    /** The answer's UTF-8 JSON payload; the audit events written to make it are durable when it returns. */
     byte[] answer(Partner partner, OpenedEnvelope request);
 
     /** An answer's payload and the audit events written to make it, still on their way to the trail. */

@@ -96,7 +96,8 @@ public final class InboundExchange {
             try {
                 return answer(request, receivedAt, transportPeer, only);
             } catch (RuntimeException e) {
-                // the answer does not leave (not made, or its audit events not written): the sender may send the same envelope again and have it processed
+                // the answer does not leave (not made, or its audit events not written): the sender may send the same
+                // envelope again and have it processed
                 messages.release(headers.sender(), headers.messageId());
                 throw e;
             }

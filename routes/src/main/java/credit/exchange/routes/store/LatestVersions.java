@@ -117,8 +117,8 @@ public final class LatestVersions {
 
     /**
      * As {@link #page(Connection, Match, String, Collection, LocalDate, int, long)}, with how many served latest versions are
-     * matched per dataset of {@code counted} (those that have any) in the same round trip (two statements, one exchange of messages with the database); without
-     * {@code counted}, the page alone.
+     * matched per dataset of {@code counted} (those that have any), in the same round trip: two statements sent together,
+     * one exchange of messages with the database. Without {@code counted}, the page alone.
      */
     public static Page page(Connection c, Match match, String argument, Collection<String> datasets, LocalDate today, int limit,
                             long offset, Collection<String> counted) throws SQLException {
