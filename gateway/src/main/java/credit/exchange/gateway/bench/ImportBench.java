@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
         "Bulk import throughput against its Java-side and database-side bounds.",
         "Bulk import throughput on a fresh embedded store, with its two bounds measured in the same run:",
         "the file read and validated without storing (the Java side), and a bare COPY of the same file",
-        "into a table of text columns without keys (the database side)."})
+        "into a table of text columns without keys (the database side); and the machine's CPU per row in each,",
+        "with the ceiling they set: the rate the cores allow were storing to cost no more than the bare COPY."})
 final class ImportBench implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "1000000")
@@ -78,9 +79,14 @@ final class ImportBench implements Callable<Integer> {
             ImportRequest request = new ImportRequest(file, type, null, null, null);
 
             importer.check(request, ProgressListener.NONE); // warms the JIT for both measured runs
+            double cpu = MachineCpu.busySeconds();
             ImportSummary check = importer.check(request, ProgressListener.NONE);
-            double copyRate = bareCopy(store, file);
+            double checkCpu = MachineCpu.microsPer(cpu, rows);
+            Copied copy = bareCopy(store, file);
+            double copyRate = copy.rowsPerSecond();
+            cpu = MachineCpu.busySeconds();
             ImportSummary imported = importer.importFile(request, ProgressListener.NONE);
+            double importCpu = MachineCpu.microsPer(cpu, rows);
             if (imported.stored() != rows) {
                 throw new IllegalStateException("stored " + imported.stored() + " of " + rows + " rows");
             }
@@ -89,10 +95,18 @@ final class ImportBench implements Callable<Integer> {
             System.out.printf("RESULT bound, bare COPY of the file: %,.0f rows/s%n", copyRate);
             System.out.printf("RESULT import (validate, protect IDs, COPY, upsert subjects and versions, %d outbox rows per"
                     + " version): %,.0f rows/s (%.1f s)%n", pushSubscribers, imported.rowsPerSecond(), imported.elapsedMillis() / 1000.0);
+            int cores = Runtime.getRuntime().availableProcessors();
+            double ceiling = cores * 1e6 / (checkCpu + copy.cpuMicrosPerRow());
+            System.out.printf("RESULT machine CPU per row (every process and the kernel): read+validate %.1f µs, bare COPY %.1f µs,"
+                    + " import %.1f µs%n", checkCpu, copy.cpuMicrosPerRow(), importCpu);
+            System.out.printf("RESULT ceiling on %d cores, were storing to cost no more than the bare COPY: %,.0f rows/s (%.3f of bare"
+                    + " COPY)%n", cores, ceiling, ceiling / copyRate);
             BenchSummary summary = new BenchSummary("import");
             summary.rate("import, " + pushSubscribers + " push subscribers", imported.rowsPerSecond(), "rows/s", "bare COPY", copyRate,
                     GOAL_OF_COPY);
             summary.rate("read + validate", check.rowsPerSecond(), "rows/s", "bare COPY", copyRate, Double.NaN);
+            summary.rate("ceiling: read + validate and bare COPY on " + cores + " cores", ceiling, "rows/s", "bare COPY", copyRate,
+                    Double.NaN);
             summary.write(json);
         }
         return 0;
@@ -112,7 +126,11 @@ final class ImportBench implements Callable<Integer> {
                 Duration.ofSeconds(1), Path.of(id + ".yaml"));
     }
 
-    private static double bareCopy(CreditStoreConnection store, Path file) throws Exception {
+    /** The bare COPY's rate, and the machine's CPU per row it took. */
+    private record Copied(double rowsPerSecond, double cpuMicrosPerRow) {
+    }
+
+    private static Copied bareCopy(CreditStoreConnection store, Path file) throws Exception {
         try (Connection c = store.database().connection(); Statement s = c.createStatement()) {
             String header = Files.newBufferedReader(file, StandardCharsets.UTF_8).readLine();
             int columns = header.split(",", -1).length;
@@ -122,15 +140,16 @@ final class ImportBench implements Callable<Integer> {
             }
             s.execute("drop table if exists bench_raw_rows");
             s.execute(ddl.append(")").toString());
+            double cpu = MachineCpu.busySeconds();
             long t0 = System.nanoTime();
             long copied;
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 copied = c.unwrap(PGConnection.class).getCopyAPI()
                         .copyIn("copy bench_raw_rows from stdin with (format csv, header true)", r);
             }
-            double rate = copied / ((System.nanoTime() - t0) / 1e9);
+            Copied result = new Copied(copied / ((System.nanoTime() - t0) / 1e9), MachineCpu.microsPer(cpu, copied));
             s.execute("drop table bench_raw_rows");
-            return rate;
+            return result;
         }
     }
 
