@@ -272,6 +272,7 @@ final class ExchangeBench implements Callable<Integer> {
             throws Exception {
         long end = System.nanoTime() + length.toNanos();
         Outcomes outcomes = new Outcomes();
+        double cpu = MachineCpu.busySeconds();
         List<Latencies> perThread = run(threads, t -> {
             Latencies l = new Latencies();
             SimulatedPartner client = clients.get(t % clients.size());
@@ -282,7 +283,7 @@ final class ExchangeBench implements Callable<Integer> {
             }
             return l;
         });
-        return report(label + " concurrency=" + threads, perThread, outcomes, length, boundRate);
+        return report(label + " concurrency=" + threads, perThread, outcomes, length, boundRate, cpu);
     }
 
     /**
@@ -298,6 +299,7 @@ final class ExchangeBench implements Callable<Integer> {
         long total = (long) (rate * length.toSeconds());
         double interval = 1e9 / rate;
         Outcomes outcomes = new Outcomes();
+        double cpu = MachineCpu.busySeconds();
         List<Latencies> perThread = run(threads, t -> {
             Latencies l = new Latencies();
             SimulatedPartner client = clients.get(t % clients.size());
@@ -313,7 +315,7 @@ final class ExchangeBench implements Callable<Integer> {
             return l;
         });
         report(String.format(Locale.ROOT, "%s open loop at %.0f/s (half the best closed-loop rate)", label, rate), perThread, outcomes,
-                length, boundRate);
+                length, boundRate, cpu);
         Latencies all = new Latencies();
         perThread.forEach(l -> l.copyTo(all));
         return all.percentileMillis(0.99);
@@ -343,13 +345,20 @@ final class ExchangeBench implements Callable<Integer> {
         }
     }
 
-    private static double report(String label, List<Latencies> perThread, Outcomes outcomes, Duration length, double boundRate) {
+    /**
+     * Prints a loop's line: its rate against the bound, its latencies, its errors, and the machine's CPU per answered
+     * exchange (every process, since {@code cpuStart}) beside what the bound's cryptography takes of it.
+     */
+    private static double report(String label, List<Latencies> perThread, Outcomes outcomes, Duration length, double boundRate,
+                                 double cpuStart) {
         Latencies all = new Latencies();
         perThread.forEach(l -> l.copyTo(all));
         double rate = outcomes.answered.get() / (double) length.toSeconds();
         System.out.printf(Locale.ROOT, "%s: %.0f exchanges/s answered (%.1f %% of the crypto bound measured before this node), %s,"
-                + " errors %s%n", label, rate, 100 * rate / boundRate, all.summary(),
-                outcomes.errors.isEmpty() ? "none" : new TreeMap<>(outcomes.errors));
+                + " errors %s; machine CPU per exchange %.2f ms (the bound's crypto: %.2f ms)%n", label, rate, 100 * rate / boundRate,
+                all.summary(), outcomes.errors.isEmpty() ? "none" : new TreeMap<>(outcomes.errors),
+                MachineCpu.microsPer(cpuStart, Math.max(1, outcomes.answered.get())) / 1000,
+                Runtime.getRuntime().availableProcessors() * 1000 / boundRate);
         return rate;
     }
 

@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -117,10 +118,14 @@ final class LookupBench implements Callable<Integer> {
                 measure("warm-up http, liveness", 5_000, keys, random, live);
                 for (int n : clients) {
                     String level = n + " client" + (n == 1 ? "" : "s");
+                    double cpu = MachineCpu.busySeconds();
                     Latencies floor = concurrently("http floor (GET /health/live), " + level, n, queries, keys, live);
                     System.out.println("RESULT HTTP floor GET /health/live, " + level + ": " + floor.summary());
+                    printCpuCeiling("HTTP floor, " + level, n, MachineCpu.microsPer(cpu, floor.count()));
+                    cpu = MachineCpu.busySeconds();
                     Latencies l = concurrently("http, " + level, n, queries, keys, get);
                     System.out.println("RESULT HTTP GET /api/v1/records?uscc=, " + n + " client(s): " + l.summary());
+                    printCpuCeiling("HTTP lookup, " + level, n, MachineCpu.microsPer(cpu, l.count()));
                     summary.latency("HTTP p99, " + n + " client" + (n == 1 ? "" : "s"), l.percentileMillis(0.99), "ms",
                             "index probe p99", boundP99, GOAL_P99_MILLIS);
                 }
@@ -133,6 +138,18 @@ final class LookupBench implements Callable<Integer> {
     @FunctionalInterface
     private interface Probe {
         void run(String uscc) throws Exception;
+    }
+
+    /**
+     * The machine's CPU per answer (driver, node, PostgreSQL and kernel together) and what it implies for {@code n} clients
+     * in closed loop: the cores answer at most cores / CPU per answer, so by Little's law the clients' mean latency is at
+     * least n / that rate, whatever the scheduling; a p99 below it is out of reach.
+     */
+    private static void printCpuCeiling(String what, int n, double cpuMicros) {
+        double ceiling = Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicros;
+        System.out.printf(Locale.ROOT, "RESULT machine CPU per answer, %s: %.0f µs; the cores allow at most %,.0f answers/s, so %d"
+                + " client(s) in closed loop wait at least %.2f ms on average (Little's law)%n", what, cpuMicros, ceiling, n,
+                n * 1000 / ceiling);
     }
 
     /** {@code n} clients at once, each asking its share of the queries one after another; their latencies together. */
