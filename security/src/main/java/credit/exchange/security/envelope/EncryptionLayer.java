@@ -14,12 +14,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.AuthEnvelopedData;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
@@ -49,16 +51,14 @@ final class EncryptionLayer {
     private final NodeCredentials self;
     private final Suite suite;
     private final EnvelopePolicy policy;
-    private final X509CertificateHolder ownCertificate;
     private final byte[] ownIssuerAndSerial;
     /** GM, per recipient certificate: its parsed key, which keeps BouncyCastle's point precomputation across messages. */
     private final PeerCache<ECPublicKeyParameters> gmRecipientKeys = new PeerCache<>();
 
-    EncryptionLayer(NodeCredentials self, EnvelopePolicy policy, X509CertificateHolder ownCertificate, byte[] ownIssuerAndSerial) {
+    EncryptionLayer(NodeCredentials self, EnvelopePolicy policy, byte[] ownIssuerAndSerial) {
         this.self = self;
         this.suite = self.suite();
         this.policy = policy;
-        this.ownCertificate = ownCertificate;
         this.ownIssuerAndSerial = ownIssuerAndSerial;
     }
 
@@ -102,13 +102,9 @@ final class EncryptionLayer {
         EnvelopeProfile.checkGm(structure, ownIssuerAndSerial);
         RecipientInformation mine;
         try {
-            mine = new CMSEnvelopedData(outer).getRecipientInfos().get(new KeyTransRecipientId(
-                    ownCertificate.getIssuer(), ownCertificate.getSerialNumber()));
-        } catch (CMSException e) {
+            mine = ownRecipient(new CMSEnvelopedData(outer));
+        } catch (CMSException | IOException e) {
             throw new CodedException(ErrorCode.E_MALFORMED, "the EnvelopedData cannot be parsed", e);
-        }
-        if (mine == null) {
-            throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
         }
         CMSSignedData signed;
         try {
@@ -119,6 +115,24 @@ final class EncryptionLayer {
             throw new CodedException(ErrorCode.E_DECRYPTION_FAILED, "the envelope does not decrypt under this node's key");
         }
         return signed;
+    }
+
+    /**
+     * The recipient info naming this node, matched by the bytes of its issuer and serial number
+     * (as {@link EnvelopeProfile#checkGm} matched them), never through a name object shared between
+     * messages: BouncyCastle's lookup hashes the issuer's X500Name, whose lazily cached hash is not
+     * thread-safe (it is marked computed before it is), so a thread racing the first lookup read a
+     * hash of 0 and a node refused some of its first concurrent envelopes with E_NOT_RECIPIENT.
+     */
+    private RecipientInformation ownRecipient(CMSEnvelopedData data) throws IOException {
+        for (RecipientInformation recipient : data.getRecipientInfos().getRecipients()) {
+            if (recipient.getRID() instanceof KeyTransRecipientId id && id.getIssuer() != null && id.getSerialNumber() != null
+                    && Arrays.equals(new IssuerAndSerialNumber(id.getIssuer(), id.getSerialNumber()).getEncoded(ASN1Encoding.DER),
+                            ownIssuerAndSerial)) {
+                return recipient;
+            }
+        }
+        throw new CodedException(ErrorCode.E_NOT_RECIPIENT, "no recipient info of the envelope names this node's certificate");
     }
 
     /** INTL: ECDH key agreement and AES-256-GCM; returns the SignedData's bytes inside, not yet verified. */

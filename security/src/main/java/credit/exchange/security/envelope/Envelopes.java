@@ -104,7 +104,7 @@ public final class Envelopes {
         } catch (CertificateException | IOException e) {
             throw new IllegalArgumentException("this node's certificate cannot be encoded", e);
         }
-        this.encryption = new EncryptionLayer(self, policy, ownCertificate, ownIssuerAndSerial);
+        this.encryption = new EncryptionLayer(self, policy, ownIssuerAndSerial);
         this.verification = new SignerVerification(suite, trust);
         this.replay = replay;
         this.clock = clock;
