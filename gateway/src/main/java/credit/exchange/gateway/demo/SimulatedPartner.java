@@ -101,13 +101,16 @@ public final class SimulatedPartner implements AutoCloseable {
         KeepAliveHttp.Answer response = post(sealed);
         if (response.status() != 200) {
             String code;
+            String message;
             try {
                 JsonNode error = Json.mapper().readTree(response.body());
                 code = error.path("code").asText("HTTP " + response.status());
+                message = error.path("message").asText("");
             } catch (IOException e) {
                 code = "HTTP " + response.status();
+                message = "";
             }
-            throw new Refused(code);
+            throw new Refused(code, message);
         }
         OpenedEnvelope answer = envelopes.open(response.body());
         Receipt receipt = envelopes.verifyReceipt(Base64.getDecoder().decode(response.header(PartnerClient.RECEIPT_HEADER)
@@ -144,12 +147,23 @@ public final class SimulatedPartner implements AutoCloseable {
         }
     }
 
-    /** The node refused the exchange with this code (its coded error), or answered HTTP without one. */
+    /**
+     * Why one exchange failed: the code (the node's refusal, or the partner's own check of the
+     * answer) and its message, for a test's report of what went wrong.
+     */
+    public static String failure(RuntimeException e) {
+        if (e instanceof Refused) {
+            return e.getMessage();
+        }
+        return e instanceof CodedException c ? c.code() + ": " + c.getMessage() : e.toString();
+    }
+
+    /** The node refused the exchange with this code (its coded error), or answered HTTP without one; its message is code and the node's words. */
     private static final class Refused extends RuntimeException {
         final String code;
 
-        Refused(String code) {
-            super(code, null, false, false);
+        Refused(String code, String message) {
+            super(message.isEmpty() ? code : code + ": " + message, null, false, false);
             this.code = code;
         }
     }
