@@ -56,13 +56,6 @@ public final class DemoAlliance {
     private static final int HTTP_OFFSET = 100;
     private static final int SOAP_OFFSET = 200;
     private static final int CRL_OFFSET = 300;
-    /**
-     * The embedded databases' ports are the demo's too: left to the library (a free port found,
-     * released, then bound by the server), one node's database found its port taken meanwhile, by
-     * another node's or by an outgoing connection (ports of Linux's ephemeral range), and the demo
-     * stopped after a minute's wait for it (CI, 21:38 on 2026-12-07).
-     */
-    private static final int DATABASE_OFFSET = 400;
     /** The member that runs the alliance CAs: the CRL distribution point of every demo certificate is its CRL port. */
     public static final String CA_OPERATOR = "hangzhou";
     private static final Duration VALIDITY = Duration.ofDays(365);
@@ -96,18 +89,17 @@ public final class DemoAlliance {
     }
 
     /**
-     * A base port with every member's exchange, API, SOAP, CRL and database port free (a random range, checked),
+     * A base port with every member's exchange, API, SOAP and CRL port free (a random range, checked),
      * below Linux's ephemeral range (32768 and up), so that no outgoing connection of the test
      * run takes one of them between the check and the nodes' start.
      */
     public static int freeBasePort() throws IOException {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + random.nextInt(32_768 - 20_000 - DATABASE_OFFSET - MEMBERS.size());
+            int base = 20_000 + random.nextInt(32_768 - 20_000 - CRL_OFFSET - MEMBERS.size());
             boolean free = true;
             for (int i = 0; i < MEMBERS.size() && free; i++) {
-                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i) && isFree(base + CRL_OFFSET + i)
-                        && isFree(base + DATABASE_OFFSET + i);
+                free = isFree(base + i) && isFree(base + HTTP_OFFSET + i) && isFree(base + SOAP_OFFSET + i) && isFree(base + CRL_OFFSET + i);
             }
             if (free) {
                 return base;
@@ -134,7 +126,6 @@ public final class DemoAlliance {
         values.put("gateway.exchange.port", Integer.toString(basePort + index));
         values.put("gateway.soap.port", Integer.toString(basePort + SOAP_OFFSET + index));
         values.put("gateway.crl.port", Integer.toString(basePort + CRL_OFFSET + index));
-        values.put("gateway.database.embedded-port", Integer.toString(basePort + DATABASE_OFFSET + index));
         for (Suite suite : Suite.values()) {
             String s = suite.name().toLowerCase(Locale.ROOT);
             values.put("gateway.credentials." + s + ".key", credentials(m.id(), suite).resolve(m.id() + ".key.pem").toString());
